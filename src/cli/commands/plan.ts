@@ -1,0 +1,20 @@
+/** `stillmotion plan -p "<instruction>"`: the request a sentence makes, without rendering. */
+import { StillmotionError } from '../../errors.js';
+import { formatRequest, parseInstruction } from '../../language/index.js';
+import { parse } from '../args.js';
+import { Reporter, type Io } from '../output.js';
+
+export const planCommand = async (argv: string[], io: Io): Promise<number> => {
+  const { values, positionals } = parse(argv, { prompt: { type: 'string', short: 'p' }, json: { type: 'boolean' } });
+  const rep = new Reporter(io, !!values.json);
+  try {
+    const text = values.prompt ?? (positionals.length ? positionals.join(' ') : undefined);
+    if (text === undefined) throw new StillmotionError('INVALID_OPTION', 'no instruction given', { hint: 'stillmotion plan -p "5-second slow zoom, 9:16"' });
+    const req = parseInstruction(text);
+    if (values.json) io.stdout.write(`${JSON.stringify(req)}\n`);
+    else io.stdout.write(`${formatRequest(req)}\n`);
+    return 0;
+  } catch (e) {
+    return rep.error(e);
+  }
+};

@@ -1,0 +1,28 @@
+export const HELP = `stillmotion: turn still photos into smooth, ready-to-post video clips
+
+Usage:
+  stillmotion animate <photo…> [-o out.mp4|dir/] [flags]   one clip per photo
+  stillmotion plan -p "<instruction>" [--json]            what an instruction asks for, without rendering
+  stillmotion serve                                       the workspace and API on http://localhost:8080
+  stillmotion help | version
+
+animate flags:
+  -o, --output <file|dir/>  output file (one photo) or folder (several); default: next to each photo
+  -d, --duration <s>        0.5–60 seconds (default 5)
+      --fps <n>             24, 25, 30 (default), 50, 60
+      --size <s>            720p, 1080p (default), 1440p, 4k, or WxH (even numbers)
+      --aspect <a>          16:9, 9:16, 1:1, 4:5, 4:3, 3:4 (default: follow the photo)
+      --fit <f>             cover (default, subject-aware crop), blur (contain over a blurred copy),
+                            color (contain over --background)
+      --background <c>      fill colour for --fit color and transparent photos (default #000000)
+      --format <f>          mp4 (default), webm, gif, mov
+      --quality <q>         high (default), medium, low
+  -m, --move <m>            auto (default), zoom-in, zoom-out, pan-left, pan-right, pan-up, pan-down,
+                            pan-up-left, pan-up-right, pan-down-left, pan-down-right, ken-burns, static
+      --intensity <i>       subtle, normal (default), strong, or 0–1
+      --easing <e>          smooth (default), linear, ease-in, ease-out
+  -p, --prompt <text>       an instruction in English or Chinese ("8-second slow zoom", "竖屏 五秒")
+      --json                NDJSON on stdout: progress events, then one result per photo
+      --preset <p>          x264 preset (default veryfast; see README)
+      --workers <n>         render threads (default 2)
+`;

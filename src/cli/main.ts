@@ -1,0 +1,38 @@
+/** The `stillmotion` command: dispatch to plain async command functions; heavy modules load lazily. */
+import { readFileSync } from 'node:fs';
+import { HELP } from './help.js';
+import { processIo, Reporter, type Io } from './output.js';
+
+export const main = async (argv: string[], io: Io = processIo()): Promise<number> => {
+  const [cmd, ...rest] = argv;
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    switch (cmd) {
+      case 'animate':
+        return await (await import('./commands/animate.js')).animateCommand(rest, io, controller.signal);
+      case 'plan':
+        return await (await import('./commands/plan.js')).planCommand(rest, io);
+      case 'version':
+      case '--version':
+      case '-v': {
+        const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+        io.stdout.write(`stillmotion ${pkg.version}\n`);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HELP);
+        return 0;
+      default:
+        return new Reporter(io, rest.includes('--json')).error(
+          Object.assign(new (await import('../errors.js')).StillmotionError('INVALID_OPTION', `unknown command "${cmd}"`, { hint: 'run `stillmotion help`' })),
+        );
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+};

@@ -1,0 +1,65 @@
+/**
+ * The still as video planes: BT.709 limited-range Y at full resolution and Cb, Cr at half
+ * resolution (4:2:0), converted once so every frame is only resampled, never colour-converted.
+ */
+import type { Plane } from './sampler.js';
+
+export interface YuvStill {
+  readonly width: number;
+  readonly height: number;
+  readonly y: Plane;
+  readonly u: Plane;
+  readonly v: Plane;
+}
+
+const KR = 0.2126;
+const KB = 0.0722;
+const KG = 1 - KR - KB;
+
+/** Allocates a plane; in shared memory when asked, so render workers read it without copies. */
+const alloc = (n: number, shared: boolean): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
+
+/** `rgb` is 8-bit sRGB, `channels` 3 (or 4: alpha already flattened and ignored). */
+export const rgbToYuv = (rgb: Uint8Array, width: number, height: number, channels: number, shared = true): YuvStill => {
+  const y = alloc(width * height, shared);
+  const cw = (width + 1) >> 1;
+  const ch = (height + 1) >> 1;
+  const u = alloc(cw * ch, shared);
+  const v = alloc(cw * ch, shared);
+  const yr = (219 * KR) / 255, yg = (219 * KG) / 255, yb = (219 * KB) / 255;
+  for (let i = 0, p = 0; i < width * height; i++, p += channels) {
+    y[i] = Math.round(16 + yr * rgb[p]! + yg * rgb[p + 1]! + yb * rgb[p + 2]!);
+  }
+  // Chroma from the 2x2 average of RGB (centre-sited), clamped at odd edges.
+  const cbR = (-224 * KR) / (1.8556 * 255), cbG = (-224 * KG) / (1.8556 * 255), cbB = (224 * (1 - KB)) / (1.8556 * 255);
+  const crR = (224 * (1 - KR)) / (1.5748 * 255), crG = (-224 * KG) / (1.5748 * 255), crB = (-224 * KB) / (1.5748 * 255);
+  for (let cy = 0; cy < ch; cy++) {
+    const y0 = cy * 2;
+    const y1 = Math.min(y0 + 1, height - 1);
+    for (let cx = 0; cx < cw; cx++) {
+      const x0 = cx * 2;
+      const x1 = Math.min(x0 + 1, width - 1);
+      const a = (y0 * width + x0) * channels, b = (y0 * width + x1) * channels;
+      const c = (y1 * width + x0) * channels, d = (y1 * width + x1) * channels;
+      const r = (rgb[a]! + rgb[b]! + rgb[c]! + rgb[d]!) / 4;
+      const g = (rgb[a + 1]! + rgb[b + 1]! + rgb[c + 1]! + rgb[d + 1]!) / 4;
+      const bl = (rgb[a + 2]! + rgb[b + 2]! + rgb[c + 2]! + rgb[d + 2]!) / 4;
+      const k = cy * cw + cx;
+      u[k] = Math.round(128 + cbR * r + cbG * g + cbB * bl);
+      v[k] = Math.round(128 + crR * r + crG * g + crB * bl);
+    }
+  }
+  return { width, height, y: { data: y, width, height }, u: { data: u, width: cw, height: ch }, v: { data: v, width: cw, height: ch } };
+};
+
+/** BT.709 limited-range YCbCr → 8-bit sRGB, for tests and thumbnails. */
+export const yuvToRgb = (Y: number, Cb: number, Cr: number): [number, number, number] => {
+  const yy = (Y - 16) / 219;
+  const pb = (Cb - 128) / 224;
+  const pr = (Cr - 128) / 224;
+  const r = yy + 1.5748 * pr;
+  const b = yy + 1.8556 * pb;
+  const g = (yy - KR * r - KB * b) / KG;
+  const q = (x: number) => Math.max(0, Math.min(255, Math.round(x * 255)));
+  return [q(r), q(g), q(b)];
+};

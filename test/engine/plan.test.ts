@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cameraAt, planMotion, viewRect, type Box, type MotionInput } from '../../src/engine/plan/plan-motion.js';
+import { ease, EASINGS, MOVES, type MoveName } from '../../src/engine/plan/moves.js';
+
+const base: MotionInput = {
+  stillWidth: 2400, stillHeight: 1500, sourcePixelsAcross: 2560, canvasWidth: 1920, canvasHeight: 1080,
+  subject: { x: 0.55, y: 0.3, w: 0.2, h: 0.25 }, move: 'auto', intensity: 0.5, easing: 'smooth', frames: 150, fps: 30, variant: 0,
+};
+
+// Deterministic pseudo-random numbers for the invariant sweep.
+const rng = (seed: number) => () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+
+const inside = (r: Box, eps = 1e-9) => r.x >= -eps && r.y >= -eps && r.x + r.w <= 1 + eps && r.y + r.h <= 1 + eps;
+const contains = (r: Box, b: Box, eps = 1e-6) => b.x >= r.x - eps && b.y >= r.y - eps && b.x + b.w <= r.x + r.w + eps && b.y + b.h <= r.y + r.h + eps;
+
+test('easing curves start at 0, end at 1, are monotone, and smooth starts and ends at rest', () => {
+  for (const e of EASINGS) {
+    assert.equal(ease(e, 0), 0);
+    assert.equal(ease(e, 1), 1);
+    let prev = 0;
+    for (let i = 1; i <= 1000; i++) {
+      const v = ease(e, i / 1000);
+      assert.ok(v >= prev - 1e-12, `${e} not monotone at ${i}`);
+      prev = v;
+    }
+  }
+  const h = 1e-4;
+  assert.ok(ease('smooth', h) / h < 1e-3, 'smooth starts at rest');
+  assert.ok((1 - ease('smooth', 1 - h)) / h < 1e-3, 'smooth ends at rest');
+});
+
+test('every move over many random photos: view inside the still, zoom >= 1, capped, no jumps', () => {
+  const rand = rng(7);
+  for (let n = 0; n < 400; n++) {
+    const sw = 200 + rand() * 6000;
+    const sh = 200 + rand() * 6000;
+    const [cw, ch] = rand() < 0.5 ? [1920, 1080] : rand() < 0.5 ? [1080, 1920] : [1080, 1080];
+    const w = 0.05 + rand() * 0.5;
+    const h = 0.05 + rand() * 0.5;
+    const subject = { x: rand() * (1 - w), y: rand() * (1 - h), w, h };
+    const move = MOVES[Math.floor(rand() * MOVES.length)] as MoveName;
+    const inp: MotionInput = { ...base, stillWidth: sw, stillHeight: sh, sourcePixelsAcross: sw, canvasWidth: cw, canvasHeight: ch, subject, move, intensity: rand(), frames: 60, variant: n };
+    const plan = planMotion(inp);
+    assert.ok(plan.maxZoom <= 1.4 + 1e-9);
+    let prev = viewRect(plan, cameraAt(plan, 0));
+    for (let i = 0; i < plan.frames; i++) {
+      const v = cameraAt(plan, i);
+      assert.ok(v.zoom >= 1 - 1e-12, `zoom ${v.zoom} < 1 for ${move}`);
+      const r = viewRect(plan, v);
+      assert.ok(inside(r), `view leaves the still for ${move} at frame ${i}: ${JSON.stringify(r)}`);
+      // No jump: the view moves by a small fraction of itself per frame.
+      assert.ok(Math.abs(r.x - prev.x) < 0.05 * r.w + 1e-9 && Math.abs(r.w - prev.w) < 0.05 * r.w + 1e-9, `jump at ${i} for ${move} ${JSON.stringify(inp)} ${JSON.stringify([prev, r])}`);
+      prev = r;
+    }
+  }
+});
+
+test('auto keeps the subject inside the frame at every frame', () => {
+  const rand = rng(11);
+  for (let n = 0; n < 300; n++) {
+    const sw = 500 + rand() * 5000;
+    const sh = 500 + rand() * 5000;
+    const w = 0.05 + rand() * 0.3;
+    const h = 0.05 + rand() * 0.3;
+    const subject = { x: rand() * (1 - w), y: rand() * (1 - h), w, h };
+    const [cw, ch] = n % 3 === 0 ? [1080, 1920] : [1920, 1080];
+    const plan = planMotion({ ...base, stillWidth: sw, stillHeight: sh, sourcePixelsAcross: sw, canvasWidth: cw, canvasHeight: ch, subject, intensity: rand(), variant: n });
+    // A subject larger than the zoom-1 crop cannot fit; the planner keeps as much as it can.
+    const fits = subject.w <= plan.baseHalfW * 2 && subject.h <= plan.baseHalfH * 2;
+    if (!fits) continue;
+    for (let i = 0; i < plan.frames; i++) {
+      const r = viewRect(plan, cameraAt(plan, i));
+      assert.ok(contains(r, subject), `${plan.move}: subject leaves frame ${i} (${JSON.stringify(r)} vs ${JSON.stringify(subject)})`);
+    }
+  }
+});
+
+test('auto pans along a much wider photo and zooms on a photo of the canvas shape', () => {
+  const wide = planMotion({ ...base, stillWidth: 6000, stillHeight: 1500, sourcePixelsAcross: 2667, subject: { x: 0.7, y: 0.4, w: 0.1, h: 0.2 } });
+  assert.equal(wide.move, 'pan-right');
+  assert.ok(wide.end.cx > wide.start.cx + 0.1, 'travels to the right');
+  const tall = planMotion({ ...base, stillWidth: 1000, stillHeight: 3000, sourcePixelsAcross: 1000, subject: { x: 0.4, y: 0.1, w: 0.2, h: 0.1 } });
+  assert.equal(tall.move, 'pan-up');
+  const same = planMotion({ ...base, stillWidth: 1920 * 1.2, stillHeight: 1080 * 1.2 });
+  assert.ok(['zoom-in', 'zoom-out', 'ken-burns'].includes(same.move));
+  assert.notEqual(planMotion({ ...base, variant: 0 }).move, planMotion({ ...base, variant: 1 }).move, 'batch variants differ');
+});
+
+test('zoom-in pushes toward the subject; zoom-out is its reverse; static does not move', () => {
+  const zin = planMotion({ ...base, move: 'zoom-in' });
+  assert.ok(zin.end.zoom > zin.start.zoom);
+  const sc = base.subject!.x + base.subject!.w / 2;
+  assert.ok(Math.abs(zin.end.cx - sc) < Math.abs(zin.start.cx - sc) + 1e-9);
+  const zout = planMotion({ ...base, move: 'zoom-out' });
+  assert.ok(zout.end.zoom < zout.start.zoom);
+  const st = planMotion({ ...base, move: 'static' });
+  assert.deepEqual(cameraAt(st, 0), cameraAt(st, 149));
+});
+
+test('a small photo gets a gentler zoom; a large one the full move', () => {
+  const big = planMotion({ ...base, move: 'zoom-in', sourcePixelsAcross: 4000 });
+  const small = planMotion({ ...base, move: 'zoom-in', sourcePixelsAcross: 640 });
+  assert.ok(Math.abs(big.maxZoom - 1.2) < 1e-9, `big ${big.maxZoom}`);
+  assert.ok(small.maxZoom < big.maxZoom && small.maxZoom > 1, `small ${small.maxZoom}`);
+  // Never magnify a photo that can afford it beyond 1.15x of its own pixels.
+  const mid = planMotion({ ...base, move: 'zoom-in', intensity: 1, sourcePixelsAcross: 2000 });
+  assert.ok((2000 / mid.maxZoom) / 1920 >= 1 / 1.15 - 1e-9);
+});
+
+test('zoom progresses monotonically and the camera path has no frame repeats', () => {
+  const p = planMotion({ ...base, move: 'zoom-in' });
+  for (let i = 1; i < p.frames; i++) {
+    const a = cameraAt(p, i - 1);
+    const b = cameraAt(p, i);
+    assert.ok(b.zoom > a.zoom, `zoom repeats or reverses at ${i}`);
+  }
+});
