@@ -8,12 +8,12 @@ import { stat } from 'node:fs/promises';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { startEncoder } from './ffmpeg/index.js';
 import { openStill, type StillSource } from './input/load-still.js';
-import { cameraAt, viewRect, type Box, type MotionPlan } from './plan/plan-motion.js';
+import type { Box, MotionPlan } from './plan/plan-motion.js';
 import type { ResolvedMoveName } from './plan/moves.js';
 import { prepareStill } from './prepare-still.js';
 import { ProgressMeter, type ProgressListener } from './progress.js';
 import { RenderPool } from './render/pool.js';
-import type { FrameView } from './render/render-frame.js';
+import { frameView } from './render/render-frame.js';
 import { canvasSize, resolveAnimateSettings, type AnimateOptions, type AnimateSettings } from './settings.js';
 
 export interface AnimateCall extends AnimateOptions {
@@ -45,12 +45,6 @@ export interface AnimateResult {
 }
 
 export const frameCount = (durationS: number, fps: number): number => Math.max(1, Math.round(durationS * fps));
-
-/** The frame view in still fractions, as the sampler wants it. */
-export const frameView = (plan: MotionPlan, i: number): FrameView => {
-  const r = viewRect(plan, cameraAt(plan, i));
-  return { x: r.x, y: r.y, w: r.w };
-};
 
 const checkAbort = (signal?: AbortSignal) => {
   if (signal?.aborted) throw new StillmotionError('CANCELLED', 'animation cancelled');

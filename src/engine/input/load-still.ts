@@ -7,7 +7,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import { StillmotionError } from '../../errors.js';
-import { decodeHeif } from '../heif/index.js';
 import { ACCEPTED_IMAGES, sniff, type Sniffed } from './sniff.js';
 
 sharp.cache(false);
@@ -92,6 +91,8 @@ export const openStill = async (input: string | Uint8Array, limits: StillLimits)
   if (kind.type === 'heif') {
     let d;
     try {
+      // The HEIF decoder (libheif as WebAssembly) loads only when a HEIC arrives.
+      const { decodeHeif } = await import('../heif/index.js');
       d = await decodeHeif(data, { maxPixels: limits.maxPixels });
     } catch (e) {
       if (e instanceof StillmotionError) throw e;

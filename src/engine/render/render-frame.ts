@@ -1,6 +1,7 @@
 /** One output frame (yuv420p) from the still's planes and a view in still fractions. */
 import { samplePlane, type SamplerScratch } from './sampler.js';
 import type { YuvStill } from './yuv.js';
+import { cameraAt, viewRect, type MotionPlan } from '../plan/plan-motion.js';
 
 /** View rectangle in still fractions (left, top, width); height follows the canvas shape. */
 export interface FrameView {
@@ -22,4 +23,10 @@ export const renderFrame = (still: YuvStill, view: FrameView, outW: number, outH
   const cview = { left: left / 2, top: top / 2, scale };
   samplePlane(still.u, cview, out, outW * outH, cw, ch, scratch);
   samplePlane(still.v, cview, out, outW * outH + cw * ch, cw, ch, scratch);
+};
+
+/** The view of frame `i` of a plan, in still fractions, as the sampler wants it. */
+export const frameView = (plan: MotionPlan, i: number): FrameView => {
+  const r = viewRect(plan, cameraAt(plan, i));
+  return { x: r.x, y: r.y, w: r.w };
 };

@@ -1,0 +1,20 @@
+import { spawn } from 'node:child_process';
+import { openStill } from './dist/src/engine/input/load-still.js';
+import { prepareStill } from './dist/src/engine/prepare-still.js';
+import { RenderPool } from './dist/src/engine/render/pool.js';
+import { frameView } from './dist/src/engine/render/render-frame.js';
+const FF = './node_modules/@ffmpeg-installer/linux-x64/ffmpeg';
+const [inp, out, move = 'auto', preset='veryfast'] = process.argv.slice(2);
+const t0 = performance.now();
+const opened = await openStill(inp, { maxBytes: 50e6, maxPixels: 2e8 });
+const prep = await prepareStill(opened, { canvasWidth: 1920, canvasHeight: 1080, fit: 'cover', background: [0,0,0], move, intensity: 0.5, easing: 'smooth', frames: 150, fps: 30, variant: 0 });
+const t1 = performance.now();
+console.log('prepare ms', (t1 - t0).toFixed(0), prep.plan.move, prep.plan.reason, JSON.stringify(prep.subject), prep.still.width, prep.still.height);
+const ff = spawn(FF, ['-v','error','-y','-f','rawvideo','-pix_fmt','yuv420p','-s','1920x1080','-framerate','30','-i','pipe:0','-c:v','libx264','-preset',preset,'-crf','18','-profile:v','high','-pix_fmt','yuv420p', out], { stdio: ['pipe', 'inherit', 'inherit'] });
+const pool = new RenderPool(prep.still, 1920, 1080, 2);
+const q = []; let next = 0;
+const fill = () => { while (next < 150 && q.length < 4) { q.push(pool.render(next, frameView(prep.plan, next))); next++; } };
+fill();
+let tr=0,tw=0; for (let i = 0; i < 150; i++) { let t=performance.now(); const f = await q.shift(); fill(); tr+=performance.now()-t; t=performance.now(); if (!ff.stdin.write(f)) await new Promise(r => ff.stdin.once("drain", r)); tw+=performance.now()-t; if(i%30==0) console.log(i, tr.toFixed(0), tw.toFixed(0)); }
+ff.stdin.end(); await new Promise(r => ff.on('exit', r)); await pool.close();
+console.log('total ms', (performance.now() - t0).toFixed(0));

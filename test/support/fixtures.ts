@@ -1,0 +1,78 @@
+/** Test photos made in code (a user's clone has no sample corpus). Written under os.tmpdir() only. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+export const tempDir = (prefix = 'stillmotion-test-'): { dir: string; path: (name: string) => string; remove: () => void } => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+};
+
+/** A deterministic photo-like texture: structure at many scales, so motion can be measured from pixels. */
+export const texturedRgb = (w: number, h: number, seed = 1): Buffer => {
+  const buf = Buffer.alloc(w * h * 3);
+  let s = seed >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const blobs = Array.from({ length: 60 }, () => ({ x: rnd() * w, y: rnd() * h, r: 4 + rnd() * Math.min(w, h) / 10, c: [rnd() * 255, rnd() * 255, rnd() * 255] }));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const base = 110 + 40 * Math.sin(x / 37) * Math.cos(y / 23) + 25 * Math.sin((x + 2 * y) / 9);
+      let r = base, g = base * 0.9 + 10, b = base * 0.8 + 20;
+      for (const o of blobs) {
+        const d2 = (x - o.x) ** 2 + (y - o.y) ** 2;
+        if (d2 < o.r * o.r) {
+          const k = 1 - Math.sqrt(d2) / o.r;
+          r = r * (1 - k) + o.c[0]! * k; g = g * (1 - k) + o.c[1]! * k; b = b * (1 - k) + o.c[2]! * k;
+        }
+      }
+      buf[i] = Math.max(0, Math.min(255, r));
+      buf[i + 1] = Math.max(0, Math.min(255, g));
+      buf[i + 2] = Math.max(0, Math.min(255, b));
+    }
+  }
+  return buf;
+};
+
+export const texturedJpeg = async (path: string, w: number, h: number, seed = 1): Promise<string> => {
+  await sharp(texturedRgb(w, h, seed), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toFile(path);
+  return path;
+};
+
+/** A flat photo of one colour with a red square marker in the upright picture's top-left corner. */
+export const markerRgb = (w: number, h: number, fill: [number, number, number] = [40, 90, 200]): Buffer => {
+  const buf = Buffer.alloc(w * h * 3);
+  const m = Math.round(Math.min(w, h) / 5);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const c = x < m && y < m ? [230, 20, 20] : fill;
+      buf.set(c, (y * w + x) * 3);
+    }
+  }
+  return buf;
+};
+
+/**
+ * A JPEG whose stored pixels are turned so that applying EXIF `orientation` shows the upright
+ * marker picture (w x h as displayed).
+ */
+export const orientedJpeg = async (path: string, w: number, h: number, orientation: number): Promise<string> => {
+  let p = sharp(markerRgb(w, h), { raw: { width: w, height: h, channels: 3 } });
+  // Inverse of what a viewer applies for each tag.
+  switch (orientation) {
+    case 2: p = p.flop(); break;
+    case 3: p = p.rotate(180); break;
+    case 4: p = p.flip(); break;
+    case 5: p = p.rotate(270).flop(); break; // sharp flops after rotating
+    case 6: p = p.rotate(270); break;
+    case 7: p = p.rotate(90).flop(); break;
+    case 8: p = p.rotate(90); break;
+  }
+  const stored = await p.raw().toBuffer({ resolveWithObject: true });
+  await sharp(stored.data, { raw: { width: stored.info.width, height: stored.info.height, channels: 3 } })
+    .withMetadata({ orientation })
+    .jpeg({ quality: 95 })
+    .toFile(path);
+  return path;
+};
