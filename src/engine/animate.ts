@@ -73,11 +73,13 @@ export const animate = async (input: string | Uint8Array, call: AnimateCall): Pr
   const pool = new RenderPool(prepared.still, canvas.width, canvas.height, s.workers);
   const ahead = pool.size * 2;
   const inFlight: Promise<Uint8Array>[] = [];
+  // Written frames go back to the workers to be rendered into again: flat memory, no page faults.
+  const spent: ArrayBuffer[] = [];
   try {
     let next = 0;
     const fill = () => {
       while (next < frames && inFlight.length < ahead) {
-        const p = pool.render(next, frameView(prepared.plan, next));
+        const p = pool.render(next, frameView(prepared.plan, next), spent.pop());
         p.catch(() => undefined); // awaited in order below; never an unhandled rejection
         inFlight.push(p);
         next++;
@@ -89,6 +91,7 @@ export const animate = async (input: string | Uint8Array, call: AnimateCall): Pr
       const frame = await inFlight.shift()!;
       fill();
       await encoder.write(frame);
+      spent.push(frame.buffer as ArrayBuffer);
       meter.report('render', i + 1, frames);
     }
     meter.report('finish', 0, 1);

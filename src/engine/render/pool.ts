@@ -32,13 +32,14 @@ export class RenderPool {
     return this.#workers.length;
   }
 
-  render(index: number, view: FrameView): Promise<Uint8Array> {
+  /** Render frame `index`; `reuse` is a spent frame buffer of the right size to render into. */
+  render(index: number, view: FrameView, reuse?: ArrayBuffer): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
     return new Promise((resolve, reject) => {
       this.#pending.set(index, { resolve, reject });
       const w = this.#workers[this.#next++ % this.#workers.length]!;
-      const req: WorkerRequest = { type: 'frame', index, view };
-      w.postMessage(req);
+      const req: WorkerRequest = { type: 'frame', index, view, buffer: reuse };
+      w.postMessage(req, reuse ? [reuse] : []);
     });
   }
 
