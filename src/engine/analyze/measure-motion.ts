@@ -95,6 +95,49 @@ export const phaseShift = (a: Float64Array, b: Float64Array, n: number): [number
   return [dx, dy];
 };
 
+/**
+ * Refines an estimate d (content of `a` at x appears in `b` at x + d) to a small fraction of a pixel
+ * by Lucas–Kanade iterations on the patch around (cx, cy): phase correlation alone locks onto
+ * whole pixels, gradients do not.
+ */
+export const refineShift = (a: Uint8Array, b: Uint8Array, w: number, h: number, cx: number, cy: number, n: number, d: [number, number]): [number, number] => {
+  let [dx, dy] = d;
+  const half = n / 2;
+  const sample = (img: Uint8Array, x: number, y: number) => {
+    const x0 = Math.floor(x), y0 = Math.floor(y);
+    if (x0 < 0 || y0 < 0 || x0 + 1 >= w || y0 + 1 >= h) return NaN;
+    const fx = x - x0, fy = y - y0;
+    const i = y0 * w + x0;
+    return (img[i]! * (1 - fx) + img[i + 1]! * fx) * (1 - fy) + (img[i + w]! * (1 - fx) + img[i + w + 1]! * fx) * fy;
+  };
+  for (let it = 0; it < 8; it++) {
+    let gxx = 0, gxy = 0, gyy = 0, bx = 0, by = 0;
+    for (let y = 1; y < n - 1; y++) {
+      const wy = 0.5 - 0.5 * Math.cos((2 * Math.PI * (y + 0.5)) / n);
+      for (let x = 1; x < n - 1; x++) {
+        const wx = 0.5 - 0.5 * Math.cos((2 * Math.PI * (x + 0.5)) / n);
+        const px = cx - half + x, py = cy - half + y;
+        const i = py * w + px;
+        const ix = (a[i + 1]! - a[i - 1]!) / 2;
+        const iy = (a[i + w]! - a[i - w]!) / 2;
+        const v = sample(b, px + dx, py + dy);
+        if (Number.isNaN(v)) continue;
+        const e = v - a[i]!;
+        const k = wx * wy;
+        gxx += k * ix * ix; gxy += k * ix * iy; gyy += k * iy * iy;
+        bx += k * ix * e; by += k * iy * e;
+      }
+    }
+    const det = gxx * gyy - gxy * gxy;
+    if (Math.abs(det) < 1e-9) break;
+    const ux = -(gyy * bx - gxy * by) / det;
+    const uy = -(gxx * by - gxy * bx) / det;
+    dx += ux; dy += uy;
+    if (Math.abs(ux) < 1e-4 && Math.abs(uy) < 1e-4) break;
+  }
+  return [dx, dy];
+};
+
 /** Least-squares polynomial fit of degree d through (i, v[i]); returns fitted values. */
 export const polyFit = (v: number[], d: number): number[] => {
   const n = v.length;
@@ -134,7 +177,7 @@ export const polyFit = (v: number[], d: number): number[] => {
 export interface MotionReport {
   /** Per frame pair, per patch: [dx, dy] in output pixels. */
   readonly shifts: Array<Array<[number, number]>>;
-  /** RMS deviation of the per-frame shifts from a smooth path, in output pixels. */
+  /** RMS deviation of the per-frame shifts from a smooth path, in output pixels (median over patches). */
   readonly jitterPx: number;
   /** Largest single deviation from the smooth path. */
   readonly maxDeviationPx: number;
@@ -146,24 +189,42 @@ export interface MotionReport {
  * `frames`: gray frames (w x h). Patches at the four quarter points (where zoom and pan both show).
  * The smooth path is a degree-`degree` polynomial through each patch's per-frame shift.
  */
-export const measureMotion = (frames: Uint8Array[], w: number, h: number, n = 64, degree = 7): MotionReport => {
+export const measureMotion = (frames: Uint8Array[], w: number, h: number, n = 128, degree = 7): MotionReport => {
+  const size = Math.min(n, 2 ** Math.floor(Math.log2(Math.min(w, h) / 3)));
+  n = size;
   const centres: Array<[number, number]> = [[w / 4, h / 4], [(3 * w) / 4, h / 4], [w / 4, (3 * h) / 4], [(3 * w) / 4, (3 * h) / 4]].map(([x, y]) => [Math.round(x!), Math.round(y!)]);
   const shifts: Array<Array<[number, number]>> = [];
   for (let f = 1; f < frames.length; f++) {
-    shifts.push(centres.map(([cx, cy]) => phaseShift(patch(frames[f - 1]!, w, cx, cy, n), patch(frames[f]!, w, cx, cy, n), n)));
+    shifts.push(centres.map(([cx, cy]) => {
+      const coarse = phaseShift(patch(frames[f - 1]!, w, cx, cy, n), patch(frames[f]!, w, cx, cy, n), n);
+      return refineShift(frames[f - 1]!, frames[f]!, w, h, cx, cy, n, [Math.round(coarse[0]), Math.round(coarse[1])]);
+    }));
   }
-  let sq = 0, count = 0, max = 0, speed = 0;
+  // Per patch: RMS of the shifts' deviation from a smooth path. A patch on a flat, featureless area
+  // (sky, bokeh) measures its own noise, not the camera's, so the figure is the median patch.
+  const perPatch: number[] = [];
+  let max = 0, speed = 0;
   for (let p = 0; p < centres.length; p++) {
+    let sq = 0, count = 0;
     for (const axis of [0, 1] as const) {
       const series = shifts.map((s) => s[p]![axis]);
       const fit = polyFit(series, degree);
       series.forEach((v, i) => {
         const d = v - fit[i]!;
         sq += d * d; count++;
-        max = Math.max(max, Math.abs(d));
       });
     }
+    perPatch.push(Math.sqrt(sq / Math.max(1, count)));
     speed += shifts.reduce((a, s) => a + Math.hypot(s[p]![0], s[p]![1]), 0) / Math.max(1, shifts.length);
   }
-  return { shifts, jitterPx: Math.sqrt(sq / Math.max(1, count)), maxDeviationPx: max, meanSpeedPx: speed / centres.length };
+  const order = perPatch.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const mid = order[Math.floor((order.length - 1) / 2)]!;
+  const jitter = (order[Math.floor((order.length - 1) / 2)]![0] + order[Math.ceil((order.length - 1) / 2)]![0]) / 2;
+  // Largest single deviation, on the median patch.
+  for (const axis of [0, 1] as const) {
+    const series = shifts.map((s) => s[mid[1]]![axis]);
+    const fit = polyFit(series, degree);
+    series.forEach((v, i) => { max = Math.max(max, Math.abs(v - fit[i]!)); });
+  }
+  return { shifts, jitterPx: jitter, maxDeviationPx: max, meanSpeedPx: speed / centres.length };
 };

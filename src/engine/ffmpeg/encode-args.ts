@@ -58,7 +58,9 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
     '-i', s.input.kind === 'pipe' ? 'pipe:0' : s.input.path);
   const audio = s.audio ?? [];
   const wantsAudio = s.format !== 'gif';
-  if (wantsAudio && audio.length === 0) a.push('-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo');
+  // Silence exactly as long as the video. (An output -frames:v limit makes this ffmpeg cut the
+  // audio short, so the video's length comes from the frames we send and the audio's from here.)
+  if (wantsAudio && audio.length === 0) a.push('-f', 'lavfi', '-t', fmt(dur), '-i', 'anullsrc=r=48000:cl=stereo');
   if (wantsAudio) {
     for (const t of audio) {
       if (t.loop) a.push('-stream_loop', '-1');
@@ -92,7 +94,6 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
   if (filters.length) a.push('-filter_complex', filters.join(';'));
   a.push('-map', vOut);
   if (wantsAudio) a.push('-map', aOut);
-  a.push('-frames:v', String(s.format === 'gif' ? Math.round(dur * Math.min(s.fps, GIF_MAX_FPS)) : s.frames));
 
   const gop = Math.max(1, Math.round(s.fps * 2));
   switch (s.format) {
@@ -116,6 +117,6 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
       a.push('-loop', '0');
       break;
   }
-  a.push('-t', fmt(dur), '-f', MUXER[s.format], partialPath(s.output));
+  a.push('-f', MUXER[s.format], partialPath(s.output));
   return a;
 };

@@ -128,7 +128,7 @@ export const decodeFrames = async (path: string, o: { pixFmt: 'rgb24' | 'gray'; 
   if (o.frames) filters.push(`select='${o.frames.map((i) => `eq(n\\,${i})`).join('+')}'`);
   // Interpret the video's own tags (BT.709 limited) when converting to RGB.
   filters.push(`scale=${w}:${h}:flags=area:in_color_matrix=bt709:in_range=tv:out_range=pc`);
-  const data = await run(bin, ['-v', 'error', '-i', path, '-vf', filters.join(','), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', o.pixFmt, 'pipe:1'], 4 << 30);
+  const data = await run(bin, ['-v', 'error', '-i', path, '-vf', filters.join(','), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', o.pixFmt, 'pipe:1'], 2 ** 32);
   const size = w * h * (o.pixFmt === 'rgb24' ? 3 : 1);
   const out: Buffer[] = [];
   for (let p = 0; p + size <= data.length; p += size) out.push(data.subarray(p, p + size));
