@@ -5,7 +5,6 @@ import { animate, type AnimateResult } from '../../engine/animate.js';
 import type { AnimateOptions } from '../../engine/settings.js';
 import { resolveAnimateSettings } from '../../engine/settings.js';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
-import { parseInstruction, requestToAnimateOptions } from '../../language/index.js';
 import { parse } from '../args.js';
 import { Reporter, type Io } from '../output.js';
 
@@ -45,12 +44,13 @@ export const outputPaths = (inputs: string[], out: string | undefined, ext: stri
 };
 
 export const animateCommand = async (argv: string[], io: Io, signal?: AbortSignal): Promise<number> => {
-  const { values, positionals } = parse(argv, ANIMATE_FLAGS);
-  const rep = new Reporter(io, !!values.json);
+  const rep = new Reporter(io, argv.includes('--json'));
   try {
+    const { values, positionals } = parse(argv, ANIMATE_FLAGS);
     if (positionals.length === 0) throw new StillmotionError('INVALID_OPTION', 'no photo given', { hint: 'stillmotion animate photo.jpg -o clip.mp4' });
     const opts: AnimateOptions = {};
     if (values.prompt !== undefined) {
+      const { parseInstruction, requestToAnimateOptions } = await import('../../language/index.js');
       const req = parseInstruction(values.prompt);
       const fromPrompt = requestToAnimateOptions(req);
       const { ignored, ...rest } = fromPrompt;

@@ -5,9 +5,9 @@ import { parse } from '../args.js';
 import { Reporter, type Io } from '../output.js';
 
 export const planCommand = async (argv: string[], io: Io): Promise<number> => {
-  const { values, positionals } = parse(argv, { prompt: { type: 'string', short: 'p' }, json: { type: 'boolean' } });
-  const rep = new Reporter(io, !!values.json);
+  const rep = new Reporter(io, argv.includes('--json'));
   try {
+    const { values, positionals } = parse(argv, { prompt: { type: 'string', short: 'p' }, json: { type: 'boolean' } });
     const text = values.prompt ?? (positionals.length ? positionals.join(' ') : undefined);
     if (text === undefined) throw new StillmotionError('INVALID_OPTION', 'no instruction given', { hint: 'stillmotion plan -p "5-second slow zoom, 9:16"' });
     const req = parseInstruction(text);
