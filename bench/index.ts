@@ -44,13 +44,14 @@ const ours = (photo: string, out: string, opts: Record<string, unknown> = {}) =>
 const x264Args = (input: { kind: 'file'; path: string }, output: string, w = W, h = H) =>
   buildEncodeArgs({ width: w, height: h, fps: FPS, frames: FRAMES, format: 'mp4', quality: 'high', preset: DEFAULT_PRESET, output, input });
 
-/** Same encoder tail, fed by zoompan: cover-crop to 16:9, zoom 1.0 → 1.2 about the centre. */
+/** Same encoder settings, fed by zoompan: cover-crop to 16:9, zoom 1.0 → 1.2 about the centre. */
 const zoompanArgs = (photo: string, output: string): string[] => {
   const enc = x264Args({ kind: 'file', path: '/dev/null' }, output);
-  const tail = enc.slice(enc.indexOf('-map') >= 0 ? enc.indexOf('-map') : enc.indexOf('-c:v'));
+  // The codec part of our own argument list: from -c:v up to the muxer.
+  const codec = enc.slice(enc.indexOf('-c:v'), enc.lastIndexOf('-f'));
   const vf = `crop='min(iw,ih*16/9)':'min(ih,iw*9/16)',zoompan=z='1+0.2*on/${FRAMES - 1}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=${FRAMES}:s=${W}x${H}:fps=${FPS},format=yuv420p`;
-  return ['-v', 'error', '-y', '-i', photo, '-f', 'lavfi', '-i', `anullsrc=r=48000:cl=stereo`, '-filter_complex', `[0:v]${vf}[v]`, '-map', '[v]', '-map', '1:a',
-    ...tail.filter((a, i, arr) => !(a === '-map' || arr[i - 1] === '-map')).filter((a) => a !== output), '-frames:v', String(FRAMES), '-shortest', output];
+  return ['-v', 'error', '-y', '-i', photo, '-f', 'lavfi', '-t', String(FRAMES / FPS), '-i', 'anullsrc=r=48000:cl=stereo',
+    '-filter_complex', `[0:v]${vf}[v]`, '-map', '[v]', '-map', '1:a', ...codec, '-f', 'mp4', output];
 };
 
 const jitterOf = async (video: string): Promise<{ jitter: number; max: number; speed: number }> => {
@@ -73,7 +74,13 @@ const main = async () => {
     for (const name of photos) {
       const photo = join(photosDir, name);
       const out = join(work, `${name}.mp4`);
-      const r = ours(photo, out);
+      let r: ReturnType<typeof ours>;
+      try {
+        r = ours(photo, out);
+      } catch (e) {
+        console.log(`| ${name} | failed: ${(e as Error).message.split('\n').find((l) => l.includes('error') || l.includes('Error')) ?? (e as Error).message.slice(0, 120)} | | | | | | | |`);
+        continue;
+      }
       // Encode bound: our frames, decoded once to raw, encoded again with the same settings.
       const raw = join(work, 'frames.yuv');
       spawnSync(ffmpeg, ['-v', 'error', '-y', '-i', out, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw]);
@@ -107,6 +114,13 @@ const main = async () => {
       const r = ours(big, join(work, 'big.mp4'));
       console.log(`\n| 108 MP photo (12720x8480, ${(statSync(big).size / 1e6).toFixed(1)} MB) | ours s | peak RSS MB |\n|---|---|---|\n| default settings | ${fmt(r.wall_s)} | ${Math.round(r.max_rss_mb)} |`);
     }
+  }
+
+  const presetPhoto = join(photosDir, 'mate_RainDrops.jpg');
+  if (existsSync(presetPhoto)) {
+    const { benchPresets } = await import('./x264-presets.js');
+    console.log('\n| x264 preset (CRF 18, our frames of mate_RainDrops) | encode s | size MB | SSIM |\n|---|---|---|---|');
+    for (const r of await benchPresets(presetPhoto)) console.log(`| ${r.preset} | ${fmt(r.seconds)} | ${fmt(r.size_mb)} | ${r.ssim.toFixed(4)} |`);
   }
 
   for (const [file, fn, label] of [['./parser-bench.js', 'benchParser', 'parser'], ['./sampler-bench.js', 'benchSampler', 'sampler']] as const) {
