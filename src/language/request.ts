@@ -1,0 +1,149 @@
+/**
+ * The request a sentence makes: exactly the JSON contract of `stillmotion plan --json` (issue 3).
+ * Every field is null (or []) when the sentence does not state it; defaults are applied later,
+ * when the draft is resolved. Nothing here is guessed.
+ */
+
+export const INTENTS = ['generate', 'edit', 'export', 'credits', 'status', 'upload', 'help', 'unknown'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export const MOVE_TYPES = [
+  'zoom', 'pan', 'tilt', 'dolly', 'truck', 'pedestal', 'orbit', 'roll', 'parallax', 'ken_burns', 'drift', 'shake', 'static',
+] as const;
+export type MoveType = (typeof MOVE_TYPES)[number];
+
+export const DIRECTIONS = ['in', 'out', 'left', 'right', 'up', 'down', 'cw', 'ccw'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export interface Move {
+  type: MoveType;
+  direction: Direction | null;
+  /** 0–1. Words map to fixed values (subtle 0.3, dramatic 0.8…); "zoom 20%" and "1.2x zoom" give 0.2. */
+  intensity: number | null;
+}
+
+export const SPEEDS = ['slow', 'normal', 'fast'] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:5', '4:3', '3:4', '21:9'] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+export const PLATFORMS = [
+  'tiktok', 'instagram_reels', 'instagram_feed', 'instagram_story', 'youtube', 'youtube_shorts', 'facebook', 'x', 'linkedin',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const RESOLUTIONS = ['480p', '720p', '1080p', '1440p', '4k'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export const TEXT_ROLES = ['title', 'caption', 'subtitle', 'cta', 'watermark'] as const;
+export type TextRole = (typeof TEXT_ROLES)[number];
+
+export const TEXT_POSITIONS = [
+  'top', 'bottom', 'center', 'lower_third', 'upper_third', 'left', 'right', 'top_left', 'top_right', 'bottom_left', 'bottom_right',
+] as const;
+export type TextPosition = (typeof TEXT_POSITIONS)[number];
+
+export interface TextItem {
+  /** The words to show, verbatim; null when the sentence names a text without its words ("add a title"). */
+  text: string | null;
+  /** null when the sentence does not say which kind of text it is ("add the text 'Hello'"). */
+  role: TextRole | null;
+  position: TextPosition | null;
+  start_s: number | null;
+  end_s: number | null;
+}
+
+export const MUSIC_ACTIONS = ['add', 'remove', 'adjust'] as const;
+export type MusicAction = (typeof MUSIC_ACTIONS)[number];
+
+export interface Music {
+  action: MusicAction;
+  /** Style or mood as written, lower-cased ("lo-fi", "upbeat cinematic", "轻音乐"). */
+  style: string | null;
+  /** 0–1. */
+  volume: number | null;
+  fade_in_s: number | null;
+  fade_out_s: number | null;
+}
+
+export const TRANSITION_TYPES = ['crossfade', 'fade_black', 'fade_white', 'slide', 'push', 'wipe', 'zoom', 'blur', 'none'] as const;
+export type TransitionType = (typeof TRANSITION_TYPES)[number];
+
+export interface Transition {
+  /** null when only the length is stated ("0.5 s transitions"). */
+  type: TransitionType | null;
+  duration_s: number | null;
+}
+
+export const FORMATS = ['mp4', 'webm', 'gif', 'mov'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** "all", or 1-based indices in the order written ("the second photo" → [2]). */
+export type PhotoSelection = 'all' | number[];
+
+/**
+ * Relative changes a follow-up asks for, which the contract fields cannot hold without guessing
+ * a number ("make it slower" does not say how slow). Present only when the sentence states one;
+ * the absolute contract fields are still filled when the sentence gives a value
+ * ("make it 10 seconds instead" → duration_s 10 and edits.replace).
+ */
+export interface Edits {
+  /** "faster", "speed it up", "再快一点" / "slower", "too fast", "慢一点". */
+  speed?: 'faster' | 'slower';
+  /** "longer", "延长3秒" / "shorter", "trim it". */
+  duration?: 'longer' | 'shorter';
+  /** Seconds to add (longer) or remove (shorter) when stated: "3 seconds longer" → 3. */
+  duration_by_s?: number;
+  /** Camera movement: "more zoom", "more dramatic", "幅度大一点" / "subtler", "less movement". */
+  intensity?: 'more' | 'less';
+  /** Music volume: "louder", "turn the music up" / "quieter", "音量小一点" (music.action is "adjust"). */
+  volume?: 'louder' | 'quieter';
+  /** What to take away: "no text", "不要字幕", "remove the watermark" (music and transitions use their own fields). */
+  remove?: Removable[];
+  /** The stated values replace the current ones rather than add to them ("instead", "change … to", "换成"). */
+  replace?: true;
+}
+export type Removable = 'texts' | TextRole | 'subject_motion' | 'moves';
+
+export interface InstructionRequest {
+  intent: Intent;
+  duration_s: number | null;
+  per_photo_s: number | null;
+  moves: Move[];
+  speed: Speed | null;
+  aspect: AspectRatio | null;
+  platform: Platform | null;
+  resolution: Resolution | null;
+  fps: number | null;
+  texts: TextItem[];
+  music: Music | null;
+  transitions: Transition[];
+  loop: boolean | null;
+  format: Format | null;
+  photos: PhotoSelection | null;
+  subject_motion: string | null;
+  not_understood: string[];
+  /** Optional, see Edits: only present when a follow-up states a relative change or a removal. */
+  edits?: Edits;
+}
+
+export const emptyRequest = (): InstructionRequest => ({
+  intent: 'unknown',
+  duration_s: null,
+  per_photo_s: null,
+  moves: [],
+  speed: null,
+  aspect: null,
+  platform: null,
+  resolution: null,
+  fps: null,
+  texts: [],
+  music: null,
+  transitions: [],
+  loop: null,
+  format: null,
+  photos: null,
+  subject_motion: null,
+  not_understood: [],
+});
