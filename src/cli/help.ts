@@ -2,6 +2,9 @@ export const HELP = `stillmotion: turn still photos into smooth, ready-to-post v
 
 Usage:
   stillmotion animate <photo…> [-o out.mp4|dir/] [flags]   one clip per photo
+  stillmotion animate <photo…> --slideshow [-p …] [--music song.mp3] -o reel.mp4   one video of all photos
+  stillmotion render draft.json [-o out.mp4] [--format f] [--quality q] [--size s] [--loudnorm]
+  stillmotion draft summary draft.json                    the draft's one-line summary
   stillmotion plan -p "<instruction>" [--json]            what an instruction asks for, without rendering
   stillmotion serve                                       the workspace and API on http://localhost:8080
   stillmotion help | version
@@ -25,4 +28,7 @@ animate flags:
       --json                NDJSON on stdout: progress events, then one result per photo
       --preset <p>          x264 preset (default veryfast; see README)
       --workers <n>         render threads (default 2)
+      --slideshow           one video of all the photos (a draft: see render)
+      --music <file>        with --slideshow: music (mp3, wav, m4a, aac), looped or trimmed to the video
+      --transition <t>      with --slideshow: crossfade, fade_black, fade_white, slide_left, push_left, wipe, zoom, cut
 `;

@@ -12,6 +12,10 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
     switch (cmd) {
       case 'animate':
         return await (await import('./commands/animate.js')).animateCommand(rest, io, controller.signal);
+      case 'render':
+        return await (await import('./commands/render.js')).renderCommand(rest, io, controller.signal);
+      case 'draft':
+        return await (await import('./commands/render.js')).draftCommand(rest, io);
       case 'plan':
         return await (await import('./commands/plan.js')).planCommand(rest, io);
       case 'version':

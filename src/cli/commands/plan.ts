@@ -8,7 +8,7 @@ export const planCommand = async (argv: string[], io: Io): Promise<number> => {
   const rep = new Reporter(io, argv.includes('--json'));
   try {
     const { values, positionals } = parse(argv, { prompt: { type: 'string', short: 'p' }, json: { type: 'boolean' } });
-    const text = values.prompt ?? (positionals.length ? positionals.join(' ') : undefined);
+    const text = (values.prompt as string | undefined) ?? (positionals.length ? positionals.join(' ') : undefined);
     if (text === undefined) throw new StillmotionError('INVALID_OPTION', 'no instruction given', { hint: 'stillmotion plan -p "5-second slow zoom, 9:16"' });
     const req = parseInstruction(text);
     if (values.json) io.stdout.write(`${JSON.stringify(req)}\n`);

@@ -16,7 +16,7 @@ export class RenderPool {
   #next = 0;
   #closed = false;
 
-  constructor(still: YuvStill, width: number, height: number, threads: number) {
+  constructor(still: YuvStill | null, width: number, height: number, threads: number) {
     for (let i = 0; i < threads; i++) {
       const w = new Worker(new URL('./worker.js', import.meta.url));
       w.on('message', (m: WorkerReply) => this.#settle(m));
@@ -33,12 +33,23 @@ export class RenderPool {
   }
 
   /** Render frame `index`; `reuse` is a spent frame buffer of the right size to render into. */
-  render(index: number, view: FrameView, reuse?: ArrayBuffer): Promise<Uint8Array> {
+  /** Make another still available to every thread under `id` (shared memory: no copy here). */
+  addStill(id: number, still: YuvStill): void {
+    const req: WorkerRequest = { type: 'still', id, still };
+    for (const w of this.#workers) w.postMessage(req);
+  }
+
+  dropStill(id: number): void {
+    const req: WorkerRequest = { type: 'drop', id };
+    for (const w of this.#workers) w.postMessage(req);
+  }
+
+  render(index: number, view: FrameView, reuse?: ArrayBuffer, still = 0): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
     return new Promise((resolve, reject) => {
       this.#pending.set(index, { resolve, reject });
       const w = this.#workers[this.#next++ % this.#workers.length]!;
-      const req: WorkerRequest = { type: 'frame', index, view, buffer: reuse };
+      const req: WorkerRequest = { type: 'frame', index, view, buffer: reuse, still };
       w.postMessage(req, reuse ? [reuse] : []);
     });
   }

@@ -9,15 +9,18 @@ import { loadStillWasm, sampleFrameWasm, type WasmStill } from './sampler-wasm.j
 import type { YuvStill } from './yuv.js';
 
 export type WorkerRequest =
-  | { type: 'init'; still: YuvStill; width: number; height: number }
-  | { type: 'frame'; index: number; view: FrameView; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer };
+  | { type: 'init'; still: YuvStill | null; width: number; height: number }
+  /** Another still this thread may be asked to render (a slideshow's next shot). */
+  | { type: 'still'; id: number; still: YuvStill }
+  | { type: 'drop'; id: number }
+  | { type: 'frame'; index: number; view: FrameView; still?: number; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer };
 export type WorkerReply = { type: 'frame'; index: number; data: Uint8Array } | { type: 'error'; index: number; message: string };
 
-let still: YuvStill | null = null;
+interface Loaded { still: YuvStill; wasm: WasmStill | null }
+const stills = new Map<number, Loaded>();
 let width = 0;
 let height = 0;
 const scratch = new SamplerScratch();
-let wasmStill: WasmStill | null = null;
 
 /** The wasm sampler for this still, or null (JS reference) if it cannot load here. */
 const loadWasm = (s: YuvStill): WasmStill | null => {
@@ -30,27 +33,35 @@ const loadWasm = (s: YuvStill): WasmStill | null => {
 
 parentPort!.on('message', (m: WorkerRequest) => {
   if (m.type === 'init') {
-    still = m.still;
     width = m.width;
     height = m.height;
-    wasmStill = null; // drop the previous still's copy before making the new one
-    wasmStill = loadWasm(m.still);
+    stills.clear(); // drop the previous still's copy before making the new one
+    if (m.still) stills.set(0, { still: m.still, wasm: loadWasm(m.still) });
+    return;
+  }
+  if (m.type === 'still') {
+    stills.set(m.id, { still: m.still, wasm: loadWasm(m.still) });
+    return;
+  }
+  if (m.type === 'drop') {
+    stills.delete(m.id);
     return;
   }
   try {
-    if (!still) throw new Error('render worker used before init');
+    const s = stills.get(m.still ?? 0);
+    if (!s) throw new Error(`render worker has no still ${m.still ?? 0}`);
     const bytes = frameBytes(width, height);
     const out = m.buffer && m.buffer.byteLength === bytes ? new Uint8Array(m.buffer) : new Uint8Array(bytes);
     let done = false;
-    if (wasmStill) {
+    if (s.wasm) {
       try {
-        sampleFrameWasm(wasmStill, m.view, width, height, out);
+        sampleFrameWasm(s.wasm, m.view, width, height, out);
         done = true;
       } catch {
         // e.g. a view the kernel refuses or memory it cannot get: the JS reference renders this frame
       }
     }
-    if (!done) renderFrame(still, m.view, width, height, out, scratch);
+    if (!done) renderFrame(s.still, m.view, width, height, out, scratch);
     const reply: WorkerReply = { type: 'frame', index: m.index, data: out };
     parentPort!.postMessage(reply, [out.buffer]);
   } catch (e) {

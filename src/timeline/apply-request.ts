@@ -1,0 +1,179 @@
+/**
+ * A parsed request applied to a draft through the pure edit functions: what the words state
+ * changes, nothing else. Returns the new draft and notes on what could not be applied as asked.
+ */
+import type { InstructionRequest, Move as ReqMove, TextItem as ReqText } from '../language/request.js';
+import type { MoveName } from '../engine/plan/moves.js';
+import * as E from './edit.js';
+import { timing } from './timing.js';
+import type { Draft, TextPosition, TransitionType } from './types.js';
+
+export interface MediaRef {
+  readonly mediaId: string;
+  readonly kind: 'image' | 'video' | 'audio';
+  readonly name?: string;
+}
+
+export interface Applied {
+  readonly draft: Draft;
+  readonly notes: readonly string[];
+  /** Whether the change needs a new render (a preview). */
+  readonly visual: boolean;
+}
+
+const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
+
+/** The engine move nearest to a camera move in words, and what was approximated. */
+export const moveFor = (m: ReqMove): { move: MoveName; note: string | null } => {
+  const d = m.direction;
+  switch (m.type) {
+    case 'zoom': case 'dolly': return { move: d === 'out' ? 'zoom-out' : 'zoom-in', note: null };
+    case 'pan': case 'truck': return { move: d === 'right' ? 'pan-right' : d === 'up' ? 'pan-up' : d === 'down' ? 'pan-down' : 'pan-left', note: null };
+    case 'tilt': case 'pedestal': return { move: d === 'down' ? 'pan-down' : 'pan-up', note: null };
+    case 'ken_burns': return { move: 'ken-burns', note: null };
+    case 'drift': return { move: 'ken-burns', note: null };
+    case 'static': return { move: 'static', note: null };
+    case 'parallax': return { move: 'ken-burns', note: 'a depth (parallax) move needs a depth map; made a slow zoom with drift instead' };
+    case 'orbit': return { move: d === 'ccw' || d === 'left' ? 'pan-left' : 'pan-right', note: 'an orbit needs 3D; made a lateral pan instead' };
+    case 'roll': return { move: 'ken-burns', note: 'camera roll is not supported yet; made a slow zoom with drift instead' };
+    case 'shake': return { move: 'ken-burns', note: 'handheld shake is not supported yet; made a gentle drift instead' };
+  }
+};
+
+const POS: Record<string, TextPosition> = {
+  top: 'top', bottom: 'bottom', center: 'center', lower_third: 'lower-third', upper_third: 'top', left: 'left', right: 'right',
+  top_left: 'top-left', top_right: 'top-right', bottom_left: 'bottom-left', bottom_right: 'bottom-right',
+};
+
+const TRANS: Record<string, TransitionType> = { crossfade: 'crossfade', fade_black: 'fade_black', fade_white: 'fade_white', slide: 'slide_left', push: 'push_left', wipe: 'wipe', zoom: 'zoom', blur: 'blur', none: 'cut' };
+
+const PLATFORM_ASPECT: Record<string, string> = { tiktok: '9:16', instagram_reels: '9:16', instagram_story: '9:16', youtube_shorts: '9:16', instagram_feed: '4:5', youtube: '16:9' };
+
+const FPS_OK = [24, 25, 30, 50, 60];
+
+export const applyRequest = (draft: Draft, req: InstructionRequest, media: readonly MediaRef[] = []): Applied => {
+  let d = draft;
+  const notes: string[] = [];
+  let visual = false;
+  const touch = (next: Draft) => { if (next !== d) visual = true; d = next; };
+
+  // Photos and clips given with the request that are not on the timeline yet.
+  const onTimeline = new Set(d.shots.map((s) => s.mediaId));
+  const newVisual = media.filter((m) => m.kind !== 'audio' && !onTimeline.has(m.mediaId));
+  if (newVisual.length) touch(E.addShots(d, newVisual.map((m) => ({ mediaId: m.mediaId, kind: m.kind === 'video' ? 'video' : 'image', label: m.name ?? null }))));
+
+  const which: E.Which = Array.isArray(req.photos)
+    ? req.photos.map((i) => i - 1).filter((i) => i >= 0 && i < d.shots.length)
+    : 'all';
+
+  if (req.duration_s !== null) touch(E.setTargetDuration(d, Math.round(req.duration_s * 1000)));
+  if (req.per_photo_s !== null) {
+    touch(E.setShots(d, which, { durationMs: Math.round(req.per_photo_s * 1000) }));
+    if (req.duration_s === null) touch(E.setTargetDuration(d, null));
+  }
+
+  if (req.moves.length) {
+    const m = req.moves[0]!;
+    const { move, note } = moveFor(m);
+    if (note) notes.push(note);
+    const intensity = m.intensity ?? (req.speed === 'slow' ? 0.3 : req.speed === 'fast' ? 0.8 : null);
+    touch(E.setShots(d, which, { move, ...(intensity !== null ? { intensity } : {}) }));
+    if (req.moves.length > 1 && d.shots.length > 1 && which === 'all') {
+      // Several moves named for a slideshow: use them in turn.
+      touch({ ...d, shots: d.shots.map((s, i) => ({ ...s, move: moveFor(req.moves[i % req.moves.length]!).move })) });
+    }
+  } else if (req.speed) {
+    touch(E.setShots(d, which, { intensity: req.speed === 'slow' ? 0.3 : req.speed === 'fast' ? 0.8 : 0.5 }));
+  }
+
+  const ed = req.edits;
+  if (ed?.intensity || ed?.speed) {
+    const delta = (ed.intensity === 'more' || ed.speed === 'faster' ? 1 : -1) * 0.2;
+    touch({ ...d, shots: d.shots.map((s) => ({ ...s, intensity: clamp01((s.intensity ?? 0.5) + delta) })) });
+  }
+  if (ed?.speed || ed?.duration) {
+    // Slower/longer stretch the timeline; faster/shorter tighten it (by what was said, or a quarter).
+    const total = timing(d).totalMs;
+    const longer = ed.duration ? ed.duration === 'longer' : ed.speed === 'slower';
+    const by = ed.duration_by_s !== undefined ? ed.duration_by_s * 1000 : total * 0.25;
+    if (req.duration_s === null && total > 0) {
+      const next = Math.max(500, Math.round(longer ? total + by : total - by));
+      touch(E.setShots(E.setTargetDuration(d, next), 'all', { durationMs: null }));
+    }
+  }
+
+  if (req.aspect) touch(E.setCanvas(d, { aspect: req.aspect === '21:9' ? '16:9' : req.aspect }));
+  if (req.aspect === '21:9') notes.push('21:9 is not a canvas we make yet; used 16:9');
+  if (!req.aspect && req.platform && PLATFORM_ASPECT[req.platform]) touch(E.setCanvas(d, { aspect: PLATFORM_ASPECT[req.platform]! }));
+  if (req.resolution) touch(E.setCanvas(d, { size: req.resolution }));
+  if (req.fps !== null) {
+    const fps = FPS_OK.reduce((a, b) => (Math.abs(b - req.fps!) < Math.abs(a - req.fps!) ? b : a));
+    if (fps !== req.fps) notes.push(`${req.fps} fps is not offered; used ${fps}`);
+    touch(E.setCanvas(d, { fps }));
+  }
+
+  for (const r of ed?.remove ?? []) {
+    if (r === 'texts') touch(E.removeTexts(d, () => true));
+    else if (r === 'title' || r === 'caption' || r === 'subtitle' || r === 'cta' || r === 'watermark') touch(E.removeTexts(d, (t) => t.role === r));
+    else if (r === 'moves') touch(E.setShots(d, 'all', { move: 'static' }));
+  }
+  for (const t of req.texts) touch(applyText(d, t, !!ed?.replace, notes));
+
+  if (req.music) {
+    const mu = req.music;
+    if (mu.action === 'remove') touch(E.removeMusic(d));
+    else {
+      const file = [...media].reverse().find((m) => m.kind === 'audio');
+      const patch: E.MusicPatch = {
+        ...(mu.style ? { style: mu.style } : {}),
+        ...(mu.volume !== null ? { volume: clamp01(mu.volume) } : {}),
+        ...(mu.fade_in_s !== null ? { fadeInMs: Math.round(mu.fade_in_s * 1000) } : {}),
+        ...(mu.fade_out_s !== null ? { fadeOutMs: Math.round(mu.fade_out_s * 1000) } : {}),
+        ...(file ? { mediaId: file.mediaId, label: file.name ?? null } : {}),
+      };
+      if (mu.action === 'add' && d.audio.length === 0) {
+        touch(E.setMusic(d, { fadeInMs: 500, fadeOutMs: 1000, ...patch }));
+        if (!file) notes.push(`music "${mu.style ?? 'background'}" noted; attach a music file (mp3, wav, m4a, aac) to hear it: nothing is downloaded`);
+      } else touch(E.setMusic(d, patch));
+    }
+  } else if (media.some((m) => m.kind === 'audio')) {
+    const file = [...media].reverse().find((m) => m.kind === 'audio')!;
+    touch(E.setMusic(d, { mediaId: file.mediaId, label: file.name ?? null, fadeInMs: 500, fadeOutMs: 1000 }));
+  }
+  if (ed?.volume && d.audio.length) {
+    const v = clamp01((d.audio[0]!.volume ?? 1) + (ed.volume === 'louder' ? 0.15 : -0.15));
+    touch(E.setMusic(d, { volume: v }));
+  }
+
+  if (req.transitions.length) {
+    const t = req.transitions[0]!;
+    const type = t.type ? TRANS[t.type]! : (d.shots.find((s) => s.transition)?.transition?.type ?? 'crossfade');
+    touch(E.setTransitions(d, type === 'cut' ? null : { type, durationMs: Math.round((t.duration_s ?? 0.6) * 1000) }));
+  }
+  if (req.loop !== null) touch(E.setLoop(d, req.loop));
+  if (req.subject_motion) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);
+  return { draft: d, notes, visual };
+};
+
+const applyText = (d: Draft, t: ReqText, replace: boolean, notes: string[]): Draft => {
+  const role = t.role ?? 'title';
+  const position = t.position ? POS[t.position] ?? null : null;
+  const startMs = t.start_s !== null ? Math.round(t.start_s * 1000) : null;
+  const durationMs = t.end_s !== null ? Math.max(100, Math.round(t.end_s * 1000) - (startMs ?? 0)) : null;
+  const existing = d.texts.find((x) => x.role === role);
+  if (t.text === null) {
+    if (!existing) notes.push(`a ${role} was asked for without its words: say the words in quotes`);
+    else if (position || startMs !== null || durationMs !== null) {
+      return E.updateTexts(d, (x) => x.id === existing.id, { ...(position ? { position } : {}), ...(startMs !== null ? { startMs } : {}), ...(durationMs !== null ? { durationMs } : {}) });
+    }
+    return d;
+  }
+  if (existing && (replace || role === 'title' || role === 'cta' || role === 'watermark')) {
+    return E.updateTexts(d, (x) => x.id === existing.id, { text: t.text, ...(position ? { position } : {}), ...(startMs !== null ? { startMs } : {}), ...(durationMs !== null ? { durationMs } : {}) });
+  }
+  return E.addText(d, {
+    text: t.text, role, position,
+    ...(startMs !== null ? { startMs } : {}),
+    ...(durationMs !== null ? { durationMs } : {}),
+  });
+};

@@ -1,0 +1,94 @@
+/**
+ * The draft: the whole timeline a user edits. Typed form (what the code works with); the compact
+ * JSON form of API.md (`t`, `tt`, `sg`, `s`, `d`, `m`) lives in compact.ts. Times in milliseconds.
+ */
+import type { EasingName, MoveName } from '../engine/plan/moves.js';
+import type { Fit } from '../engine/settings.js';
+
+export const TRANSITIONS = ['cut', 'crossfade', 'fade_black', 'fade_white', 'slide_left', 'slide_right', 'slide_up', 'slide_down', 'push_left', 'push_right', 'push_up', 'push_down', 'wipe', 'zoom', 'blur'] as const;
+export type TransitionType = (typeof TRANSITIONS)[number];
+
+export const TEXT_ROLES = ['title', 'caption', 'subtitle', 'cta', 'watermark'] as const;
+export type TextRole = (typeof TEXT_ROLES)[number];
+export const TEXT_POSITIONS = ['top-left', 'top', 'top-right', 'left', 'center', 'right', 'bottom-left', 'bottom', 'bottom-right', 'lower-third'] as const;
+export type TextPosition = (typeof TEXT_POSITIONS)[number];
+export const TEXT_ANIMATIONS = ['none', 'fade', 'slide-up', 'pop', 'typewriter'] as const;
+export type TextAnimation = (typeof TEXT_ANIMATIONS)[number];
+
+export interface Canvas {
+  /** Aspect as asked ('16:9', …) or 'auto' (follow the first photo). */
+  readonly aspect: string;
+  /** Short-side preset ('1080p') or exact 'WxH'. */
+  readonly size: string;
+  readonly fps: number;
+  readonly background: string;
+}
+
+export interface Transition {
+  readonly type: TransitionType;
+  readonly durationMs: number;
+}
+
+export interface Shot {
+  readonly id: string;
+  readonly mediaId: string;
+  readonly kind: 'image' | 'video';
+  /** Requested length; null lets the resolver choose (music, total, or a default). */
+  readonly durationMs: number | null;
+  readonly move: MoveName;
+  readonly intensity: number | null;
+  readonly easing: EasingName | null;
+  readonly fit: Fit | null;
+  /** Transition into the next shot. */
+  readonly transition: Transition | null;
+  /** Video clips: where to start in the source, and the volume of their own sound. */
+  readonly trimStartMs: number;
+  readonly volume: number;
+  readonly label: string | null;
+}
+
+export interface AudioClip {
+  readonly id: string;
+  readonly mediaId: string | null;
+  /** A style asked for in words ("lo-fi") while no file is attached yet. */
+  readonly style: string | null;
+  readonly label: string | null;
+  readonly startMs: number;
+  /** null: to the end of the video. */
+  readonly durationMs: number | null;
+  readonly volume: number;
+  readonly fadeInMs: number;
+  readonly fadeOutMs: number;
+  readonly loop: boolean;
+}
+
+export interface TextItem {
+  readonly id: string;
+  readonly text: string;
+  readonly role: TextRole;
+  readonly position: TextPosition | null;
+  readonly animation: TextAnimation;
+  readonly startMs: number;
+  /** null: to the end of the video. */
+  readonly durationMs: number | null;
+  readonly style: Readonly<Record<string, unknown>>;
+}
+
+export interface Draft {
+  readonly canvas: Canvas;
+  /** Total length asked for (ms), or null to follow the shots (or the music). */
+  readonly targetDurationMs: number | null;
+  readonly shots: readonly Shot[];
+  readonly audio: readonly AudioClip[];
+  readonly texts: readonly TextItem[];
+  readonly loop: boolean;
+}
+
+export const emptyDraft = (): Draft => ({
+  canvas: { aspect: 'auto', size: '1080p', fps: 30, background: '#000000' },
+  targetDurationMs: null,
+  shots: [],
+  audio: [],
+  texts: [],
+  loop: false,
+});
