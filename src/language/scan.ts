@@ -17,7 +17,46 @@ const MAP: Record<number, string> = {
   0x00d7: 'x', 0x2019: "'", 0x02bc: "'",
 };
 
-export const normalize = (text: string): string => {
+/** Runs of letters, digits or Chinese numerals longer than this are cut (no word is that long). */
+const MAX_RUN = 24;
+const RUN_CLASS = /[a-z0-9]/;
+const CN_NUM_CLASS = /[零〇一二两三四五六七八九十百千万点半]/;
+const MAX_CN_RUN = 8;
+
+export const normalize = (text: string): string => capRuns(normalizeChars(text));
+
+/**
+ * A run of one kind longer than MAX_RUN (letters and digits, one repeated character) or of more
+ * than MAX_SPACES spaces is broken with a \u0001 every so often: it keeps every pattern linear on
+ * pathological input ("1111…", "aaaa…", 10 000 spaces). Length is kept.
+ */
+const MAX_SPACES = 8;
+const capRuns = (s: string): string => {
+  let out = '';
+  let run = 0;
+  let same = 0;
+  let spaces = 0;
+  let cn = 0;
+  let last = -1;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    run = RUN_CLASS.test(s[i]!) ? run + 1 : 0;
+    same = c === last ? same + 1 : 0;
+    spaces = c === 32 ? spaces + 1 : 0;
+    cn = CN_NUM_CLASS.test(s[i]!) ? cn + 1 : 0;
+    last = c;
+    if (run > MAX_RUN || same > MAX_RUN || spaces > MAX_SPACES || cn > MAX_CN_RUN) {
+      out += `${s.slice(from, i)}\u0001`;
+      from = i + 1;
+      run = same = spaces = cn = 0;
+      last = 1;
+    }
+  }
+  return from === 0 ? s : out + s.slice(from);
+};
+
+const normalizeChars = (text: string): string => {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -83,7 +122,7 @@ export class Scan {
    * the match (or a [start, end] span to consume instead). Consumptions apply after the pass.
    * At most `limit` matches are visited (bounds the work on pathological input).
    */
-  each(re: RegExp, fn: (h: Hit) => boolean | [number, number] | void, limit = 64): void {
+  each(re: RegExp, fn: (h: Hit) => boolean | [number, number] | void, limit = 32): void {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
@@ -108,8 +147,8 @@ export class Scan {
   }
 
   /** The clause around a position: bounded by sentence punctuation, consumed text is kept. */
-  clauseBounds(pos: number): [number, number] {
-    const stop = /[.;!?\n。！？；]/;
+  clauseBounds(pos: number, commas = false): [number, number] {
+    const stop = commas ? /[.;!?\n。！？；,，]/ : /[.;!?\n。！？；]/;
     let a = pos;
     while (a > 0 && !stop.test(this.norm[a - 1]!) && pos - a < 200) a--;
     let b = pos;

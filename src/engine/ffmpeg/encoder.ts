@@ -1,147 +1,232 @@
 /**
- * The running encoder: one ffmpeg process fed raw frames on stdin with backpressure, a bounded
- * stderr tail, progress as values, and a stop ladder (end stdin → SIGTERM → SIGKILL). The output
- * appears only when ffmpeg succeeded (written to a partial file, then renamed).
+ * The running encoder: one ffmpeg fed raw frames on stdin, with backpressure, a bounded stderr tail,
+ * progress as values, and the stop ladder. ffmpeg writes a partial file next to the output; the
+ * output appears (by an atomic rename) only when ffmpeg succeeded, and the partial never outlives
+ * a failure or a cancel.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { StillmotionError } from '../../errors.js';
+import { dirname } from 'node:path';
+import { debuglog } from 'node:util';
+import { StillmotionError, isStillmotionError } from '../../errors.js';
 import { resolveBinaries } from './binaries.js';
-import { buildEncodeArgs, partialPath, type EncodeSpec } from './encode-args.js';
-import { parseProgressLine, type EncoderProgress } from './progress-line.js';
+import { dieWithParent } from './child-guard.js';
+import { buildEncodeArgs } from './encode-args.js';
+import { yuv420pFrameBytes, type EncodeSpec } from './encode-spec.js';
+import { partialPath } from './partial-path.js';
+import { parseProgressLine, progressFolder, type EncodeProgress } from './progress-line.js';
+import { StderrTail, lineSplitter } from './stderr-tail.js';
+import { stopLadder, type StopLadderTimes } from './stop-ladder.js';
 
-export interface EncoderOptions {
+export interface EncoderOptions extends StopLadderTimes {
+  /** Aborting ends the encode as CANCELLED (or as the signal's reason, when that is a StillmotionError). */
   readonly signal?: AbortSignal;
-  readonly onProgress?: (p: EncoderProgress) => void;
+  /** Called about twice a second with ffmpeg's own count of frames encoded. */
+  readonly onProgress?: (p: EncodeProgress) => void;
+  /** Overrides resolveBinaries().ffmpeg for this encode only. */
   readonly ffmpegPath?: string;
-  /** Delays of the stop ladder, ms. */
-  readonly termAfterMs?: number;
-  readonly killAfterMs?: number;
+  /** Receives the command line and ffmpeg's stderr; default util.debuglog('stillmotion') (NODE_DEBUG=stillmotion). */
+  readonly log?: (line: string) => void;
+}
+
+export interface EncodeResult {
+  readonly output: string;
+  readonly stderrTail: string;
 }
 
 export interface Encoder {
+  /** The exact argument list ffmpeg was started with. */
+  readonly args: readonly string[];
+  /**
+   * Sends one raw yuv420p frame. Resolves once ffmpeg's pipe has taken the whole frame (the stream
+   * has drained it, so memory stays flat and the caller may reuse the buffer); rejects with
+   * ENCODER_FAILED naming the frame and ffmpeg's last words if ffmpeg has exited, or CANCELLED after abort.
+   */
   write(frame: Uint8Array): Promise<void>;
-  finish(): Promise<{ output: string; stderrTail: string }>;
-  abort(reason?: 'cancelled' | 'failed'): Promise<void>;
+  /** Ends stdin, waits for ffmpeg, renames the partial file onto the output. */
+  finish(): Promise<EncodeResult>;
+  /** The stop ladder; idempotent; resolves when ffmpeg has exited and the partial file is gone. */
+  abort(reason?: unknown): Promise<void>;
 }
 
-const TAIL = 8192;
-const live = new Set<ChildProcess>();
-let exitHook = false;
-const killAllOnExit = () => {
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => { for (const c of live) c.kill('SIGKILL'); });
-};
+const defaultLog = debuglog('stillmotion');
+
+const stopError = (reason: unknown): StillmotionError =>
+  isStillmotionError(reason)
+    ? reason
+    : new StillmotionError('CANCELLED', 'encoding cancelled', reason === undefined ? {} : { details: { reason: reason instanceof Error ? reason.message : String(reason) } });
 
 export const startEncoder = (spec: EncodeSpec, opts: EncoderOptions = {}): Encoder => {
-  const bin = opts.ffmpegPath ?? resolveBinaries().ffmpeg;
   const args = buildEncodeArgs(spec);
+  const bin = opts.ffmpegPath ?? resolveBinaries().ffmpeg;
   const partial = partialPath(spec.output);
-  let tail = '';
-  let lineBuf = '';
-  const progress: EncoderProgress = {};
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  let spawnError: Error | null = null;
-  let frames = 0;
-  let stopping: Promise<void> | null = null;
-  let finished = false;
+  const frameBytes = yuv420pFrameBytes(spec.width, spec.height);
+  const log = opts.log ?? ((l: string) => defaultLog('%s', l));
+  try {
+    accessSync(dirname(partial), constants.W_OK);
+  } catch (e) {
+    throw new StillmotionError('OUTPUT_NOT_WRITABLE', `cannot write into ${dirname(partial)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      details: { output: spec.output },
+      cause: e,
+    });
+  }
 
+  log(`spawn ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-  live.add(child);
-  killAllOnExit();
-  const exitP = new Promise<void>((res) => {
-    child.on('error', (e) => { spawnError = e; exited ??= { code: null, signal: null }; res(); });
-    child.on('close', (code, signal) => { exited = { code, signal }; live.delete(child); res(); });
-  });
-  child.stdin!.on('error', () => undefined); // EPIPE surfaces through the exit status
-  child.stderr!.on('data', (d: Buffer) => {
-    const s = d.toString('utf8');
-    lineBuf += s;
-    let nl: number;
-    let any = false;
-    while ((nl = lineBuf.indexOf('\n')) >= 0) {
-      const line = lineBuf.slice(0, nl);
-      lineBuf = lineBuf.slice(nl + 1);
-      if (/^[a-z_]+=/.test(line)) { parseProgressLine(line, progress); any = true; }
-      else tail = (tail + line + '\n').slice(-TAIL);
+  dieWithParent(child);
+
+  let state: 'running' | 'finishing' | 'done' = 'running';
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let spawnError: NodeJS.ErrnoException | null = null;
+  let stopReason: StillmotionError | null = null;
+  let stopping: Promise<void> | null = null;
+  let written = 0;
+  /** Writes in flight: how to settle each, and which frame it carries. */
+  const pending = new Map<(e: StillmotionError) => void, number>();
+
+  const tail = new StderrTail(8192);
+  const fold = progressFolder();
+  const lines = lineSplitter((line) => {
+    const p = parseProgressLine(line);
+    if (!p) {
+      tail.push(line);
+      log(`ffmpeg: ${line}`);
+      return;
     }
-    if (any && progress.end !== undefined) opts.onProgress?.({ ...progress });
-  });
-
-  const failure = (what: string): StillmotionError => {
-    if (spawnError) {
-      return new StillmotionError('ENCODER_MISSING', `cannot start ffmpeg at ${bin}: ${spawnError.message}`, { details: { path: bin } });
-    }
-    const how = exited ? (exited.signal ? `was stopped by ${exited.signal}` : `exited with code ${exited.code}`) : 'failed';
-    return new StillmotionError('ENCODER_FAILED', `ffmpeg ${how} ${what}${tail ? `: ${tail.trim().split('\n').slice(-3).join(' | ')}` : ''}`, {
-      details: { args, exit_code: exited?.code ?? null, signal: exited?.signal ?? null, stderr_tail: tail, frames_written: frames },
-    });
-  };
-
-  const onAbort = () => { void abort('cancelled'); };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-  const write = async (frame: Uint8Array): Promise<void> => {
-    if (opts.signal?.aborted) throw new StillmotionError('CANCELLED', 'encoding cancelled');
-    if (exited || stopping) throw failure(`before frame ${frames} could be written`);
-    const index = frames++;
-    const stdin = child.stdin!;
-    // Resolves once the pipe has taken the whole frame (the caller may then reuse the buffer); if
-    // ffmpeg dies meanwhile, rejects with its exit status and stderr tail.
-    await new Promise<void>((res, rej) => {
-      let settled = false;
-      const done = (e?: Error | null) => {
-        if (settled) return;
-        settled = true;
-        if (e) rej(failure(`while frame ${index} was written`));
-        else res();
-      };
-      stdin.write(frame, (e) => done(e));
-      void exitP.then(() => done(new Error('exited')));
-    });
-  };
-
-  const abort = (reason: 'cancelled' | 'failed' = 'cancelled'): Promise<void> => {
-    if (stopping) return stopping;
-    stopping = (async () => {
-      void reason;
-      if (!exited) {
-        child.stdin!.destroy();
-        const term = setTimeout(() => child.kill('SIGTERM'), opts.termAfterMs ?? 200);
-        const kill = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 3000);
-        await exitP;
-        clearTimeout(term);
-        clearTimeout(kill);
+    const report = fold(p);
+    if (report && opts.onProgress) {
+      try {
+        opts.onProgress(report);
+      } catch (e) {
+        log(`onProgress threw: ${(e as Error).message}`);
       }
-      await rm(partial, { force: true }).catch(() => undefined);
-      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  });
+
+  const failure = (what: string, frame?: number): StillmotionError => {
+    if (spawnError) {
+      return new StillmotionError('ENCODER_MISSING', `cannot start ffmpeg at ${bin}: ${spawnError.code ?? spawnError.message}`, {
+        details: { path: bin, errno: spawnError.code },
+      });
+    }
+    const how = !exit ? 'stopped' : exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
+    return new StillmotionError('ENCODER_FAILED', `ffmpeg ${how} ${what}: ${tail.lastLines() || '(no output)'}`, {
+      details: { ...(frame === undefined ? {} : { frame }), frames_written: written, exit_code: exit?.code ?? null, signal: exit?.signal ?? null, args, stderr_tail: tail.text },
+    });
+  };
+
+  const exited = new Promise<void>((resolve) => {
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) spawnError = e;
+      else log(`ffmpeg process error: ${e.message}`);
+    });
+    child.once('close', (code, signal) => {
+      lines.flush();
+      exit = { code, signal };
+      log(`ffmpeg exited code=${code} signal=${signal}`);
+      // Anyone still waiting on a write learns why.
+      for (const [reject, frame] of pending) reject(stopReason ?? failure(`while frame ${frame} was being written`, frame));
+      pending.clear();
+      // A failed run leaves nothing behind, whoever calls what next.
+      if (code !== 0 || stopReason) void rm(partial, { force: true }).catch(() => undefined);
+      resolve();
+    });
+  });
+  child.stdin.on('error', () => undefined); // EPIPE: reported through the exit status and tail
+  child.stderr.on('data', (d: Buffer) => lines.push(d));
+
+  const onAbort = () => void abort(opts.signal?.reason);
+  const detach = () => opts.signal?.removeEventListener('abort', onAbort);
+
+  const abort = (reason?: unknown): Promise<void> => {
+    if (state === 'done') return Promise.resolve();
+    if (stopping) return stopping;
+    stopReason = stopError(reason);
+    for (const reject of pending.keys()) reject(stopReason);
+    pending.clear();
+    stopping = (async () => {
+      if (!exit) await stopLadder(child, exited, opts);
+      await rm(partial, { force: true }).catch((e: Error) => log(`could not remove ${partial}: ${e.message}`));
+      detach();
     })();
     return stopping;
   };
 
-  const finish = async (): Promise<{ output: string; stderrTail: string }> => {
-    if (finished) throw new StillmotionError('INTERNAL', 'encoder finished twice');
-    finished = true;
-    if (opts.signal?.aborted) { await abort('cancelled'); throw new StillmotionError('CANCELLED', 'encoding cancelled'); }
-    // Ladder step 1: end stdin so ffmpeg can finish the file.
-    child.stdin!.end();
-    await exitP;
-    opts.signal?.removeEventListener('abort', onAbort);
-    if (stopping) { await stopping; throw new StillmotionError('CANCELLED', 'encoding cancelled'); }
-    if (spawnError || exited?.code !== 0) {
-      const err = failure(`after ${frames} frames`);
+  const write = async (frame: Uint8Array): Promise<void> => {
+    if (stopReason) throw stopReason;
+    if (state !== 'running') throw new StillmotionError('INTERNAL', 'encoder.write() after finish()');
+    if (spec.input.kind !== 'pipe') throw new StillmotionError('INTERNAL', 'encoder.write() on an encoder that reads a file');
+    const index = written;
+    if (index >= spec.frames) throw new StillmotionError('INTERNAL', `frame ${index} is beyond the ${spec.frames} frames of this encode`);
+    if (frame.byteLength !== frameBytes) {
+      throw new StillmotionError('INTERNAL', `frame ${index} has ${frame.byteLength} bytes; ${spec.width}x${spec.height} yuv420p needs ${frameBytes}`);
+    }
+    if (exit || spawnError) {
+      await exited;
+      throw failure(`before frame ${index} could be written`, index);
+    }
+    written++;
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (e?: StillmotionError) => {
+        if (settled) return;
+        settled = true;
+        pending.delete(settle);
+        if (e) reject(e);
+        else resolve();
+      };
+      pending.set(settle, index);
+      child.stdin.write(frame, (err) => {
+        if (!err) return settle();
+        // The pipe broke: ffmpeg is going; wait (bounded) for its exit status and last words.
+        const bounded = new Promise<void>((r) => setTimeout(r, 5000).unref());
+        void Promise.race([exited, bounded]).then(() => settle(stopReason ?? failure(`while frame ${index} was being written`, index)));
+      });
+    });
+  };
+
+  const finish = async (): Promise<EncodeResult> => {
+    if (stopReason) {
+      await stopping;
+      throw stopReason;
+    }
+    if (state !== 'running') throw new StillmotionError('INTERNAL', 'encoder.finish() called twice');
+    state = 'finishing';
+    if (spec.input.kind === 'pipe' && written < spec.frames && !exit) {
+      const short = new StillmotionError('INTERNAL', `encoder.finish() after ${written} of ${spec.frames} frames`);
+      state = 'running';
+      await abort(short);
+      throw short;
+    }
+    child.stdin.end();
+    await exited;
+    if (stopReason) {
+      await stopping;
+      throw stopReason;
+    }
+    detach();
+    if (spawnError || exit?.code !== 0) {
       await rm(partial, { force: true }).catch(() => undefined);
-      throw err;
+      state = 'done';
+      throw failure(`after ${written} frames`);
     }
     try {
       await rename(partial, spec.output);
     } catch (e) {
       await rm(partial, { force: true }).catch(() => undefined);
-      throw new StillmotionError('OUTPUT_NOT_WRITABLE', `cannot write ${spec.output}: ${(e as Error).message}`);
+      state = 'done';
+      throw new StillmotionError('OUTPUT_NOT_WRITABLE', `cannot move the finished video onto ${spec.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+        details: { output: spec.output, partial },
+        cause: e,
+      });
     }
-    return { output: spec.output, stderrTail: tail };
+    state = 'done';
+    return { output: spec.output, stderrTail: tail.text };
   };
 
-  return { write, finish, abort };
+  if (opts.signal?.aborted) void abort(opts.signal.reason);
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  return { args, write, finish, abort };
 };

@@ -1,136 +1,117 @@
-/** What a media file holds, from ffprobe, plus the MP4 box order (moov before mdat = fast start). */
-import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
-import { StillmotionError } from '../../errors.js';
+/** What a media file holds, from ffprobe's JSON, plus the MP4 box order checked by reading the file ourselves. */
 import { resolveBinaries } from './binaries.js';
+import { moovBeforeMdat, topLevelBoxes } from './mp4-boxes.js';
+import { runTool } from './run-tool.js';
+
+export interface ProbeVideo {
+  readonly codec: string;
+  /** e.g. 'High', 'Profile 0'; null when the codec has none. */
+  readonly profile: string | null;
+  readonly pixFmt: string;
+  readonly width: number;
+  readonly height: number;
+  readonly colorPrimaries: string | null;
+  readonly colorTransfer: string | null;
+  readonly colorSpace: string | null;
+  readonly colorRange: string | null;
+  /** As ffprobe reports it, e.g. '30/1'. */
+  readonly rFrameRate: string;
+  /** rFrameRate as a number. */
+  readonly fps: number;
+  /** Decoded and counted when `countFrames` was asked, else the container's count (null when it keeps none). */
+  readonly frames: number | null;
+  readonly durationS: number | null;
+}
+
+export interface ProbeAudio {
+  readonly codec: string;
+  readonly profile: string | null;
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly durationS: number | null;
+}
 
 export interface ProbeResult {
+  /** ffprobe's format name, e.g. 'mov,mp4,m4a,3gp,3g2,mj2', 'matroska,webm', 'gif'. */
   readonly format: string;
   readonly durationS: number;
   readonly sizeBytes: number;
-  readonly video: null | {
-    readonly codec: string;
-    readonly profile: string | null;
-    readonly pixFmt: string;
-    readonly width: number;
-    readonly height: number;
-    readonly fps: number;
-    readonly frames: number | null;
-    readonly colorPrimaries: string | null;
-    readonly colorTransfer: string | null;
-    readonly colorSpace: string | null;
-    readonly colorRange: string | null;
-    readonly durationS: number | null;
-  };
-  readonly audio: null | { readonly codec: string; readonly profile: string | null; readonly sampleRate: number; readonly channels: number; readonly durationS: number | null };
-  /** MP4/MOV only: the index (moov) comes before the media data (mdat). */
-  readonly moovBeforeMdat: boolean | null;
-  /** Keyframe times in seconds (when asked). */
+  readonly video: ProbeVideo | null;
+  readonly hasAudio: boolean;
+  readonly audio: ProbeAudio | null;
+  /** MP4/MOV: the moov box comes before mdat (fast start). False for other containers. */
+  readonly moovBeforeMdat: boolean;
+  /** Keyframe times in seconds, when `keyframes` was asked. */
   readonly keyframes: readonly number[] | null;
 }
 
-const run = (bin: string, args: string[], maxBytes = 64 << 20): Promise<Buffer> =>
-  new Promise((res, rej) => {
-    const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let size = 0;
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { size += d.length; if (size <= maxBytes) out.push(d); });
-    p.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4000); });
-    p.on('error', (e) => rej(new StillmotionError('ENCODER_MISSING', `cannot start ${bin}: ${e.message}`)));
-    p.on('close', (code) => (code === 0 ? res(Buffer.concat(out)) : rej(new StillmotionError('ENCODER_FAILED', `${bin} exited with code ${code}: ${err.trim().split('\n').slice(-2).join(' | ')}`, { details: { stderr_tail: err } }))));
-  });
+export interface ProbeOptions {
+  /** Decode every frame to count them exactly (slower: it decodes the whole stream). */
+  readonly countFrames?: boolean;
+  /** Also list keyframe times (decodes keyframes only). */
+  readonly keyframes?: boolean;
+  readonly ffprobePath?: string;
+  readonly signal?: AbortSignal;
+}
 
-/** Top-level box order of an ISO-BMFF file. */
-export const topLevelBoxes = async (path: string): Promise<string[]> => {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const names: string[] = [];
-    let pos = 0;
-    const hdr = Buffer.alloc(16);
-    while (pos + 8 <= size && names.length < 64) {
-      await fh.read(hdr, 0, 16, pos);
-      let len = hdr.readUInt32BE(0);
-      const name = hdr.toString('latin1', 4, 8);
-      if (len === 1) len = Number(hdr.readBigUInt64BE(8));
-      else if (len === 0) len = size - pos;
-      if (len < 8) break;
-      names.push(name);
-      pos += len;
-    }
-    return names;
-  } finally {
-    await fh.close();
-  }
+type Stream = Record<string, string | number | undefined>;
+
+const text = (v: unknown): string | null => (v === undefined || v === null || v === '' || v === 'unknown' || v === 'N/A' ? null : String(v));
+const num = (v: unknown): number | null => {
+  const n = text(v) === null ? NaN : Number(v);
+  return Number.isFinite(n) ? n : null;
 };
-
-const ratio = (r: string | undefined): number => {
+const ratio = (r: string | null): number => {
   if (!r) return 0;
   const [a, b] = r.split('/').map(Number);
-  return b ? a! / b : a ?? 0;
+  return b ? a! / b : (a ?? 0);
 };
 
-export const probeMedia = async (path: string, opts: { countFrames?: boolean; keyframes?: boolean; ffprobePath?: string } = {}): Promise<ProbeResult> => {
-  const bin = opts.ffprobePath ?? resolveBinaries().ffprobe;
+export const probeMedia = async (path: string, o: ProbeOptions = {}): Promise<ProbeResult> => {
+  const bin = o.ffprobePath ?? resolveBinaries().ffprobe;
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'];
-  if (opts.countFrames) args.push('-count_frames');
-  args.push(path);
-  const j = JSON.parse((await run(bin, args)).toString('utf8')) as {
-    format: { format_name: string; duration?: string; size?: string };
-    streams: Array<Record<string, string | number | undefined>>;
-  };
+  if (o.countFrames) args.push('-count_frames');
+  const { stdout } = await runTool(bin, [...args, path], { signal: o.signal });
+  const j = JSON.parse(stdout.toString('utf8')) as { format: Stream; streams: Stream[] };
   const v = j.streams.find((s) => s.codec_type === 'video');
   const a = j.streams.find((s) => s.codec_type === 'audio');
-  const num = (x: unknown) => (x === undefined || x === 'N/A' ? null : Number(x));
+
   let keyframes: number[] | null = null;
-  if (opts.keyframes && v) {
-    const out = (await run(bin, ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', path])).toString('utf8');
-    keyframes = out.split('\n').map((l) => Number.parseFloat(l)).filter((n) => Number.isFinite(n));
+  if (o.keyframes && v) {
+    const k = await runTool(bin, ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time,best_effort_timestamp_time', '-of', 'csv=p=0', path], { signal: o.signal });
+    keyframes = k.stdout.toString('utf8').split('\n').map((l) => Number.parseFloat(l.split(',').find((x) => x && x !== 'N/A') ?? '')).filter(Number.isFinite);
   }
-  const isBmff = /mp4|mov/.test(j.format.format_name);
-  let moovBeforeMdat: boolean | null = null;
-  if (isBmff) {
-    const boxes = await topLevelBoxes(path);
-    moovBeforeMdat = boxes.includes('moov') && boxes.indexOf('moov') < boxes.indexOf('mdat');
-  }
+  const format = String(j.format.format_name ?? '');
+  const bmff = /\b(mov|mp4)\b/.test(format);
+  const rFrameRate = text(v?.r_frame_rate) ?? '0/0';
   return {
-    format: j.format.format_name,
-    durationS: Number(j.format.duration ?? 0),
-    sizeBytes: Number(j.format.size ?? 0),
+    format,
+    durationS: num(j.format.duration) ?? 0,
+    sizeBytes: num(j.format.size) ?? 0,
     video: v ? {
       codec: String(v.codec_name),
-      profile: v.profile === undefined ? null : String(v.profile),
+      profile: text(v.profile),
       pixFmt: String(v.pix_fmt),
       width: Number(v.width),
       height: Number(v.height),
-      fps: ratio(v.r_frame_rate as string),
-      frames: num(v.nb_read_frames ?? v.nb_frames),
-      colorPrimaries: (v.color_primaries as string) ?? null,
-      colorTransfer: (v.color_transfer as string) ?? null,
-      colorSpace: (v.color_space as string) ?? null,
-      colorRange: (v.color_range as string) ?? null,
+      colorPrimaries: text(v.color_primaries),
+      colorTransfer: text(v.color_transfer),
+      colorSpace: text(v.color_space),
+      colorRange: text(v.color_range),
+      rFrameRate,
+      fps: ratio(rFrameRate),
+      frames: o.countFrames ? num(v.nb_read_frames) : num(v.nb_frames),
       durationS: num(v.duration),
     } : null,
-    audio: a ? { codec: String(a.codec_name), profile: a.profile === undefined ? null : String(a.profile), sampleRate: Number(a.sample_rate), channels: Number(a.channels), durationS: num(a.duration) } : null,
-    moovBeforeMdat,
+    hasAudio: a !== undefined,
+    audio: a ? {
+      codec: String(a.codec_name),
+      profile: text(a.profile),
+      sampleRate: Number(a.sample_rate),
+      channels: Number(a.channels),
+      durationS: num(a.duration),
+    } : null,
+    moovBeforeMdat: bmff ? moovBeforeMdat(await topLevelBoxes(path)) : false,
     keyframes,
   };
-};
-
-/** Decode frames to raw buffers (all, or chosen 0-based indices), optionally scaled. */
-export const decodeFrames = async (path: string, o: { pixFmt: 'rgb24' | 'gray'; width?: number; height?: number; frames?: readonly number[]; ffmpegPath?: string }): Promise<Buffer[]> => {
-  const bin = o.ffmpegPath ?? resolveBinaries().ffmpeg;
-  const probe = await probeMedia(path);
-  const w = o.width ?? probe.video?.width ?? 0;
-  const h = o.height ?? probe.video?.height ?? 0;
-  const filters: string[] = [];
-  if (o.frames) filters.push(`select='${o.frames.map((i) => `eq(n\\,${i})`).join('+')}'`);
-  // Interpret the video's own tags (BT.709 limited) when converting to RGB.
-  filters.push(`scale=${w}:${h}:flags=area:in_color_matrix=bt709:in_range=tv:out_range=pc`);
-  const data = await run(bin, ['-v', 'error', '-i', path, '-vf', filters.join(','), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', o.pixFmt, 'pipe:1'], 2 ** 32);
-  const size = w * h * (o.pixFmt === 'rgb24' ? 3 : 1);
-  const out: Buffer[] = [];
-  for (let p = 0; p + size <= data.length; p += size) out.push(data.subarray(p, p + size));
-  return out;
 };

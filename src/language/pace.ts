@@ -1,0 +1,69 @@
+/**
+ * Pace and relative changes: speed words ("fast-paced", "slow motion", "快节奏"), comparatives
+ * ("slower", "再快一点", "longer", "more dramatic", "subtler") and removals of texts ("no text",
+ * "不要字幕", "remove the watermark").
+ */
+import type { Scan } from './scan.js';
+import type { InstructionRequest, Removable, Speed } from './request.js';
+import { roleOf } from './texts.js';
+
+const FASTER = /(?<![a-z])(?:faster|quicker|speed\s+(?:it\s+)?up|more\s+quickly|snappier|pick\s+up\s+the\s+pace|less\s+slow|(?:it'?s|is|way|a\s+bit|much)\s+too\s+slow|too\s+slow|up\s+the\s+pace|increase\s+the\s+speed)(?![a-z])|再快一?点|快一?点|快些|更快|加快|加速|提速|太慢了?/g;
+const SLOWER = /(?<![a-z])(?:slower|slow\s+(?:it\s+)?down|more\s+slowly|less\s+fast|calmer|(?:it'?s|is|way|a\s+bit|much)\s+too\s+fast|too\s+fast|too\s+quick|decrease\s+the\s+speed|reduce\s+the\s+speed)(?![a-z])|再慢一?点|慢一?点|慢些|更慢|放慢|减速|降速|太快了?/g;
+const LONGER = /(?<![a-z])(?:longer|lengthen|extend\s+(?:it|the\s+(?:video|clip))|make\s+it\s+last\s+longer|(?:is|it'?s|way)?\s*too\s+short)(?![a-z])|长一?点|更长|加长|延长|太短了?/g;
+const SHORTER = /(?<![a-z])(?:shorter|shorten|trim\s+(?:it|the\s+(?:video|clip))(?:\s+down)?|cut\s+it\s+down|(?:is|it'?s|way)?\s*too\s+long)(?![a-z])|短一?点|更短|缩短|剪短|太长了?/g;
+const MORE = /(?<![a-z])(?:more\s+(?:zoom|movement|motion|dramatic|intense|dynamic|pronounced|noticeable|obvious|camera\s+movement|aggressive)|stronger|bigger\s+(?:zoom|move|movement|motion)|intensify|exaggerate)(?![a-z])|幅度大一?点|幅度更大|更明显|更强烈|加强|强一点|动作大一?点|动感强一?点/g;
+const LESS = /(?<![a-z])(?:less\s+(?:zoom|movement|motion|dramatic|intense|camera\s+movement|aggressive)|subtler|more\s+subtle|gentler|more\s+gentle|softer\s+(?:zoom|move|movement|motion)|tone\s+(?:it|the\s+(?:motion|movement|zoom))\s+down|smaller\s+(?:zoom|move|movement|motion)|too\s+(?:much\s+(?:zoom|movement|motion)|dramatic|intense|shaky))(?![a-z])|幅度小一?点|幅度更小|更轻微|减弱|弱一点|柔和一?点|轻一点|动作小一?点/g;
+
+const SPEED_WORDS: Array<[RegExp, Speed]> = [
+  [/(?<![a-z])(?:fast[\s-]paced|quick[\s-]paced|fast\s+pace|quick\s+pace|fast\s+cuts|quick\s+cuts|snappy|rapid[\s-]fire|high[\s-]energy|speedy|brisk|fast|quick|rapid|energetic\s+pace|time[\s-]?lapse|sped\s+up|hyperlapse)(?![a-z])|快节奏|节奏快|节奏感强|节奏紧凑|快速|快剪|加速/g, 'fast'],
+  [/(?<![a-z])(?:slow[\s-]paced|slow\s+pace|leisurely|relaxed\s+pace|unhurried|slow[\s-]?mo(?:tion)?|slo[\s-]?mo|slow|slowly|calm\s+pace|gentle\s+pace)(?![a-z])|慢节奏|节奏慢|节奏舒缓|慢动作|慢速|慢放|缓慢|慢慢/g, 'slow'],
+  [/(?<![a-z])(?:normal|regular|medium|moderate|standard|real[\s-]?time)\s+(?:speed|pace|pacing|tempo)(?![a-z])|正常速度|正常节奏|中速|原速/g, 'normal'],
+];
+
+const LEAD = `(?:no|without|remove|delete|drop|lose|kill|hide|get\\s+rid\\s+of|take\\s+(?:out|off|away)|turn\\s+off|skip|(?:don'?t|do\\s+not)\\s+(?:add|use|want|include|put|need|have|show)|not?\\s+any|minus)`;
+const REMOVE_TEXT = new RegExp(
+  `(?<![a-z])${LEAD}\\s+(?:the\\s+|any\\s+|all\\s+(?:the\\s+)?|my\\s+)?(?:on-?screen\\s+)?(text(?:\\s+overlays?)?|texts|overlays?|words|captions?|subtitles?|titles?|headline|watermarks?|logo|cta|call[\\s-]to[\\s-]action|buttons?|labels?|typography|lettering)(?![a-z])|(?:不要|去掉|删掉|删除|取消|去除|别加|不加|不用|不需要|无需|没有|拿掉|移除|隐藏|关掉|不带|无)\\s*(字幕|文字|文案|标题|水印|标语|按钮|配文)`,
+  'g',
+);
+const REMOVE_SUBJECT = /(?<![a-z])(?:no|without|don'?t\s+(?:add|want))\s+(?:any\s+)?(?:subject|scene)\s+(?:motion|movement|animation)(?![a-z])/g;
+const NO_ZOOM = /(?<![a-z])(?:no|without|(?:don'?t|do\s+not)\s+(?:use\s+(?:a\s+)?|add\s+(?:a\s+)?)?)\s*(?:zoom(?:ing)?|pan(?:ning)?|shake|shaking)(?![a-z])|不要(?:缩放|推拉|放大|缩小|平移|抖动|晃动)/g;
+
+const addRemove = (req: InstructionRequest, r: Removable) => {
+  const e = (req.edits ??= {});
+  const list = (e.remove ??= []);
+  if (!list.includes(r)) list.push(r);
+};
+
+export const extractRemovals = (scan: Scan, req: InstructionRequest): void => {
+  scan.each(REMOVE_TEXT, (h) => {
+    const w = (h.m[1] ?? h.m[2] ?? '').toLowerCase();
+    const role = /logo/.test(w) ? 'watermark' : roleOf(w);
+    addRemove(req, role ?? 'texts');
+    return true;
+  });
+  scan.each(REMOVE_SUBJECT, () => {
+    addRemove(req, 'subject_motion');
+    return true;
+  });
+  // "no zoom", "不要缩放": understood, and nothing to add.
+  scan.each(NO_ZOOM, () => true);
+};
+
+export const extractPace = (scan: Scan, req: InstructionRequest): void => {
+  const e = () => (req.edits ??= {});
+  scan.each(FASTER, () => ((e().speed = 'faster'), true));
+  scan.each(SLOWER, () => ((e().speed = 'slower'), true));
+  scan.each(LONGER, () => ((e().duration ??= 'longer'), true));
+  scan.each(SHORTER, () => ((e().duration ??= 'shorter'), true));
+  scan.each(MORE, () => ((e().intensity = 'more'), true));
+  scan.each(LESS, () => ((e().intensity = 'less'), true));
+};
+
+export const extractSpeed = (scan: Scan, req: InstructionRequest): void => {
+  for (const [re, s] of SPEED_WORDS) {
+    scan.each(re, () => {
+      if (req.speed === null) req.speed = s;
+      return true;
+    });
+  }
+};

@@ -1,0 +1,60 @@
+/** Public types of the text layer. Sizes are fractions so one style fits every canvas. */
+
+export type TextFont = 'sans' | 'serif' | 'display';
+export type TextWeight = 400 | 700 | 900;
+
+export interface TextStyle {
+  font: TextFont;
+  weight: TextWeight;
+  /** Font size as a fraction of the canvas height (0.06 = 6 % of the height). */
+  size: number;
+  /** Any CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb(), rgba() or a basic name. */
+  color: string;
+  /** Outline drawn behind the fill; width is a fraction of the font size. */
+  outline?: { color: string; width: number };
+  /** Soft drop shadow below-right of the glyphs. */
+  shadow?: boolean;
+  /** Rounded box behind the whole text block; padding is a fraction of the font size. */
+  box?: { color: string; opacity: number; padding: number };
+  align: 'left' | 'center' | 'right';
+}
+
+export type TextPosition =
+  | 'top-left' | 'top' | 'top-right'
+  | 'left' | 'center' | 'right'
+  | 'bottom-left' | 'bottom' | 'bottom-right'
+  | 'lower-third';
+
+export type TextAnimation = 'none' | 'fade' | 'slide-up' | 'pop' | 'typewriter';
+
+export type TextRole = 'title' | 'caption' | 'subtitle' | 'cta' | 'watermark';
+
+export interface Canvas {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * A rendered piece of text, placed on a canvas: `rgba` is `width*height*4` bytes of
+ * PREMULTIPLIED RGBA (straight from resvg/tiny-skia), whose top-left sits at (x, y) on the canvas.
+ * The rectangle always lies inside the canvas (it is clipped to it).
+ */
+export interface TextOverlay {
+  readonly rgba: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly x: number;
+  readonly y: number;
+  readonly premultiplied: true;
+}
+
+/** One text on the timeline, as the compositor hands it over. */
+export interface TextSegment {
+  text: string;
+  role: TextRole;
+  style?: Partial<TextStyle>;
+  position?: TextPosition;
+  animation?: TextAnimation;
+  startS: number;
+  endS: number;
+}

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  durationValue, emptyRequest, formatRequest, parseChineseInt, parseInstruction, parseNumber, parsePercent, requestToAnimateOptions,
+  type InstructionRequest,
+} from '../../src/language/index.js';
+import { ROWS } from './sentences.js';
+
+const CONTRACT_KEYS = Object.keys(emptyRequest()) as Array<keyof InstructionRequest>;
+const EMPTY = emptyRequest() as unknown as Record<string, unknown>;
+
+test('the table has at least 220 sentences, about a quarter or more in Chinese', () => {
+  assert.ok(ROWS.length >= 220, `only ${ROWS.length} rows`);
+  const cjk = ROWS.filter(([s]) => /[\u4e00-\u9fff]/.test(s)).length;
+  assert.ok(cjk / ROWS.length >= 0.25, `only ${cjk} Chinese rows`);
+});
+
+for (const [i, [sentence, expected]] of ROWS.entries()) {
+  test(`row ${i}: ${sentence.slice(0, 70)}`, () => {
+    const got = parseInstruction(sentence);
+    const g = got as unknown as Record<string, unknown>;
+    const e = expected as unknown as Record<string, unknown>;
+    for (const k of CONTRACT_KEYS) {
+      if (k in e) assert.deepEqual(g[k], e[k], `${k} of "${sentence}"`);
+      else assert.deepEqual(g[k], EMPTY[k], `${k} of "${sentence}" should stay ${JSON.stringify(EMPTY[k])}`);
+    }
+    assert.deepEqual(got.edits, expected.edits, `edits of "${sentence}"`);
+    // Exactly the contract fields (plus edits when present), serialisable as one JSON object.
+    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits').sort(), [...CONTRACT_KEYS].sort());
+    assert.deepEqual(JSON.parse(JSON.stringify(got)), got);
+  });
+}
+
+test('numbers: English and Chinese numerals, percentages, full-width digits', () => {
+  assert.equal(parseChineseInt('十五'), 15);
+  assert.equal(parseChineseInt('二十'), 20);
+  assert.equal(parseChineseInt('三十五'), 35);
+  assert.equal(parseChineseInt('一百二十'), 120);
+  assert.equal(parseNumber('两'), 2);
+  assert.equal(parseNumber('一点五'), 1.5);
+  assert.equal(parseNumber('twenty-five'), 25);
+  assert.equal(parseNumber('one and a half'), 1.5);
+  assert.equal(parsePercent('百分之三十五'), 0.35);
+  assert.equal(parsePercent('35%'), 0.35);
+  assert.equal(parsePercent('12 percent'), 0.12);
+  assert.equal(durationValue('五秒'), 5);
+  assert.equal(durationValue('十五秒'), 15);
+  assert.equal(durationValue('一分钟'), 60);
+  assert.equal(durationValue('一分半'), 90);
+  assert.equal(durationValue('1分30秒'), 90);
+  assert.equal(durationValue('1.5 s'), 1.5);
+  assert.equal(durationValue('a minute and a half'), 90);
+  assert.equal(durationValue('half a second'), 0.5);
+  assert.equal(durationValue('500ms'), 0.5);
+  assert.equal(parseInstruction('１５秒').duration_s, 15);
+  assert.equal(parseInstruction('ｚｏｏｍ ｉｎ，３０ｆｐｓ').fps, 30);
+});
+
+test('requestToAnimateOptions maps to engine moves and says what it cannot do', () => {
+  const a = requestToAnimateOptions(parseInstruction('8 second slow push in, 9:16, 1080p, title "Sale", lo-fi music, 60fps, gif'));
+  assert.equal(a.duration, 8);
+  assert.equal(a.move, 'zoom-in');
+  assert.equal(a.intensity, 0.3);
+  assert.equal(a.aspect, '9:16');
+  assert.equal(a.size, '1080p');
+  assert.equal(a.fps, 60);
+  assert.equal(a.format, 'gif');
+  assert.ok(a.ignored.some((x) => /dolly in/.test(x) && /zoom-in/.test(x)), a.ignored.join('; '));
+  assert.ok(a.ignored.some((x) => /Sale/.test(x)));
+  assert.ok(a.ignored.some((x) => /music/.test(x)));
+  const b = requestToAnimateOptions(parseInstruction('orbit clockwise around the car, clouds drifting, crossfade, 21:9'));
+  assert.equal(b.move, 'pan-right');
+  assert.equal(b.aspect, undefined);
+  assert.ok(b.ignored.some((x) => /orbit/.test(x)));
+  assert.ok(b.ignored.some((x) => /clouds drifting/.test(x)));
+  assert.ok(b.ignored.some((x) => /crossfade/.test(x)));
+  assert.ok(b.ignored.some((x) => /21:9/.test(x)));
+  const c = requestToAnimateOptions(parseInstruction('pan up and to the left, for TikTok'));
+  assert.equal(c.move, 'pan-up-left');
+  assert.equal(c.aspect, '9:16');
+  const d = requestToAnimateOptions(parseInstruction('每张3秒，肯伯恩斯效果'));
+  assert.equal(d.duration, 3);
+  assert.equal(d.move, 'ken-burns');
+  assert.deepEqual(requestToAnimateOptions(parseInstruction('hello')), { ignored: [] });
+});
+
+test('formatRequest gives a short multi-line summary', () => {
+  const s = formatRequest(parseInstruction('15 s vertical video, slow zoom in, title "Summer Sale" at the top, upbeat music at 30%, no wobble please'));
+  assert.match(s, /^intent: generate/);
+  assert.match(s, /length: 15 s/);
+  assert.match(s, /zoom in/);
+  assert.match(s, /"Summer Sale" at top/);
+  assert.match(s, /upbeat/);
+  assert.match(s, /30%/);
+  assert.ok(s.split('\n').length <= 12);
+  assert.equal(formatRequest(parseInstruction('')), 'intent: unknown');
+});
+
+/** Deterministic pseudo-random generator (mulberry32). */
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+test('property: 2000 random inputs never throw and each parses in < 50 ms', () => {
+  const rand = rng(20240607);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const words = ['zoom', 'in', 'pan', 'left', '5', 'seconds', '秒', '每张', '竖屏', 'music', '"', '“', '「', "'", 'title', '%', '百分之', 'fade', 'no', 'export',
+    'x', ':', '9:16', '1080p', 'fps', '第', '张', 'the', 'slow', 'orbit', 'and', '，', '。', '\u0000', '\n', '🎬', '👍🏽', '\u202e', '\ud800', 'a', 'half', 'to'];
+  const gens: Array<() => string> = [
+    // random code points across planes
+    () => Array.from({ length: Math.floor(rand() * 200) }, () => String.fromCodePoint(rand() < 0.3 ? 0x10000 + Math.floor(rand() * 0xfffff) : Math.floor(rand() * 0xd7ff))).join(''),
+    // emoji soup
+    () => Array.from({ length: Math.floor(rand() * 300) }, () => String.fromCodePoint(0x1f300 + Math.floor(rand() * 0x300))).join(''),
+    // 10 KB of text made of lexicon words
+    () => Array.from({ length: 2500 }, () => pick(words)).join(' ').slice(0, 10240),
+    // control characters
+    () => Array.from({ length: Math.floor(rand() * 500) }, () => String.fromCharCode(Math.floor(rand() * 32))).join(''),
+    // deeply repeated words and unbalanced quotes
+    () => `${pick(words)} `.repeat(1 + Math.floor(rand() * 3000)),
+    () => '"'.repeat(Math.floor(rand() * 2000)) + 'zoom in'.repeat(Math.floor(rand() * 500)),
+    () => 'a'.repeat(Math.floor(rand() * 10000)) + ' zoom',
+    () => `${'1'.repeat(Math.floor(rand() * 3000))}% 9:${'9'.repeat(200)} ${'一'.repeat(Math.floor(rand() * 3000))}秒`,
+    // mutated table sentences
+    () => {
+      const s = pick(ROWS)[0];
+      let out = '';
+      for (const ch of s) out += rand() < 0.1 ? pick(words) : ch;
+      return out.repeat(1 + Math.floor(rand() * 20));
+    },
+  ];
+  let worst = 0;
+  let worstInput = '';
+  for (let i = 0; i < 2000; i++) {
+    const input = gens[i % gens.length]!();
+    const t0 = performance.now();
+    let r: InstructionRequest;
+    assert.doesNotThrow(() => {
+      r = parseInstruction(input);
+    });
+    const ms = performance.now() - t0;
+    if (ms > worst) [worst, worstInput] = [ms, input];
+    assert.ok(Array.isArray(r!.not_understood) && Array.isArray(r!.moves));
+    assert.doesNotThrow(() => JSON.stringify(r!));
+  }
+  assert.ok(worst < 50, `slowest parse took ${worst.toFixed(1)} ms on input of length ${worstInput.length}: ${JSON.stringify(worstInput.slice(0, 80))}`);
+  // Non-strings from JavaScript callers do not throw either.
+  assert.equal(parseInstruction(undefined as unknown as string).intent, 'unknown');
+  assert.equal(parseInstruction(42 as unknown as string).intent, 'unknown');
+});

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { decodeFrames, probeMedia, resolveBinaries } from '../../src/engine/ffmpeg/index.js';
+import { edit as E, emptyDraft, renderDraft, type Draft, type MediaInfo } from '../../src/timeline/index.js';
+import { tempDir } from '../support/fixtures.js';
+
+const tmp = tempDir();
+test.after(() => tmp.remove());
+
+const COLOURS: Record<string, [number, number, number]> = { red: [220, 30, 30], blue: [30, 60, 220], green: [30, 200, 60] };
+
+const media: Record<string, MediaInfo> = {};
+const photo = async (name: string) => {
+  const path = tmp.path(`${name}.png`);
+  const [r, g, b] = COLOURS[name]!;
+  await sharp({ create: { width: 640, height: 360, channels: 3, background: { r, g, b } } }).png().toFile(path);
+  media[name] = { mediaId: name, path, kind: 'image', width: 640, height: 360 };
+};
+
+const centre = (f: Buffer, w: number, h: number) => [...f.subarray(((h >> 1) * w + (w >> 1)) * 3, ((h >> 1) * w + (w >> 1)) * 3 + 3)];
+const near = (a: number[], b: number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+
+const slides = (names: string[], shotMs: number): Draft => {
+  let d = E.addShots(emptyDraft(), names.map((n) => ({ mediaId: n, durationMs: shotMs })));
+  d = E.setShots(d, 'all', { move: 'static' });
+  return E.setCanvas(d, { aspect: '16:9', size: '480p', fps: 30 });
+};
+
+const render = async (d: Draft, name: string, extra: Record<string, MediaInfo> = {}) => {
+  const out = tmp.path(`${name}.mp4`);
+  const r = await renderDraft(d, (id) => media[id] ?? extra[id], { output: out, quality: 'high' });
+  return { out, r };
+};
+
+test('cuts land exactly on the frame the timeline says', async () => {
+  await photo('red'); await photo('blue'); await photo('green');
+  const { out, r } = await render(slides(['red', 'blue', 'green'], 1000), 'cuts');
+  assert.equal(r.frames, 90);
+  const p = await probeMedia(out, { countFrames: true });
+  assert.equal(p.video?.frames, 90);
+  const frames = await decodeFrames(out, { pixFmt: 'rgb24' });
+  const W = r.width, H = r.height;
+  for (const [i, want] of [[0, 'red'], [29, 'red'], [30, 'blue'], [59, 'blue'], [60, 'green'], [89, 'green']] as const) {
+    assert.ok(near(centre(frames[i]!, W, H), COLOURS[want]!, 25), `frame ${i} should be ${want}: ${centre(frames[i]!, W, H)}`);
+  }
+});
+
+test('transitions overlap the neighbouring shots and blend as named', async () => {
+  const cross = E.setTransitions(slides(['red', 'blue'], 1000), { type: 'crossfade', durationMs: 500 });
+  const { out, r } = await render(cross, 'crossfade');
+  assert.equal(r.frames, 45, '2 x 1 s minus the 0.5 s overlap');
+  const f = await decodeFrames(out, { pixFmt: 'rgb24' });
+  const W = r.width, H = r.height;
+  assert.ok(near(centre(f[14]!, W, H), COLOURS.red!, 25), 'before the overlap: red');
+  assert.ok(near(centre(f[30]!, W, H), COLOURS.blue!, 25), 'after the overlap: blue');
+  const reds = f.slice(15, 30).map((x) => centre(x, W, H)[0]!);
+  for (let i = 1; i < reds.length; i++) assert.ok(reds[i]! <= reds[i - 1]! + 3, `crossfade is monotone: ${reds.join(' ')}`);
+  const mid = centre(f[22]!, W, H);
+  assert.ok(mid[0]! > 70 && mid[0]! < 180 && mid[2]! > 70 && mid[2]! < 180, `half way is a mix: ${mid}`);
+
+  const black = await render(E.setTransitions(slides(['red', 'blue'], 1000), { type: 'fade_black', durationMs: 600 }), 'fadeblack');
+  const fb = await decodeFrames(black.out, { pixFmt: 'rgb24' });
+  const darkest = Math.min(...fb.slice(12, 30).map((x) => Math.max(...centre(x, W, H))));
+  assert.ok(darkest < 30, `passes through black: ${darkest}`);
+
+  const slide = await render(E.setTransitions(slides(['red', 'blue'], 1000), { type: 'slide_left', durationMs: 600 }), 'slide');
+  const fs = await decodeFrames(slide.out, { pixFmt: 'rgb24' });
+  const m = fs[30 - 9]!; // middle of the overlap
+  const px = (x: number) => [...m.subarray(((H >> 1) * W + x) * 3, ((H >> 1) * W + x) * 3 + 3)];
+  assert.ok(near(px(20), COLOURS.red!, 30) && near(px(W - 20), COLOURS.blue!, 30), `new shot enters from the right: ${px(20)} | ${px(W - 20)}`);
+});
+
+test('audio stays in sync: a click placed at each cut lands on the cut', async () => {
+  // A click track: 1 ms pulses at 1.0 s and 2.0 s, silence elsewhere, 3 s, 48 kHz stereo 16-bit.
+  const rate = 48000, secs = 3;
+  const pcm = Buffer.alloc(rate * secs * 4);
+  for (const t of [1.0, 2.0]) for (let i = 0; i < 48; i++) { const k = Math.round(t * rate) + i; pcm.writeInt16LE(30000, k * 4); pcm.writeInt16LE(30000, k * 4 + 2); }
+  const hdr = Buffer.alloc(44);
+  hdr.write('RIFF', 0); hdr.writeUInt32LE(36 + pcm.length, 4); hdr.write('WAVE', 8); hdr.write('fmt ', 12); hdr.writeUInt32LE(16, 16);
+  hdr.writeUInt16LE(1, 20); hdr.writeUInt16LE(2, 22); hdr.writeUInt32LE(rate, 24); hdr.writeUInt32LE(rate * 4, 28); hdr.writeUInt16LE(4, 32); hdr.writeUInt16LE(16, 34);
+  hdr.write('data', 36); hdr.writeUInt32LE(pcm.length, 40);
+  const wav = tmp.path('clicks.wav');
+  writeFileSync(wav, Buffer.concat([hdr, pcm]));
+  let d = slides(['red', 'blue', 'green'], 1000);
+  d = E.setMusic(d, { mediaId: 'clicks', volume: 1, loop: false });
+  const { out, r } = await render(d, 'clicks', { clicks: { mediaId: 'clicks', path: wav, kind: 'audio', durationMs: 3000 } });
+  // Where the picture changes.
+  const frames = await decodeFrames(out, { pixFmt: 'rgb24' });
+  const cuts: number[] = [];
+  for (let i = 1; i < frames.length; i++) if (!near(centre(frames[i]!, r.width, r.height), centre(frames[i - 1]!, r.width, r.height), 40)) cuts.push(i / 30);
+  assert.deepEqual(cuts, [1, 2]);
+  // Where the clicks are in the encoded audio.
+  const { ffmpeg } = resolveBinaries();
+  const raw = spawnSync(ffmpeg, ['-v', 'error', '-i', out, '-map', '0:a', '-f', 's16le', '-ac', '1', '-ar', String(rate), 'pipe:1'], { maxBuffer: 1 << 26 }).stdout;
+  const clicks: number[] = [];
+  let last = -1;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (Math.abs(raw.readInt16LE(i)) > 8000 && (last < 0 || i / 2 - last > rate / 10)) { clicks.push(i / 2 / rate); last = i / 2; }
+    else if (Math.abs(raw.readInt16LE(i)) > 8000) last = i / 2;
+  }
+  assert.equal(clicks.length, 2, `two clicks heard: ${clicks}`);
+  for (let k = 0; k < 2; k++) assert.ok(Math.abs(clicks[k]! - cuts[k]!) < 1 / 30, `click ${clicks[k]} vs cut ${cuts[k]}`);
+});

@@ -1,0 +1,336 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { frameBytes } from '../../src/engine/render/render-frame.js';
+import { yuvToRgb } from '../../src/engine/render/yuv.js';
+import {
+  blendOverlayYuv420, defaultStyleFor, graphemeCount, graphemes, overlayToYuv, renderTextOverlay, renderTextTrackOnFrame,
+  safeArea, textAnimationAt, wrapText, type TextPosition, type TextRole, type TextSegment, type TextStyle,
+} from '../../src/timeline/text/index.js';
+
+const GREY_Y = 126;
+const greyFrame = (W: number, H: number): Uint8Array => {
+  const f = new Uint8Array(frameBytes(W, H));
+  f.fill(GREY_Y, 0, W * H);
+  f.fill(128, W * H);
+  return f;
+};
+
+interface Changed {
+  count: number;
+  mask: Uint8Array;
+  box: { left: number; top: number; right: number; bottom: number } | null;
+}
+
+/** Luma pixels that moved by more than 2 code values (or whose chroma sample did). */
+const changed = (f: Uint8Array, base: Uint8Array, W: number, H: number): Changed => {
+  const mask = new Uint8Array(W * H);
+  const CW = W >> 1, CH = H >> 1;
+  let count = 0, left = W, top = H, right = -1, bottom = -1;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      const c = (y >> 1) * CW + (x >> 1);
+      const inChroma = (x >> 1) < CW && (y >> 1) < CH;
+      const d = Math.abs(f[p]! - base[p]!) > 2 ||
+        (inChroma && (Math.abs(f[W * H + c]! - base[W * H + c]!) > 2 || Math.abs(f[W * H + CW * CH + c]! - base[W * H + CW * CH + c]!) > 2));
+      if (!d) continue;
+      mask[p] = 1;
+      count++;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+  }
+  return { count, mask, box: count ? { left, top, right: right + 1, bottom: bottom + 1 } : null };
+};
+
+const draw = (W: number, H: number, segs: TextSegment[], t = 1): { f: Uint8Array; ch: Changed } => {
+  const f = greyFrame(W, H);
+  renderTextTrackOnFrame(f, W, H, segs, t);
+  return { f, ch: changed(f, greyFrame(W, H), W, H) };
+};
+
+const seg = (text: string, role: TextRole, extra: Partial<TextSegment> = {}): TextSegment => ({ text, role, startS: 0, endS: 4, animation: 'none', ...extra });
+
+const SNAP_DIR = join(tmpdir(), 'stillmotion-text');
+const snapshot = async (f: Uint8Array, W: number, H: number, name: string): Promise<string> => {
+  mkdirSync(SNAP_DIR, { recursive: true });
+  const rgb = Buffer.alloc(W * H * 3);
+  const CW = W >> 1, CH = H >> 1;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const c = Math.min(y >> 1, CH - 1) * CW + Math.min(x >> 1, CW - 1);
+      const [r, g, b] = yuvToRgb(f[y * W + x]!, f[W * H + c]!, f[W * H + CW * CH + c]!);
+      const p = (y * W + x) * 3;
+      rgb[p] = r;
+      rgb[p + 1] = g;
+      rgb[p + 2] = b;
+    }
+  }
+  const path = join(SNAP_DIR, `${name}.png`);
+  await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toFile(path);
+  return path;
+};
+
+const CANVASES = [[1080, 1920], [1920, 1080]] as const;
+
+const TEXTS: Array<[string, TextRole, TextPosition?]> = [
+  ['Summer Sale — up to 50% off everything', 'title'],
+  ['夏日特卖 限时优惠', 'title'],
+  ['こんにちは、世界！今日はいい天気ですね', 'subtitle'],
+  ['안녕하세요 여러분, 반갑습니다', 'caption'],
+  ['Shop now', 'cta'],
+  ['@stillmotion', 'watermark'],
+];
+
+/** Glyph-only style (no shadow, outline or box) so changed pixels are ink. */
+const plain: Partial<TextStyle> = { shadow: false, outline: undefined, box: undefined, color: '#ffffff' };
+
+test('every role and script lands inside the safe area on 9:16 and 16:9', () => {
+  for (const [W, H] of CANVASES) {
+    const safe = safeArea({ width: W, height: H });
+    for (const [text, role, position] of TEXTS) {
+      for (const pos of position ? [position] : (['top-left', 'top', 'top-right', 'left', 'center', 'right', 'bottom-left', 'bottom', 'bottom-right', 'lower-third', undefined] as const)) {
+        const { ch } = draw(W, H, [seg(text, role, pos ? { position: pos } : {})]);
+        const what = `${W}x${H} ${role} ${pos ?? 'default'} "${text}"`;
+        assert.ok(ch.box, `${what}: nothing drawn`);
+        assert.ok(ch.box.left >= safe.left && ch.box.top >= safe.top && ch.box.right <= safe.right && ch.box.bottom <= safe.bottom,
+          `${what}: ${JSON.stringify(ch.box)} not inside ${JSON.stringify(safe)}`);
+      }
+    }
+  }
+});
+
+test('9:16 keeps text clear of the platform UI: top 12 %, bottom 20 %, right 12 %', () => {
+  const s = safeArea({ width: 1080, height: 1920 });
+  assert.ok(s.top >= 0.12 * 1920 - 1 && s.bottom <= 0.8 * 1920 + 1 && s.right <= 0.88 * 1080 + 1);
+});
+
+test('a very long text wraps and shrinks but never leaves the safe area', () => {
+  const long = 'This is a rather long caption that keeps going and going so that it has to wrap onto many lines, '.repeat(6) + '非常长的中文字幕也必须换行而且不能超出画面'.repeat(4);
+  for (const [W, H] of CANVASES) {
+    const safe = safeArea({ width: W, height: H });
+    const { ch } = draw(W, H, [seg(long, 'caption', { style: { size: 0.08 } })]);
+    assert.ok(ch.box);
+    assert.ok(ch.box.left >= safe.left && ch.box.top >= safe.top && ch.box.right <= safe.right && ch.box.bottom <= safe.bottom, JSON.stringify(ch.box));
+  }
+});
+
+/** The same number of private-use code points from plane 15 (no bundled font maps them, so each is drawn as .notdef: tofu; Inter does map some BMP private-use points). */
+const tofuOf = (text: string): string => graphemes(text).map((g, i) => (g === ' ' ? ' ' : String.fromCodePoint(0xf0000 + i))).join('');
+
+test('CJK glyphs are really drawn: not tofu, plausible ink coverage', async () => {
+  const W = 1920, H = 1080;
+  for (const text of ['夏日特卖 限时优惠', 'こんにちは、世界', '안녕하세요 여러분']) {
+    const real = draw(W, H, [seg(text, 'title', { style: plain })]);
+    const tofu = draw(W, H, [seg(tofuOf(text), 'title', { style: plain })]);
+    assert.ok(real.ch.box && tofu.ch.box);
+    let differ = 0, union = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (real.ch.mask[i] || tofu.ch.mask[i]) union++;
+      if (real.ch.mask[i] !== tofu.ch.mask[i]) differ++;
+    }
+    assert.ok(differ / union > 0.4, `"${text}" looks like tofu: only ${(100 * differ / union).toFixed(1)} % of pixels differ`);
+    const b = real.ch.box;
+    const coverage = real.ch.count / ((b.right - b.left) * (b.bottom - b.top));
+    assert.ok(coverage > 0.12 && coverage < 0.7, `"${text}" ink coverage ${coverage.toFixed(3)}`);
+    // White ink on grey: changed pixels got brighter.
+    let brighter = 0;
+    for (let i = 0; i < W * H; i++) if (real.ch.mask[i] && real.f[i]! > GREY_Y) brighter++;
+    assert.ok(brighter / real.ch.count > 0.9);
+    if (text.startsWith('夏')) await snapshot(tofu.f, W, H, 'tofu-reference-16x9');
+  }
+});
+
+test('outline and box change pixels around the glyphs', () => {
+  const W = 1920, H = 1080;
+  const base = draw(W, H, [seg('Outline 描边', 'title', { position: 'center', style: plain })]).ch;
+  const outl = draw(W, H, [seg('Outline 描边', 'title', { position: 'center', style: { ...plain, outline: { color: '#000000', width: 0.08 } } })]);
+  const boxed = draw(W, H, [seg('Outline 描边', 'title', { position: 'center', style: { ...plain, box: { color: '#000000', opacity: 0.7, padding: 0.4 } } })]);
+  assert.ok(base.box && outl.ch.box && boxed.ch.box);
+  // The outline adds a dark ring: pixels changed only with it, and they are darker than grey.
+  let ring = 0, ringDark = 0;
+  for (let i = 0; i < W * H; i++) {
+    if (outl.ch.mask[i] && !base.mask[i]) {
+      ring++;
+      if (outl.f[i]! < GREY_Y) ringDark++;
+    }
+  }
+  assert.ok(ring > base.count * 0.3, `outline ring ${ring} vs glyph ${base.count}`);
+  assert.ok(ringDark / ring > 0.8, `dark ring ${ringDark}/${ring}`);
+  assert.ok(outl.ch.box.left < base.box.left && outl.ch.box.top < base.box.top && outl.ch.box.right > base.box.right);
+  // The box fills a rectangle around the glyphs, padded by ~0.4 em on every side.
+  const fontPx = defaultStyleFor('title', { width: W, height: H }).size * H;
+  const bb = boxed.ch.box;
+  assert.ok(base.box.left - bb.left > 0.3 * fontPx && bb.right - base.box.right > 0.3 * fontPx);
+  assert.ok(base.box.top - bb.top > 0.2 * fontPx && bb.bottom - base.box.bottom > 0.2 * fontPx);
+  const inner = (bb.right - bb.left - 40) * (bb.bottom - bb.top - 40);
+  let filled = 0;
+  for (let y = bb.top + 20; y < bb.bottom - 20; y++) for (let x = bb.left + 20; x < bb.right - 20; x++) if (boxed.ch.mask[y * W + x]) filled++;
+  assert.equal(filled, inner, 'box interior fully covered');
+});
+
+test('fade: nothing at t=0, full strength mid-segment, gone at the end', () => {
+  const W = 1280, H = 720;
+  const s = seg('Fade in, fade out', 'title', { animation: 'fade', startS: 2, endS: 6 });
+  const full = draw(W, H, [{ ...s, animation: 'none' }], 4);
+  const at0 = draw(W, H, [s], 2);
+  const mid = draw(W, H, [s], 4);
+  const late = draw(W, H, [s], 5.999);
+  assert.ok(full.ch.count > 5000);
+  assert.ok(at0.ch.count <= full.ch.count * 0.01, `t=0 changed ${at0.ch.count}`);
+  assert.equal(Buffer.compare(Buffer.from(mid.f), Buffer.from(full.f)), 0, 'mid-segment equals the static render');
+  assert.ok(late.ch.count <= full.ch.count * 0.05);
+  assert.equal(draw(W, H, [s], 6).ch.count, 0, 'segment end is exclusive');
+  const a = textAnimationAt('fade', 0.2, 4);
+  assert.ok(a.opacity > 0.2 && a.opacity < 0.8);
+});
+
+test('typewriter reveals by grapheme and is done by 60 % of the segment', async () => {
+  const W = 1080, H = 1920;
+  const text = '夏日特卖 Summer 👍🏽 限时优惠 한국어';
+  const s = seg(text, 'caption', { animation: 'typewriter', startS: 0, endS: 5 });
+  const t30 = draw(W, H, [s], 1.5);
+  const t80 = draw(W, H, [s], 4);
+  const allShown = draw(W, H, [{ ...s, animation: 'none' }], 4);
+  // The caption's box is there from the start; count the white ink inside it.
+  const ink = (f: Uint8Array) => f.subarray(0, W * H).reduce((n, y) => n + (y > 180 ? 1 : 0), 0);
+  assert.ok(t30.ch.count > 0 && ink(t30.f) > 500 && ink(t30.f) < ink(t80.f) * 0.75, `${ink(t30.f)} vs ${ink(t80.f)}`);
+  assert.equal(Buffer.compare(Buffer.from(t80.f), Buffer.from(allShown.f)), 0);
+  const n = graphemeCount(text);
+  assert.equal(n, [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length);
+  assert.ok(n < text.length, 'the emoji with skin tone and surrogate pairs count once');
+  for (let t = 0; t <= 5; t += 0.1) {
+    const a = textAnimationAt('typewriter', t, 5, text);
+    assert.ok(Number.isInteger(a.visibleChars) && a.visibleChars! >= 0 && a.visibleChars! <= n);
+    if (t >= 3) assert.equal(a.visibleChars, n);
+  }
+  assert.equal(textAnimationAt('typewriter', 0, 5, text).visibleChars, 0);
+  assert.equal(textAnimationAt('fade', 1, 5, text).visibleChars, null);
+  await snapshot(t30.f, W, H, 'typewriter-30pct-9x16');
+});
+
+test('slide-up and pop follow their curves', () => {
+  const s0 = textAnimationAt('slide-up', 0, 4);
+  assert.ok(Math.abs(s0.dy - 0.04) < 1e-9 && s0.opacity === 0);
+  const s1 = textAnimationAt('slide-up', 0.25, 4);
+  assert.ok(s1.dy > 0 && s1.dy < 0.02, 'ease-out: most of the way after half the slide');
+  assert.equal(textAnimationAt('slide-up', 2, 4).dy, 0);
+  assert.ok(Math.abs(textAnimationAt('pop', 0, 4).scale - 0.85) < 1e-9);
+  let peak = 0;
+  for (let t = 0; t < 0.5; t += 0.01) peak = Math.max(peak, textAnimationAt('pop', t, 4).scale);
+  assert.ok(peak > 1.03 && peak <= 1.04 + 1e-9);
+  assert.equal(textAnimationAt('pop', 1, 4).scale, 1);
+  // Pop and slide draw something sensible mid-animation.
+  const W = 1280, H = 720;
+  const c = { width: W, height: H };
+  const ov = renderTextOverlay('Pop!', defaultStyleFor('cta', c), 'center', c);
+  const popped = greyFrame(W, H), still = greyFrame(W, H);
+  blendOverlayYuv420(popped, W, H, ov, 1, 0, 0, 0.85);
+  blendOverlayYuv420(still, W, H, ov, 1);
+  const pb = changed(popped, greyFrame(W, H), W, H).box!, sb = changed(still, greyFrame(W, H), W, H).box!;
+  const ratio = (pb.right - pb.left) / (sb.right - sb.left);
+  assert.ok(Math.abs(ratio - 0.85) < 0.02, `scaled width ratio ${ratio}`);
+  assert.ok(Math.abs((pb.left + pb.right) / 2 - (sb.left + sb.right) / 2) <= 1.5, 'scales about its centre');
+  const slid = draw(W, H, [seg('Slide', 'title', { animation: 'slide-up' })], 0.2);
+  const rest = draw(W, H, [seg('Slide', 'title', { animation: 'none' })], 0.2);
+  assert.ok(slid.ch.box!.top > rest.ch.box!.top, 'starts lower');
+});
+
+test('line wrapping keeps graphemes whole and respects CJK punctuation', () => {
+  const m = (g: string) => (g.codePointAt(0)! > 0x2e80 ? 1 : 0.5);
+  const lines = wrapText('今日はいい天気ですね。明日も晴れ。', 5, m);
+  for (const l of lines) {
+    assert.ok(l.reduce((s, g) => s + m(g), 0) <= 5);
+    assert.notEqual(l[0], '。', 'no line starts with a full stop');
+  }
+  assert.equal(lines.flat().join(''), '今日はいい天気ですね。明日も晴れ。');
+  const emoji = wrapText('👍🏽👍🏽👍🏽👍🏽', 1, () => 1);
+  assert.deepEqual(emoji, [['👍🏽'], ['👍🏽'], ['👍🏽'], ['👍🏽']]);
+  assert.deepEqual(wrapText('Hello big world', 4, () => 0.5).map((l) => l.join('')), ['Hello', 'big', 'world']);
+});
+
+test('overlays are cached, premultiplied and clipped to the canvas', () => {
+  const c = { width: 1920, height: 1080 };
+  const style = defaultStyleFor('title', c);
+  const a = renderTextOverlay('Cached', style, 'center', c);
+  assert.equal(renderTextOverlay('Cached', { ...style }, 'center', c), a);
+  assert.notEqual(renderTextOverlay('Cached', style, 'center', c, 3), a);
+  assert.ok(a.x >= 0 && a.y >= 0 && a.x + a.width <= c.width && a.y + a.height <= c.height);
+  assert.equal(a.rgba.length, a.width * a.height * 4);
+  for (let p = 0; p < a.rgba.length; p += 4) assert.ok(a.rgba[p]! <= a.rgba[p + 3]! && a.rgba[p + 2]! <= a.rgba[p + 3]!);
+  assert.equal(overlayToYuv(a), overlayToYuv(a));
+  assert.equal(renderTextOverlay('   ', style, 'center', c).width, 0);
+});
+
+test('blend: opaque white fill gives Y=235 and neutral chroma; opacity 0 leaves the frame alone', () => {
+  const W = 64, H = 32;
+  const rgba = Buffer.alloc(10 * 6 * 4, 255);
+  const ov = { rgba, width: 10, height: 6, x: 3, y: 5, premultiplied: true as const };
+  const f = greyFrame(W, H);
+  blendOverlayYuv420(f, W, H, ov, 1);
+  assert.equal(f[5 * W + 3], 235);
+  assert.equal(f[10 * W + 12], 235);
+  assert.equal(f[4 * W + 3], GREY_Y);
+  assert.equal(f[W * H + 3 * (W >> 1) + 2], 128);
+  const g = greyFrame(W, H);
+  blendOverlayYuv420(g, W, H, ov, 0);
+  assert.equal(Buffer.compare(Buffer.from(g), Buffer.from(greyFrame(W, H))), 0);
+  // Half-transparent red, premultiplied, dx/dy rounded to whole pixels, clipped at the edge.
+  const red = Buffer.alloc(4 * 4 * 4);
+  for (let p = 0; p < red.length; p += 4) red.set([128, 0, 0, 128], p);
+  const h = greyFrame(W, H);
+  blendOverlayYuv420(h, W, H, { rgba: red, width: 4, height: 4, x: 62, y: 0, premultiplied: true }, 1, 0.4, 2.4);
+  assert.ok(h[2 * W + 62]! < GREY_Y && h[1 * W + 62] === GREY_Y);
+  assert.ok(h[W * H + (W * H) / 4 + 1 * (W >> 1) + 31]! > 140, 'Cr rises under red');
+});
+
+test('timings: overlay render and a 1080p blend', () => {
+  const c = { width: 1920, height: 1080 };
+  const style = defaultStyleFor('title', c);
+  renderTextOverlay('warm up 热身', style, 'top', c);
+  let t = performance.now();
+  const ov = renderTextOverlay('Summer Sale 夏日特卖 限时优惠', style, 'top', c);
+  const renderMs = performance.now() - t;
+  const f = greyFrame(1920, 1080);
+  t = performance.now();
+  overlayToYuv(ov);
+  const convertMs = performance.now() - t;
+  blendOverlayYuv420(f, 1920, 1080, ov, 0.8);
+  const runs = 20;
+  t = performance.now();
+  for (let i = 0; i < runs; i++) blendOverlayYuv420(f, 1920, 1080, ov, 0.8);
+  const blendMs = (performance.now() - t) / runs;
+  t = performance.now();
+  for (let i = 0; i < 5; i++) blendOverlayYuv420(f, 1920, 1080, ov, 0.8, 0, 0, 0.93);
+  const scaledMs = (performance.now() - t) / 5;
+  console.log(`# text overlay ${ov.width}x${ov.height}: render ${renderMs.toFixed(1)} ms, to-yuv ${convertMs.toFixed(1)} ms, blend ${blendMs.toFixed(2)} ms, scaled blend ${scaledMs.toFixed(1)} ms (1080p)`);
+  assert.ok(blendMs < 50);
+});
+
+test('snapshots of full frames (written to the temp dir to look at)', async () => {
+  for (const [W, H] of CANVASES) {
+    const segs: TextSegment[] = [
+      seg('Summer Sale — up to 50% off everything', 'title'),
+      seg('夏日特卖 限时优惠', 'caption', { position: 'center' }),
+      seg('こんにちは、世界！今日はいい天気ですね', 'subtitle', { position: 'lower-third' }),
+      seg('지금 구매하세요', 'cta'),
+      seg('@stillmotion', 'watermark', { position: 'top-left' }),
+    ];
+    const { f } = draw(W, H, segs);
+    const path = await snapshot(f, W, H, `roles-${W}x${H}`);
+    console.log(`# snapshot ${path}`);
+  }
+  const W = 1920, H = 1080;
+  const { f } = draw(W, H, [
+    seg('Serif 標題 Playfair', 'title', { position: 'top', style: { font: 'serif', weight: 700 } }),
+    seg('DISPLAY 展示 ANTON', 'title', { position: 'center', style: { font: 'display', outline: { color: '#e63946', width: 0.06 } } }),
+    seg('Regular 400 한국어 日本語', 'caption', { position: 'bottom-left', style: { weight: 400, align: 'left' } }),
+  ]);
+  console.log(`# snapshot ${await snapshot(f, W, H, 'fonts-1920x1080')}`);
+});
