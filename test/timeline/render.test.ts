@@ -104,3 +104,40 @@ test('audio stays in sync: a click placed at each cut lands on the cut', async (
   assert.equal(clicks.length, 2, `two clicks heard: ${clicks}`);
   for (let k = 0; k < 2; k++) assert.ok(Math.abs(clicks[k]! - cuts[k]!) < 1 / 30, `click ${clicks[k]} vs cut ${cuts[k]}`);
 });
+
+test('a title in Chinese is drawn into the video (glyphs, not boxes) and only while it is on', async () => {
+  let d = slides(['blue'], 2000);
+  d = E.addText(d, { text: '夏日特卖', role: 'title', animation: 'none', startMs: 0, durationMs: 1000 });
+  const { out, r } = await render(d, 'cjk');
+  const [on, off] = await decodeFrames(out, { pixFmt: 'rgb24', frames: [15, 45] });
+  const W = r.width, H = r.height;
+  let changed = 0, rows = new Set<number>(), cols = new Set<number>();
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const i = (y * W + x) * 3;
+    if (Math.abs(on![i]! - off![i]!) + Math.abs(on![i + 1]! - off![i + 1]!) + Math.abs(on![i + 2]! - off![i + 2]!) > 250) { changed++; rows.add(y); cols.add(x); }
+  }
+  assert.ok(changed > 500, `text ink present: ${changed} px`);
+  // Four Han characters: ink spread over a wide, short band, with gaps (not four solid boxes).
+  assert.ok(cols.size > rows.size * 2, `a line of text: ${cols.size} columns x ${rows.size} rows`);
+  assert.ok(changed < cols.size * rows.size * 0.7, 'strokes, not filled rectangles');
+  assert.ok(near(centre(off!, W, H), COLOURS.blue!, 25), 'gone after its time');
+});
+
+test('a draft with a video clip renders it trimmed and scaled to the canvas, with its sound', async () => {
+  const { ffmpeg } = resolveBinaries();
+  const clip = tmp.path('clip.mp4');
+  spawnSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=3', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip]);
+  let d = E.addShots(slides(['red'], 1000), [{ mediaId: 'clip', kind: 'video', durationMs: 1500 }]);
+  d = E.setShots(d, 1, { trimStartMs: 500, volume: 0.8 });
+  const { out, r } = await render(d, 'withclip', { clip: { mediaId: 'clip', path: clip, kind: 'video', width: 320, height: 240, durationMs: 3000 } });
+  const p = await probeMedia(out, { countFrames: true });
+  assert.equal(p.video?.frames, 75);
+  assert.deepEqual([p.video?.width, p.video?.height], [854, 480]);
+  const f = await decodeFrames(out, { pixFmt: 'rgb24', frames: [10, 50] });
+  assert.ok(near(centre(f[0]!, r.width, r.height), COLOURS.red!, 25));
+  assert.ok(!near(centre(f[1]!, r.width, r.height), COLOURS.red!, 60), 'the clip shows after the photo');
+  const raw = spawnSync(ffmpeg, ['-v', 'error', '-i', out, '-ss', '1.5', '-t', '0.5', '-map', '0:a', '-f', 's16le', '-ac', '1', 'pipe:1'], { maxBuffer: 1 << 24 }).stdout;
+  let peak = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) peak = Math.max(peak, Math.abs(raw.readInt16LE(i)));
+  assert.ok(peak > 1000, `the clip's sound is kept: peak ${peak}`);
+});
