@@ -90,8 +90,9 @@ const main = async () => {
       const bound = await time(ffmpeg, enc);
       rmSync(raw, { force: true });
       let zp = NaN;
-      if (r.width === W && r.height === H) zp = await time(ffmpeg, zoompanArgs(photo, join(work, 'zoompan.mp4')));
-      console.log(`| ${name} | ${r.move} | ${fmt(r.wall_s)} | ${Math.round(r.max_rss_mb)} | ${r.frames} | ${fmt(bound)} | ${fmt(r.wall_s / bound)}x | ${Number.isNaN(zp) ? 'n/a (not 16:9)' : fmt(zp)} | ${Number.isNaN(zp) ? '' : `${fmt(r.wall_s / zp)}x`} |`);
+      // ffmpeg cannot read HEIC: zoompan has no row there.
+      if (r.width === W && r.height === H) zp = await time(ffmpeg, zoompanArgs(photo, join(work, 'zoompan.mp4'))).catch(() => NaN);
+      console.log(`| ${name} | ${r.move} | ${fmt(r.wall_s)} | ${Math.round(r.max_rss_mb)} | ${r.frames} | ${fmt(bound)} | ${fmt(r.wall_s / bound)}x | ${Number.isNaN(zp) ? (r.width === W && r.height === H ? 'n/a (ffmpeg cannot read it)' : 'n/a (not 16:9)') : fmt(zp)} | ${Number.isNaN(zp) ? '' : `${fmt(r.wall_s / zp)}x`} |`);
     }
 
     // Jitter on a finely textured photo, the same zoom for both.

@@ -70,7 +70,7 @@ test('mp4 and mov: H.264 High yuv420p BT.709 tv, CRF per quality, CFR, closed 2 
       assert.match(out(a, '-x264-params')!, /open-gop=0/);
       assert.equal(out(a, '-vsync'), 'cfr');
       assert.equal(out(a, '-r'), '30');
-      assert.equal(out(a, '-threads'), '2');
+      assert.equal(a.includes('-threads'), false, 'x264 picks its own threads unless told (faster on 2 cores while we render)');
       assert.match(g, /\[0:v\]trim=end_frame=40\[v\]/, 'exactly 40 frames');
       assert.doesNotMatch(g, /scale|format=|colorspace/, 'no conversion: the samples are already BT.709 tv yuv420p');
       assert.ok(!a.includes('-frames:v'), '-frames:v would cut the audio short in the shipped ffmpeg (see encode-args.ts)');

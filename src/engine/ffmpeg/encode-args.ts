@@ -56,7 +56,7 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
       a.push('-c:v', 'libx264', '-preset', s.preset ?? DEFAULT_X264_PRESET, '-crf', String(X264_CRF[s.quality]),
         '-profile:v', 'high', '-pix_fmt', 'yuv420p', ...BT709_TV,
         '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-flags', '+cgop', '-x264-params', 'open-gop=0:scenecut=0',
-        '-vsync', 'cfr', '-r', String(s.fps), '-threads', threads,
+        '-vsync', 'cfr', '-r', String(s.fps), ...(s.threads ? ['-threads', threads] : []),
         '-c:a', 'aac', '-profile:a', 'aac_low', '-b:a', '160k', '-ar', '48000', '-ac', '2',
         '-movflags', '+faststart');
       break;
