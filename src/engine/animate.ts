@@ -11,7 +11,7 @@ import { openStill, type StillSource } from './input/load-still.js';
 import type { Box, MotionPlan } from './plan/plan-motion.js';
 import type { ResolvedMoveName } from './plan/moves.js';
 import { prepareStill } from './prepare-still.js';
-import { ProgressMeter, type ProgressListener } from './progress.js';
+import { ProgressMeter, type ProgressListener, type RenderedFile } from './progress.js';
 import { RenderPool } from './render/pool.js';
 import { frameView } from './render/render-frame.js';
 import { canvasSize, resolveAnimateSettings, type AnimateOptions, type AnimateSettings } from './settings.js';
@@ -26,14 +26,7 @@ export interface AnimateCall extends AnimateOptions {
   ffmpegPath?: string;
 }
 
-export interface AnimateResult {
-  readonly output: string;
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number;
-  readonly frames: number;
-  readonly duration_ms: number;
-  readonly size_bytes: number;
+export interface AnimateResult extends RenderedFile {
   readonly format: string;
   readonly move: ResolvedMoveName;
   /** Subject box in fractions of the photo, and how sure we are (0..1). */

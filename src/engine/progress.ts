@@ -46,3 +46,14 @@ export class ProgressMeter {
     this.#listener({ type: 'progress', input: this.#input, stage, done, total, fraction, eta_s: eta === null ? null : Math.round(eta * 10) / 10 });
   }
 }
+
+/** What every render reports about the file it made (a clip, a slideshow, a draft). */
+export interface RenderedFile {
+  readonly output: string;
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly frames: number;
+  readonly duration_ms: number;
+  readonly size_bytes: number;
+}

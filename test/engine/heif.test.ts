@@ -49,9 +49,10 @@ const isCoded = (kind: StillmotionError['kind'], re?: RegExp) => (e: unknown) =>
 
 // ---- the real phone files, when this machine has them ---------------------------------------
 // Real samples live outside the repository; a user's clone has none, so those cases skip.
-const PHOTOS = process.env.STILLMOTION_HEIC_SAMPLES ?? '/work/shared/photos';
+// Point STILLMOTION_PHOTOS at a folder of real phone photos to run them (.ci/run does when it can).
+const PHOTOS = process.env.STILLMOTION_PHOTOS ?? '';
 const sample = (name: string) => `${PHOTOS}/${name}`;
-const have = (name: string) => existsSync(sample(name));
+const have = (name: string) => PHOTOS !== '' && existsSync(sample(name));
 const px = (s: HeifStill, x: number, y: number) => [...s.data.subarray((y * s.width + x) * 4, (y * s.width + x) * 4 + 4)];
 /** Mean of a square region's channels. */
 const mean = (s: HeifStill, cx: number, cy: number, r: number) => {

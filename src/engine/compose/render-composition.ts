@@ -10,7 +10,7 @@ import { startEncoder } from '../ffmpeg/index.js';
 import { openStill } from '../input/load-still.js';
 import { cameraAt, viewRect, type MotionPlan } from '../plan/plan-motion.js';
 import { prepareStill } from '../prepare-still.js';
-import { ProgressMeter, type ProgressListener } from '../progress.js';
+import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
 import { RenderPool } from '../render/pool.js';
 import { frameBytes, frameView } from '../render/render-frame.js';
 import { shotsAt, type CompositionPlan } from './plan.js';
@@ -32,14 +32,7 @@ export interface CompositionCall {
   readonly ffmpegPath?: string;
 }
 
-export interface CompositionResult {
-  readonly output: string;
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number;
-  readonly frames: number;
-  readonly duration_ms: number;
-  readonly size_bytes: number;
+export interface CompositionResult extends RenderedFile {
   readonly shots: ReadonlyArray<{ readonly move: string; readonly reason: string }>;
 }
 

@@ -12,9 +12,10 @@ export interface YuvStill {
   readonly v: Plane;
 }
 
-const KR = 0.2126;
-const KB = 0.0722;
-const KG = 1 - KR - KB;
+/** BT.709 luma coefficients (shared by every YUV conversion in the project). */
+export const KR = 0.2126;
+export const KB = 0.0722;
+export const KG = 1 - KR - KB;
 
 /** Allocates a plane; in shared memory when asked, so render workers read it without copies. */
 const alloc = (n: number, shared: boolean): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));

@@ -5,6 +5,7 @@
  * averages it 2x2 into the frame's half-resolution grid wherever the overlay lands.
  */
 import type { TextOverlay } from './types.js';
+import { KB, KG, KR } from '../../engine/render/yuv.js';
 
 export interface YuvOverlay {
   readonly width: number;
@@ -17,9 +18,6 @@ export interface YuvOverlay {
   readonly v: Float32Array;
 }
 
-const KR = 0.2126;
-const KB = 0.0722;
-const KG = 1 - KR - KB;
 const YR = (219 * KR) / 255, YG = (219 * KG) / 255, YB = (219 * KB) / 255;
 const CBR = (-224 * KR) / (1.8556 * 255), CBG = (-224 * KG) / (1.8556 * 255), CBB = (224 * (1 - KB)) / (1.8556 * 255);
 const CRR = (224 * (1 - KR)) / (1.5748 * 255), CRG = (-224 * KG) / (1.5748 * 255), CRB = (-224 * KB) / (1.5748 * 255);
