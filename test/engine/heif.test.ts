@@ -234,3 +234,11 @@ test('real HEIC: repeated decodes do not leak wasm memory', async (t) => {
   for (let i = 0; i < 15; i++) await decodeHeif(data, { maxPixels: 1e8 }); // would leak ≥ 2.4 MB each
   assert.equal(libheif().HEAPU8.length, before);
 });
+
+test('HEIC decoding runs on its own thread: coded errors come back, and a time limit holds', async () => {
+  const { decodeHeifInThread } = await import('../../src/engine/heif/decode-in-thread.js');
+  const { StillmotionError: SE } = await import('../../src/errors.js');
+  const junk = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(12), Buffer.alloc(100, 0x55)]);
+  await assert.rejects(decodeHeifInThread(junk, { maxPixels: 1e8 }), (e: unknown) => e instanceof SE && e.kind === 'CORRUPT_INPUT');
+  await assert.rejects(decodeHeifInThread(junk, { maxPixels: 1e8, timeoutMs: 1 }), (e: unknown) => e instanceof SE && (e.kind === 'TIMEOUT' || e.kind === 'CORRUPT_INPUT'));
+});

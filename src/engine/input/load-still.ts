@@ -91,9 +91,9 @@ export const openStill = async (input: string | Uint8Array, limits: StillLimits)
   if (kind.type === 'heif') {
     let d;
     try {
-      // The HEIF decoder (libheif as WebAssembly) loads only when a HEIC arrives.
-      const { decodeHeif } = await import('../heif/index.js');
-      d = await decodeHeif(data, { maxPixels: limits.maxPixels });
+      // The HEIF decoder (libheif as WebAssembly) loads only when a HEIC arrives, on a thread of its own.
+      const { decodeHeifInThread } = await import('../heif/decode-in-thread.js');
+      d = await decodeHeifInThread(data, { maxPixels: limits.maxPixels });
     } catch (e) {
       if (e instanceof StillmotionError) throw e;
       throw corrupt(name, 'HEIC', e);
