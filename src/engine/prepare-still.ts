@@ -6,23 +6,15 @@
 import sharp from 'sharp';
 import { findSubject, type SubjectEstimate } from './analyze/saliency.js';
 import { decodeRgb, openStill, type DecodedRgb, type OpenedStill, type StillSource } from './input/load-still.js';
-import type { MoveName, EasingName } from './plan/moves.js';
-import { planMotion, type Box, type MotionPlan } from './plan/plan-motion.js';
+import { planMotion, type Box, type MotionInput, type MotionPlan } from './plan/plan-motion.js';
 import type { Fit } from './settings.js';
 import { rgbToYuv, type YuvStill } from './render/yuv.js';
 
-export interface FramingRequest {
-  readonly canvasWidth: number;
-  readonly canvasHeight: number;
+/** The canvas, the framing and the move asked for: what `planMotion` needs beyond the still itself. */
+export type FramingRequest = Pick<MotionInput, 'canvasWidth' | 'canvasHeight' | 'move' | 'intensity' | 'easing' | 'frames' | 'fps' | 'variant'> & {
   readonly fit: Fit;
   readonly background: readonly [number, number, number];
-  readonly move: MoveName;
-  readonly intensity: number;
-  readonly easing: EasingName;
-  readonly frames: number;
-  readonly fps: number;
-  readonly variant: number;
-}
+};
 
 export interface PreparedStill {
   readonly source: StillSource;

@@ -2,7 +2,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StillmotionError } from '../errors.js';
-import { openStill, unsupported } from '../engine/input/load-still.js';
+import { probeStillSize, unsupported } from '../engine/input/load-still.js';
 import { sniff } from '../engine/input/sniff.js';
 import type { MediaInfo } from './resolve.js';
 
@@ -26,15 +26,13 @@ export const describeLocalMedia = async (path: string, mediaId = path, limits = 
   if (!kind) throw unsupported(path);
   const name = basename(path);
   if (kind.kind === 'image') {
-    const s = await openStill(path, limits);
-    return { mediaId, path, kind: 'image', width: s.source.width, height: s.source.height, name };
+    // Only the size is needed here; the photo is decoded once, when it is rendered.
+    const { width, height } = await probeStillSize(path, limits);
+    return { mediaId, path, kind: 'image', width, height, name };
   }
-  const { probeMedia } = await import('../engine/ffmpeg/index.js');
-  const p = await probeMedia(path).catch((e: unknown) => {
-    throw new StillmotionError('CORRUPT_INPUT', `${path} could not be read as ${kind.type}: ${(e as Error).message}`, { cause: e });
-  });
-  if (kind.kind === 'video' && p.video) {
-    return { mediaId, path, kind: 'video', width: p.video.width, height: p.video.height, durationMs: Math.round(p.durationS * 1000), name };
-  }
-  return { mediaId, path, kind: 'audio', durationMs: Math.round(p.durationS * 1000), name };
+  const { inspectMedia } = await import('../engine/media/probe-media-file.js');
+  const m = await inspectMedia(path);
+  return m.kind === 'video'
+    ? { mediaId, path, kind: 'video', width: m.width, height: m.height, durationMs: m.durationMs, name }
+    : { mediaId, path, kind: 'audio', durationMs: m.durationMs, name };
 };

@@ -242,3 +242,13 @@ test('HEIC decoding runs on its own thread: coded errors come back, and a time l
   await assert.rejects(decodeHeifInThread(junk, { maxPixels: 1e8 }), (e: unknown) => e instanceof SE && e.kind === 'CORRUPT_INPUT');
   await assert.rejects(decodeHeifInThread(junk, { maxPixels: 1e8, timeoutMs: 1 }), (e: unknown) => e instanceof SE && (e.kind === 'TIMEOUT' || e.kind === 'CORRUPT_INPUT'));
 });
+
+test('a HEIC\'s upright size is read without decoding it, and the pixel limit still holds', async (t) => {
+  if (!have('heic_iphone_rotated_and_mirrored.heic')) return t.skip('real sample photos are optional (STILLMOTION_PHOTOS)');
+  const { probeStillSize } = await import('../../src/engine/input/load-still.js');
+  const { StillmotionError: SE } = await import('../../src/errors.js');
+  // Stored 3088x2316 with irot 90: upright 2316x3088, as the full decode gives.
+  assert.deepEqual(await probeStillSize(sample('heic_iphone_rotated_and_mirrored.heic'), { maxBytes: 5e7, maxPixels: 2e8 }), { width: 2316, height: 3088 });
+  assert.deepEqual(await probeStillSize(sample('heic_samsung_a71.heic'), { maxBytes: 5e7, maxPixels: 2e8 }), { width: 4624, height: 3468 });
+  await assert.rejects(probeStillSize(sample('heic_samsung_a71.heic'), { maxBytes: 5e7, maxPixels: 1000 }), (e: unknown) => e instanceof SE && e.kind === 'TOO_MANY_PIXELS');
+});

@@ -463,3 +463,14 @@ const unpremultiply = (buf: Buffer, offset: number): void => {
     for (let c = 0; c < 3; c++) buf[i + c] = Math.min(255, Math.round((buf[i + c]! * 255) / a));
   }
 };
+
+/**
+ * The upright size of a HEIF's primary image from its properties (ispe, turned by irot), without
+ * decoding a pixel; null when the file does not state it.
+ */
+export const heifSize = (buf: Uint8Array): { width: number; height: number } | null => {
+  const p = primaryProps(buf);
+  if (!p.ispe) return null;
+  const turns = p.transforms.reduce((n, t) => n + ('rotateCcw' in t ? t.rotateCcw / 90 : 0), 0);
+  return turns % 2 ? { width: p.ispe.height, height: p.ispe.width } : { ...p.ispe };
+};

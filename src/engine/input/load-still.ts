@@ -133,6 +133,22 @@ export const openStill = async (input: string | Uint8Array, limits: StillLimits)
   };
 };
 
+/**
+ * The upright size of a photo, as cheaply as the format allows: a HEIC's stated size (no
+ * decoding); anything else through `openStill` (headers only). The limits are checked all the same.
+ */
+export const probeStillSize = async (input: string | Uint8Array, limits: StillLimits): Promise<{ width: number; height: number }> => {
+  const { name, data } = await readInput(input, limits.maxBytes);
+  if (sniff(data)?.type === 'heif') {
+    const { heifSize } = await import('../heif/index.js');
+    const size = heifSize(data);
+    if (size && size.width * size.height > limits.maxPixels) throw tooManyPixels(name, size.width, size.height, limits.maxPixels);
+    if (size) return size;
+  }
+  const s = await openStill(data, limits);
+  return { width: s.source.width, height: s.source.height };
+};
+
 /** A sharp pipeline on the opened still: upright, first frame, sRGB. */
 export const stillPipeline = (s: OpenedStill): Sharp => {
   const opts: SharpOptions = { limitInputPixels: false, failOn: 'truncated', sequentialRead: true };
