@@ -17,6 +17,7 @@ const spec = <const T extends Record<string, Omit<ErrorSpec, 'name'>>>(t: T) => 
 const TABLE = spec({
   BAD_REQUEST: { code: 400, http: 400, exit: 2, summary: 'malformed request or missing X-Client-Id', hint: 'check the named field and send it again' },
   EXPORT_REFUSED: { code: 402, http: 402, exit: 4, summary: 'export refused for this plan or tier', hint: 'register or bind this client to unlock export' },
+  ROUTE_NOT_FOUND: { code: 404, http: 404, exit: 2, summary: 'no such endpoint', hint: 'check the method and path against README, "API"' },
   RATE_LIMITED: { code: 429, http: 429, exit: 5, summary: 'too many requests', hint: 'wait for the Retry-After seconds and try once more' },
   TOKEN_INVALID: { code: 1001, http: 401, exit: 3, summary: 'token missing, unknown, revoked or expired', hint: 'request a new anonymous token with the same client id' },
   SESSION_NOT_FOUND: { code: 1002, http: 404, exit: 3, summary: 'session not found', hint: 'create a new session' },
@@ -35,6 +36,8 @@ const TABLE = spec({
   ENCODER_MISSING: { code: 5002, http: 500, exit: 21, summary: 'ffmpeg or ffprobe could not be started', hint: 'reinstall with `npm install` or set FFMPEG_PATH/FFPROBE_PATH' },
   CANCELLED: { code: 5003, http: 499, exit: 130, summary: 'the work was cancelled', hint: 'start it again when you are ready' },
   TIMEOUT: { code: 5004, http: 504, exit: 22, summary: 'the work took longer than its time limit', hint: 'try a shorter clip or raise the job timeout setting' },
+  SERVER_UNREACHABLE: { code: 5005, http: 502, exit: 23, summary: 'the Stillmotion server could not be reached', hint: 'check --api or STILLMOTION_API_URL, or unset them to use the built-in server' },
+  UNAVAILABLE: { code: 503, http: 503, exit: 24, summary: 'the server is stopping or not ready', hint: 'try again in a moment' },
   INTERNAL: { code: 5000, http: 500, exit: 1, summary: 'unexpected internal error', hint: 'please report it with the command you ran' },
 });
 

@@ -7,6 +7,8 @@ Usage:
   stillmotion draft summary draft.json                    the draft's one-line summary
   stillmotion plan -p "<instruction>" [--json]            what an instruction asks for, without rendering
   stillmotion serve                                       the workspace and API on http://localhost:8080
+  stillmotion chat [photo…] [--out DIR]                   talk to the video agent: describe, edit, "export"
+  stillmotion ask "<message>" [--file photo…] [-o out.mp4] [--json]   one turn, scriptable
   stillmotion help | version
 
 animate flags:
@@ -31,4 +33,16 @@ animate flags:
       --slideshow           one video of all the photos (a draft: see render)
       --music <file>        with --slideshow: music (mp3, wav, m4a, aac), looped or trimmed to the video
       --transition <t>      with --slideshow: crossfade, fade_black, fade_white, slide_left, push_left, wipe, zoom, cut
+
+chat and ask:
+      --api <url>           the server (else STILLMOTION_API_URL or NEMO_API_URL, else a built-in one)
+      --out <dir>           where exports go (default: next to the photos)
+      --lang <en|zh>        the language of the client's own messages (default: yours, per message)
+  -f, --file <path>         ask: a photo, clip or song to upload first (repeatable)
+  -o, --output <file>       ask: export after the turn and download the video here
+      --format, --quality   ask: export format (mp4, webm, gif, mov) and quality (high, medium, low)
+      --json                NDJSON events on stdout
+  In chat: type or drag a photo's path to upload it; "status" (状态), "credits" (积分), "export" (导出),
+  "help", "quit". NEMO_TOKEN is used when set; otherwise an anonymous token for a client id kept in
+  ~/.config/stillmotion/client_id.
 `;

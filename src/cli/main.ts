@@ -18,6 +18,12 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
         return await (await import('./commands/render.js')).draftCommand(rest, io);
       case 'plan':
         return await (await import('./commands/plan.js')).planCommand(rest, io);
+      case 'chat':
+        return await (await import('./commands/chat.js')).chatCommand(rest, io, controller.signal);
+      case 'ask':
+        return await (await import('./commands/ask.js')).askCommand(rest, io, controller.signal);
+      case 'serve':
+        return await (await import('./commands/serve.js')).serveCommand(rest, io);
       case 'version':
       case '--version':
       case '-v': {

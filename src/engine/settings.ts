@@ -9,7 +9,7 @@ import { EASINGS, INTENSITY_WORDS, MOVES, type EasingName, type MoveName } from 
 export const ASPECTS = ['16:9', '9:16', '1:1', '4:5', '4:3', '3:4'] as const;
 export type Aspect = (typeof ASPECTS)[number];
 export const FPS_VALUES = [24, 25, 30, 50, 60] as const;
-export const SIZE_PRESETS = { '480p': 480, '720p': 720, '1080p': 1080, '1440p': 1440, '4k': 2160 } as const;
+export const SIZE_PRESETS = { '360p': 360, '480p': 480, '540p': 540, '720p': 720, '1080p': 1080, '1440p': 1440, '4k': 2160 } as const;
 export type SizePreset = keyof typeof SIZE_PRESETS;
 export const FITS = ['cover', 'blur', 'color'] as const;
 export type Fit = (typeof FITS)[number];

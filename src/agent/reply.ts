@@ -1,0 +1,71 @@
+/** What the agent says, in the session's language: English or Chinese. */
+import type { Draft } from '../timeline/index.js';
+
+export type Lang = 'en' | 'zh';
+
+export const languageOf = (sessionLanguage: string | null, message: string): Lang => {
+  if (sessionLanguage) return /^zh/i.test(sessionLanguage) ? 'zh' : 'en';
+  return /[\u3400-\u9fff]/.test(message) ? 'zh' : 'en';
+};
+
+const MOVE_ZH: Record<string, string> = {
+  'zoom-in': '缓慢推近', 'zoom-out': '缓慢拉远', 'pan-left': '向左平移', 'pan-right': '向右平移', 'pan-up': '向上平移', 'pan-down': '向下平移',
+  'ken-burns': '肯·伯恩斯式推移', static: '静止', auto: '自动运镜',
+};
+
+export const T = {
+  working: (l: Lang, shots: number, size: string) => l === 'zh'
+    ? `好的，正在为 ${shots} 个镜头生成 ${size} 预览…`
+    : `On it: rendering a ${size} preview of ${shots} shot${shots === 1 ? '' : 's'}…`,
+  done: (l: Lang, o: { seconds: number; moves: string[]; summary: string; notes: readonly string[]; suggestions: string[] }) => {
+    const moves = [...new Set(o.moves)];
+    if (l === 'zh') {
+      return [
+        `预览已生成：${o.seconds.toFixed(1)} 秒，${moves.map((m) => MOVE_ZH[m] ?? m).join('、')}。`,
+        ...o.notes.map((n) => `注意：${n}`),
+        o.summary,
+        `接下来可以试试：${o.suggestions.map((s) => `“${s}”`).join('、')}。`,
+      ].join('\n');
+    }
+    return [
+      `Your preview is ready: ${o.seconds.toFixed(1)} s, ${moves.join(', ')}.`,
+      ...o.notes.map((n) => `Note: ${n}`),
+      o.summary,
+      `Next you could say: ${o.suggestions.map((s) => `"${s}"`).join(', ')}.`,
+    ].join('\n');
+  },
+  failed: (l: Lang, why: string, code: number) => l === 'zh'
+    ? `预览渲染失败（错误 ${code}）：${why}。本次未扣除积分，时间线已保存，可以再试一次。`
+    : `The preview render failed (error ${code}): ${why}. No credits were charged; the timeline is saved, so you can try again.`,
+  noMedia: (l: Lang) => l === 'zh'
+    ? '还没有照片。先上传一张照片（JPG、PNG、WEBP、HEIC），然后告诉我想要什么效果，例如“做一个 5 秒的慢推视频”。'
+    : 'There is no photo yet. Upload a photo (JPG, PNG, WEBP, HEIC) first, then tell me what you want, for example "animate this photo into a 5-second video with a slow zoom".',
+  unchanged: (l: Lang, summary: string, notUnderstood: readonly string[]) => l === 'zh'
+    ? `时间线没有变化${notUnderstood.length ? `（没能理解：${notUnderstood.join('；')}）` : ''}。\n${summary}\n可以说“加快一点”、“改成 9:16 竖屏”或“加标题 '夏日特卖'”。`
+    : `Nothing on the timeline changed${notUnderstood.length ? ` (I did not understand: ${notUnderstood.join('; ')})` : ''}.\n${summary}\nYou could say "make it faster", "make it a 9:16 reel" or "add the title 'Summer Sale'".`,
+  status: (l: Lang, summary: string) => (l === 'zh' ? `当前时间线：\n${summary}` : `Here is the timeline:\n${summary}`),
+  credits: (l: Lang, b: { available: number; frozen: number; total: number }) => l === 'zh'
+    ? `积分：可用 ${b.available}，冻结 ${b.frozen}，共 ${b.total}。`
+    : `Credits: ${b.available} available, ${b.frozen} reserved by running work, ${b.total} in all.`,
+  export: (l: Lang, ready: boolean, summary: string) => ready
+    ? (l === 'zh' ? `时间线已可导出：\n${summary}\n导出会渲染 1080p 完整版本（不消耗积分）。` : `The timeline is ready to export:\n${summary}\nExporting renders the full-quality version (it costs no credits).`)
+    : T.noMedia(l),
+  upload: (l: Lang) => l === 'zh' ? '把照片、视频或音乐文件发给我（JPG、PNG、WEBP、HEIC、MP4、MOV、MP3、WAV…，照片不超过 50 MB）。' : 'Send me photos, clips or music (JPG, PNG, WEBP, HEIC, MP4, MOV, MP3, WAV…; photos up to 50 MB).',
+  help: (l: Lang) => l === 'zh'
+    ? '我可以把照片变成短视频。上传照片，然后说出你想要的，例如：“把这张照片做成 5 秒的平滑运镜视频”、“9:16 竖屏，慢慢推近，标题“夏日特卖””、“加快一点”。说“导出”得到 1080p MP4。'
+    : 'I turn photos into short videos. Upload photos, then say what you want, for example: "animate this photo into a 5-second video with smooth motion", "9:16 reel, slow zoom, title \'Summer Sale\'", "make it faster". Say "export" for the 1080p MP4.',
+  busy: (l: Lang) => (l === 'zh' ? '上一条消息还在处理中，完成后再继续。' : 'The previous message is still being worked on; this one runs when it is done.'),
+  noCredits: (l: Lang, msg: string) => (l === 'zh' ? `积分不足：${msg}。` : `Not enough credits: ${msg}.`),
+};
+
+/** Two or three next steps that make sense for this draft. */
+export const suggestions = (l: Lang, d: Draft): string[] => {
+  const out: string[] = [];
+  const zh = l === 'zh';
+  if (!d.texts.some((t) => t.role === 'title')) out.push(zh ? "加标题 '夏日特卖'" : "add the title 'Summer Sale'");
+  if (d.canvas.aspect !== '9:16') out.push(zh ? '改成 9:16 竖屏' : 'make it a 9:16 reel');
+  if (!d.audio.length) out.push(zh ? '加轻音乐，音量 35%' : 'add lo-fi music at 35%');
+  out.push(zh ? '慢一点' : 'make it slower');
+  out.push(zh ? '导出' : 'export');
+  return [...out.slice(0, 2), out[out.length - 1]!];
+};

@@ -1,0 +1,245 @@
+/**
+ * One chat turn: parse the message, apply it to the session's draft, and when the draft changed
+ * in a way that shows, render a preview through the queue and add it to the generated media.
+ * The turn reports itself as agent events (a value stream: the HTTP layer decides how to send
+ * them). Credits: reserved before the render, charged when it completes, released otherwise.
+ * Turns of one session run one after another; the same message sent while its turn runs joins it.
+ */
+import { randomUUID } from 'node:crypto';
+import { StillmotionError, toStillmotionError } from '../errors.js';
+import { parseInstruction, type InstructionRequest } from '../language/index.js';
+import { applyRequest, fromCompact, isReady, toCompact, type CompactDraft, type Draft } from '../timeline/index.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { newId, type MediaRow, type Principal, type SessionRow, type Store } from '../store/store.js';
+import { T, languageOf, suggestions, type Lang } from './reply.js';
+import { viewOf, type DraftView } from './view.js';
+
+export type Part =
+  | { readonly text: string }
+  | { readonly function_call: { readonly id: string; readonly name: string; readonly args: Record<string, unknown> } }
+  | { readonly function_response: { readonly id: string; readonly name: string; readonly response: Record<string, unknown> } };
+
+export interface AgentEvent {
+  readonly id: string;
+  readonly invocation_id: string;
+  readonly author: 'nemo_agent';
+  readonly timestamp: number;
+  readonly content: { readonly role: 'model'; readonly parts: readonly Part[] };
+  readonly partial?: boolean;
+  readonly turn_complete?: boolean;
+  readonly error_code?: string;
+  readonly error_message?: string;
+}
+
+/** A running (or finished) turn's events: replayed to anyone who joins, then live. */
+export class TurnRun {
+  readonly events: AgentEvent[] = [];
+  invocationId = newId('inv');
+  done = false;
+  private readonly listeners = new Set<(e: AgentEvent | null) => void>();
+
+  emit(parts: Part[], extra: Partial<Pick<AgentEvent, 'partial' | 'turn_complete' | 'error_code' | 'error_message'>> = {}): void {
+    const e: AgentEvent = { id: randomUUID(), invocation_id: this.invocationId, author: 'nemo_agent', timestamp: Date.now() / 1000, content: { role: 'model', parts }, ...extra };
+    if (!e.partial) this.events.push(e);
+    for (const l of this.listeners) l(e);
+  }
+
+  end(): void {
+    this.done = true;
+    for (const l of this.listeners) l(null);
+    this.listeners.clear();
+  }
+
+  /** Replays the kept events, then live ones; `null` marks the end. */
+  subscribe(fn: (e: AgentEvent | null) => void): () => void {
+    for (const e of this.events) fn(e);
+    if (this.done) { fn(null); return () => undefined; }
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+}
+
+/** The draft's display form plus the move each shot got at its last render. */
+export interface StoredView extends DraftView { readonly moves: Readonly<Record<string, string>> }
+
+export interface AgentDeps {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly turnCost: number;
+  readonly previewSize: string;
+  readonly turnTimeoutMs: number;
+  /** A link to a stored file that works without the bearer token. */
+  readonly link: (area: 'generated', file: string) => string;
+  readonly bindUrl: (p: Principal) => string;
+}
+
+const COSTLY = new Set(['generate', 'edit']);
+
+export const emptyView = (): StoredView => ({ summary: 'Timeline (0 tracks): empty', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
+
+export const storedViewOf = (d: Draft, media: readonly MediaRow[], moves: Readonly<Record<string, string>>): StoredView =>
+  ({ ...viewOf(d, media.map((m) => ({ id: m.id, name: m.name, duration_ms: m.duration_ms, width: m.width, height: m.height })), moves), moves });
+
+export class Agent {
+  private readonly runs = new Map<string, TurnRun>();
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: AgentDeps) {}
+
+  /** Turns in flight in this process. */
+  get running(): number {
+    return this.runs.size;
+  }
+
+  /** Answers that must come back as a JSON error before any stream opens (not enough credits). */
+  async precheck(p: Principal, message: string): Promise<void> {
+    if (this.deps.turnCost <= 0) return;
+    if (!COSTLY.has(parseInstruction(message).intent)) return;
+    const b = await this.deps.store.balance(p.userId);
+    if (b.available < this.deps.turnCost) throw this.noCredits(p, b.available, b.frozen);
+  }
+
+  /** Starts the turn, or joins the running turn of the same message in the same session. */
+  start(p: Principal, session: SessionRow, message: string): { run: TurnRun; joined: boolean } {
+    const key = `${session.id}\n${message.trim()}`;
+    const existing = this.runs.get(key);
+    if (existing && !existing.done) return { run: existing, joined: true };
+    const run = new TurnRun();
+    this.runs.set(key, run);
+    const prev = this.tails.get(session.id) ?? Promise.resolve();
+    const work = prev.catch(() => undefined).then(() => this.turn(p, session.id, message, run)).finally(() => {
+      run.end();
+      if (this.runs.get(key) === run) this.runs.delete(key);
+      if (this.tails.get(session.id) === work) this.tails.delete(session.id);
+    });
+    this.tails.set(session.id, work);
+    return { run, joined: false };
+  }
+
+  /** Resolves when every turn in flight has ended. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.tails.values()].map((t) => t.catch(() => undefined)));
+  }
+
+  private noCredits(p: Principal, available: number, frozen: number): StillmotionError {
+    return new StillmotionError('INSUFFICIENT_CREDITS', `this needs ${this.deps.turnCost} credits; ${available} are available${frozen ? ` (${frozen} reserved by running work)` : ''}`, {
+      hint: 'bind or register this client to get more credits', details: { bind_url: this.deps.bindUrl(p), needed: this.deps.turnCost, available },
+    });
+  }
+
+  private async turn(p: Principal, sessionId: string, message: string, run: TurnRun): Promise<void> {
+    const { store } = this.deps;
+    const turnId = await store.startTurn(sessionId, message);
+    run.invocationId = turnId;
+    let hold: string | null = null;
+    let lang: Lang = languageOf(null, message);
+    const say = (text: string, extra: Parameters<TurnRun['emit']>[1] = {}) => run.emit([{ text }], { turn_complete: true, ...extra });
+    try {
+      const session = await store.sessionOf(p.userId, sessionId);
+      lang = languageOf(session.language, message);
+      const media = await store.mediaOf(sessionId);
+      const req = parseInstruction(message);
+      const draft = fromCompact(JSON.parse(session.draft) as CompactDraft);
+      const view = JSON.parse(session.view) as StoredView;
+
+      const answer = await this.answerWithoutRender(p, req, draft, view, lang);
+      if (answer !== null) {
+        say(answer);
+        await store.finishTurn(turnId, 'completed', answer, null, 0);
+        return;
+      }
+
+      const used = new Set([...draft.shots.map((s) => s.mediaId), ...draft.audio.map((a) => a.mediaId)]);
+      const fresh = media.filter((m) => !used.has(m.id)).map((m) => ({ mediaId: m.id, kind: m.kind, name: m.name }));
+      const applied = applyRequest(draft, req, fresh);
+      if (applied.draft.shots.length === 0) {
+        const text = T.noMedia(lang);
+        say(text);
+        await store.finishTurn(turnId, 'completed', text, null, 0);
+        return;
+      }
+      const generated = await store.generatedOf(sessionId);
+      const hasPreview = generated.some((g) => g.kind === 'preview');
+      if (!applied.visual && hasPreview) {
+        const text = T.unchanged(lang, view.summary, req.not_understood);
+        say(text);
+        await store.finishTurn(turnId, 'completed', text, null, 0);
+        return;
+      }
+
+      if (this.deps.turnCost > 0) {
+        try {
+          hold = await store.reserve(p.userId, this.deps.turnCost, turnId);
+        } catch (e) {
+          const err = toStillmotionError(e);
+          const b = await store.balance(p.userId);
+          const text = `${T.noCredits(lang, err.message)} ${this.deps.bindUrl(p)}`;
+          say(text, { error_code: String(err.code), error_message: err.message });
+          await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code: err.code, message: err.message, available: b.available }), 0);
+          return;
+        }
+      }
+
+      // 1. The edit.
+      const callId = randomUUID();
+      run.emit([{ function_call: { id: callId, name: 'edit_timeline', args: { instruction: message, request: req as unknown as Record<string, unknown> } } }]);
+      let version = session.draft_version;
+      const compact = toCompact(applied.draft);
+      let stored = storedViewOf(applied.draft, media, view.moves);
+      if (applied.visual) version = await store.saveDraft(sessionId, JSON.stringify(compact), JSON.stringify(stored), message);
+      run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: stored.summary, notes: applied.notes, draft_version: version } } }]);
+
+      // 2. The preview.
+      run.emit([{ text: `${T.working(lang, applied.draft.shots.length, this.deps.previewSize)}\n` }]);
+      const renderId = randomUUID();
+      const jobId = newId('prv');
+      run.emit([{ function_call: { id: renderId, name: 'render_preview', args: { size: this.deps.previewSize, draft_version: version } } }]);
+      await store.createJob({ id: jobId, user_id: p.userId, session_id: sessionId, kind: 'preview', spec: JSON.stringify({ draft: compact, size: this.deps.previewSize, format: 'mp4', quality: 'medium' }) });
+      let last = -1;
+      const off = this.deps.queue.onProgress(jobId, (pct, stage) => {
+        const v = Math.floor(pct);
+        if (v < last + 5 && v < 100) return;
+        last = v;
+        run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'running', progress: v, stage } } }], { partial: true });
+      });
+      const timer = setTimeout(() => this.deps.queue.cancel(jobId), this.deps.turnTimeoutMs);
+      this.deps.queue.enqueue(jobId);
+      const row = await this.deps.queue.wait(jobId).finally(() => { off(); clearTimeout(timer); });
+      if (row.status !== 'completed') {
+        const err = row.error ? (JSON.parse(row.error) as { code: number; message: string }) : { code: 5000, message: 'unknown failure' };
+        throw new StillmotionError('ENCODER_FAILED', err.message, { details: { code: err.code } });
+      }
+      const out = JSON.parse(row.output!) as { file: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number; moves: Record<string, string> };
+      const genId = newId('gen');
+      await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now() });
+      stored = storedViewOf(applied.draft, media, { ...view.moves, ...out.moves });
+      await store.setView(sessionId, JSON.stringify(stored));
+      if (hold) await store.settle(hold, 'charge');
+      hold = null;
+      const url = this.deps.link('generated', out.file);
+      run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'completed', id: genId, url, width: out.width, height: out.height, duration_ms: out.duration_ms } } }]);
+      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
+      say(text);
+      await store.finishTurn(turnId, 'completed', text, null, this.deps.turnCost);
+    } catch (e) {
+      const err = toStillmotionError(e);
+      if (hold) await store.settle(hold, 'release').catch(() => undefined);
+      const code = typeof err.details.code === 'number' ? err.details.code : err.code;
+      const text = T.failed(lang, err.message, code);
+      say(text, { error_code: String(code), error_message: err.message });
+      await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code, message: err.message }), 0).catch(() => undefined);
+    }
+  }
+
+  /** Questions get an answer, not a render: status, credits, export, upload, help. */
+  private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, view: StoredView, lang: Lang): Promise<string | null> {
+    switch (req.intent) {
+      case 'status': return T.status(lang, view.summary);
+      case 'credits': return T.credits(lang, await this.deps.store.balance(p.userId));
+      case 'export': return T.export(lang, isReady(draft), view.summary);
+      case 'upload': return T.upload(lang);
+      case 'help': return T.help(lang);
+      default: return null;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What a page or client shows of a draft: the one-line summary and the tracks as rows, with
+ * every time resolved (shot starts and lengths) and the camera move each shot got when it was
+ * last rendered. Kept with the draft so reading the state costs no resolving.
+ */
+import { aspectForPhoto, aspectSize, parseSize, ASPECTS, type Aspect } from '../engine/settings.js';
+import { summarize, timing, type Draft } from '../timeline/index.js';
+
+export interface ViewItem {
+  readonly id: string;
+  readonly start_ms: number;
+  readonly duration_ms: number;
+  readonly label: string;
+  readonly media_id?: string;
+  readonly move?: string;
+  readonly volume?: number;
+  readonly text?: string;
+  readonly role?: string;
+}
+export interface DraftView {
+  readonly summary: string;
+  readonly duration_ms: number;
+  /** The canvas as it will render: size follows the first photo when the aspect is 'auto'. */
+  readonly canvas: { readonly width: number; readonly height: number; readonly fps: number; readonly aspect: string; readonly background: string; readonly size: string };
+  readonly tracks: ReadonlyArray<{ readonly kind: 'video' | 'audio' | 'text'; readonly items: readonly ViewItem[] }>;
+}
+
+export interface MediaFacts { readonly id: string; readonly name: string; readonly duration_ms: number | null; readonly width: number | null; readonly height: number | null }
+
+const canvasOf = (d: Draft, media: readonly MediaFacts[]): DraftView['canvas'] => {
+  const c = d.canvas;
+  const spec = parseSize(c.size);
+  let width: number, height: number, aspect = c.aspect;
+  if (spec.kind === 'exact') [width, height] = [spec.width, spec.height];
+  else {
+    const first = media.find((m) => m.id === d.shots[0]?.mediaId && m.width && m.height);
+    const a: Aspect = (ASPECTS as readonly string[]).includes(c.aspect) ? (c.aspect as Aspect) : first ? aspectForPhoto(first.width!, first.height!) : '16:9';
+    aspect = a;
+    [width, height] = aspectSize(a, spec.shortSide);
+  }
+  return { width, height, fps: c.fps, aspect, background: c.background, size: c.size };
+};
+
+/** `moves`: the move each shot (by id) was rendered with; shots not rendered yet show their asked move. */
+export const viewOf = (d: Draft, media: readonly MediaFacts[], moves: Readonly<Record<string, string>> = {}): DraftView => {
+  const mediaMs: Record<string, number> = {};
+  const names: Record<string, string> = {};
+  for (const m of media) {
+    if (m.duration_ms) mediaMs[m.id] = m.duration_ms;
+    names[m.id] = m.name;
+  }
+  const tm = timing(d, mediaMs);
+  const total = tm.totalMs;
+  const tracks: DraftView['tracks'][number][] = [];
+  if (d.shots.length) {
+    tracks.push({
+      kind: 'video',
+      items: d.shots.map((s, i) => ({
+        id: s.id, start_ms: tm.shots[i]!.startMs, duration_ms: tm.shots[i]!.durationMs,
+        label: s.label ?? names[s.mediaId] ?? (s.kind === 'video' ? 'clip' : 'photo'), media_id: s.mediaId,
+        move: s.move !== 'auto' ? s.move : moves[s.id] ?? 'auto',
+      })),
+    });
+  }
+  if (d.audio.length) {
+    tracks.push({
+      kind: 'audio',
+      items: d.audio.map((a) => ({
+        id: a.id, start_ms: a.startMs, duration_ms: a.durationMs ?? Math.max(0, total - a.startMs),
+        label: a.label ?? (a.mediaId ? names[a.mediaId] : undefined) ?? a.style ?? 'music', ...(a.mediaId ? { media_id: a.mediaId } : {}), volume: a.volume,
+      })),
+    });
+  }
+  if (d.texts.length) {
+    tracks.push({
+      kind: 'text',
+      items: d.texts.map((x) => ({
+        id: x.id, start_ms: x.startMs, duration_ms: x.durationMs ?? Math.max(0, total - x.startMs), label: x.text, text: x.text, role: x.role,
+      })),
+    });
+  }
+  // The summary names the moves the shots really got.
+  const shown: Draft = { ...d, shots: d.shots.map((s) => (s.move === 'auto' && moves[s.id] ? { ...s, move: moves[s.id] as typeof s.move } : s)) };
+  return { summary: summarize(shown, mediaMs, names), duration_ms: total, canvas: canvasOf(d, media), tracks };
+};

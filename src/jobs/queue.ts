@@ -1,0 +1,146 @@
+/**
+ * The render queue port, and its in-process adapter (the default: no broker to install).
+ * Jobs are rows in the store; the queue decides when each runs, reports progress, enforces the
+ * time limit, cancels, and on shutdown puts running jobs back to pending (a checkpoint: the next
+ * start runs them again). A distributed adapter (BullMQ on REDIS_URL) implements the same port.
+ */
+import { EventEmitter } from 'node:events';
+import { StillmotionError, toStillmotionError } from '../errors.js';
+import type { JobRow, Store } from '../store/store.js';
+
+export interface JobContext {
+  readonly signal: AbortSignal;
+  /** 0–100 and a short stage name. */
+  onProgress(percent: number, stage: string): void;
+}
+export type JobHandler = (job: JobRow, ctx: JobContext) => Promise<unknown>;
+
+export interface JobQueue {
+  /** Runs the job whose row already exists (status pending). */
+  enqueue(jobId: string): void;
+  /** Cancels a pending or running job; it ends failed with code 5003. */
+  cancel(jobId: string): boolean;
+  /** Resolves with the job's final row (completed or failed). */
+  wait(jobId: string): Promise<JobRow>;
+  /** Progress of a running job; returns the unsubscribe function. */
+  onProgress(jobId: string, fn: (percent: number, stage: string) => void): () => void;
+  /** Jobs waiting or running in this process. */
+  readonly depth: number;
+  /** Stops taking work and checkpoints running jobs back to pending. */
+  close(): Promise<void>;
+}
+
+interface Running { readonly controller: AbortController; readonly done: Promise<void>; cancelled: boolean }
+
+export class InProcessQueue implements JobQueue {
+  private readonly waiting: string[] = [];
+  private readonly running = new Map<string, Running>();
+  private readonly events = new EventEmitter();
+  private closed = false;
+
+  constructor(private readonly store: Store, private readonly handler: JobHandler, private readonly o: { concurrency: number; timeoutMs: number }) {
+    this.events.setMaxListeners(0);
+  }
+
+  get depth(): number {
+    return this.waiting.length + this.running.size;
+  }
+
+  enqueue(jobId: string): void {
+    if (this.closed || this.waiting.includes(jobId) || this.running.has(jobId)) return;
+    this.waiting.push(jobId);
+    this.pump();
+  }
+
+  cancel(jobId: string): boolean {
+    const i = this.waiting.indexOf(jobId);
+    if (i >= 0) {
+      this.waiting.splice(i, 1);
+      void this.finish(jobId, { status: 'failed', error: { code: 5003, message: 'cancelled before it started' } });
+      return true;
+    }
+    const r = this.running.get(jobId);
+    if (!r) return false;
+    r.cancelled = true;
+    r.controller.abort(new StillmotionError('CANCELLED', 'the render was cancelled'));
+    return true;
+  }
+
+  wait(jobId: string): Promise<JobRow> {
+    return new Promise((resolve, reject) => {
+      const check = async () => {
+        const row = await this.store.job(jobId);
+        if (!row) { cleanup(); reject(new StillmotionError('RENDER_NOT_FOUND', `no job ${jobId}`)); return; }
+        if (row.status === 'completed' || row.status === 'failed') { cleanup(); resolve(row); return; }
+        if (this.closed && !this.running.has(jobId)) { cleanup(); reject(new StillmotionError('CANCELLED', 'the server is stopping; the render will run again at the next start')); }
+      };
+      const onDone = (id: string) => { if (id === jobId) void check().catch(reject); };
+      const cleanup = () => this.events.off('done', onDone);
+      this.events.on('done', onDone);
+      void check().catch(reject);
+    });
+  }
+
+  onProgress(jobId: string, fn: (percent: number, stage: string) => void): () => void {
+    const l = (id: string, p: number, s: string) => { if (id === jobId) fn(p, s); };
+    this.events.on('progress', l);
+    return () => this.events.off('progress', l);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.length = 0;
+    const all = [...this.running.values()];
+    for (const r of all) r.controller.abort(new StillmotionError('CANCELLED', 'the server is stopping'));
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.o.concurrency && this.waiting.length) {
+      const id = this.waiting.shift()!;
+      const controller = new AbortController();
+      const entry: Running = { controller, cancelled: false, done: Promise.resolve() };
+      this.running.set(id, entry);
+      (entry as { done: Promise<void> }).done = this.run(id, entry).finally(() => {
+        this.running.delete(id);
+        this.pump();
+      });
+    }
+  }
+
+  private async run(id: string, entry: Running): Promise<void> {
+    const job = await this.store.job(id).catch(() => null);
+    if (!job || job.status === 'completed' || job.status === 'failed') return;
+    await this.store.jobStarted(id);
+    const timer = setTimeout(() => entry.controller.abort(new StillmotionError('TIMEOUT', `the render took longer than ${Math.round(this.o.timeoutMs / 1000)} s`)), this.o.timeoutMs);
+    let lastWrite = 0;
+    try {
+      const output = await this.handler(job, {
+        signal: entry.controller.signal,
+        onProgress: (p, stage) => {
+          this.events.emit('progress', id, p, stage);
+          const now = Date.now();
+          if (now - lastWrite > 400) { lastWrite = now; void this.store.jobProgress(id, p).catch(() => undefined); }
+        },
+      });
+      await this.finish(id, { status: 'completed', output });
+    } catch (e) {
+      if (this.closed && !entry.cancelled) {
+        // Shutting down: checkpoint, the next start runs it again.
+        await this.store.jobFinished(id, { status: 'pending' }).catch(() => undefined);
+        this.running.delete(id);
+        this.events.emit('done', id);
+        return;
+      }
+      const err = entry.controller.signal.aborted && entry.controller.signal.reason instanceof StillmotionError ? entry.controller.signal.reason : toStillmotionError(e);
+      await this.finish(id, { status: 'failed', error: { code: err.code, message: err.message } });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async finish(id: string, r: { status: 'completed'; output: unknown } | { status: 'failed'; error: { code: number; message: string } }): Promise<void> {
+    await this.store.jobFinished(id, r).catch(() => undefined);
+    this.events.emit('done', id);
+  }
+}

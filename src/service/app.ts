@@ -1,0 +1,48 @@
+/** The HTTP application: the edge (errors, limits, log), then the routes by area. */
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { StillmotionError } from '../errors.js';
+import type { Ctx } from './context.js';
+import { fromFastifyError, sendError, type RequestLog } from './http.js';
+import { authRoutes } from './routes/auth.js';
+import { chatRoutes } from './routes/chat.js';
+import { exportRoutes } from './routes/export.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { staticRoutes, webRoot } from './routes/static.js';
+import { uploadRoutes } from './routes/upload.js';
+
+export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: boolean }): Promise<FastifyInstance> => {
+  const { settings } = ctx;
+  const app = Fastify({ logger: false, bodyLimit: settings.bodyLimitBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const root = webRoot(settings.webDir);
+  await app.register(multipart, { limits: { fileSize: settings.maxMediaBytes, files: 20, fields: 20, parts: 40, fieldSize: 64 * 1024 } });
+  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, decorateReply: true, serve: true });
+
+  app.addHook('onRequest', async (req) => {
+    if (state.closing) throw new StillmotionError('UNAVAILABLE', 'the server is stopping');
+    (req as { startedAt?: number }).startedAt = performance.now();
+    if (req.url.startsWith('/api/') || req.url.startsWith('/run_sse')) ctx.limiter.hit(`ip:${req.ip}`);
+  });
+  // After authentication a token has its own budget too.
+  app.addHook('preHandler', async (req) => {
+    if (req.headers.authorization) {
+      const h = req.headers.authorization;
+      ctx.limiter.hit(`tok:${h.slice(-24)}`);
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    log.record(req, reply.statusCode, performance.now() - ((req as { startedAt?: number }).startedAt ?? performance.now()));
+  });
+  app.setErrorHandler((e: FastifyError, _req, reply) => sendError(reply, fromFastifyError(e)));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, new StillmotionError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  authRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  chatRoutes(app, ctx);
+  uploadRoutes(app, ctx);
+  exportRoutes(app, ctx);
+  staticRoutes(app, ctx, root);
+  return app;
+};

@@ -1,0 +1,22 @@
+/** What every route reaches: settings, the store, files, the queue, the agent and the HTTP edge. */
+import type { FastifyRequest } from 'fastify';
+import type { Agent } from '../agent/turn.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Store } from '../store/store.js';
+import type { Files, FileArea } from './files.js';
+import type { Authenticator, RateLimiter } from './http.js';
+import type { Settings } from './settings.js';
+
+export interface Ctx {
+  readonly settings: Settings;
+  readonly store: Store;
+  readonly files: Files;
+  readonly queue: JobQueue;
+  readonly agent: Agent;
+  readonly auth: Authenticator;
+  readonly limiter: RateLimiter;
+  /** The origin clients reached us on (or the configured public URL), for absolute links. */
+  origin(req: FastifyRequest): string;
+  /** An absolute, signed link to a stored file. */
+  fileUrl(req: FastifyRequest, area: FileArea, name: string): string;
+}

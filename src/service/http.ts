@@ -1,0 +1,146 @@
+/**
+ * The HTTP edge shared by every route: the envelope, coded errors as answers, bearer
+ * authentication (never from a URL), rate limits per address and per token, and the request log
+ * with the attribution headers.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { StillmotionError, toStillmotionError } from '../errors.js';
+import type { Principal, RequestLogRow, Scope, Store } from '../store/store.js';
+
+export const ok = (data: unknown, message = 'success') => ({ code: 0, message, data });
+
+export const errorBody = (e: StillmotionError) => ({
+  code: e.code,
+  message: e.message,
+  data: { hint: e.hint, ...e.details },
+});
+
+export const sendError = (reply: FastifyReply, e: StillmotionError): FastifyReply => {
+  const retry = e.details.retry_after_s;
+  if (typeof retry === 'number') reply.header('retry-after', String(Math.ceil(retry)));
+  return reply.code(e.http).send(errorBody(e));
+};
+
+/** Fastify's own errors (schema, JSON, body size) as coded answers naming the field. */
+export const fromFastifyError = (e: FastifyError & { validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }> }): StillmotionError => {
+  if (e instanceof StillmotionError) return e;
+  if (e.validation?.length) {
+    const v = e.validation[0]!;
+    const base = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const missing = v.params?.missingProperty as string | undefined;
+    const field = missing ? (base ? `${base}.${missing}` : missing) : base || (e.validationContext ?? 'body');
+    const msg = missing ? 'is required' : v.message ?? 'is not valid';
+    return new StillmotionError('BAD_REQUEST', `${field}: ${msg}`, { details: { field } });
+  }
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new StillmotionError('BAD_REQUEST', 'the request body is too large', { hint: 'send less data in one request; upload media as files', details: { field: 'body' } });
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new StillmotionError('BAD_REQUEST', `content type ${e.message.split("'")[1] ?? ''} is not accepted here`, { hint: 'send JSON (application/json) or multipart/form-data for uploads', details: { field: 'content-type' } });
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code?.startsWith('FST_ERR_CTP') || (e.statusCode === 400 && /JSON/i.test(e.message))) {
+    return new StillmotionError('BAD_REQUEST', `body: ${e.message}`, { hint: 'send a valid JSON body', details: { field: 'body' } });
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new StillmotionError('BAD_REQUEST', e.message, { details: { field: 'request' } });
+  return toStillmotionError(e);
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The bearer token from the Authorization header only (a token in a URL is ignored, never accepted). */
+export const bearer = (req: FastifyRequest): string | null => {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1]! : null;
+};
+
+/** Authentication with a short cache: a token's row is read at most every few seconds. */
+export class Authenticator {
+  private readonly cache = new Map<string, { p: Principal | null; until: number }>();
+
+  constructor(private readonly store: Store, private readonly ttlMs = 5000) {}
+
+  async principal(req: FastifyRequest, scope: Scope): Promise<Principal> {
+    const token = bearer(req);
+    if (!token) throw new StillmotionError('TOKEN_INVALID', 'no bearer token: send Authorization: Bearer <token>', { hint: 'get one with POST /api/auth/anonymous-token' });
+    const now = Date.now();
+    let hit = this.cache.get(token);
+    if (!hit || hit.until < now) {
+      hit = { p: await this.store.authenticate(token, now), until: now + this.ttlMs };
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(token, hit);
+    }
+    if (!hit.p) throw new StillmotionError('TOKEN_INVALID', 'the token is unknown, revoked or expired', { hint: 'request a new anonymous token with the same client id' });
+    if (!hit.p.scopes.includes(scope)) {
+      throw scope === 'render'
+        ? new StillmotionError('EXPORT_REFUSED', 'export is reserved for registered users on this server', { hint: 'register or bind this client to unlock export' })
+        : new StillmotionError('TOKEN_INVALID', `this token lacks the ${scope} scope`, { hint: 'request a new token' });
+    }
+    req.principal = hit.p;
+    return hit.p;
+  }
+
+  forget(): void {
+    this.cache.clear();
+  }
+}
+
+/** Fixed one-minute windows per key; answers how long to wait when over. */
+export class RateLimiter {
+  private readonly windows = new Map<string, { n: number; reset: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  hit(key: string, now = Date.now()): void {
+    if (this.perMinute <= 0) return;
+    let w = this.windows.get(key);
+    if (!w || w.reset <= now) {
+      if (this.windows.size > 50_000) this.sweep(now);
+      w = { n: 0, reset: now + 60_000 };
+      this.windows.set(key, w);
+    }
+    if (++w.n > this.perMinute) {
+      const retry = Math.max(1, Math.ceil((w.reset - now) / 1000));
+      throw new StillmotionError('RATE_LIMITED', `more than ${this.perMinute} requests in a minute`, { details: { retry_after_s: retry } });
+    }
+  }
+
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) if (w.reset <= now) this.windows.delete(k);
+  }
+}
+
+/** Request records (with the attribution headers), written in batches off the request path. */
+export class RequestLog {
+  private buf: RequestLogRow[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly store: Store, private readonly echo: ((line: string) => void) | null) {
+    this.timer = setInterval(() => void this.flush(), 1000);
+    this.timer.unref();
+  }
+
+  record(req: FastifyRequest, status: number, ms: number): void {
+    const h = (n: string) => {
+      const v = req.headers[n];
+      return typeof v === 'string' ? v.slice(0, 200) : null;
+    };
+    const route = req.routeOptions?.url ?? 'unmatched';
+    this.buf.push({ at: Date.now(), method: req.method, route, status, userId: req.principal?.userId ?? null, ip: req.ip, skillSource: h('x-skill-source'), skillVersion: h('x-skill-version'), skillPlatform: h('x-skill-platform') });
+    // The route pattern, not the URL: ids and queries stay out of the log line.
+    this.echo?.(`${req.method} ${route} ${status} ${ms.toFixed(1)}ms`);
+    if (this.buf.length >= 500) void this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.buf;
+    this.buf = [];
+    await this.store.logRequests(rows).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Starting and stopping the service: settings, the data folder, the database (embedded or
+ * PostgreSQL), recovery of what a previous process left unfinished, the queue, the agent and the
+ * HTTP app. `close()` stops taking work, checkpoints running renders, ends turns, closes the database.
+ */
+import { resolve } from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import { Agent } from '../agent/turn.js';
+import { InProcessQueue } from '../jobs/queue.js';
+import { openSql } from '../store/sql.js';
+import { Store } from '../store/store.js';
+import { buildApp } from './app.js';
+import type { Ctx } from './context.js';
+import { Files } from './files.js';
+import { Authenticator, RateLimiter, RequestLog } from './http.js';
+import { renderJobHandler } from './render-job.js';
+import { loadSettings, type Settings } from './settings.js';
+
+export { loadSettings, type Settings } from './settings.js';
+
+export interface StartOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+  readonly settings?: Partial<Settings>;
+  /** No request log lines (the banner is the caller's to print). */
+  readonly quiet?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Receives log lines when not quiet. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Recovery {
+  /** Turns a previous process left running, now failed. */
+  readonly failedTurns: number;
+  /** Credit holds released. */
+  readonly releasedHolds: number;
+  /** Exports queued again. */
+  readonly resumedJobs: number;
+  /** Jobs failed (previews of dead turns, or exports out of attempts). */
+  readonly failedJobs: number;
+}
+
+export interface ServerHandle {
+  readonly url: string;
+  readonly port: number;
+  readonly settings: Settings;
+  readonly database: 'embedded' | 'postgres';
+  readonly recovery: Recovery;
+  close(): Promise<void>;
+}
+
+export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> => {
+  const settings = loadSettings(o.env ?? process.env, {
+    ...o.settings,
+    ...(o.port !== undefined ? { port: o.port } : {}),
+    ...(o.host !== undefined ? { host: o.host } : {}),
+    ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+  });
+  const dataDir = resolve(settings.dataDir);
+  const files = new Files(dataDir);
+  const sql = await openSql({ databaseUrl: settings.databaseUrl, dataDir });
+  const store = await Store.open(sql, files.secret);
+
+  // What a previous process left: no turn survives a restart; exports get another attempt.
+  const failedTurns = await store.failRunningTurns('the server stopped during this turn');
+  const releasedHolds = await store.releaseOpenHolds();
+  const queue = new InProcessQueue(store, renderJobHandler({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels }), {
+    concurrency: settings.concurrency, timeoutMs: settings.jobTimeoutMs,
+  });
+  let resumedJobs = 0, failedJobs = 0;
+  const toResume: string[] = [];
+  for (const j of await store.unfinishedJobs()) {
+    if (j.kind === 'preview') {
+      await store.jobFinished(j.id, { status: 'failed', error: { code: 5003, message: 'the server stopped during this preview' } });
+      failedJobs++;
+    } else if (j.attempts >= settings.maxJobAttempts) {
+      await store.jobFinished(j.id, { status: 'failed', error: { code: 5003, message: `the server stopped ${j.attempts} times during this render` } });
+      failedJobs++;
+    } else {
+      toResume.push(j.id);
+      resumedJobs++;
+    }
+  }
+
+  const state = { closing: false };
+  let origin = '';
+  const fileUrl = (req: FastifyRequest | null, area: Parameters<Files['link']>[0], name: string) =>
+    `${req ? ctxOrigin(req) : origin}${files.link(area, name, settings.fileLinkTtlS)}`;
+  const ctxOrigin = (req: FastifyRequest): string => {
+    if (settings.publicUrl) return settings.publicUrl.replace(/\/$/, '');
+    const host = typeof req.headers.host === 'string' && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : null;
+    return host ? `${req.protocol}://${host}` : origin;
+  };
+  const agent = new Agent({
+    store, queue, turnCost: settings.turnCost, previewSize: settings.previewSize, turnTimeoutMs: settings.turnTimeoutMs,
+    link: (area, file) => fileUrl(null, area, file),
+    bindUrl: (p) => `${settings.publicUrl?.replace(/\/$/, '') ?? origin}/workspace?bind=${encodeURIComponent(p.userId)}`,
+  });
+  const ctx: Ctx = {
+    settings, store, files, queue, agent,
+    auth: new Authenticator(store),
+    limiter: new RateLimiter(settings.rateLimitPerMinute),
+    origin: ctxOrigin,
+    fileUrl,
+  };
+  const log = new RequestLog(store, !o.quiet && settings.logRequests ? (o.log ?? ((l) => process.stdout.write(`${l}\n`))) : null);
+  const app = await buildApp(ctx, log, state);
+  await app.listen({ port: settings.port, host: settings.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : settings.port;
+  const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  origin = settings.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;
+  for (const id of toResume) queue.enqueue(id);
+
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    settings,
+    database: sql.kind,
+    recovery: { failedTurns, releasedHolds, resumedJobs, failedJobs },
+    close: () => {
+      closed ??= (async () => {
+        state.closing = true;
+        await queue.close(); // running renders go back to pending; their turns end failed, holds released
+        await agent.drain();
+        await app.close();
+        await log.close();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+};

@@ -1,0 +1,110 @@
+/**
+ * Export: `POST /api/render/proxy/lambda` queues a full-quality render of a draft that refers only
+ * to the session's own media; the status answers `status` and `progress` at the top level and in
+ * `data`; the download serves the file with range requests. Exports cost no credits.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StillmotionError } from '../../errors.js';
+import { FORMATS, QUALITIES } from '../../engine/settings.js';
+import { fromCompact, isReady, toCompact, type CompactDraft } from '../../timeline/index.js';
+import type { JobRow } from '../../store/store.js';
+import type { Ctx } from '../context.js';
+import type { JobOutput } from '../render-job.js';
+
+interface ExportBody {
+  id?: string;
+  sessionId?: string;
+  session_id?: string;
+  draft: unknown;
+  output?: { format?: string; quality?: string };
+}
+
+export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
+  const { store } = ctx;
+
+  const status = (req: FastifyRequest, job: JobRow) => {
+    const out = job.output ? (JSON.parse(job.output) as JobOutput) : null;
+    const data = {
+      id: job.id, status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
+      ...(out ? {
+        output: {
+          url: ctx.fileUrl(req, out.area, out.file), download_url: `${ctx.origin(req)}/api/render/proxy/${encodeURIComponent(job.id)}/download`,
+          format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes,
+        },
+      } : {}),
+      ...(job.error ? { error: JSON.parse(job.error) as unknown } : {}),
+      created_at: new Date(job.created_at).toISOString(),
+    };
+    return { code: 0, message: job.status, status: data.status, progress: data.progress, data };
+  };
+
+  const ownJob = async (userId: string, id: string): Promise<JobRow> => {
+    const job = await store.job(id);
+    if (!job || job.user_id !== userId || job.kind !== 'export') throw new StillmotionError('RENDER_NOT_FOUND', `no render ${id} for this token`, { hint: 'submit the export again' });
+    return job;
+  };
+
+  app.post<{ Body: ExportBody }>('/api/render/proxy/lambda', {
+    schema: {
+      body: {
+        type: 'object', required: ['draft'],
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' },
+          sessionId: { type: 'string', maxLength: 100 }, session_id: { type: 'string', maxLength: 100 },
+          draft: { type: 'object' },
+          output: { type: 'object', properties: { format: { type: 'string', enum: [...FORMATS] }, quality: { type: 'string', enum: [...QUALITIES] } } },
+        },
+      },
+    },
+  }, async (req, reply) => {
+    const p = await ctx.auth.principal(req, 'render');
+    if (ctx.settings.exportRequiresAttribution && typeof req.headers['x-skill-source'] !== 'string') {
+      throw new StillmotionError('EXPORT_REFUSED', 'this server exports only for attributed client integrations', { hint: 'send the X-Skill-Source, X-Skill-Version and X-Skill-Platform headers' });
+    }
+    const sid = req.body.sessionId ?? req.body.session_id;
+    if (!sid) throw new StillmotionError('BAD_REQUEST', 'sessionId: is required', { details: { field: 'sessionId' } });
+    const session = await store.sessionOf(p.userId, sid);
+    const id = req.body.id ?? `render_${Date.now()}`;
+    const existing = await store.job(id);
+    if (existing) {
+      if (existing.user_id === p.userId && existing.kind === 'export') return status(req, existing);
+      throw new StillmotionError('BAD_REQUEST', `id: ${id} is already used`, { hint: 'send a new id, e.g. render_<timestamp>', details: { field: 'id' } });
+    }
+    const draft = fromCompact(req.body.draft as CompactDraft);
+    if (!isReady(draft)) throw new StillmotionError('INVALID_DRAFT', 'the draft has no video segments to render', { hint: 'add a photo in a chat turn first' });
+    const own = new Set((await store.mediaOf(session.id)).map((m) => m.id));
+    const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !own.has(m));
+    if (foreign.length) throw new StillmotionError('MEDIA_NOT_FOUND', `the draft refers to media this session does not have: ${foreign.slice(0, 3).join(', ')}`, { details: { media_ids: foreign } });
+    const spec = { draft: toCompact(draft), format: req.body.output?.format ?? 'mp4', quality: req.body.output?.quality ?? 'high' };
+    if (!(await store.createJob({ id, user_id: p.userId, session_id: session.id, kind: 'export', spec: JSON.stringify(spec) }))) {
+      return status(req, await ownJob(p.userId, id));
+    }
+    ctx.queue.enqueue(id);
+    reply.code(200);
+    return status(req, (await store.job(id))!);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
+    const p = await ctx.auth.principal(req, 'read');
+    return status(req, await ownJob(p.userId, req.params.id));
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
+    const p = await ctx.auth.principal(req, 'render');
+    const job = await ownJob(p.userId, req.params.id);
+    ctx.queue.cancel(job.id);
+    return status(req, (await store.job(job.id))!);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/render/proxy/:id/download', async (req, reply: FastifyReply) => {
+    const p = await ctx.auth.principal(req, 'read');
+    const job = await ownJob(p.userId, req.params.id);
+    if (job.status !== 'completed' || !job.output) {
+      throw new StillmotionError('RENDER_NOT_FOUND', `render ${job.id} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
+    }
+    const out = JSON.parse(job.output) as JobOutput;
+    const safe = job.id.replace(/[^A-Za-z0-9_.-]/g, '_');
+    reply.header('content-disposition', `attachment; filename="stillmotion-${safe}.${out.format}"`);
+    return reply.sendFile(out.file, ctx.files.path(out.area, out.file).replace(/[/\\][^/\\]+$/, ''));
+  });
+};

@@ -1,0 +1,68 @@
+/** Sessions (a task holding a draft) and the state a client reads after every turn. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { StillmotionError } from '../../errors.js';
+import { emptyDraft, toCompact } from '../../timeline/index.js';
+import { emptyView, type StoredView } from '../../agent/turn.js';
+import type { MediaRow } from '../../store/store.js';
+import type { Ctx } from '../context.js';
+import { ok } from '../http.js';
+
+/** `me` is the only user a path may name. */
+export const checkMe = (user: string): void => {
+  if (user !== 'me') throw new StillmotionError('SESSION_NOT_FOUND', 'no such session for this token', { hint: 'use "me" as the user in the path' });
+};
+
+export const mediaInfo = (ctx: Ctx, req: FastifyRequest, m: MediaRow) => ({
+  media_id: m.id, name: m.name, kind: m.kind, mime: m.mime,
+  ...(m.width !== null ? { width: m.width } : {}), ...(m.height !== null ? { height: m.height } : {}), ...(m.duration_ms !== null ? { duration_ms: m.duration_ms } : {}),
+  size_bytes: m.size_bytes,
+  ...(m.thumb ? { thumbnail_url: ctx.fileUrl(req, 'thumbs', m.thumb) } : {}),
+  url: ctx.fileUrl(req, 'media', m.file),
+});
+
+export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
+  const { store } = ctx;
+
+  app.post<{ Body: { task_name?: string; language?: string } | undefined }>('/api/tasks/me/with-session/nemo_agent', {
+    schema: { body: { type: ['object', 'null'], properties: { task_name: { type: 'string', maxLength: 200 }, language: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$' } } } },
+  }, async (req) => {
+    const p = await ctx.auth.principal(req, 'write');
+    const name = req.body?.task_name?.trim() || 'Untitled';
+    const s = await store.createSession(p.userId, name, req.body?.language ?? null, JSON.stringify(toCompact(emptyDraft())), JSON.stringify(emptyView()));
+    return ok({ task_id: s.taskId, session_id: s.sessionId });
+  });
+
+  app.get<{ Params: { user: string; sid: string } }>('/api/state/nemo_agent/:user/:sid/latest', async (req) => {
+    const p = await ctx.auth.principal(req, 'read');
+    checkMe(req.params.user);
+    const s = await store.sessionOf(p.userId, req.params.sid);
+    const [media, generated, turn] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id)]);
+    const view = JSON.parse(s.view) as StoredView;
+    const draft = JSON.parse(s.draft) as Record<string, unknown>;
+    const thumbs = new Map(media.map((m) => [m.id, m.thumb]));
+    const canvas = view.canvas ?? emptyView().canvas;
+    return ok({
+      state: {
+        session_id: s.id, task_id: s.task_id, task_name: s.task_name, language: s.language,
+        draft, draft_version: s.draft_version, summary: view.summary,
+        timeline: {
+          duration_ms: view.duration_ms,
+          tracks: view.tracks.map((t) => ({
+            kind: t.kind,
+            items: t.items.map((i) => {
+              const th = i.media_id && t.kind === 'video' ? thumbs.get(i.media_id) : null;
+              return th ? { ...i, thumbnail_url: ctx.fileUrl(req, 'thumbs', th) } : i;
+            }),
+          })),
+        },
+        video_infos: media.map((m) => mediaInfo(ctx, req, m)),
+        canvas_config: canvas,
+        generated_media: generated.map((g) => ({
+          id: g.id, kind: g.kind, url: ctx.fileUrl(req, 'generated', g.file), format: g.format, width: g.width, height: g.height,
+          duration_ms: g.duration_ms, size_bytes: g.size_bytes, created_at: new Date(g.created_at).toISOString(), turn_id: g.turn_id,
+        })),
+        last_turn: turn && { id: turn.id, status: turn.status, text: turn.text, created_at: new Date(turn.created_at).toISOString() },
+      },
+    });
+  });
+};

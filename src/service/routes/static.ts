@@ -1,0 +1,38 @@
+/** Signed file links, the workspace page (with its client-side routes) and a health check. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { StillmotionError } from '../../errors.js';
+import { FILE_AREAS, type FileArea } from '../files.js';
+import type { Ctx } from '../context.js';
+import { ok } from '../http.js';
+
+export const webRoot = (configured: string | null): string =>
+  configured ?? join(dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'web');
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Stillmotion</title><body style="font-family:system-ui;margin:3rem">
+<h1>Stillmotion</h1><p>The API is running. The workspace page is not built: run <code>npm run build</code> and reload.</p></body>`;
+
+export const staticRoutes = (app: FastifyInstance, ctx: Ctx, root: string): void => {
+  const hasPage = existsSync(join(root, 'index.html'));
+
+  app.get<{ Params: { area: string; name: string }; Querystring: { exp?: string; sig?: string } }>('/api/files/:area/:name', async (req, reply) => {
+    const { area, name } = req.params;
+    if (!(FILE_AREAS as readonly string[]).includes(area) || area === 'tmp' || !ctx.files.verify(area, name, req.query.exp, req.query.sig)) {
+      throw new StillmotionError('MEDIA_NOT_FOUND', 'this file link is unknown or has expired', { hint: 'read the state again for fresh links' });
+    }
+    let path: string;
+    try { path = ctx.files.path(area as FileArea, name); } catch { throw new StillmotionError('MEDIA_NOT_FOUND', 'no such file'); }
+    if (!existsSync(path)) throw new StillmotionError('MEDIA_NOT_FOUND', 'the file is gone', { hint: 'render it again' });
+    reply.header('cache-control', 'private, max-age=3600');
+    return reply.sendFile(name, dirname(path));
+  });
+
+  app.get('/healthz', async () => ok({ status: 'ok', queue: ctx.queue.depth, turns: ctx.agent.running }));
+
+  const page = async (_req: unknown, reply: { type(t: string): { send(b: string): unknown }; sendFile(f: string, root: string): unknown }) =>
+    hasPage ? reply.sendFile('index.html', root) : reply.type('text/html; charset=utf-8').send(NOT_BUILT);
+  app.get('/', page as never);
+  app.get('/workspace', page as never);
+  app.get('/workspace/*', page as never);
+};

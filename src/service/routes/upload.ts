@@ -1,0 +1,70 @@
+/**
+ * `POST /api/upload-video/nemo_agent/me/<sid>`: multipart `files` parts, or JSON `{urls}`. Each
+ * file is streamed to disk under the limit of its type; what was saved before a refusal stays
+ * saved and is listed in the error's data.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { StillmotionError, toStillmotionError } from '../../errors.js';
+import type { MediaRow } from '../../store/store.js';
+import type { Ctx } from '../context.js';
+import { fetchUrl } from '../fetch-url.js';
+import { errorBody, ok } from '../http.js';
+import { ingest, tooLarge } from '../ingest.js';
+import { checkMe, mediaInfo } from './sessions.js';
+
+export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
+  const { settings, store, files } = ctx;
+  const limits = { maxImageBytes: settings.maxImageBytes, maxMediaBytes: settings.maxMediaBytes, maxPixels: settings.maxPixels };
+
+  app.post<{ Params: { user: string; sid: string }; Body: unknown }>('/api/upload-video/nemo_agent/:user/:sid', {
+    // A declared body larger than any file could be is refused before a byte is read.
+    onRequest: async (req) => {
+      const len = Number(req.headers['content-length']);
+      if (Number.isFinite(len) && len > settings.maxMediaBytes + 1024 * 1024) throw tooLarge('the upload', settings.maxMediaBytes, 'media', len);
+    },
+  }, async (req, reply) => {
+    const p = await ctx.auth.principal(req, 'upload');
+    checkMe(req.params.user);
+    const s = await store.sessionOf(p.userId, req.params.sid);
+    const saved: MediaRow[] = [];
+    const save = async (stream: Readable, name: string | undefined) => {
+      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId });
+      await store.addMedia(m);
+      saved.push(m);
+    };
+    try {
+      if (req.isMultipart()) {
+        let seen = 0;
+        for await (const part of req.parts()) {
+          if (part.type !== 'file') continue;
+          if (part.fieldname !== 'files' && part.fieldname !== 'file' && part.fieldname !== 'files[]') { part.file.resume(); continue; }
+          seen++;
+          await save(part.file, part.filename);
+        }
+        if (!seen) throw new StillmotionError('BAD_REQUEST', 'files: no file parts in the form', { hint: 'send each file as a "files" field of multipart/form-data', details: { field: 'files' } });
+      } else {
+        const body = req.body as { urls?: unknown; source_type?: unknown } | undefined;
+        const urls = body?.urls;
+        if (!Array.isArray(urls) || urls.length === 0 || urls.length > 10 || !urls.every((u) => typeof u === 'string' && u.length <= 2048)) {
+          throw new StillmotionError('BAD_REQUEST', 'urls: must be a list of 1–10 links (or send multipart files)', { details: { field: 'urls' } });
+        }
+        for (const u of urls as string[]) {
+          const got = await fetchUrl(u, { allowPrivate: settings.allowPrivateUrls, maxRedirects: settings.maxRedirects });
+          if (got.contentLength !== null && got.contentLength > settings.maxMediaBytes) { got.stream.destroy(); throw tooLarge(got.name, settings.maxMediaBytes, 'media', got.contentLength); }
+          await save(got.stream, got.name);
+        }
+      }
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const err = code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge('a file', settings.maxMediaBytes, 'media')
+        : code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT' ? new StillmotionError('BAD_REQUEST', 'files: too many parts in one upload (at most 20 files)', { details: { field: 'files' } })
+          : toStillmotionError(e);
+      // Stop reading whatever the client is still sending.
+      reply.header('connection', 'close');
+      const body = errorBody(err);
+      return reply.code(err.http).send({ ...body, data: { ...body.data, files: saved.map((m) => mediaInfo(ctx, req, m)) } });
+    }
+    return ok({ files: saved.map((m) => mediaInfo(ctx, req as FastifyRequest, m)) });
+  });
+};

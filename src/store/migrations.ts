@@ -1,0 +1,170 @@
+/**
+ * One ordered list of SQL migrations for both databases. Times are epoch milliseconds (bigint),
+ * so both adapters read them the same way. The credit balance carries its invariant as a CHECK:
+ * available + frozen = total can never be written otherwise.
+ */
+import type { Sql } from './sql.js';
+
+export const MIGRATIONS: readonly string[] = [
+  `create table users (
+     id text primary key,
+     kind text not null,
+     client_id text unique,
+     created_at bigint not null
+   );
+   create table tokens (
+     id text primary key,
+     hash text not null unique,
+     user_id text not null references users(id),
+     client_id text,
+     scopes text not null,
+     created_ip text,
+     created_at bigint not null,
+     expires_at bigint not null,
+     revoked boolean not null default false
+   );
+   create index tokens_client on tokens(client_id);
+   create index tokens_ip on tokens(created_ip, created_at);
+   create table accounts (
+     user_id text primary key references users(id),
+     available integer not null,
+     frozen integer not null,
+     total integer not null,
+     constraint credits_add_up check (available + frozen = total and available >= 0 and frozen >= 0)
+   );
+   create table holds (
+     id text primary key,
+     user_id text not null references users(id),
+     turn_id text,
+     amount integer not null,
+     status text not null,
+     created_at bigint not null,
+     settled_at bigint
+   );
+   create index holds_open on holds(status);
+   create table ledger (
+     id bigserial primary key,
+     user_id text not null,
+     kind text not null,
+     amount integer not null,
+     hold_id text,
+     at bigint not null
+   );
+   create table sessions (
+     id text primary key,
+     task_id text not null unique,
+     user_id text not null references users(id),
+     task_name text not null,
+     language text,
+     draft text not null,
+     draft_version integer not null,
+     view text not null,
+     created_at bigint not null,
+     updated_at bigint not null
+   );
+   create index sessions_user on sessions(user_id);
+   create table draft_history (
+     session_id text not null references sessions(id),
+     version integer not null,
+     draft text not null,
+     reason text not null,
+     at bigint not null,
+     primary key (session_id, version)
+   );
+   create table media (
+     id text primary key,
+     session_id text not null references sessions(id),
+     user_id text not null,
+     name text not null,
+     kind text not null,
+     mime text not null,
+     type text not null,
+     width integer,
+     height integer,
+     duration_ms integer,
+     size_bytes bigint not null,
+     file text not null,
+     thumb text,
+     created_at bigint not null
+   );
+   create index media_session on media(session_id, created_at);
+   create table turns (
+     id text primary key,
+     session_id text not null references sessions(id),
+     message text not null,
+     status text not null,
+     text text,
+     error text,
+     cost integer not null default 0,
+     created_at bigint not null,
+     finished_at bigint
+   );
+   create index turns_session on turns(session_id, created_at);
+   create table generated (
+     id text primary key,
+     session_id text not null references sessions(id),
+     turn_id text,
+     kind text not null,
+     file text not null,
+     format text not null,
+     width integer not null,
+     height integer not null,
+     duration_ms integer not null,
+     size_bytes bigint not null,
+     created_at bigint not null
+   );
+   create index generated_session on generated(session_id, created_at);
+   create table jobs (
+     id text primary key,
+     user_id text not null,
+     session_id text not null,
+     kind text not null,
+     status text not null,
+     progress integer not null default 0,
+     spec text not null,
+     output text,
+     error text,
+     attempts integer not null default 0,
+     created_at bigint not null,
+     started_at bigint,
+     finished_at bigint
+   );
+   create index jobs_status on jobs(status);
+   create table claims (
+     hash text primary key,
+     user_id text not null,
+     session_id text not null,
+     task_id text not null,
+     expires_at bigint not null
+   );
+   create table requests (
+     id bigserial primary key,
+     at bigint not null,
+     method text not null,
+     route text not null,
+     status integer not null,
+     user_id text,
+     ip text,
+     skill_source text,
+     skill_version text,
+     skill_platform text
+   );`,
+];
+
+/** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */
+export const migrate = async (sql: Sql): Promise<number> => {
+  await sql.query('create table if not exists schema_migrations (version integer primary key, at bigint not null)');
+  let applied = 0;
+  for (let v = 1; v <= MIGRATIONS.length; v++) {
+    const done = await sql.tx(async (q) => {
+      if (sql.kind === 'postgres') await q.query('select pg_advisory_xact_lock(727274)');
+      const rows = await q.query('select 1 from schema_migrations where version = $1', [v]);
+      if (rows.length) return false;
+      for (const stmt of MIGRATIONS[v - 1]!.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await q.query(stmt);
+      await q.query('insert into schema_migrations (version, at) values ($1, $2)', [v, Date.now()]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+};

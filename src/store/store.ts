@@ -1,0 +1,324 @@
+/**
+ * What the service keeps, as domain operations over the SQL port: tokens (hashed), sessions and
+ * their drafts with history, media, turns, generated media, jobs, claims, the request log and the
+ * credits ledger. Every credit movement is one transaction that updates the balance (whose CHECK
+ * holds available + frozen = total) and appends to the ledger.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { StillmotionError } from '../errors.js';
+import { migrate } from './migrations.js';
+import type { Sql } from './sql.js';
+
+export const newId = (prefix: string, bytes = 12): string => `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+export type Scope = 'read' | 'write' | 'upload' | 'render';
+export interface Principal {
+  readonly userId: string;
+  readonly tokenId: string;
+  readonly kind: 'anonymous' | 'registered';
+  readonly clientId: string | null;
+  readonly scopes: readonly Scope[];
+}
+export interface Balance { readonly available: number; readonly frozen: number; readonly total: number }
+export interface SessionRow {
+  readonly id: string; readonly task_id: string; readonly user_id: string; readonly task_name: string; readonly language: string | null;
+  readonly draft: string; readonly draft_version: number; readonly view: string; readonly created_at: number; readonly updated_at: number;
+}
+export interface MediaRow {
+  readonly id: string; readonly session_id: string; readonly user_id: string; readonly name: string; readonly kind: 'image' | 'video' | 'audio';
+  readonly mime: string; readonly type: string; readonly width: number | null; readonly height: number | null; readonly duration_ms: number | null;
+  readonly size_bytes: number; readonly file: string; readonly thumb: string | null; readonly created_at: number;
+}
+export interface TurnRow {
+  readonly id: string; readonly session_id: string; readonly message: string; readonly status: 'running' | 'completed' | 'failed';
+  readonly text: string | null; readonly error: string | null; readonly cost: number; readonly created_at: number; readonly finished_at: number | null;
+}
+export interface GeneratedRow {
+  readonly id: string; readonly session_id: string; readonly turn_id: string | null; readonly kind: string; readonly file: string; readonly format: string;
+  readonly width: number; readonly height: number; readonly duration_ms: number; readonly size_bytes: number; readonly created_at: number;
+}
+export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export interface JobRow {
+  readonly id: string; readonly user_id: string; readonly session_id: string; readonly kind: 'export' | 'preview'; readonly status: JobStatus;
+  readonly progress: number; readonly spec: string; readonly output: string | null; readonly error: string | null; readonly attempts: number;
+  readonly created_at: number; readonly started_at: number | null; readonly finished_at: number | null;
+}
+export interface RequestLogRow {
+  readonly at: number; readonly method: string; readonly route: string; readonly status: number; readonly userId: string | null; readonly ip: string;
+  readonly skillSource: string | null; readonly skillVersion: string | null; readonly skillPlatform: string | null;
+}
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+export class Store {
+  private constructor(readonly sql: Sql, private readonly secret: Buffer) {}
+
+  static async open(sql: Sql, secret: Buffer): Promise<Store> {
+    await migrate(sql);
+    return new Store(sql, secret);
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+
+  /** A token is derived from the secret and its row id, so the same live token can be handed out again while only its hash is stored. */
+  private tokenFor(tokenId: string): string {
+    return `nmt_${createHmac('sha256', this.secret).update(`token:${tokenId}`).digest('base64url')}`;
+  }
+
+  async issueAnonymousToken(o: { clientId: string; ip: string; ttlMs: number; startCredits: number; scopes: readonly Scope[]; perIpPerWeek: number; now?: number }):
+    Promise<{ token: string; expiresAt: number; scopes: Scope[]; credits: number; reused: boolean }> {
+    const now = o.now ?? Date.now();
+    return this.sql.tx(async (q) => {
+      await q.query('select pg_advisory_xact_lock(hashtext($1))', [`client:${o.clientId}`]);
+      const live = await q.query<{ id: string; expires_at: number; scopes: string; user_id: string }>(
+        'select id, expires_at, scopes, user_id from tokens where client_id = $1 and not revoked and expires_at > $2 order by created_at desc limit 1', [o.clientId, now]);
+      if (live[0]) {
+        const acc = await q.query<Balance>('select available, frozen, total from accounts where user_id = $1', [live[0].user_id]);
+        return { token: this.tokenFor(live[0].id), expiresAt: Number(live[0].expires_at), scopes: live[0].scopes.split(',') as Scope[], credits: acc[0]?.available ?? 0, reused: true };
+      }
+      await q.query('select pg_advisory_xact_lock(hashtext($1))', [`ip:${o.ip}`]);
+      const recent = await q.query<{ n: number; first: number | null }>(
+        'select count(*)::int as n, min(created_at) as first from tokens where created_ip = $1 and created_at > $2', [o.ip, now - WEEK_MS]);
+      if ((recent[0]?.n ?? 0) >= o.perIpPerWeek) {
+        const retryAfterS = Math.max(1, Math.ceil((Number(recent[0]!.first) + WEEK_MS - now) / 1000));
+        throw new StillmotionError('RATE_LIMITED', `this address has asked for ${o.perIpPerWeek} new tokens in the last 7 days`, { hint: 'reuse your client id: the same id gets its live token back', details: { retry_after_s: retryAfterS } });
+      }
+      let user = (await q.query<{ id: string }>('select id from users where client_id = $1', [o.clientId]))[0];
+      if (!user) {
+        user = { id: newId('usr') };
+        await q.query('insert into users (id, kind, client_id, created_at) values ($1, $2, $3, $4)', [user.id, 'anonymous', o.clientId, now]);
+        await q.query('insert into accounts (user_id, available, frozen, total) values ($1, $2, 0, $2)', [user.id, o.startCredits]);
+        await q.query('insert into ledger (user_id, kind, amount, at) values ($1, $2, $3, $4)', [user.id, 'grant', o.startCredits, now]);
+      }
+      const id = newId('tok');
+      const token = this.tokenFor(id);
+      const expiresAt = now + o.ttlMs;
+      await q.query('insert into tokens (id, hash, user_id, client_id, scopes, created_ip, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [id, sha256(token), user.id, o.clientId, o.scopes.join(','), o.ip, now, expiresAt]);
+      const acc = await q.query<Balance>('select available from accounts where user_id = $1', [user.id]);
+      return { token, expiresAt, scopes: [...o.scopes], credits: acc[0]!.available, reused: false };
+    });
+  }
+
+  /** A token for an existing user (claim links open the same project elsewhere), expiring with the claim. */
+  async issueUserToken(userId: string, scopes: readonly Scope[], expiresAt: number): Promise<string> {
+    const id = newId('tok');
+    const token = this.tokenFor(id);
+    await this.sql.query('insert into tokens (id, hash, user_id, client_id, scopes, created_ip, created_at, expires_at) values ($1, $2, $3, null, $4, null, $5, $6)',
+      [id, sha256(token), userId, scopes.join(','), Date.now(), expiresAt]);
+    return token;
+  }
+
+  async authenticate(token: string, now = Date.now()): Promise<Principal | null> {
+    if (!/^nmt_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    const rows = await this.sql.query<{ id: string; user_id: string; client_id: string | null; scopes: string; kind: 'anonymous' | 'registered' }>(
+      'select t.id, t.user_id, t.client_id, t.scopes, u.kind from tokens t join users u on u.id = t.user_id where t.hash = $1 and not t.revoked and t.expires_at > $2',
+      [sha256(token), now]);
+    const r = rows[0];
+    return r ? { userId: r.user_id, tokenId: r.id, kind: r.kind, clientId: r.client_id, scopes: r.scopes.split(',') as Scope[] } : null;
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    await this.sql.query('update tokens set revoked = true where id = $1', [tokenId]);
+  }
+
+  // --- credits ---------------------------------------------------------------------------
+
+  async balance(userId: string): Promise<Balance> {
+    const r = await this.sql.query<Balance>('select available, frozen, total from accounts where user_id = $1', [userId]);
+    return r[0] ?? { available: 0, frozen: 0, total: 0 };
+  }
+
+  /** Freezes `amount`; throws INSUFFICIENT_CREDITS when available is short. Returns the hold's id. */
+  async reserve(userId: string, amount: number, turnId: string | null): Promise<string> {
+    const holdId = newId('hold');
+    const now = Date.now();
+    await this.sql.tx(async (q) => {
+      const r = await q.query<Balance>(
+        'update accounts set available = available - $2, frozen = frozen + $2 where user_id = $1 and available >= $2 returning available, frozen, total', [userId, amount]);
+      if (!r[0]) {
+        const b = (await q.query<Balance>('select available, frozen, total from accounts where user_id = $1', [userId]))[0];
+        throw new StillmotionError('INSUFFICIENT_CREDITS', `this needs ${amount} credits; ${b?.available ?? 0} are available${b?.frozen ? ` (${b.frozen} reserved by running work)` : ''}`, { details: { needed: amount, available: b?.available ?? 0 } });
+      }
+      await q.query('insert into holds (id, user_id, turn_id, amount, status, created_at) values ($1, $2, $3, $4, $5, $6)', [holdId, userId, turnId, amount, 'held', now]);
+      await q.query('insert into ledger (user_id, kind, amount, hold_id, at) values ($1, $2, $3, $4, $5)', [userId, 'reserve', amount, holdId, now]);
+    });
+    return holdId;
+  }
+
+  /** Charges or releases a hold, once: a second settle of the same hold does nothing. */
+  async settle(holdId: string, outcome: 'charge' | 'release'): Promise<boolean> {
+    const now = Date.now();
+    return this.sql.tx(async (q) => {
+      const h = (await q.query<{ user_id: string; amount: number }>(
+        "update holds set status = $2, settled_at = $3 where id = $1 and status = 'held' returning user_id, amount", [holdId, outcome === 'charge' ? 'charged' : 'released', now]))[0];
+      if (!h) return false;
+      if (outcome === 'charge') await q.query('update accounts set frozen = frozen - $2, total = total - $2 where user_id = $1', [h.user_id, h.amount]);
+      else await q.query('update accounts set frozen = frozen - $2, available = available + $2 where user_id = $1', [h.user_id, h.amount]);
+      await q.query('insert into ledger (user_id, kind, amount, hold_id, at) values ($1, $2, $3, $4, $5)', [h.user_id, outcome, h.amount, holdId, now]);
+      return true;
+    });
+  }
+
+  /** After a crash no turn is running: every open hold is released. */
+  async releaseOpenHolds(): Promise<number> {
+    const open = await this.sql.query<{ id: string }>("select id from holds where status = 'held'");
+    let n = 0;
+    for (const h of open) if (await this.settle(h.id, 'release')) n++;
+    return n;
+  }
+
+  // --- sessions and drafts ----------------------------------------------------------------
+
+  async createSession(userId: string, taskName: string, language: string | null, draft: string, view: string): Promise<{ taskId: string; sessionId: string }> {
+    const sessionId = newId('ses');
+    const taskId = newId('task');
+    const now = Date.now();
+    await this.sql.tx(async (q) => {
+      await q.query('insert into sessions (id, task_id, user_id, task_name, language, draft, draft_version, view, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)',
+        [sessionId, taskId, userId, taskName, language, draft, view, now]);
+      await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, 1, $2, $3, $4)', [sessionId, draft, 'created', now]);
+    });
+    return { taskId, sessionId };
+  }
+
+  /** The session if it is this user's; otherwise 1002, the same answer whether it exists or not. */
+  async sessionOf(userId: string, sessionId: unknown): Promise<SessionRow> {
+    const rows = typeof sessionId === 'string' && sessionId.length <= 100
+      ? await this.sql.query<SessionRow>('select * from sessions where id = $1 and user_id = $2', [sessionId, userId])
+      : [];
+    if (!rows[0]) throw new StillmotionError('SESSION_NOT_FOUND', 'no such session for this token', { hint: 'create a new session with POST /api/tasks/me/with-session/nemo_agent' });
+    return norm(rows[0]);
+  }
+
+  /** Saves a new draft version; the previous one stays in the history. */
+  async saveDraft(sessionId: string, draft: string, view: string, reason: string): Promise<number> {
+    const now = Date.now();
+    return this.sql.tx(async (q) => {
+      const r = await q.query<{ draft_version: number }>('update sessions set draft = $2, view = $3, draft_version = draft_version + 1, updated_at = $4 where id = $1 returning draft_version', [sessionId, draft, view, now]);
+      const v = r[0]!.draft_version;
+      await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, $2, $3, $4, $5)', [sessionId, v, draft, reason.slice(0, 500), now]);
+      return v;
+    });
+  }
+
+  /** Replaces the display view (moves learned at render) without a new draft version. */
+  async setView(sessionId: string, view: string): Promise<void> {
+    await this.sql.query('update sessions set view = $2 where id = $1', [sessionId, view]);
+  }
+
+  async draftHistory(sessionId: string): Promise<{ version: number; draft: string; reason: string; at: number }[]> {
+    return (await this.sql.query<{ version: number; draft: string; reason: string; at: number }>('select version, draft, reason, at from draft_history where session_id = $1 order by version', [sessionId])).map(norm);
+  }
+
+  // --- media ------------------------------------------------------------------------------
+
+  async addMedia(m: MediaRow): Promise<void> {
+    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at]);
+  }
+
+  async mediaOf(sessionId: string): Promise<MediaRow[]> {
+    return (await this.sql.query<MediaRow>('select * from media where session_id = $1 order by created_at, id', [sessionId])).map(norm);
+  }
+
+  // --- turns and what they made -------------------------------------------------------------
+
+  async startTurn(sessionId: string, message: string): Promise<string> {
+    const id = newId('turn');
+    await this.sql.query('insert into turns (id, session_id, message, status, created_at) values ($1, $2, $3, $4, $5)', [id, sessionId, message, 'running', Date.now()]);
+    return id;
+  }
+
+  async finishTurn(id: string, status: 'completed' | 'failed', text: string | null, error: string | null, cost: number): Promise<void> {
+    await this.sql.query('update turns set status = $2, text = $3, error = $4, cost = $5, finished_at = $6 where id = $1', [id, status, text, error, cost, Date.now()]);
+  }
+
+  async lastTurn(sessionId: string): Promise<TurnRow | null> {
+    const r = await this.sql.query<TurnRow>('select * from turns where session_id = $1 order by created_at desc, id desc limit 1', [sessionId]);
+    return r[0] ? norm(r[0]) : null;
+  }
+
+  /** After a crash: turns that were running are failed (their holds are released separately). */
+  async failRunningTurns(reason: string): Promise<number> {
+    return (await this.sql.query("update turns set status = 'failed', error = $1, finished_at = $2 where status = 'running' returning id", [reason, Date.now()])).length;
+  }
+
+  async addGenerated(g: GeneratedRow): Promise<void> {
+    await this.sql.query('insert into generated (id, session_id, turn_id, kind, file, format, width, height, duration_ms, size_bytes, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      [g.id, g.session_id, g.turn_id, g.kind, g.file, g.format, g.width, g.height, g.duration_ms, g.size_bytes, g.created_at]);
+  }
+
+  async generatedOf(sessionId: string): Promise<GeneratedRow[]> {
+    return (await this.sql.query<GeneratedRow>('select * from generated where session_id = $1 order by created_at, id', [sessionId])).map(norm);
+  }
+
+  // --- jobs ---------------------------------------------------------------------------------
+
+  async createJob(j: Pick<JobRow, 'id' | 'user_id' | 'session_id' | 'kind' | 'spec'>): Promise<boolean> {
+    const r = await this.sql.query('insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at) values ($1, $2, $3, $4, $5, 0, $6, $7) on conflict (id) do nothing returning id',
+      [j.id, j.user_id, j.session_id, j.kind, 'pending', j.spec, Date.now()]);
+    return r.length > 0;
+  }
+
+  async job(id: string): Promise<JobRow | null> {
+    const r = await this.sql.query<JobRow>('select * from jobs where id = $1', [id]);
+    return r[0] ? norm(r[0]) : null;
+  }
+
+  async jobStarted(id: string): Promise<void> {
+    await this.sql.query("update jobs set status = 'processing', progress = 0, attempts = attempts + 1, started_at = $2 where id = $1", [id, Date.now()]);
+  }
+
+  async jobProgress(id: string, progress: number): Promise<void> {
+    await this.sql.query("update jobs set progress = $2 where id = $1 and status = 'processing'", [id, Math.max(0, Math.min(99, Math.floor(progress)))]);
+  }
+
+  async jobFinished(id: string, r: { status: 'completed'; output: unknown } | { status: 'failed'; error: { code: number; message: string } } | { status: 'pending' }): Promise<void> {
+    if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0 where id = $1", [id]);
+    else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.output), Date.now()]);
+    else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.error), Date.now()]);
+  }
+
+  /** Jobs a previous process left pending or processing, oldest first. */
+  async unfinishedJobs(): Promise<JobRow[]> {
+    return (await this.sql.query<JobRow>("select * from jobs where status in ('pending', 'processing') order by created_at, id")).map(norm);
+  }
+
+  // --- claims and the request log --------------------------------------------------------------
+
+  async createClaim(userId: string, sessionId: string, taskId: string, ttlMs: number): Promise<string> {
+    const claim = `clm_${randomBytes(24).toString('base64url')}`;
+    await this.sql.query('insert into claims (hash, user_id, session_id, task_id, expires_at) values ($1, $2, $3, $4, $5)', [sha256(claim), userId, sessionId, taskId, Date.now() + ttlMs]);
+    return claim;
+  }
+
+  async claim(claimToken: string): Promise<{ userId: string; sessionId: string; taskId: string; expiresAt: number } | null> {
+    if (!/^clm_[A-Za-z0-9_-]{20,80}$/.test(claimToken)) return null;
+    const r = await this.sql.query<{ user_id: string; session_id: string; task_id: string; expires_at: number }>('select * from claims where hash = $1 and expires_at > $2', [sha256(claimToken), Date.now()]);
+    return r[0] ? { userId: r[0].user_id, sessionId: r[0].session_id, taskId: r[0].task_id, expiresAt: Number(r[0].expires_at) } : null;
+  }
+
+  async logRequests(rows: readonly RequestLogRow[]): Promise<void> {
+    if (!rows.length) return;
+    const values: unknown[] = [];
+    const tuples = rows.map((r, i) => {
+      values.push(r.at, r.method, r.route, r.status, r.userId, r.ip, r.skillSource, r.skillVersion, r.skillPlatform);
+      const b = i * 9;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`;
+    });
+    await this.sql.query(`insert into requests (at, method, route, status, user_id, ip, skill_source, skill_version, skill_platform) values ${tuples.join(', ')}`, values);
+  }
+}
+
+/** bigint columns arrive as strings from some drivers: times and sizes become numbers. */
+const norm = <T>(row: T): T => {
+  const o = { ...row } as Record<string, unknown>;
+  for (const k of ['created_at', 'updated_at', 'finished_at', 'started_at', 'size_bytes', 'at', 'expires_at']) {
+    if (typeof o[k] === 'string') o[k] = Number(o[k]);
+  }
+  return o as T;
+};

@@ -1,0 +1,43 @@
+/** Numbers people read: durations, sizes, percentages. */
+import { lang } from './i18n';
+
+/** 5000 → "5 s", 1500 → "1.5 s", 75000 → "1:15". */
+export const duration = (ms: number): string => {
+  const s = Math.max(0, ms) / 1000;
+  if (s >= 60) {
+    const m = Math.floor(s / 60);
+    const r = Math.round(s - m * 60);
+    return `${m}:${String(r).padStart(2, '0')}`;
+  }
+  const v = Math.round(s * 10) / 10;
+  return lang === 'zh' ? `${v} 秒` : `${v} s`;
+};
+
+/** A point on the timeline: 0 → "0s", 3500 → "3.5s". */
+export const at = (ms: number): string => {
+  const s = Math.round(Math.max(0, ms) / 100) / 10;
+  return s >= 60 ? duration(ms) : `${s}s`;
+};
+
+export const bytes = (n: number): string => {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} B`;
+};
+
+export const pct = (p: number): number => Math.max(0, Math.min(100, Math.round(p)));
+
+/** Camera moves by name, for people. Unknown names are shown with dashes turned to spaces. */
+const MOVES_EN: Record<string, string> = {
+  'zoom-in': 'Zoom in', 'zoom-out': 'Zoom out', 'pan-left': 'Pan left', 'pan-right': 'Pan right',
+  'pan-up': 'Pan up', 'pan-down': 'Pan down', 'pan-up-left': 'Pan up-left', 'pan-up-right': 'Pan up-right',
+  'pan-down-left': 'Pan down-left', 'pan-down-right': 'Pan down-right', 'ken-burns': 'Ken Burns', static: 'Still', auto: 'Auto',
+};
+const MOVES_ZH: Record<string, string> = {
+  'zoom-in': '推进', 'zoom-out': '拉远', 'pan-left': '左移', 'pan-right': '右移', 'pan-up': '上移', 'pan-down': '下移',
+  'pan-up-left': '左上移', 'pan-up-right': '右上移', 'pan-down-left': '左下移', 'pan-down-right': '右下移',
+  'ken-burns': '肯·伯恩斯', static: '静止', auto: '自动',
+};
+export const moveName = (move: string): string =>
+  (lang === 'zh' ? MOVES_ZH[move] : MOVES_EN[move]) ?? move.replace(/[-_]+/g, ' ');

@@ -1,0 +1,282 @@
+/** The workspace page: set-up (token, session, claim links), layout, and the flow of a chat turn. */
+import './styles.css';
+import { Api, ApiError, CODE, StreamLost } from './api';
+import { ChatView } from './chat';
+import { fill, h, icon } from './dom';
+import { lang, t } from './i18n';
+import { MediaView } from './media';
+import { PreviewView } from './preview';
+import { TimelineView } from './timeline';
+import { TurnView } from './turn';
+import type { Credits, ProjectState } from './types';
+
+const api = new Api();
+const media = new MediaView(api);
+const timeline = new TimelineView();
+const preview = new PreviewView(api);
+const chat = new ChatView();
+let state: ProjectState | null = null;
+
+// ---- header: credits, share, new project -----------------------------------------------------
+
+const creditsEl = h('p', { class: 'credits', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+const shareBtn = h('button', { type: 'button', class: 'btn ghost' }, icon('share'), h('span', { class: 'btn-label' }, t('share')));
+const newBtn = h('button', { type: 'button', class: 'btn ghost icon-only', 'aria-label': t('new_project'), title: t('new_project') }, icon('plus'));
+const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
+
+const showCredits = (c: Credits | null): void => {
+  if (!c) return;
+  fill(creditsEl,
+    icon('coin'),
+    h('span', { class: 'credits-label' }, t('credits')),
+    h('strong', { class: 'credits-available' }, t('credits_available', { n: c.available })),
+    c.frozen > 0 ? h('span', { class: 'credits-frozen' }, t('credits_frozen', { n: c.frozen })) : null,
+  );
+  creditsEl.classList.toggle('is-frozen', c.frozen > 0);
+};
+const refreshCredits = async (): Promise<void> => {
+  try {
+    showCredits(await api.credits());
+  } catch { /* the next refresh tries again */ }
+};
+
+const say = (msg: string | null): void => {
+  notice.hidden = !msg;
+  notice.replaceChildren();
+  if (!msg) return;
+  const close = h('button', { type: 'button', class: 'btn ghost icon-only', 'aria-label': t('dismiss') }, icon('close'));
+  close.addEventListener('click', () => say(null));
+  notice.append(icon('alert'), h('span', {}, msg), close);
+};
+const errorText = (e: unknown): string => {
+  if (e instanceof ApiError) {
+    if (e.code === CODE.OFFLINE) return t('offline');
+    if (e.code === CODE.RATE_LIMITED) return t('rate_limited');
+    return e.message;
+  }
+  return (e as Error)?.message ?? String(e);
+};
+
+// ---- share dialog ----------------------------------------------------------------------------
+
+const shareInput = h('input', { type: 'text', readonly: true, id: 'share-link', class: 'share-link', spellcheck: 'false' });
+const copyBtn = h('button', { type: 'button', class: 'btn primary' }, t('copy'));
+const closeBtn = h('button', { type: 'button', class: 'btn ghost' }, t('close'));
+const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'share-title' },
+  h('h2', { id: 'share-title' }, t('share_title')),
+  h('p', { class: 'muted' }, t('share_help')),
+  h('label', { for: 'share-link', class: 'field-label' }, t('share_link_label')),
+  h('div', { class: 'share-row' }, shareInput, copyBtn),
+  h('div', { class: 'dialog-actions' }, closeBtn),
+);
+closeBtn.addEventListener('click', () => dialog.close());
+dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+copyBtn.addEventListener('click', async () => {
+  shareInput.select();
+  try {
+    await navigator.clipboard.writeText(shareInput.value);
+  } catch {
+    document.execCommand('copy');
+  }
+  copyBtn.textContent = t('copied');
+  setTimeout(() => (copyBtn.textContent = t('copy')), 1600);
+});
+shareBtn.addEventListener('click', async () => {
+  shareBtn.disabled = true;
+  try {
+    const c = await api.claimToken();
+    const path = c.url ?? `/workspace/claim?ct=${encodeURIComponent(c.claim_token)}`;
+    shareInput.value = new URL(path, location.origin).href;
+    dialog.showModal();
+    shareInput.focus();
+    shareInput.select();
+  } catch (e) {
+    say(t('error', { msg: errorText(e) }));
+  } finally {
+    shareBtn.disabled = false;
+  }
+});
+
+newBtn.addEventListener('click', async () => {
+  if (chat.busy) return;
+  try {
+    await api.newSession();
+    startOver();
+    await refresh();
+  } catch (e) {
+    say(t('error', { msg: errorText(e) }));
+  }
+});
+
+// ---- project state -----------------------------------------------------------------------------
+
+const render = (s: ProjectState | null): void => {
+  media.setServerMedia(s?.video_infos ?? []);
+  timeline.render(s?.timeline, s?.summary);
+  preview.setDraft(s?.draft, s?.draft_version);
+  preview.setMedia(s?.generated_media);
+  document.body.classList.toggle('is-fresh', !media.hasMedia && !s?.timeline?.tracks?.some((tr) => tr.items.length));
+};
+
+const refresh = async (): Promise<ProjectState | null> => {
+  try {
+    state = await api.state();
+    render(state);
+  } catch (e) {
+    say(t('error', { msg: errorText(e) }));
+  }
+  return state;
+};
+
+const startOver = (): void => {
+  state = null;
+  chat.clear();
+  media.reset();
+  render(null);
+};
+api.onSessionReplaced = () => startOver();
+media.onUploaded = () => {
+  document.body.classList.remove('is-fresh');
+  chat.hint(null);
+  void refreshCredits();
+};
+preview.onExported = () => void refreshCredits();
+
+// ---- a chat turn -----------------------------------------------------------------------------
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** After a lost stream: poll the state until the turn is no longer running, then report its text. */
+const recover = async (): Promise<string | null> => {
+  chat.activity(null, t('turn_lost'));
+  for (let i = 0; i < 100; i++) {
+    await wait(i < 5 ? 2000 : 5000);
+    const s = await api.state().catch(() => null);
+    if (s && s.last_turn?.status !== 'running') {
+      state = s;
+      render(s);
+      return s.last_turn?.text ?? null;
+    }
+  }
+  return null;
+};
+
+const routes: [RegExp, () => Promise<string | null>][] = [
+  [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => { void preview.export(); return null; }],
+  [/^(credits|balance|积分|余额)[?？]?$/i, async () => { await refreshCredits(); return creditsEl.textContent; }],
+  [/^(status|show tracks|状态)[?？]?$/i, async () => (await refresh())?.summary || t('timeline_empty')],
+];
+
+const send = async (text: string): Promise<void> => {
+  if (chat.busy) return;
+  say(null);
+  chat.user(text);
+  const route = routes.find(([re]) => re.test(text.trim()));
+  if (route) {
+    const reply = await route[1]();
+    if (reply) chat.agent(reply);
+    return;
+  }
+  chat.busy = true;
+  const before = state?.summary ?? '';
+  const turn = new TurnView();
+  const bubble = chat.agent();
+  bubble.set('', true);
+  chat.activity(null, t('thinking'));
+  const creditsTimer = setInterval(() => void refreshCredits(), 2500);
+  void refreshCredits();
+  try {
+    await api.runTurn(text, (ev) => {
+      if (!turn.apply(ev)) return;
+      bubble.set(turn.text, !turn.complete);
+      chat.activity(turn.activity, turn.complete ? null : t('thinking'));
+      preview.setRendering(turn.activity?.progress, turn.activity?.tool === 'render_preview');
+    });
+    turn.finish();
+    if (turn.error && !turn.text) bubble.set(t('error', { msg: turn.error }));
+    const s = await refresh();
+    if (!turn.text && !turn.error) {
+      const after = s?.summary ?? '';
+      bubble.set(after && after !== before ? t('turn_changed', { summary: after }) : s?.last_turn?.text ?? t('turn_no_text'));
+    } else bubble.set(turn.text || t('turn_done'));
+  } catch (e) {
+    if (e instanceof StreamLost) {
+      const text = await recover();
+      bubble.set(turn.text || text || t('turn_no_text'));
+    } else if (e instanceof ApiError && e.code === CODE.CREDITS) {
+      bubble.el.remove();
+      const bind = typeof e.data.bind_url === 'string' ? e.data.bind_url : null;
+      chat.note(`${t('credits_short')} ${e.message}`, bind ? { href: bind, label: t('credits_bind') } : undefined);
+    } else {
+      bubble.set(t('error', { msg: errorText(e) }));
+    }
+  } finally {
+    clearInterval(creditsTimer);
+    chat.busy = false;
+    chat.activity(null);
+    preview.setRendering(null, false);
+    void refreshCredits();
+  }
+};
+
+chat.onSend = (text) => void send(text);
+chat.onExample = (text) => {
+  if (media.hasMedia && !chat.busy) void send(text);
+  else {
+    chat.prefill(text);
+    chat.hint(media.hasMedia ? null : t('example_needs_photo'));
+  }
+};
+
+// ---- layout and start ------------------------------------------------------------------------
+
+const mount = (): void => {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = `Stillmotion — ${t('tagline')}`;
+  const app = document.getElementById('app')!;
+  app.replaceChildren(
+    h('a', { href: '#chat-input', class: 'skip-link' }, t('chat_label')),
+    h('header', { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'Stillmotion'), h('span', { class: 'tagline' }, t('tagline'))),
+      h('div', { class: 'top-actions' }, creditsEl, shareBtn, newBtn),
+    ),
+    notice,
+    h('main', { class: 'layout' },
+      h('div', { class: 'col col-main' }, media.el, timeline.el),
+      h('div', { class: 'col col-side' }, preview.el, chat.el),
+    ),
+    h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', {}, icon('upload', 'icon icon-xl'), h('span', {}, t('drop_active')))),
+    dialog,
+  );
+  document.body.classList.add('is-fresh');
+  render(null);
+};
+
+const start = async (): Promise<void> => {
+  mount();
+  const app = document.getElementById('app')!;
+  const url = new URL(location.href);
+  const ct = url.pathname.startsWith('/workspace/claim') ? url.searchParams.get('ct') : null;
+  chat.activity(null, ct ? t('claim_opening') : t('connecting'));
+  try {
+    if (ct) {
+      // The claim token leaves the address bar before anything else happens.
+      history.replaceState(null, '', '/workspace');
+      try {
+        await api.redeemClaim(ct);
+      } catch (e) {
+        say(t('claim_failed', { msg: errorText(e) }));
+      }
+    }
+    await api.ready();
+    await Promise.all([refresh(), refreshCredits()]);
+    app.dataset.ready = 'true';
+  } catch (e) {
+    say(t('error', { msg: errorText(e) }));
+  } finally {
+    chat.activity(null);
+    app.removeAttribute('aria-busy');
+  }
+};
+
+void start();
