@@ -289,6 +289,7 @@ export class ApiClient {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new StillmotionError('SERVER_UNREACHABLE', this.redact(`cannot reach the Stillmotion server at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (e as Error).message}`), {
         hint: 'check --api / STILLMOTION_API_URL, or leave them unset to use the built-in server',
+        details: { network: cause?.code ?? 'unknown' },
       });
     }
   }

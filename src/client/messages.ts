@@ -43,7 +43,7 @@ const T = {
     silentChanged: 'The agent finished without a message. What changed:',
     newPreview: (w?: number, h?: number, d?: number) => `a new preview was rendered${w && h ? ` (${w}x${h}${d ? `, ${secs(d)}` : ''})` : ''}`,
     track: (k: string, a: number, b: number) => `${k} segments: ${a} → ${b}`,
-    canvas: 'the canvas (size, aspect or frame rate) changed',
+    canvas: (c: StateChanges['canvasAfter']) => c?.width && c.height ? `the canvas is now ${c.width}x${c.height}${c.fps ? ` at ${c.fps} fps` : ''}` : 'the canvas (size, aspect or frame rate) changed',
     media: (n: number) => `${n} new file${n === 1 ? '' : 's'}`,
     timelineNow: (s: string) => `timeline now: ${s}`,
     draftEdited: 'the draft was edited',
@@ -78,7 +78,7 @@ const T = {
     silentChanged: '这一轮结束了，但没有回复。变化如下：',
     newPreview: (w?: number, h?: number, d?: number) => `生成了新的预览${w && h ? `（${w}x${h}${d ? `，${secs(d)}` : ''}）` : ''}`,
     track: (k: string, a: number, b: number) => `${k === 'video' ? '画面' : k === 'audio' ? '音频' : '文字'}片段：${a} → ${b}`,
-    canvas: '画布（尺寸、比例或帧率）有变化',
+    canvas: (c: StateChanges['canvasAfter']) => c?.width && c.height ? `画布改为 ${c.width}x${c.height}${c.fps ? `，${c.fps} 帧/秒` : ''}` : '画布（尺寸、比例或帧率）有变化',
     media: (n: number) => `新增 ${n} 个文件`,
     timelineNow: (s: string) => `现在的时间线：${s}`,
     draftEdited: '草稿已修改',
@@ -92,7 +92,7 @@ export const describeChanges = (c: StateChanges, lang: Lang): string[] => {
   const out: string[] = [];
   for (const k of c.tracks) out.push(t.track(k.kind, k.before, k.after));
   if (c.newMedia) out.push(t.media(c.newMedia));
-  if (c.canvasChanged) out.push(t.canvas);
+  if (c.canvasChanged) out.push(t.canvas(c.canvasAfter));
   for (const p of c.newPreviews) out.push(t.newPreview(p.width, p.height, p.duration_ms));
   if (c.summaryAfter && c.summaryAfter !== c.summaryBefore) out.push(t.timelineNow(c.summaryAfter));
   else if (c.draftChanged && out.length === 0) out.push(t.draftEdited);

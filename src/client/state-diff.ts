@@ -15,6 +15,7 @@ export interface StateChanges {
   readonly newPreviews: GeneratedMedia[];
   readonly newMedia: number;
   readonly canvasChanged: boolean;
+  readonly canvasAfter: { width?: number; height?: number; fps?: number; aspect?: string } | null;
 }
 
 const KIND: Record<number, 'video' | 'audio' | 'text'> = { 0: 'video', 1: 'audio', 7: 'text' };
@@ -47,5 +48,6 @@ export const diffState = (before: SessionState | null, after: SessionState | nul
   const summaryBefore = typeof b.summary === 'string' ? b.summary : null;
   const summaryAfter = typeof a.summary === 'string' ? a.summary : null;
   const none = !draftChanged && tracks.length === 0 && newPreviews.length === 0 && newMedia === 0 && !canvasChanged && summaryBefore === summaryAfter;
-  return { none, draftChanged, summaryBefore, summaryAfter, tracks, newPreviews, newMedia, canvasChanged };
+  const canvasAfter = (a.canvas_config ?? null) as StateChanges['canvasAfter'];
+  return { none, draftChanged, summaryBefore, summaryAfter, tracks, newPreviews, newMedia, canvasChanged, canvasAfter };
 };

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
-import { isApiError, type ApiClient, type ApiClientOptions, type Balance, type RenderJob, type RenderOutput, type SessionState, type UploadedFile } from './api.js';
+import { isApiError, type ApiClient, type ApiClientOptions, type Balance, type RenderJob, type RenderOutput, type SessionState, type StreamItem, type UploadedFile } from './api.js';
 import { authenticate, resolveTarget, type Target } from './connect.js';
 import { GuiTalkBuffer, type GuiAction } from './gui-talk.js';
 import { detectLanguage, route, type ExportFormat, type ExportQuality, type Lang, type Route } from './router.js';
@@ -102,6 +102,9 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((res, rej)
   const on = () => { clearTimeout(t); rej(signal!.reason); };
   signal?.addEventListener('abort', on, { once: true });
 });
+
+/** Network failures that mean the request never reached the server (safe to report as unreachable). */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
 
 const isFile = (p: string): boolean => {
   try {
@@ -275,7 +278,16 @@ export class ChatSession {
     const signal = this.#o.signal;
     const before = await this.#stateOrNull();
     this.#emit({ type: 'turn_start', text });
-    const stream = await this.#withSession((sid) => this.#client.runTurn(sid, text, { signal, idleMs: this.#timing.idleMs }));
+    let stream: AsyncGenerator<StreamItem, void, undefined>;
+    try {
+      stream = await this.#withSession((sid) => this.#client.runTurn(sid, text, { signal, idleMs: this.#timing.idleMs }));
+    } catch (e) {
+      // The connection broke after the request may have reached the server: it may be running. Never resend.
+      if (e instanceof StillmotionError && e.kind === 'SERVER_UNREACHABLE' && !NOT_SENT.has(String(e.details.network))) {
+        return this.#recover(before, e.message, '', []);
+      }
+      throw e;
+    }
 
     const buf = new GuiTalkBuffer(lang);
     let shown = '';

@@ -47,6 +47,8 @@ export interface ServerHandle {
   readonly settings: Settings;
   readonly database: 'embedded' | 'postgres';
   readonly recovery: Recovery;
+  /** The store, for operators' tools and tests (the ledger, the request log). */
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     settings,
     database: sql.kind,
     recovery: { failedTurns, releasedHolds, resumedJobs, failedJobs },
+    store,
     close: () => {
       closed ??= (async () => {
         state.closing = true;

@@ -138,21 +138,31 @@ export class Presenter {
   }
 }
 
-export const makeSession = async (values: Record<string, unknown>, io: Io, p: Presenter, signal?: AbortSignal): Promise<ChatSession> =>
-  new ChatSession({
+export const makeSession = async (values: Record<string, unknown>, io: Io, p: Presenter, signal?: AbortSignal): Promise<ChatSession> => {
+  const s: ChatSession = new ChatSession({
     api: values.api as string | undefined, env: io.env, cwd: io.cwd, signal,
     outDir: values.out as string | undefined, timing: timingFromEnv(io.env), skill: await skill(),
-    onEvent: (e) => p.event(e),
+    onEvent: (e) => {
+      p.lang = s.lang; // the language of the user's latest message
+      p.event(e);
+    },
   }, p.lang);
+  return s;
+};
 
 export const chatCommand = async (argv: string[], io: ChatIo, signal?: AbortSignal): Promise<number> => {
   const json = argv.includes('--json');
   const p = new Presenter(io, json, languageFromEnv(io.env));
   let session: ChatSession | null = null;
+  // Ctrl-C reaches a terminal readline as its own 'SIGINT', not the process's: both end the chat.
+  const stop = new AbortController();
+  const onOuter = () => stop.abort(signal?.reason);
+  if (signal?.aborted) stop.abort(signal.reason);
+  signal?.addEventListener('abort', onOuter, { once: true });
   try {
     const { values, positionals } = parse(argv, CLIENT_FLAGS);
     if (values.lang === 'zh' || values.lang === 'en') p.lang = values.lang;
-    session = await makeSession(values, io, p, signal);
+    session = await makeSession(values, io, p, stop.signal);
     await session.start();
     if (positionals.length) {
       try {
@@ -165,7 +175,8 @@ export const chatCommand = async (argv: string[], io: ChatIo, signal?: AbortSign
     const tty = !!stdin.isTTY && !json;
     const rl = createInterface({ input: stdin, output: tty ? io.stdout : undefined, terminal: tty });
     const onAbort = () => rl.close();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    stop.signal.addEventListener('abort', onAbort, { once: true });
+    rl.on('SIGINT', () => stop.abort(new Error('interrupted')));
     if (tty) { rl.setPrompt('> '); rl.prompt(); }
     try {
       for await (const line of rl) {
@@ -181,13 +192,14 @@ export const chatCommand = async (argv: string[], io: ChatIo, signal?: AbortSign
         if (tty) rl.prompt();
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      stop.signal.removeEventListener('abort', onAbort);
       rl.close();
     }
     return 0;
   } catch (e) {
     return p.error(e);
   } finally {
+    signal?.removeEventListener('abort', onOuter);
     await session?.close();
   }
 };
