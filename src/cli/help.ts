@@ -38,6 +38,7 @@ chat and ask:
       --api <url>           the server (else STILLMOTION_API_URL or NEMO_API_URL, else a built-in one)
       --out <dir>           where exports go (default: next to the photos)
       --lang <en|zh>        the language of the client's own messages (default: yours, per message)
+      --session <id>        continue a session (ask's --json result carries session_id)
   -f, --file <path>         ask: a photo, clip or song to upload first (repeatable)
   -o, --output <file>       ask: export after the turn and download the video here
       --format, --quality   ask: export format (mp4, webm, gif, mov) and quality (high, medium, low)

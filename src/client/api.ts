@@ -49,6 +49,8 @@ export interface AgentEvent {
   id?: string; invocation_id?: string; author?: string; timestamp?: number;
   content?: { role?: string; parts?: AgentPart[] };
   partial?: boolean; turn_complete?: boolean;
+  /** Set on a turn's last event when the turn failed. */
+  error_code?: string | number; error_message?: string;
 }
 /** What the turn stream yields: agent events and heartbeats (so callers can tell a live stream from a dead one). */
 export type StreamItem = { kind: 'event'; event: AgentEvent } | { kind: 'heartbeat' };

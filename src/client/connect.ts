@@ -49,20 +49,17 @@ export const isLoopback = (url: string): boolean => {
   }
 };
 
-interface EmbeddedServer { url: string; close(): Promise<void> }
-type StartServer = (o: { port: number; host: string; dataDir: string; quiet: boolean; settings?: Record<string, unknown> }) => Promise<EmbeddedServer>;
-
-export const resolveTarget = async (api: string | undefined, env: NodeJS.ProcessEnv, settings?: Record<string, unknown>): Promise<Target> => {
+export const resolveTarget = async (api: string | undefined, env: NodeJS.ProcessEnv, settings?: Partial<import('../service/index.js').Settings>): Promise<Target> => {
   const url = api ?? env.STILLMOTION_API_URL ?? env.NEMO_API_URL;
   if (url) {
     const u = url.replace(/\/+$/, '');
     return { url: u, embedded: false, loopback: isLoopback(u), close: async () => {} };
   }
-  // Loaded by URL so the client builds on its own; the service is only needed when no server is named.
-  const mod = (await import(new URL('../service/index.js', import.meta.url).href)) as { startServer: StartServer };
+  // Loaded only when no server is named: the service (database, web framework) is heavy.
+  const { startServer } = await import('../service/index.js');
   const dir = dataDir(env);
   mkdirSync(dir, { recursive: true });
-  const srv = await mod.startServer({ port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, ...(settings ? { settings } : {}) });
+  const srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, ...(settings ? { settings } : {}) });
   return { url: srv.url, embedded: true, loopback: true, close: () => srv.close() };
 };
 

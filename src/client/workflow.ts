@@ -5,7 +5,7 @@
  * export flow (pre-check, submit, poll, download, one retry with a new id). It prints nothing:
  * everything the user could be told is reported through `onEvent` as a value.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
 import { isApiError, type ApiClient, type ApiClientOptions, type Balance, type RenderJob, type RenderOutput, type SessionState, type StreamItem, type UploadedFile } from './api.js';
@@ -36,7 +36,7 @@ export type ClientEvent =
   | { type: 'poll'; attempt: number; of: number; wait_s: number }
   | { type: 'recovered'; status: 'completed' | 'failed' | 'running' | 'unknown'; text: string | null }
   | { type: 'suggest'; action: GuiAction }
-  | { type: 'turn_done'; text: string; silent: boolean; recovered: boolean }
+  | { type: 'turn_done'; text: string; silent: boolean; recovered: boolean; status: TurnResult['status']; error_code: number | null }
   | { type: 'credits'; available: number; frozen: number; total: number }
   | { type: 'status'; summary: string | null; ready: boolean; media: number; segments: Record<'video' | 'audio' | 'text', number>; previews: number }
   | { type: 'export_not_ready' }
@@ -72,8 +72,10 @@ export interface SessionOptions {
   /** Where exports go when no file is named: `--out DIR`, else next to the first photo, else cwd. */
   readonly outDir?: string;
   readonly taskName?: string;
+  /** Continue this session (from an earlier `ask`'s result) instead of creating one. */
+  readonly sessionId?: string;
   /** Settings for an embedded server (tests). */
-  readonly serverSettings?: Record<string, unknown>;
+  readonly serverSettings?: Partial<import('../service/index.js').Settings>;
   readonly skill?: ApiClientOptions['skill'];
   readonly fetch?: typeof fetch;
 }
@@ -83,6 +85,10 @@ export interface TurnResult {
   readonly silent: boolean;
   readonly recovered: boolean;
   readonly actions: GuiAction[];
+  /** How the turn ended: `running`/`unknown` only after a lost stream that did not show its end. */
+  readonly status: 'completed' | 'failed' | 'running' | 'unknown';
+  /** The code the agent gave a failed turn (e.g. 5001 when the preview render failed). */
+  readonly errorCode: number | null;
 }
 
 export type ExportResult =
@@ -157,7 +163,11 @@ export class ChatSession {
         onTokenRenewed: () => this.#emit({ type: 'token_renewed' }),
       });
       this.#api = id.api;
-      await this.#newSession();
+      if (o.sessionId) {
+        this.#sessionId = o.sessionId;
+        const st = await this.#withSession((sid) => this.#client.state(sid, o.signal)); // 1002 → a new one, and said so
+        this.#taskId = st.task_id ?? '';
+      } else await this.#newSession();
       this.#emit({
         type: 'ready', server: this.#target.embedded ? 'embedded' : 'remote', url: this.#target.url,
         session_id: this.#sessionId, task_id: this.#taskId, credits: id.credits, token_source: id.source,
@@ -293,6 +303,7 @@ export class ChatSession {
     let shown = '';
     let streamed = ''; // text from partial events since the last complete one
     let completed = false;
+    let errorCode: number | null = null;
     let lost: string | null = null;
     let lastText = Date.now();
     let nextQuiet = this.#timing.quietMs;
@@ -345,6 +356,7 @@ export class ChatSession {
           }
         }
         if (ev.turn_complete) completed = true;
+        if (ev.error_code !== undefined && Number.isFinite(Number(ev.error_code))) errorCode = Number(ev.error_code);
       }
     } catch (e) {
       if (signal?.aborted) throw new StillmotionError('CANCELLED', 'cancelled', { cause: e });
@@ -362,8 +374,9 @@ export class ChatSession {
       const after = await this.#stateOrNull();
       this.#emit({ type: 'changes', context: 'silent', changes: diffState(before, after), summary: after?.summary ?? null });
     }
-    this.#emit({ type: 'turn_done', text: shown, silent, recovered: false });
-    return { text: shown, silent, recovered: false, actions: buf.actions };
+    const status = errorCode === null ? 'completed' : 'failed';
+    this.#emit({ type: 'turn_done', text: shown, silent, recovered: false, status, error_code: errorCode });
+    return { text: shown, silent, recovered: false, actions: buf.actions, status, errorCode };
   }
 
   /** The stream is gone. Never resend: poll the state until the turn shows as done, then say what it did. */
@@ -400,8 +413,8 @@ export class ChatSession {
     this.#emit({ type: 'recovered', status, text });
     if (last) this.#emit({ type: 'changes', context: 'recovered', changes: diffState(before, last), summary: last.summary ?? null });
     const full = text ?? shown;
-    this.#emit({ type: 'turn_done', text: full, silent: full.trim() === '', recovered: true });
-    return { text: full, silent: full.trim() === '', recovered: true, actions };
+    this.#emit({ type: 'turn_done', text: full, silent: full.trim() === '', recovered: true, status, error_code: null });
+    return { text: full, silent: full.trim() === '', recovered: true, actions, status, errorCode: null };
   }
 
   // ---- export ----
@@ -433,7 +446,6 @@ export class ChatSession {
       try {
         const job = await this.#renderOnce(id, s.draft!, format, quality, attempt);
         if (!job.output) throw new StillmotionError('ENCODER_FAILED', `render ${id} completed without an output`);
-        const { mkdirSync } = await import('node:fs');
         try {
           mkdirSync(dirname(dest), { recursive: true });
         } catch (e) {

@@ -19,10 +19,12 @@ export const at = (ms: number): string => {
   return s >= 60 ? duration(ms) : `${s}s`;
 };
 
+/** Sizes in decimal units, as the server states its limits (50 MB = 50,000,000 bytes). */
 export const bytes = (n: number): string => {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  const fmt = (v: number) => (v >= 10 ? String(Math.round(v)) : String(Math.round(v * 10) / 10));
+  if (n >= 1e9) return `${fmt(n / 1e9)} GB`;
+  if (n >= 1e6) return `${fmt(n / 1e6)} MB`;
+  if (n >= 1e3) return `${fmt(n / 1e3)} KB`;
   return `${n} B`;
 };
 

@@ -24,8 +24,12 @@ const shareBtn = h('button', { type: 'button', class: 'btn ghost' }, icon('share
 const newBtn = h('button', { type: 'button', class: 'btn ghost icon-only', 'aria-label': t('new_project'), title: t('new_project') }, icon('plus'));
 const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
 
+let lastCredits: Credits | null = null;
+const creditsLine = (c: Credits): string =>
+  `${t('credits')}: ${t('credits_available', { n: c.available })}${c.frozen > 0 ? ` · ${t('credits_frozen', { n: c.frozen })}` : ''}`;
 const showCredits = (c: Credits | null): void => {
   if (!c) return;
+  lastCredits = c;
   fill(creditsEl,
     icon('coin'),
     h('span', { class: 'credits-label' }, t('credits')),
@@ -99,6 +103,8 @@ shareBtn.addEventListener('click', async () => {
 
 newBtn.addEventListener('click', async () => {
   if (chat.busy) return;
+  const hasWork = media.hasMedia || !!state?.timeline?.tracks?.some((tr) => tr.items.length);
+  if (hasWork && !confirm(t('new_project_confirm'))) return;
   try {
     await api.newSession();
     startOver();
@@ -147,8 +153,8 @@ preview.onExported = () => void refreshCredits();
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** After a lost stream: poll the state until the turn is no longer running, then report its text. */
-const recover = async (): Promise<string | null> => {
-  chat.activity(null, t('turn_lost'));
+const recover = async (status = t('turn_lost')): Promise<string | null> => {
+  chat.activity(null, status);
   for (let i = 0; i < 100; i++) {
     await wait(i < 5 ? 2000 : 5000);
     const s = await api.state().catch(() => null);
@@ -162,8 +168,8 @@ const recover = async (): Promise<string | null> => {
 };
 
 const routes: [RegExp, () => Promise<string | null>][] = [
-  [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => { void preview.export(); return null; }],
-  [/^(credits|balance|积分|余额)[?？]?$/i, async () => { await refreshCredits(); return creditsEl.textContent; }],
+  [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => { void preview.export(); return t('export_pending'); }],
+  [/^(credits|balance|积分|余额)[?？]?$/i, async () => { await refreshCredits(); return lastCredits ? creditsLine(lastCredits) : null; }],
   [/^(status|show tracks|状态)[?？]?$/i, async () => (await refresh())?.summary || t('timeline_empty')],
 ];
 
@@ -188,6 +194,8 @@ const send = async (text: string): Promise<void> => {
   try {
     await api.runTurn(text, (ev) => {
       if (!turn.apply(ev)) return;
+      // The draft changed before the preview renders: show the new timeline right away.
+      if (!ev.partial && ev.content?.parts?.some((p) => p.function_response?.name === 'edit_timeline')) void refresh();
       bubble.set(turn.text, !turn.complete);
       chat.activity(turn.activity, turn.complete ? null : t('thinking'));
       preview.setRendering(turn.activity?.progress, turn.activity?.tool === 'render_preview');
@@ -215,6 +223,20 @@ const send = async (text: string): Promise<void> => {
     chat.busy = false;
     chat.activity(null);
     preview.setRendering(null, false);
+    void refreshCredits();
+  }
+};
+
+/** The page opened while a turn runs (reloaded, or opened elsewhere): wait for it and show its reply. */
+const follow = async (): Promise<void> => {
+  chat.busy = true;
+  const bubble = chat.agent();
+  bubble.set('', true);
+  try {
+    bubble.set((await recover(t('thinking'))) ?? t('turn_no_text'));
+  } finally {
+    chat.busy = false;
+    chat.activity(null);
     void refreshCredits();
   }
 };
@@ -270,6 +292,8 @@ const start = async (): Promise<void> => {
     }
     await api.ready();
     await Promise.all([refresh(), refreshCredits()]);
+    // Reopened (or opened from a claim link): the last reply says where the project stands.
+    if (state?.last_turn?.text && state.last_turn.status !== 'running') chat.agent(state.last_turn.text);
     app.dataset.ready = 'true';
   } catch (e) {
     say(t('error', { msg: errorText(e) }));
@@ -277,6 +301,7 @@ const start = async (): Promise<void> => {
     chat.activity(null);
     app.removeAttribute('aria-busy');
   }
+  if (state?.last_turn?.status === 'running') await follow();
 };
 
 void start();

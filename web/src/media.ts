@@ -180,15 +180,19 @@ export class MediaView {
   }
 }
 
+/** A server message as a sentence, so a following sentence reads right. */
+const sentence = (s: string): string => (/[.!?。！？]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
+
 const describeUploadError = (e: unknown): string => {
   if (e instanceof ApiError) {
     if (e.code === CODE.UNSUPPORTED) {
       const accepted = Array.isArray(e.data.accepted) ? (e.data.accepted as unknown[]).map(String) : [];
-      return [e.message, accepted.length ? t('unsupported', { list: accepted.join(', ') }) : ''].filter(Boolean).join(' ');
+      return [sentence(e.message), accepted.length ? t('unsupported', { list: accepted.join(', ') }) : ''].filter(Boolean).join(' ');
     }
     if (e.code === CODE.TOO_LARGE) {
-      const limit = typeof e.data.limit_bytes === 'number' ? bytes(e.data.limit_bytes) : '';
-      return [e.message, limit ? t('too_large', { limit }) : ''].filter(Boolean).join(' ');
+      // The server's message usually names the limit already; add it only when it does not.
+      const limit = typeof e.data.limit_bytes === 'number' && !/\d/.test(e.message) ? bytes(e.data.limit_bytes) : '';
+      return [sentence(e.message), limit ? t('too_large', { limit }) : t('too_large_hint')].join(' ');
     }
     if (e.code === CODE.OFFLINE) return t('offline');
     if (e.code === CODE.RATE_LIMITED) return t('rate_limited');
@@ -203,7 +207,7 @@ const mediaMeta = (m: MediaInfo): string =>
 const thumb = (url: string | undefined, kind: string, alt: string): HTMLElement =>
   url
     ? h('img', { class: 'media-thumb', src: url, alt, loading: 'lazy', decoding: 'async' })
-    : h('span', { class: `media-thumb media-thumb-${kind}`, 'aria-hidden': 'true' }, icon(kind === 'audio' ? 'music' : 'film'));
+    : h('span', { class: `media-thumb media-thumb-${kind}`, 'aria-hidden': 'true' }, icon(kind === 'audio' ? 'music' : kind === 'failed' ? 'alert' : 'film'));
 
 const mediaCard = (m: MediaInfo): HTMLLIElement =>
   h('li', { class: `media-card kind-${m.kind}`, 'data-media-id': m.media_id },
@@ -220,7 +224,7 @@ const uploadCard = (u: Upload, onDismiss: () => void): HTMLLIElement => {
     : u.status === 'uploading' || u.status === 'queued' ? t('uploading', { pct: p })
     : t('upload_ready');
   return h('li', { class: `media-card upload is-${u.status}`, 'data-key': u.key },
-    thumb(u.status === 'failed' ? undefined : u.localUrl, u.file.type.startsWith('audio') ? 'audio' : 'image', u.file.name),
+    thumb(u.status === 'failed' ? undefined : u.localUrl, u.status === 'failed' ? 'failed' : u.file.type.startsWith('audio') ? 'audio' : 'image', u.file.name),
     h('span', { class: 'media-name', title: u.file.name }, u.file.name),
     u.status === 'failed'
       ? h('span', { class: 'media-error', role: 'alert' }, icon('alert', 'icon icon-inline'), status)

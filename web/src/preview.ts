@@ -101,6 +101,7 @@ export class PreviewView {
       return;
     }
     if (g.width && g.height) this.#stage.style.setProperty('--ar', `${g.width} / ${g.height}`);
+    this.#stage.classList.toggle('is-landscape', !!g.width && !!g.height && g.width >= g.height);
     this.#meta.textContent = [g.width && g.height ? `${g.width}×${g.height}` : '', g.duration_ms ? duration(g.duration_ms) : ''].filter(Boolean).join(' · ');
     if (g.id === this.#currentId) return;
     this.#currentId = g.id;
@@ -111,6 +112,7 @@ export class PreviewView {
   /** Progress of the preview render during a turn (null hides it). */
   setRendering(progress: number | null | undefined, show: boolean): void {
     this.#overlay.hidden = !show;
+    this.#stage.classList.toggle('is-rendering', show);
     if (!show) return;
     this.#overlayText.textContent = progress === null || progress === undefined ? t('preview_rendering') : `${t('preview_rendering')} ${pct(progress)}%`;
     this.#overlayBar.classList.toggle('indeterminate', progress === null || progress === undefined);

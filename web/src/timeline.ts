@@ -27,7 +27,7 @@ export class TimelineView {
   render(tl: Timeline | null | undefined, summary: string | undefined): void {
     const tracks = (tl?.tracks ?? []).filter((tr) => tr.items.length > 0);
     this.#summary.textContent = summary ?? '';
-    this.#summary.hidden = !summary;
+    this.#summary.hidden = !summary || tracks.length === 0;
     if (!tl || tracks.length === 0) {
       this.#total.textContent = '';
       fill(this.#body, h('p', { class: 'empty' }, t('timeline_empty')));

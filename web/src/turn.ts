@@ -17,7 +17,7 @@ export class TurnView {
   error: string | null = null;
 
   get text(): string {
-    return [...this.#settled, this.#pending].filter((s) => s.trim()).join('\n\n');
+    return [...this.#settled, this.#pending].map((s) => s.trim()).filter(Boolean).join('\n\n');
   }
 
   /** Apply one event; returns true when something visible changed. */

@@ -2,7 +2,7 @@
  * `stillmotion ask "<message>" [--file photo…] [-o out.mp4] [--json]`: one turn, scriptable.
  * Uploads the files, routes and runs the message, and with -o exports and downloads the result.
  */
-import { StillmotionError } from '../../errors.js';
+import { errorByCode, StillmotionError, type ErrorName } from '../../errors.js';
 import { detectLanguage, route, type ExportFormat, type ExportQuality } from '../../client/router.js';
 import type { ChatSession, TurnResult } from '../../client/workflow.js';
 import { parse } from '../args.js';
@@ -50,13 +50,28 @@ export const askCommand = async (argv: string[], io: Io, signal?: AbortSignal): 
       exported = r.path;
     };
     const r = message === '' ? { kind: 'empty' as const } : route(message);
+    /** A turn that failed or did not show its end: no export, and a non-zero exit for scripts. */
+    const unfinished = (t: TurnResult | null): StillmotionError | null => {
+      if (!t || t.status === 'completed') return null;
+      if (t.status === 'failed') {
+        const kind = (t.errorCode !== null ? errorByCode(t.errorCode)?.name : undefined) ?? 'ENCODER_FAILED';
+        return new StillmotionError(kind as ErrorName, p.lang === 'zh' ? '这一轮没有完成（见上面的回复）' : 'the turn failed (see the reply above)', { details: { code: t.errorCode } });
+      }
+      return new StillmotionError('TIMEOUT', p.lang === 'zh' ? '这一轮还没有结束' : 'the turn has not finished yet', {
+        hint: `stillmotion ask status --session ${session!.sessionId} --api <url>`,
+      });
+    };
     if (r.kind === 'export') {
       if (r.instruction) reply = await session.send(r.instruction);
+      const bad = unfinished(reply);
+      if (bad) throw bad;
       await doExport(r.format, r.quality);
     } else {
       if (r.kind === 'agent') reply = await session.send(r.text);
       else if (r.kind !== 'empty') await session.handle(message);
       p.lang = session.lang;
+      const bad = unfinished(reply);
+      if (bad) throw bad;
       if (output !== undefined) await doExport();
     }
     p.event({ type: 'result', session_id: session.sessionId, task_id: session.taskId, reply: reply?.text ?? null, output: exported });

@@ -16,6 +16,7 @@ export const CLIENT_FLAGS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   lang: { type: 'string' },
+  session: { type: 'string' },
 } as const;
 
 /** stdin for chat: tests hand one in with the Io. */
@@ -141,7 +142,7 @@ export class Presenter {
 export const makeSession = async (values: Record<string, unknown>, io: Io, p: Presenter, signal?: AbortSignal): Promise<ChatSession> => {
   const s: ChatSession = new ChatSession({
     api: values.api as string | undefined, env: io.env, cwd: io.cwd, signal,
-    outDir: values.out as string | undefined, timing: timingFromEnv(io.env), skill: await skill(),
+    outDir: values.out as string | undefined, sessionId: values.session as string | undefined, timing: timingFromEnv(io.env), skill: await skill(),
     onEvent: (e) => {
       p.lang = s.lang; // the language of the user's latest message
       p.event(e);

@@ -72,7 +72,7 @@ const tooManyPixels = (name: string, w: number, h: number, limit: number) =>
     details: { width: w, height: h, limit_pixels: limit },
   });
 
-const corrupt = (name: string, type: string, e: unknown) =>
+export const corrupt = (name: string, type: string, e: unknown) =>
   new StillmotionError('CORRUPT_INPUT', `${name} could not be decoded as ${type}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, {
     hint: 'the file may be truncated or damaged: export or download it again',
     details: { type },

@@ -6,19 +6,23 @@
 import sharp from 'sharp';
 import { StillmotionError } from '../../errors.js';
 import { resolveBinaries, runTool } from '../ffmpeg/index.js';
-import { openStill, stillPipeline, type StillLimits } from '../input/load-still.js';
+import { corrupt, openStill, stillPipeline, type StillLimits } from '../input/load-still.js';
 
 export const makeThumbnail = async (input: string, kind: 'image' | 'video', output: string, o: StillLimits & { size?: number; signal?: AbortSignal }): Promise<{ width: number; height: number }> => {
   const size = o.size ?? 320;
   if (kind === 'image') {
     const still = await openStill(input, o);
-    const info = await stillPipeline(still)
-      .resize(size, size, { fit: 'inside', withoutEnlargement: true, fastShrinkOnLoad: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .jpeg({ quality: 78, mozjpeg: false })
-      .toFile(output);
-    return { width: info.width, height: info.height };
+    try {
+      const info = await stillPipeline(still)
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true, fastShrinkOnLoad: true })
+        .flatten({ background: '#ffffff' })
+        .toColourspace('srgb')
+        .jpeg({ quality: 78, mozjpeg: false })
+        .toFile(output);
+      return { width: info.width, height: info.height };
+    } catch (e) {
+      throw corrupt(still.source.name, still.source.type.toUpperCase(), e);
+    }
   }
   const { ffmpeg } = resolveBinaries();
   const args = ['-v', 'error', '-ss', '0.5', '-i', input, '-frames:v', '1', '-vf', `scale=${size}:${size}:force_original_aspect_ratio=decrease`, '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'];
