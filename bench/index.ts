@@ -153,6 +153,10 @@ const main = async () => {
       console.log(`\n${label}: skipped (${(e as Error).message.split('\n')[0]})`);
     }
   }
+  const { benchService } = await import('./service-bench.js');
+  const garden = join(photosDir, 'mate_Garden.jpg');
+  console.log(`\n## Service (loopback, autocannon 16 connections x 5 s; preview for ${existsSync(garden) ? 'mate_Garden.jpg' : 'a generated 1600x1200 photo'})\n`);
+  console.log((await benchService(existsSync(garden) ? garden : null)).join('\n'));
   rmSync(work, { recursive: true, force: true });
   rmSync(rawDir, { recursive: true, force: true });
 };

@@ -44,6 +44,7 @@ chat and ask:
       --format, --quality   ask: export format (mp4, webm, gif, mov) and quality (high, medium, low)
       --json                NDJSON events on stdout
   In chat: type or drag a photo's path to upload it; "status" (状态), "credits" (积分), "export" (导出),
-  "help", "quit". NEMO_TOKEN is used when set; otherwise an anonymous token for a client id kept in
-  ~/.config/stillmotion/client_id.
+  "web" (a link that opens the project in the browser), "help", "quit".
+  NEMO_TOKEN is used when set; otherwise an anonymous token for a client id kept in
+  ~/.config/stillmotion/client_id (under XDG_CONFIG_HOME when set).
 `;

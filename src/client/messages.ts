@@ -25,12 +25,13 @@ const T = {
     needPaths: "Type the photo's path (or drag the file into this terminal), e.g. ~/Pictures/beach.jpg",
     help: [
       'Describe what you want: "animate this photo into a 5-second video with smooth motion", "add soft piano music", "make it vertical".',
-      'Photos: type or drag a path.  "status": the timeline.  "credits": your balance.  "export" (or "export as gif"): download the video.  "quit": leave.',
+      'Photos: type or drag a path.  "status": the timeline.  "credits": your balance.  "export" (or "export as gif"): download the video.  "web": open the project in a browser.  "quit": leave.',
     ].join('\n'),
     working: (s: number, p: number | null) => `(still working… ${s}s${p !== null ? `, ${Math.round(p)}%` : ''})`,
     streamLost: 'The connection dropped while the agent was working. Not resending; checking the project instead…',
     recovered: { completed: 'The turn finished while we were disconnected.', failed: 'The turn failed on the server (any credits it reserved are released).', running: 'The turn is still running on the server. Say "status" in a moment to see the result.', unknown: 'I could not see the turn finish. Say "status" in a moment to check the project.' },
     suggest: { export: 'Say "export" to download the video.', status: 'Say "status" to see the timeline.', upload: "Type a photo's path to add it." } as Record<GuiAction, string>,
+    web: (u: string, s: number) => `Open this project in the web workspace: ${u}\n(the link works for ${Math.round(s / 86400)} days; it opens this project only)`,
     credits: (a: number, f: number, t: number) => `Credits: ${a} available${f ? `, ${f} reserved by running work` : ''} (${t} total).`,
     status: (summary: string | null, media: number, previews: number, ready: boolean) =>
       `${summary ?? 'Timeline: empty'}\n${media} uploaded file${media === 1 ? '' : 's'}, ${previews} preview${previews === 1 ? '' : 's'}${ready ? '; ready to export.' : '; nothing to export yet.'}`,
@@ -60,12 +61,13 @@ const T = {
     needPaths: '请输入照片的路径（或把文件拖进终端），例如 ~/Pictures/beach.jpg',
     help: [
       '直接描述你想要的效果：“把这张照片做成 5 秒的平滑运镜视频”、“加上轻柔的钢琴配乐”、“改成竖屏”。',
-      '照片：输入或拖入路径。“状态”：查看时间线。“积分”：查看余额。“导出”（或“导出为 gif”）：下载视频。“退出”：结束。',
+      '照片：输入或拖入路径。“状态”：查看时间线。“积分”：查看余额。“导出”（或“导出为 gif”）：下载视频。“网页版”：在浏览器中打开项目。“退出”：结束。',
     ].join('\n'),
     working: (s: number, p: number | null) => `（仍在处理… ${s} 秒${p !== null ? `，${Math.round(p)}%` : ''}）`,
     streamLost: '处理过程中连接断开了。不会重复发送，正在查看项目状态…',
     recovered: { completed: '断开期间这一轮已经完成。', failed: '这一轮在服务器上失败了（预留的积分会退回）。', running: '服务器上仍在处理。稍后输入“状态”查看结果。', unknown: '没能确认这一轮是否完成。稍后输入“状态”查看项目。' },
     suggest: { export: '输入“导出”即可下载视频。', status: '输入“状态”查看时间线。', upload: '输入照片路径即可添加。' } as Record<GuiAction, string>,
+    web: (u: string, s: number) => `在网页工作台中打开这个项目：${u}\n（链接 ${Math.round(s / 86400)} 天内有效，只能打开这个项目）`,
     credits: (a: number, f: number, t: number) => `积分：可用 ${a}${f ? `，进行中的任务预留 ${f}` : ''}（共 ${t}）。`,
     status: (summary: string | null, media: number, previews: number, ready: boolean) =>
       `${summary ?? '时间线：空'}\n已上传 ${media} 个文件，${previews} 个预览${ready ? '；可以导出。' : '；还没有可导出的内容。'}`,
@@ -131,6 +133,7 @@ export const formatEvent = (e: ClientEvent, lang: Lang): Shown => {
     case 'recovered': return { line: [t.recovered[e.status], e.text].filter(Boolean).join('\n') };
     case 'suggest': return { line: t.suggest[e.action] };
     case 'credits': return { line: t.credits(e.available, e.frozen, e.total) };
+    case 'web_link': return { line: t.web(e.url, e.expires_in) };
     case 'status': return { line: t.status(e.summary, e.media, e.previews, e.ready) };
     case 'export_not_ready': return { line: t.notReady };
     case 'export_submitted': return { line: t.submitted(e.format, e.quality, e.attempt) };
@@ -174,6 +177,10 @@ export const explainError = (err: unknown, lang: Lang): { code: number; line: st
       return { code, line: zh ? '访问令牌无效，重新获取也失败了。' : 'The access token is not valid, and getting a new one failed.', hint: zh ? '检查 NEMO_TOKEN，或取消设置以使用匿名令牌。' : 'Check NEMO_TOKEN, or unset it to use an anonymous token.' };
     case 1002:
       return { code, line: zh ? '服务器上找不到这个会话。' : 'The session is no longer on the server.', hint: zh ? '重新开始一次对话。' : 'Start a new chat.' };
+    case 5005:
+      return zh ? { code, line: `无法连接到 Stillmotion 服务器：${e.message.replace(/^.*: /, '')}`, hint: '检查 --api 或 STILLMOTION_API_URL；不设置时会使用内置服务器。' } : { code, line: e.message, hint: e.hint };
+    case 4006:
+      return zh ? { code, line: `找不到文件：${String(d.path ?? e.message)}`, hint: '检查路径是否正确。' } : { code, line: e.message, hint: e.hint };
     default:
       return { code, line: e.message, hint: e.hint };
   }

@@ -15,6 +15,8 @@ export type Route =
   | { kind: 'export'; format?: ExportFormat; quality?: ExportQuality; /** a message with more than "export" in it goes to the agent first */ instruction?: string }
   | { kind: 'credits' }
   | { kind: 'status' }
+  /** Open the project in the web workspace (a claim link; never a bearer token). */
+  | { kind: 'web' }
   | { kind: 'upload'; paths: string[]; /** the words around the dropped files, sent to the agent after the upload */ instruction?: string }
   | { kind: 'agent'; text: string };
 
@@ -88,6 +90,7 @@ const STATUS_ZH = /状态|轨道|时间线/;
 const UPLOAD_EN = /\bupload\b/i;
 const UPLOAD_ZH = /上传/;
 const QUIT = /^\s*(quit|exit|bye|goodbye|q|:q|\/quit|\/exit|退出|再见|拜拜)\s*[.!。！]*\s*$/i;
+const WEB = /^\s*(please\s+)?(web|workspace|open\s+(it\s+|this\s+|the\s+project\s+)?(in\s+(the\s+|a\s+)?)?(browser|web(\s+workspace)?|workspace))\s*[.!]*\s*$|在(网页|浏览器)(里|中|上)?(打开|查看|编辑)|用浏览器打开|网页版/i;
 const HELP = /^\s*(help|\?|\/help|帮助|怎么用)\s*[?？]*\s*$/i;
 
 const FORMAT = /\b(mp4|webm|gif|mov)\b|动图/i;
@@ -124,6 +127,7 @@ export const route = (message: string, ctx: RouteContext = {}): Route => {
   if (text === '') return { kind: 'empty' };
   if (QUIT.test(text)) return { kind: 'quit' };
   if (HELP.test(text)) return { kind: 'help' };
+  if (WEB.test(text)) return { kind: 'web' };
 
   const { paths, rest } = findPaths(text, ctx);
   if (paths.length) {

@@ -38,6 +38,7 @@ export type ClientEvent =
   | { type: 'suggest'; action: GuiAction }
   | { type: 'turn_done'; text: string; silent: boolean; recovered: boolean; status: TurnResult['status']; error_code: number | null }
   | { type: 'credits'; available: number; frozen: number; total: number }
+  | { type: 'web_link'; url: string; expires_in: number }
   | { type: 'status'; summary: string | null; ready: boolean; media: number; segments: Record<'video' | 'audio' | 'text', number>; previews: number }
   | { type: 'export_not_ready' }
   | { type: 'export_submitted'; id: string; format: string; quality: string; attempt: number }
@@ -221,6 +222,7 @@ export class ChatSession {
       case 'help': this.#emit({ type: 'help' }); break;
       case 'credits': await this.credits(); break;
       case 'status': await this.status(); break;
+      case 'web': await this.webLink(); break;
       case 'upload':
         if (r.instruction) this.lang = detectLanguage(r.instruction, this.lang);
         if (r.paths.length === 0) this.#emit({ type: 'need_paths' });
@@ -242,6 +244,14 @@ export class ChatSession {
     const b = await this.#client.balance(this.#o.signal);
     this.#emit({ type: 'credits', available: b.available, frozen: b.frozen, total: b.total });
     return b;
+  }
+
+  /** A link that opens this project in the web workspace (a claim token: it grants no API access). */
+  async webLink(): Promise<string> {
+    const c = await this.#withSession((sid) => this.#client.claimToken(this.#taskId, sid, this.#o.signal));
+    const url = new URL(c.url ?? `/workspace/claim?ct=${encodeURIComponent(c.claim_token)}`, `${this.#client.baseUrl}/`).href;
+    this.#emit({ type: 'web_link', url, expires_in: c.expires_in });
+    return url;
   }
 
   async state(): Promise<SessionState> {

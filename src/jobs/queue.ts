@@ -89,7 +89,10 @@ export class InProcessQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.waiting.length = 0;
+    // Jobs that never started stay pending for the next start; their waiters must hear that now
+    // (otherwise a turn waiting on a queued preview never ends and shutdown hangs on it).
+    const queued = this.waiting.splice(0);
+    for (const id of queued) this.events.emit('done', id);
     const all = [...this.running.values()];
     for (const r of all) r.controller.abort(new StillmotionError('CANCELLED', 'the server is stopping'));
     await Promise.all(all.map((r) => r.done));

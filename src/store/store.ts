@@ -52,7 +52,29 @@ export interface RequestLogRow {
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export class Store {
+  /**
+   * Reads of a session's parts and of balances, kept until this process writes them. The service
+   * runs one process per database (the embedded one cannot be shared anyway); a distributed
+   * deployment would turn this off or invalidate through the queue adapter's channel.
+   */
+  private readonly cache = new Map<string, Promise<unknown>>();
+
   private constructor(readonly sql: Sql, private readonly secret: Buffer) {}
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.cache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      if (this.cache.size > 20_000) this.cache.clear();
+      p = load();
+      this.cache.set(key, p);
+      p.catch(() => this.cache.delete(key));
+    }
+    return p;
+  }
+
+  private forget(...keys: string[]): void {
+    for (const k of keys) this.cache.delete(k);
+  }
 
   static async open(sql: Sql, secret: Buffer): Promise<Store> {
     await migrate(sql);
@@ -127,15 +149,18 @@ export class Store {
 
   // --- credits ---------------------------------------------------------------------------
 
-  async balance(userId: string): Promise<Balance> {
-    const r = await this.sql.query<Balance>('select available, frozen, total from accounts where user_id = $1', [userId]);
-    return r[0] ?? { available: 0, frozen: 0, total: 0 };
+  balance(userId: string): Promise<Balance> {
+    return this.cached(`b:${userId}`, async () => {
+      const r = await this.sql.query<Balance>('select available, frozen, total from accounts where user_id = $1', [userId]);
+      return r[0] ?? { available: 0, frozen: 0, total: 0 };
+    });
   }
 
   /** Freezes `amount`; throws INSUFFICIENT_CREDITS when available is short. Returns the hold's id. */
   async reserve(userId: string, amount: number, turnId: string | null): Promise<string> {
     const holdId = newId('hold');
     const now = Date.now();
+    this.forget(`b:${userId}`);
     await this.sql.tx(async (q) => {
       const r = await q.query<Balance>(
         'update accounts set available = available - $2, frozen = frozen + $2 where user_id = $1 and available >= $2 returning available, frozen, total', [userId, amount]);
@@ -145,22 +170,24 @@ export class Store {
       }
       await q.query('insert into holds (id, user_id, turn_id, amount, status, created_at) values ($1, $2, $3, $4, $5, $6)', [holdId, userId, turnId, amount, 'held', now]);
       await q.query('insert into ledger (user_id, kind, amount, hold_id, at) values ($1, $2, $3, $4, $5)', [userId, 'reserve', amount, holdId, now]);
-    });
+    }).finally(() => this.forget(`b:${userId}`));
     return holdId;
   }
 
   /** Charges or releases a hold, once: a second settle of the same hold does nothing. */
   async settle(holdId: string, outcome: 'charge' | 'release'): Promise<boolean> {
     const now = Date.now();
+    let user: string | null = null;
     return this.sql.tx(async (q) => {
       const h = (await q.query<{ user_id: string; amount: number }>(
         "update holds set status = $2, settled_at = $3 where id = $1 and status = 'held' returning user_id, amount", [holdId, outcome === 'charge' ? 'charged' : 'released', now]))[0];
       if (!h) return false;
+      user = h.user_id;
       if (outcome === 'charge') await q.query('update accounts set frozen = frozen - $2, total = total - $2 where user_id = $1', [h.user_id, h.amount]);
       else await q.query('update accounts set frozen = frozen - $2, available = available + $2 where user_id = $1', [h.user_id, h.amount]);
       await q.query('insert into ledger (user_id, kind, amount, hold_id, at) values ($1, $2, $3, $4, $5)', [h.user_id, outcome, h.amount, holdId, now]);
       return true;
-    });
+    }).finally(() => { if (user) this.forget(`b:${user}`); });
   }
 
   /** After a crash no turn is running: every open hold is released. */
@@ -187,27 +214,29 @@ export class Store {
 
   /** The session if it is this user's; otherwise 1002, the same answer whether it exists or not. */
   async sessionOf(userId: string, sessionId: unknown): Promise<SessionRow> {
-    const rows = typeof sessionId === 'string' && sessionId.length <= 100
-      ? await this.sql.query<SessionRow>('select * from sessions where id = $1 and user_id = $2', [sessionId, userId])
-      : [];
-    if (!rows[0]) throw new StillmotionError('SESSION_NOT_FOUND', 'no such session for this token', { hint: 'create a new session with POST /api/tasks/me/with-session/nemo_agent' });
-    return norm(rows[0]);
+    const row = typeof sessionId === 'string' && sessionId.length <= 100
+      ? await this.cached(`s:${sessionId}`, async () => (await this.sql.query<SessionRow>('select * from sessions where id = $1', [sessionId]))[0] ?? null)
+      : null;
+    if (!row || row.user_id !== userId) throw new StillmotionError('SESSION_NOT_FOUND', 'no such session for this token', { hint: 'create a new session with POST /api/tasks/me/with-session/nemo_agent' });
+    return norm(row);
   }
 
   /** Saves a new draft version; the previous one stays in the history. */
   async saveDraft(sessionId: string, draft: string, view: string, reason: string): Promise<number> {
     const now = Date.now();
+    this.forget(`s:${sessionId}`);
     return this.sql.tx(async (q) => {
       const r = await q.query<{ draft_version: number }>('update sessions set draft = $2, view = $3, draft_version = draft_version + 1, updated_at = $4 where id = $1 returning draft_version', [sessionId, draft, view, now]);
       const v = r[0]!.draft_version;
       await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, $2, $3, $4, $5)', [sessionId, v, draft, reason.slice(0, 500), now]);
       return v;
-    });
+    }).finally(() => this.forget(`s:${sessionId}`));
   }
 
   /** Replaces the display view (moves learned at render) without a new draft version. */
   async setView(sessionId: string, view: string): Promise<void> {
-    await this.sql.query('update sessions set view = $2 where id = $1', [sessionId, view]);
+    this.forget(`s:${sessionId}`);
+    await this.sql.query('update sessions set view = $2 where id = $1', [sessionId, view]).finally(() => this.forget(`s:${sessionId}`));
   }
 
   async draftHistory(sessionId: string): Promise<{ version: number; draft: string; reason: string; at: number }[]> {
@@ -218,42 +247,46 @@ export class Store {
 
   async addMedia(m: MediaRow): Promise<void> {
     await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
-      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at]);
+      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at]).finally(() => this.forget(`m:${m.session_id}`));
   }
 
-  async mediaOf(sessionId: string): Promise<MediaRow[]> {
-    return (await this.sql.query<MediaRow>('select * from media where session_id = $1 order by created_at, id', [sessionId])).map(norm);
+  mediaOf(sessionId: string): Promise<MediaRow[]> {
+    return this.cached(`m:${sessionId}`, async () => (await this.sql.query<MediaRow>('select * from media where session_id = $1 order by created_at, id', [sessionId])).map(norm));
   }
 
   // --- turns and what they made -------------------------------------------------------------
 
   async startTurn(sessionId: string, message: string): Promise<string> {
     const id = newId('turn');
-    await this.sql.query('insert into turns (id, session_id, message, status, created_at) values ($1, $2, $3, $4, $5)', [id, sessionId, message, 'running', Date.now()]);
+    await this.sql.query('insert into turns (id, session_id, message, status, created_at) values ($1, $2, $3, $4, $5)', [id, sessionId, message, 'running', Date.now()]).finally(() => this.forget(`t:${sessionId}`));
     return id;
   }
 
   async finishTurn(id: string, status: 'completed' | 'failed', text: string | null, error: string | null, cost: number): Promise<void> {
-    await this.sql.query('update turns set status = $2, text = $3, error = $4, cost = $5, finished_at = $6 where id = $1', [id, status, text, error, cost, Date.now()]);
+    const r = await this.sql.query<{ session_id: string }>('update turns set status = $2, text = $3, error = $4, cost = $5, finished_at = $6 where id = $1 returning session_id', [id, status, text, error, cost, Date.now()]);
+    if (r[0]) this.forget(`t:${r[0].session_id}`);
   }
 
-  async lastTurn(sessionId: string): Promise<TurnRow | null> {
-    const r = await this.sql.query<TurnRow>('select * from turns where session_id = $1 order by created_at desc, id desc limit 1', [sessionId]);
-    return r[0] ? norm(r[0]) : null;
+  lastTurn(sessionId: string): Promise<TurnRow | null> {
+    return this.cached(`t:${sessionId}`, async () => {
+      const r = await this.sql.query<TurnRow>('select * from turns where session_id = $1 order by created_at desc, id desc limit 1', [sessionId]);
+      return r[0] ? norm(r[0]) : null;
+    });
   }
 
   /** After a crash: turns that were running are failed (their holds are released separately). */
   async failRunningTurns(reason: string): Promise<number> {
+    this.cache.clear();
     return (await this.sql.query("update turns set status = 'failed', error = $1, finished_at = $2 where status = 'running' returning id", [reason, Date.now()])).length;
   }
 
   async addGenerated(g: GeneratedRow): Promise<void> {
     await this.sql.query('insert into generated (id, session_id, turn_id, kind, file, format, width, height, duration_ms, size_bytes, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-      [g.id, g.session_id, g.turn_id, g.kind, g.file, g.format, g.width, g.height, g.duration_ms, g.size_bytes, g.created_at]);
+      [g.id, g.session_id, g.turn_id, g.kind, g.file, g.format, g.width, g.height, g.duration_ms, g.size_bytes, g.created_at]).finally(() => this.forget(`g:${g.session_id}`));
   }
 
-  async generatedOf(sessionId: string): Promise<GeneratedRow[]> {
-    return (await this.sql.query<GeneratedRow>('select * from generated where session_id = $1 order by created_at, id', [sessionId])).map(norm);
+  generatedOf(sessionId: string): Promise<GeneratedRow[]> {
+    return this.cached(`g:${sessionId}`, async () => (await this.sql.query<GeneratedRow>('select * from generated where session_id = $1 order by created_at, id', [sessionId])).map(norm));
   }
 
   // --- jobs ---------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ test('chat in English: a dragged path with spaces, a turn, status, credits, expo
   copyFileSync(photo, join(dir, 'beach day.jpg'));
   const dragged = `${join(dir, 'beach day.jpg').replace(/ /g, '\\ ')} `; // how macOS Terminal pastes a dropped file
   const r = await run(['chat', '--api', srv.url], tmp.dir, env, [
-    dragged, 'animate this photo into a 2-second 480p video', 'status', 'credits', 'export', 'quit',
+    dragged, 'animate this photo into a 2-second 480p video', 'status', 'credits', 'export', 'open in browser', 'quit',
   ]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^Setting up Stillmotion…\nReady, 100 credits\./);
@@ -91,6 +91,8 @@ test('chat in English: a dragged path with spaces, a turn, status, credits, expo
   const saved = join(dir, 'beach day-video.mp4');
   assert.ok(r.out.includes(`Saved ${saved} (854x480, 2s`), r.out);
   assert.ok(existsSync(saved));
+  const link = /Open this project in the web workspace: (\S+)/.exec(r.out)?.[1];
+  assert.ok(link?.startsWith(`${srv.url}/workspace/claim?ct=clm_`), link);
   assert.equal(r.err, '');
 });
 

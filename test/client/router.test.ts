@@ -78,6 +78,13 @@ const TABLE: Array<[string, Route]> = [
   ['加标题「立即下载」', { kind: 'agent', text: '加标题「立即下载」' }],
   ['make it slower', { kind: 'agent', text: 'make it slower' }],
   ['see https://example.com/a.jpg for the style', { kind: 'agent', text: 'see https://example.com/a.jpg for the style' }],
+  // the web workspace (a claim link)
+  ['open in browser', { kind: 'web' }],
+  ['open it in the web workspace', { kind: 'web' }],
+  ['web', { kind: 'web' }],
+  ['在浏览器中打开', { kind: 'web' }],
+  ['网页版', { kind: 'web' }],
+  ['open the photo in a browser style frame', { kind: 'agent', text: 'open the photo in a browser style frame' }],
   // the chat's own words
   ['', { kind: 'empty' }],
   ['   ', { kind: 'empty' }],
