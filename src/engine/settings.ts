@@ -88,7 +88,7 @@ export const parseSize = (value: string): SizeSpec => {
   if (v in SIZE_PRESETS) return { kind: 'preset', shortSide: SIZE_PRESETS[v as SizePreset], name: v };
   if (v === '2160p' || v === 'uhd') return { kind: 'preset', shortSide: 2160, name: '4k' };
   const m = /^(\d+)\s*[x×*]\s*(\d+)$/.exec(v);
-  if (!m) throw invalid('size', `720p, 1080p, 1440p, 4k or WxH`, value);
+  if (!m) throw invalid('size', `${Object.keys(SIZE_PRESETS).join(', ')} or WxH`, value);
   const width = Number(m[1]);
   const height = Number(m[2]);
   if (width < 16 || height < 16 || width > 7680 || height > 7680) throw invalid('size', 'each side between 16 and 7680', value);

@@ -19,6 +19,17 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: bool
   await app.register(multipart, { limits: { fileSize: settings.maxMediaBytes, files: 20, fields: 20, parts: 40, fieldSize: 64 * 1024 } });
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, decorateReply: true, serve: true });
 
+  // An empty body with a JSON content type is no body (curl-based clients send the header on every call).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') { done(null, undefined); return; }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch (e) {
+      done(new StillmotionError('BAD_REQUEST', `body: not valid JSON (${(e as Error).message})`, { hint: 'send a valid JSON body', details: { field: 'body' } }), undefined);
+    }
+  });
   app.addHook('onRequest', async (req) => {
     if (state.closing) throw new StillmotionError('UNAVAILABLE', 'the server is stopping');
     (req as { startedAt?: number }).startedAt = performance.now();

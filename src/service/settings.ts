@@ -5,6 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
+import { parseSize } from '../engine/settings.js';
 
 export interface Settings {
   readonly port: number;
@@ -150,7 +151,7 @@ const check = (s: Settings): Settings => {
   int('maxRedirects', 0, 10);
   int('maxJobAttempts', 1, 10);
   if (s.heartbeatMs < 100 || s.heartbeatMs > 15_000) throw bad('heartbeatMs', s.heartbeatMs, 'must be from 100 to 15000 (clients need one at least every 15 s)');
-  if (!/^\d{3,4}p$|^\d+x\d+$/.test(s.previewSize)) throw bad('previewSize', s.previewSize, "must be like '540p' or '960x540'");
+  try { parseSize(s.previewSize); } catch (e) { throw bad('previewSize', s.previewSize, (e as Error).message.replace(/^.*?expected /, 'must be ')); }
   if (s.maxImageBytes < 1024) throw bad('maxImageBytes', s.maxImageBytes, 'must be at least 1024');
   return s;
 };

@@ -1,12 +1,26 @@
 /** The embedded default: PGlite (PostgreSQL compiled to WebAssembly) keeping its files in the data folder. */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Sql } from './sql.js';
 
+/** An empty database initialised at build time (scripts/pglite-template.js), when it matches this PGlite. */
+const template = (): string | null => {
+  const dir = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'pglite-template');
+  try {
+    const want = (JSON.parse(readFileSync(join(dirname(new URL(import.meta.resolve('@electric-sql/pglite')).pathname), '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return readFileSync(join(dir, '.pglite-version'), 'utf8') === want ? dir : null;
+  } catch {
+    return null;
+  }
+};
+
 export const openEmbedded = async (dataDir: string): Promise<Sql> => {
   const dir = join(dataDir, 'db');
-  mkdirSync(dir, { recursive: true });
+  const fresh = !existsSync(dir) || readdirSync(dir).length === 0;
+  const seed = fresh ? template() : null;
+  if (seed) cpSync(seed, dir, { recursive: true, filter: (src) => !src.endsWith('.pglite-version') });
+  else mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
   const query = async <T>(text: string, params: readonly unknown[] = []): Promise<T[]> =>
     (await db.query<T>(text, params as unknown[])).rows;

@@ -99,8 +99,11 @@ for (const db of DATABASES) {
     let a: Session;
     let mediaId = '';
 
+    const starts: number[] = [];
     const start = async () => {
+      const t0 = Date.now();
       srv = await spawnServer(env, tmp.dir, children);
+      starts.push(Date.now() - t0);
       a = Object.assign(api(srv.url, a?.token ?? ''), { sessionId: a?.sessionId ?? '' });
       return srv;
     };
@@ -142,6 +145,7 @@ for (const db of DATABASES) {
       await Promise.all([...children].map((c) => new Promise((r) => { if (c.exitCode !== null || c.signalCode !== null) r(null); else c.once('exit', r); })));
       await drop?.();
       tmp.remove();
+      process.stdout.write(`# ${db}: server starts took ${starts.join(', ')} ms\n`);
     });
 
     test('(a) SIGKILL during a chat preview: credits released, turn failed, draft kept', async (t) => {

@@ -1,8 +1,5 @@
 /** Starting real servers for tests (embedded database, or PostgreSQL in a schema of its own) and talking to them. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { startServer, type ServerHandle, type Settings } from '../../src/service/index.js';
 import { tempDir } from '../support/fixtures.js';
@@ -34,25 +31,6 @@ export const pgSchemaUrl = async (): Promise<{ url: string; drop: () => Promise<
   };
 };
 
-/**
- * A fresh embedded database costs an initdb (seconds); tests copy an initialised, empty one made
- * once per machine instead. Made in a private folder and renamed into place, so parallel test
- * processes never see half of one.
- */
-const seedEmbedded = async (dataDir: string): Promise<void> => {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pkg = JSON.parse(readFileSync(join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
-  const template = join(tmpdir(), `stillmotion-pglite-template-${pkg.version}`);
-  if (!existsSync(join(template, 'PG_VERSION'))) {
-    const work = `${template}.${process.pid}.${randomBytes(3).toString('hex')}`;
-    const db = await PGlite.create(work);
-    await db.close();
-    try { renameSync(work, template); } catch { rmSync(work, { recursive: true, force: true }); }
-  }
-  mkdirSync(dataDir, { recursive: true });
-  cpSync(template, join(dataDir, 'db'), { recursive: true });
-};
-
 export interface TestServer extends ServerHandle {
   readonly dir: string;
   stop(): Promise<void>;
@@ -63,7 +41,6 @@ const QUIET_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH };
 export const testServer = async (db: Db, settings: Partial<Settings> = {}, dataDir?: string): Promise<TestServer> => {
   const t = dataDir ? { dir: dataDir, remove: () => undefined } : tempDir('stillmotion-svc-');
   const pgs = db === 'postgres' ? await pgSchemaUrl() : null;
-  if (!pgs && !existsSync(join(t.dir, 'db'))) await seedEmbedded(t.dir);
   const srv = await startServer({
     port: 0, host: '127.0.0.1', dataDir: t.dir, quiet: true, env: QUIET_ENV,
     settings: { previewSize: '360p', tokensPerIpPerWeek: 1000, rateLimitPerMinute: 100_000, heartbeatMs: 500, ...(pgs ? { databaseUrl: pgs.url } : {}), ...settings },
