@@ -59,7 +59,8 @@ export const resolveTarget = async (api: string | undefined, env: NodeJS.Process
   const { startServer } = await import('../service/index.js');
   const dir = dataDir(env);
   mkdirSync(dir, { recursive: true });
-  const srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, env, ...(settings ? { settings } : {}) });
+  // The built-in server is embedded: a DATABASE_URL meant for a real deployment is not its database.
+  const srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, env: { ...env, DATABASE_URL: undefined }, ...(settings ? { settings } : {}) });
   return { url: srv.url, embedded: true, loopback: true, close: () => srv.close() };
 };
 

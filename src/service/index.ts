@@ -3,11 +3,12 @@
  * PostgreSQL), recovery of what a previous process left unfinished, the queue, the agent and the
  * HTTP app. `close()` stops taking work, checkpoints running renders, ends turns, closes the database.
  */
-import { resolve } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { Agent } from '../agent/turn.js';
 import { InProcessQueue } from '../jobs/queue.js';
-import { openSql } from '../store/sql.js';
+import { openSql } from '../store/open.js';
 import { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import type { Ctx } from './context.js';
@@ -61,6 +62,11 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   });
   const dataDir = resolve(settings.dataDir);
   const files = new Files(dataDir);
+  // Render files a killed process left half-written (ffmpeg writes `.<name>.partial` and renames it
+  // when done): no render runs yet in this process, so none of them is live.
+  for (const area of ['generated', 'renders'] as const) {
+    for (const f of readdirSync(join(dataDir, area))) if (f.startsWith('.') && f.endsWith('.partial')) rmSync(join(dataDir, area, f), { force: true });
+  }
   const sql = await openSql({ databaseUrl: settings.databaseUrl, dataDir });
   const store = await Store.open(sql, files.secret);
 

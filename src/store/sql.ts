@@ -9,8 +9,3 @@ export interface Sql {
   tx<T>(fn: (q: Pick<Sql, 'query'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
-
-export const openSql = async (o: { databaseUrl: string | null; dataDir: string }): Promise<Sql> =>
-  o.databaseUrl
-    ? (await import('./postgres.js')).openPostgres(o.databaseUrl)
-    : (await import('./embedded.js')).openEmbedded(o.dataDir);

@@ -311,7 +311,8 @@ export class Store {
   }
 
   async jobFinished(id: string, r: { status: 'completed'; output: unknown } | { status: 'failed'; error: { code: number; message: string } } | { status: 'pending' }): Promise<void> {
-    if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0 where id = $1", [id]);
+    // Back to pending is the shutdown checkpoint: a graceful stop is not a crash, so it gives back the attempt jobStarted counted.
+    if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0) where id = $1", [id]);
     else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.output), Date.now()]);
     else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.error), Date.now()]);
   }

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { probeMedia } from '../../src/engine/ffmpeg/index.js';
@@ -114,6 +114,8 @@ for (const db of DATABASES) {
       const d = (await state()).draft as { target_d?: number; t: Array<{ sg: Array<{ d: number }> }> };
       return { ...d, target_d: EXPORT_MS, t: [{ ...d.t[0], sg: [{ ...d.t[0]!.sg[0]!, d: EXPORT_MS }] }] };
     };
+    /** Unfinished render files (ffmpeg writes `.<name>.partial` and renames it when done). */
+    const partials = () => ['generated', 'renders'].flatMap((area) => readdirSync(tmp.path(`data/${area}`)).filter((f) => f.endsWith('.partial')).map((f) => `${area}/${f}`));
     const balance = async () => (await a.call<Balance>('GET', '/api/credits/balance/simple')).json.data;
     const state = async () => (await a.call<{ state: Record<string, any> }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`)).json.data.state;
     const exportJob = async (id: string, draft: unknown) => {
@@ -209,6 +211,7 @@ for (const db of DATABASES) {
       assert.ok(Math.abs(p.durationS - EXPORT_MS / 1000) < 0.2, `${EXPORT_MS / 1000} s, got ${p.durationS}`);
       assert.ok(p.moovBeforeMdat, 'fast start');
       assert.deepEqual(await balance(), { available: 100, frozen: 0, total: 100 }, 'exports cost no credits');
+      assert.deepEqual(partials(), [], 'no partial render file outlives a crash');
     });
 
     test('(c) SIGTERM during an export: exits 0 within seconds; the export completes after the restart', async (t) => {

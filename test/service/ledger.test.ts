@@ -34,7 +34,7 @@ for (const db of DATABASES) {
     before(async () => { srv = await testServer(db, { startCredits: START, turnCost: COST, previewSize: '360p' }); });
     after(async () => { await srv?.stop(); tmp.remove(); });
 
-    test('every balance read adds up; exactly 20 renders charged; the ledger agrees', async () => {
+    test('every balance read adds up; exactly 20 renders charged; the ledger agrees', async (t) => {
       const a = await setup(srv.url);
       const photo = readFileSync(await texturedJpeg(tmp.path('small.jpg'), 320, 240, 3));
       const sessions = [a.sessionId];
@@ -109,8 +109,22 @@ for (const db of DATABASES) {
       assert.equal(renders, START / COST, `exactly ${START / COST} renders (${refusedJson} refused as JSON 402, ${refusedStream} in the stream)`);
       assert.equal(renders + refusedJson + refusedStream, SESSIONS * PER_SESSION);
 
+      t.diagnostic(`${renders} rendered, ${refusedJson} refused as JSON 402, ${refusedStream} refused in the stream; ${reads.length} balance reads while they ran`);
+
       const end = await a.call<Balance>('GET', '/api/credits/balance/simple');
       assert.deepEqual(end.json.data, { available: START - COST * renders, frozen: 0, total: START - COST * renders });
+
+      // Out of credits now: a further render is refused before any stream opens, with the bind link.
+      const more = await runSse(a, 'animate this photo into a 2-second video with a slow pan up', sessions[0]);
+      assert.equal(more.status, 402, JSON.stringify(more));
+      const err = more.error as { code: number; data: { bind_url?: string; hint?: string } };
+      assert.equal(err.code, 2001);
+      assert.match(String(err.data.bind_url), /^http:\/\/127\.0\.0\.1:\d+\/workspace\?bind=/);
+      assert.deepEqual((await a.call<Balance>('GET', '/api/credits/balance/simple')).json.data, end.json.data, 'a refusal changes nothing');
+      // A question still gets its answer without credits.
+      const q = await runSse(a, 'how many credits do I have?', sessions[0]);
+      assert.equal(q.status, 200, JSON.stringify(q.error));
+      assert.ok(!q.events.some((e) => e.json?.error_code), 'a question is not refused');
 
       // The ledger table agrees with the balance.
       const me = await srv.store.authenticate(a.token);
@@ -130,6 +144,11 @@ for (const db of DATABASES) {
       const costly = await srv.store.sql.query<{ n: number; s: number }>(
         "select count(*)::int as n, coalesce(sum(t.cost), 0)::int as s from turns t join sessions s on s.id = t.session_id where s.user_id = $1 and t.cost > 0 and t.status = 'completed'", [me.userId]);
       assert.deepEqual(costly[0], { n: renders, s: COST * renders }, 'the turns table records the same charges');
+      // A refused turn changes no draft: each session has one version per render after the first.
+      for (const sid of sessions) {
+        const versions = await srv.store.sql.query<{ n: number }>('select count(*)::int as n from draft_history where session_id = $1', [sid]);
+        assert.equal(versions[0]!.n, 1 + results.filter((r) => r.sid === sid && !r.error && rendered(r.events)).length, `draft versions of ${sid}`);
+      }
       const running = await srv.store.sql.query<{ n: number }>("select count(*)::int as n from turns where status = 'running'");
       assert.equal(running[0]!.n, 0, 'no turn is left running');
     });

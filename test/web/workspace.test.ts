@@ -37,7 +37,7 @@ describe('workspace page in chromium', { skip }, () => {
     tmp = mkdtempSync(join(tmpdir(), 'stillmotion-web-'));
     mkdirSync(shots, { recursive: true });
     const [s, b, p] = await Promise.all([
-      startServer({ port: 0, host: '127.0.0.1', dataDir: join(tmp, 'data'), quiet: true }),
+      startServer({ port: 0, host: '127.0.0.1', dataDir: join(tmp, 'data'), quiet: true, env: { PATH: process.env.PATH } }),
       chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
       texturedJpeg(join(tmp, 'beach.jpg'), 1600, 1200, 7),
     ]);

@@ -8,7 +8,8 @@ import { startServer, type ServerHandle } from '../../../src/service/index.js';
 export const FAST_SETTINGS = { previewSize: '426x240', tokensPerIpPerWeek: 1000, rateLimitPerMinute: 100_000 } as const;
 
 export const startTestServer = (dataDir: string, settings: Record<string, unknown> = {}): Promise<ServerHandle> =>
-  startServer({ port: 0, host: '127.0.0.1', dataDir, quiet: true, settings: { ...FAST_SETTINGS, ...settings } });
+  // Its own settings only: a DATABASE_URL in the test environment must not send it to a shared database.
+  startServer({ port: 0, host: '127.0.0.1', dataDir, quiet: true, env: { PATH: process.env.PATH }, settings: { ...FAST_SETTINGS, ...settings } });
 
 /** An environment whose HOME and config folder are inside `dir` (never the real ~/.config). */
 export const clientEnv = (dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
