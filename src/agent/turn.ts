@@ -214,13 +214,12 @@ export class Agent {
       await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now() });
       stored = storedViewOf(applied.draft, media, { ...view.moves, ...out.moves });
       await store.setView(sessionId, JSON.stringify(stored));
-      if (hold) await store.settle(hold, 'charge');
+      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
+      await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
       const url = this.deps.link('generated', out.file);
       run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'completed', id: genId, url, width: out.width, height: out.height, duration_ms: out.duration_ms } } }]);
-      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
       say(text);
-      await store.finishTurn(turnId, 'completed', text, null, this.deps.turnCost);
     } catch (e) {
       const err = toStillmotionError(e);
       if (hold) await store.settle(hold, 'release').catch(() => undefined);

@@ -71,7 +71,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   const store = await Store.open(sql, files.secret);
 
   // What a previous process left: no turn survives a restart; exports get another attempt.
-  const failedTurns = await store.failRunningTurns('the server stopped during this turn');
+  const failedTurns = await store.failRunningTurns(JSON.stringify({ code: 5003, message: 'the server stopped during this turn' }),
+    'The server stopped while this message was being worked on. No credits were charged and the timeline is saved: send the message again.');
   const releasedHolds = await store.releaseOpenHolds();
   const queue = new InProcessQueue(store, renderJobHandler({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels }), {
     concurrency: settings.concurrency, timeoutMs: settings.jobTimeoutMs,

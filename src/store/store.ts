@@ -176,18 +176,37 @@ export class Store {
 
   /** Charges or releases a hold, once: a second settle of the same hold does nothing. */
   async settle(holdId: string, outcome: 'charge' | 'release'): Promise<boolean> {
-    const now = Date.now();
     let user: string | null = null;
     return this.sql.tx(async (q) => {
-      const h = (await q.query<{ user_id: string; amount: number }>(
-        "update holds set status = $2, settled_at = $3 where id = $1 and status = 'held' returning user_id, amount", [holdId, outcome === 'charge' ? 'charged' : 'released', now]))[0];
-      if (!h) return false;
-      user = h.user_id;
-      if (outcome === 'charge') await q.query('update accounts set frozen = frozen - $2, total = total - $2 where user_id = $1', [h.user_id, h.amount]);
-      else await q.query('update accounts set frozen = frozen - $2, available = available + $2 where user_id = $1', [h.user_id, h.amount]);
-      await q.query('insert into ledger (user_id, kind, amount, hold_id, at) values ($1, $2, $3, $4, $5)', [h.user_id, outcome, h.amount, holdId, now]);
-      return true;
+      user = await this.settleIn(q, holdId, outcome, Date.now());
+      return user !== null;
     }).finally(() => { if (user) this.forget(`b:${user}`); });
+  }
+
+  /** Inside a transaction: settles the hold if it is still held; returns its user, or null. */
+  private async settleIn(q: Pick<Sql, 'query'>, holdId: string, outcome: 'charge' | 'release', now: number): Promise<string | null> {
+    const h = (await q.query<{ user_id: string; amount: number }>(
+      "update holds set status = $2, settled_at = $3 where id = $1 and status = 'held' returning user_id, amount", [holdId, outcome === 'charge' ? 'charged' : 'released', now]))[0];
+    if (!h) return null;
+    if (outcome === 'charge') await q.query('update accounts set frozen = frozen - $2, total = total - $2 where user_id = $1', [h.user_id, h.amount]);
+    else await q.query('update accounts set frozen = frozen - $2, available = available + $2 where user_id = $1', [h.user_id, h.amount]);
+    await q.query('insert into ledger (user_id, kind, amount, hold_id, at) values ($1, $2, $3, $4, $5)', [h.user_id, outcome, h.amount, holdId, now]);
+    return h.user_id;
+  }
+
+  /** A turn that rendered: charged and marked completed in one transaction (a crash cannot leave one without the other). */
+  async completeTurn(turnId: string, holdId: string | null, text: string, cost: number): Promise<void> {
+    const now = Date.now();
+    let user: string | null = null;
+    let session: string | null = null;
+    await this.sql.tx(async (q) => {
+      if (holdId) user = await this.settleIn(q, holdId, 'charge', now);
+      const r = await q.query<{ session_id: string }>("update turns set status = 'completed', text = $2, error = null, cost = $3, finished_at = $4 where id = $1 returning session_id", [turnId, text, cost, now]);
+      session = r[0]?.session_id ?? null;
+    }).finally(() => {
+      if (user) this.forget(`b:${user}`);
+      if (session) this.forget(`t:${session}`);
+    });
   }
 
   /** After a crash no turn is running: every open hold is released. */
@@ -275,9 +294,9 @@ export class Store {
   }
 
   /** After a crash: turns that were running are failed (their holds are released separately). */
-  async failRunningTurns(reason: string): Promise<number> {
+  async failRunningTurns(reason: string, text: string): Promise<number> {
     this.cache.clear();
-    return (await this.sql.query("update turns set status = 'failed', error = $1, finished_at = $2 where status = 'running' returning id", [reason, Date.now()])).length;
+    return (await this.sql.query("update turns set status = 'failed', error = $1, text = coalesce(text, $2), finished_at = $3 where status = 'running' returning id", [reason, text, Date.now()])).length;
   }
 
   async addGenerated(g: GeneratedRow): Promise<void> {

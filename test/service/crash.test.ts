@@ -90,7 +90,7 @@ const renderRunning = (events: ReadonlyArray<Record<string, any>>): boolean =>
 if (!process.env.DATABASE_URL) test('crash and restart on PostgreSQL', { skip: PG_SKIP }, () => undefined);
 
 for (const db of DATABASES) {
-  describe(`crash and restart of the server process (${db})`, { timeout: 150_000 }, () => {
+  describe(`crash and restart of the server process (${db})`, { timeout: 300_000 }, () => {
     const tmp = tempDir('stillmotion-crash-');
     const children = new Set<ChildProcess>();
     let env: NodeJS.ProcessEnv;
@@ -123,7 +123,7 @@ for (const db of DATABASES) {
       assert.equal(r.json.code, 0, JSON.stringify(r.json));
       return r.json.data;
     };
-    const status = async (id: string) => (await a.call<{ status: string; progress: number; attempts?: number }>('GET', `/api/render/proxy/lambda/${id}`)).json;
+    const status = async (id: string) => (await a.call<{ status: string; progress: number }>('GET', `/api/render/proxy/lambda/${id}`)).json;
     const download = async (id: string, name: string) => {
       const r = await fetch(`${a.base}/api/render/proxy/${id}/download`, { headers: { authorization: `Bearer ${a.token}` } });
       assert.equal(r.status, 200);
@@ -180,6 +180,7 @@ for (const db of DATABASES) {
       assert.deepEqual(await balance(), { available: 100, frozen: 0, total: 100 }, 'the reservation is released');
       const st = await state();
       assert.equal(st.last_turn?.status, 'failed', `the turn is reported failed: ${JSON.stringify(st.last_turn)}`);
+      assert.match(String(st.last_turn?.text), /server stopped.*No credits were charged/, 'a client that shows the last turn explains what happened');
       assert.equal(st.generated_media.length, 0, 'no preview came out of the killed turn');
       const shot = st.draft.t[0].sg[0];
       assert.equal(st.draft.t[0].sg.length, 1);
