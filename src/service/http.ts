@@ -67,7 +67,9 @@ export class Authenticator {
     const now = Date.now();
     let hit = this.cache.get(token);
     if (!hit || hit.until < now) {
-      hit = { p: await this.store.authenticate(token, now), until: now + this.ttlMs };
+      const p = await this.store.authenticate(token, now);
+      // Kept a few seconds, never past the token's own expiry.
+      hit = { p, until: Math.min(now + this.ttlMs, p?.expiresAt ?? Infinity) };
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(token, hit);
     }

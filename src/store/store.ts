@@ -19,6 +19,8 @@ export interface Principal {
   readonly kind: 'anonymous' | 'registered';
   readonly clientId: string | null;
   readonly scopes: readonly Scope[];
+  /** Epoch ms. */
+  readonly expiresAt: number;
 }
 export interface Balance { readonly available: number; readonly frozen: number; readonly total: number }
 export interface SessionRow {
@@ -136,11 +138,11 @@ export class Store {
 
   async authenticate(token: string, now = Date.now()): Promise<Principal | null> {
     if (!/^nmt_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const rows = await this.sql.query<{ id: string; user_id: string; client_id: string | null; scopes: string; kind: 'anonymous' | 'registered' }>(
-      'select t.id, t.user_id, t.client_id, t.scopes, u.kind from tokens t join users u on u.id = t.user_id where t.hash = $1 and not t.revoked and t.expires_at > $2',
+    const rows = await this.sql.query<{ id: string; user_id: string; client_id: string | null; scopes: string; kind: 'anonymous' | 'registered'; expires_at: number }>(
+      'select t.id, t.user_id, t.client_id, t.scopes, t.expires_at, u.kind from tokens t join users u on u.id = t.user_id where t.hash = $1 and not t.revoked and t.expires_at > $2',
       [sha256(token), now]);
     const r = rows[0];
-    return r ? { userId: r.user_id, tokenId: r.id, kind: r.kind, clientId: r.client_id, scopes: r.scopes.split(',') as Scope[] } : null;
+    return r ? { userId: r.user_id, tokenId: r.id, kind: r.kind, clientId: r.client_id, scopes: r.scopes.split(',') as Scope[], expiresAt: Number(r.expires_at) } : null;
   }
 
   async revokeToken(tokenId: string): Promise<void> {

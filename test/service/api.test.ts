@@ -56,6 +56,22 @@ describe('service API (embedded)', () => {
     assert.equal(q.status, 401);
   });
 
+  test('1001 once a token expires; the same client id then gets a new token and keeps its credits', async () => {
+    const short = await testServer('embedded', { tokenTtlDays: 2 / 86_400 });
+    try {
+      const a = await setup(short.url);
+      assert.equal((await a.call('GET', '/api/credits/balance/simple')).json.code, 0);
+      await sleep(2300);
+      const late = await a.call('GET', '/api/credits/balance/simple');
+      assert.equal(late.json.code, 1001);
+      const again = await api(short.url).call<{ token: string; credits: number }>('POST', '/api/auth/anonymous-token', undefined, { 'x-client-id': a.clientId });
+      assert.notEqual(again.json.data.token, a.token);
+      assert.equal(again.json.data.credits, 100);
+    } finally {
+      await short.stop();
+    }
+  });
+
   test('1002: a session answers only to its own token, whatever id or user is tried', async () => {
     const owner = await setup(srv.url);
     const other = await setup(srv.url);
