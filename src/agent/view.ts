@@ -58,7 +58,8 @@ export const viewOf = (d: Draft, media: readonly MediaFacts[], moves: Readonly<R
       items: d.shots.map((s, i) => ({
         id: s.id, start_ms: tm.shots[i]!.startMs, duration_ms: tm.shots[i]!.durationMs,
         label: s.label ?? names[s.mediaId] ?? (s.kind === 'video' ? 'clip' : 'photo'), media_id: s.mediaId,
-        move: s.move !== 'auto' ? s.move : moves[s.id] ?? 'auto',
+        // A clip plays as it is: it has no camera move of ours.
+        ...(s.kind === 'video' ? {} : { move: s.move !== 'auto' ? s.move : moves[s.id] ?? 'auto' }),
       })),
     });
   }

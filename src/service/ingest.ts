@@ -97,7 +97,7 @@ export const ingest = async (source: Readable, rawName: string | undefined, o: {
     return {
       id, session_id: o.sessionId, user_id: o.userId, name, kind: info.kind, mime: sniffed.mime, type: sniffed.type,
       width: info.width ?? null, height: info.height ?? null, duration_ms: info.durationMs !== undefined ? Math.round(info.durationMs) : null,
-      size_bytes: bytes, file, thumb, created_at: Date.now(),
+      size_bytes: bytes, file, thumb, created_at: Date.now(), has_audio: info.kind === 'image' ? null : info.kind === 'audio' ? true : (info.hasAudio ?? null),
     };
   } catch (e) {
     await rm(tmp, { force: true });

@@ -34,6 +34,7 @@ export const renderJobHandler = (o: { store: Store; files: Files; maxImageBytes:
     const m = media.get(id);
     return m && {
       mediaId: m.id, path: o.files.path('media', m.file), kind: m.kind, name: m.name,
+      ...(m.has_audio === false ? { hasAudio: false } : {}),
       ...(m.width !== null ? { width: m.width } : {}), ...(m.height !== null ? { height: m.height } : {}), ...(m.duration_ms !== null ? { durationMs: m.duration_ms } : {}),
     };
   };

@@ -149,6 +149,8 @@ export const MIGRATIONS: readonly string[] = [
      skill_version text,
      skill_platform text
    );`,
+  // Clips without a sound track are not mixed (null: not known, treated as having one).
+  `alter table media add column has_audio boolean`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

@@ -31,6 +31,7 @@ export interface MediaRow {
   readonly id: string; readonly session_id: string; readonly user_id: string; readonly name: string; readonly kind: 'image' | 'video' | 'audio';
   readonly mime: string; readonly type: string; readonly width: number | null; readonly height: number | null; readonly duration_ms: number | null;
   readonly size_bytes: number; readonly file: string; readonly thumb: string | null; readonly created_at: number;
+  readonly has_audio?: boolean | null;
 }
 export interface TurnRow {
   readonly id: string; readonly session_id: string; readonly message: string; readonly status: 'running' | 'completed' | 'failed';
@@ -267,8 +268,8 @@ export class Store {
   // --- media ------------------------------------------------------------------------------
 
   async addMedia(m: MediaRow): Promise<void> {
-    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
-      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at]).finally(() => this.forget(`m:${m.session_id}`));
+    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at, has_audio) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at, m.has_audio ?? null]).finally(() => this.forget(`m:${m.session_id}`));
   }
 
   mediaOf(sessionId: string): Promise<MediaRow[]> {

@@ -33,6 +33,6 @@ export const describeLocalMedia = async (path: string, mediaId = path, limits = 
   const { inspectMedia } = await import('../engine/media/probe-media-file.js');
   const m = await inspectMedia(path);
   return m.kind === 'video'
-    ? { mediaId, path, kind: 'video', width: m.width, height: m.height, durationMs: m.durationMs, name }
+    ? { mediaId, path, kind: 'video', width: m.width, height: m.height, durationMs: m.durationMs, name, hasAudio: m.hasAudio }
     : { mediaId, path, kind: 'audio', durationMs: m.durationMs, name };
 };

@@ -18,6 +18,8 @@ export interface MediaInfo {
   readonly height?: number;
   readonly durationMs?: number;
   readonly name?: string;
+  /** Clips: whether there is a sound track to keep (false: the clip is silent). */
+  readonly hasAudio?: boolean;
 }
 
 export interface ResolveOptions {
@@ -105,7 +107,7 @@ export const resolveDraft = (d: Draft, lookup: (id: string) => MediaInfo | undef
     audio.push({ path: m.path, volume: a.volume, startS: a.startMs / 1000, fadeInS: a.fadeInMs / 1000, fadeOutS: a.fadeOutMs / 1000, loop: a.loop });
   }
   d.shots.forEach((s, i) => {
-    if (s.kind === 'video' && s.volume > 0) audio.push({ path: media[i]!.path, volume: s.volume, startS: shots[i]!.startFrame / fps, trimS: s.trimStartMs / 1000, loop: false, durationS: shots[i]!.frames / fps } as AudioSpec);
+    if (s.kind === 'video' && s.volume > 0 && media[i]!.hasAudio !== false) audio.push({ path: media[i]!.path, volume: s.volume, startS: shots[i]!.startFrame / fps, trimS: s.trimStartMs / 1000, loop: false, durationS: shots[i]!.frames / fps } as AudioSpec);
   });
 
   const texts: ResolvedText[] = d.texts.map((x) => ({

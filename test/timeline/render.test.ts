@@ -141,3 +141,18 @@ test('a draft with a video clip renders it trimmed and scaled to the canvas, wit
   for (let i = 0; i + 1 < raw.length; i += 2) peak = Math.max(peak, Math.abs(raw.readInt16LE(i)));
   assert.ok(peak > 1000, `the clip's sound is kept: peak ${peak}`);
 });
+
+test('a clip without a sound track renders (a phone screen recording, a GIF turned MP4): silence in its place', async () => {
+  await photo('red');
+  const { ffmpeg } = resolveBinaries();
+  const clip = tmp.path('silent.mp4');
+  spawnSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+  const { describeLocalMedia } = await import('../../src/timeline/index.js');
+  const info = await describeLocalMedia(clip, 'silent');
+  assert.equal(info.hasAudio, false, 'the clip is known to be silent');
+  const d = E.addShots(slides(['red'], 1000), [{ mediaId: 'silent', kind: 'video', durationMs: 1000 }]);
+  const { out } = await render(d, 'silentclip', { silent: info });
+  const p = await probeMedia(out, { countFrames: true });
+  assert.equal(p.video?.frames, 60);
+  assert.equal(p.hasAudio, true, 'the output still has its (silent) AAC track');
+});
