@@ -69,8 +69,8 @@ export interface AgentDeps {
   readonly previewSize: string;
   readonly turnTimeoutMs: number;
   /** A link to a stored file that works without the bearer token. */
-  readonly link: (area: 'generated', file: string) => string;
-  readonly bindUrl: (p: Principal) => string;
+  readonly link: (area: 'generated', file: string, origin: string) => string;
+  readonly bindUrl: (p: Principal, origin: string) => string;
 }
 
 const COSTLY = new Set(['generate', 'edit']);
@@ -92,22 +92,29 @@ export class Agent {
   }
 
   /** Answers that must come back as a JSON error before any stream opens (not enough credits). */
-  async precheck(p: Principal, message: string): Promise<void> {
+  async precheck(p: Principal, message: string, origin: string): Promise<void> {
     if (this.deps.turnCost <= 0) return;
     if (!COSTLY.has(parseInstruction(message).intent)) return;
     const b = await this.deps.store.balance(p.userId);
-    if (b.available < this.deps.turnCost) throw this.noCredits(p, b.available, b.frozen);
+    if (b.available < this.deps.turnCost) throw this.noCredits(p, b.available, b.frozen, origin);
+  }
+
+  /** Whether this message would join a turn already running in the session (it then needs no credit check). */
+  joinable(sessionId: string, message: string): boolean {
+    const r = this.runs.get(`${sessionId}\n${message.trim()}`);
+    return !!r && !r.done;
   }
 
   /** Starts the turn, or joins the running turn of the same message in the same session. */
-  start(p: Principal, session: SessionRow, message: string): { run: TurnRun; joined: boolean } {
+  /** `origin`: where the client reached us, for the links the turn hands out. */
+  start(p: Principal, session: SessionRow, message: string, origin: string): { run: TurnRun; joined: boolean } {
     const key = `${session.id}\n${message.trim()}`;
     const existing = this.runs.get(key);
     if (existing && !existing.done) return { run: existing, joined: true };
     const run = new TurnRun();
     this.runs.set(key, run);
     const prev = this.tails.get(session.id) ?? Promise.resolve();
-    const work = prev.catch(() => undefined).then(() => this.turn(p, session.id, message, run)).finally(() => {
+    const work = prev.catch(() => undefined).then(() => this.turn(p, session.id, message, run, origin)).finally(() => {
       run.end();
       if (this.runs.get(key) === run) this.runs.delete(key);
       if (this.tails.get(session.id) === work) this.tails.delete(session.id);
@@ -121,21 +128,22 @@ export class Agent {
     await Promise.all([...this.tails.values()].map((t) => t.catch(() => undefined)));
   }
 
-  private noCredits(p: Principal, available: number, frozen: number): StillmotionError {
+  private noCredits(p: Principal, available: number, frozen: number, origin: string): StillmotionError {
     return new StillmotionError('INSUFFICIENT_CREDITS', `this needs ${this.deps.turnCost} credits; ${available} are available${frozen ? ` (${frozen} reserved by running work)` : ''}`, {
-      hint: 'bind or register this client to get more credits', details: { bind_url: this.deps.bindUrl(p), needed: this.deps.turnCost, available },
+      hint: 'bind or register this client to get more credits', details: { bind_url: this.deps.bindUrl(p, origin), needed: this.deps.turnCost, available },
     });
   }
 
-  private async turn(p: Principal, sessionId: string, message: string, run: TurnRun): Promise<void> {
+  private async turn(p: Principal, sessionId: string, message: string, run: TurnRun, origin: string): Promise<void> {
     const { store } = this.deps;
-    const turnId = await store.startTurn(sessionId, message);
-    run.invocationId = turnId;
+    let turnId = '';
     let hold: string | null = null;
     let lang: Lang = languageOf(null, message);
     const say = (text: string, extra: Parameters<TurnRun['emit']>[1] = {}) => run.emit([{ text }], { turn_complete: true, ...extra });
     try {
-      const session = await store.sessionOf(p.userId, sessionId);
+      turnId = await store.startTurn(sessionId, message);
+      run.invocationId = turnId;
+      const session = await store.sessionOf(p, sessionId);
       lang = languageOf(session.language, message);
       const media = await store.mediaOf(sessionId);
       const req = parseInstruction(message);
@@ -173,7 +181,7 @@ export class Agent {
         } catch (e) {
           const err = toStillmotionError(e);
           const b = await store.balance(p.userId);
-          const text = `${T.noCredits(lang, err.message)} ${this.deps.bindUrl(p)}`;
+          const text = `${T.noCredits(lang, err.message)} ${this.deps.bindUrl(p, origin)}`;
           say(text, { error_code: String(err.code), error_message: err.message });
           await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code: err.code, message: err.message, available: b.available }), 0);
           return;
@@ -217,7 +225,7 @@ export class Agent {
       const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
-      const url = this.deps.link('generated', out.file);
+      const url = this.deps.link('generated', out.file, origin);
       run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'completed', id: genId, url, width: out.width, height: out.height, duration_ms: out.duration_ms } } }]);
       say(text);
     } catch (e) {
@@ -226,7 +234,7 @@ export class Agent {
       const code = typeof err.details.code === 'number' ? err.details.code : err.code;
       const text = T.failed(lang, err.message, code);
       say(text, { error_code: String(code), error_message: err.message });
-      await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code, message: err.message }), 0).catch(() => undefined);
+      if (turnId) await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code, message: err.message }), 0).catch(() => undefined);
     }
   }
 

@@ -72,7 +72,7 @@ export class InProcessQueue implements JobQueue {
         const row = await this.store.job(jobId);
         if (!row) { cleanup(); reject(new StillmotionError('RENDER_NOT_FOUND', `no job ${jobId}`)); return; }
         if (row.status === 'completed' || row.status === 'failed') { cleanup(); resolve(row); return; }
-        if (this.closed && !this.running.has(jobId)) { cleanup(); reject(new StillmotionError('CANCELLED', 'the server is stopping; the render will run again at the next start')); }
+        if (this.closed && !this.running.has(jobId)) { cleanup(); reject(new StillmotionError('CANCELLED', 'the server is stopping')); }
       };
       const onDone = (id: string) => { if (id === jobId) void check().catch(reject); };
       const cleanup = () => this.events.off('done', onDone);
@@ -104,7 +104,10 @@ export class InProcessQueue implements JobQueue {
       const controller = new AbortController();
       const entry: Running = { controller, cancelled: false, done: Promise.resolve() };
       this.running.set(id, entry);
-      (entry as { done: Promise<void> }).done = this.run(id, entry).finally(() => {
+      (entry as { done: Promise<void> }).done = this.run(id, entry).catch(async (e: unknown) => {
+        // The store itself failed around the job: end it failed so its waiters hear of it.
+        await this.finish(id, { status: 'failed', error: { code: 5000, message: (e as Error).message } });
+      }).finally(() => {
         this.running.delete(id);
         this.pump();
       });
@@ -113,7 +116,7 @@ export class InProcessQueue implements JobQueue {
 
   private async run(id: string, entry: Running): Promise<void> {
     const job = await this.store.job(id).catch(() => null);
-    if (!job || job.status === 'completed' || job.status === 'failed') return;
+    if (!job || job.status === 'completed' || job.status === 'failed') { this.events.emit('done', id); return; }
     await this.store.jobStarted(id);
     const timer = setTimeout(() => entry.controller.abort(new StillmotionError('TIMEOUT', `the render took longer than ${Math.round(this.o.timeoutMs / 1000)} s`)), this.o.timeoutMs);
     let lastWrite = 0;

@@ -14,7 +14,7 @@ import { uploadRoutes } from './routes/upload.js';
 
 export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: boolean }): Promise<FastifyInstance> => {
   const { settings } = ctx;
-  const app = Fastify({ logger: false, bodyLimit: settings.bodyLimitBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit: settings.bodyLimitBytes, trustProxy: settings.trustProxy, return503OnClosing: true, forceCloseConnections: 'idle' });
   const root = webRoot(settings.webDir);
   await app.register(multipart, { limits: { fileSize: settings.maxMediaBytes, files: 20, fields: 20, parts: 40, fieldSize: 64 * 1024 } });
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, decorateReply: true, serve: true });
@@ -30,9 +30,12 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: bool
       done(new StillmotionError('BAD_REQUEST', `body: not valid JSON (${(e as Error).message})`, { hint: 'send a valid JSON body', details: { field: 'body' } }), undefined);
     }
   });
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (state.closing) throw new StillmotionError('UNAVAILABLE', 'the server is stopping');
-    (req as { startedAt?: number }).startedAt = performance.now();
+    const started = performance.now();
+    // Recorded when the answer ends, however it ends: an event stream the client dropped never
+    // "finishes", and its attribution headers must still be kept.
+    reply.raw.once('close', () => log.record(req, reply.raw.writableFinished ? reply.raw.statusCode : 499, performance.now() - started));
     if (req.url.startsWith('/api/') || req.url.startsWith('/run_sse')) ctx.limiter.hit(`ip:${req.ip}`);
   });
   // After authentication a token has its own budget too.
@@ -41,9 +44,6 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: bool
       const h = req.headers.authorization;
       ctx.limiter.hit(`tok:${h.slice(-24)}`);
     }
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    log.record(req, reply.statusCode, performance.now() - ((req as { startedAt?: number }).startedAt ?? performance.now()));
   });
   app.setErrorHandler((e: FastifyError, _req, reply) => sendError(reply, fromFastifyError(e)));
   app.setNotFoundHandler((req, reply) =>

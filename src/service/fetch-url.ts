@@ -11,23 +11,47 @@ import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { StillmotionError } from '../errors.js';
 
-const v4 = (ip: string): number[] => ip.split('.').map(Number);
+const V4_BLOCKED: ReadonlyArray<[number, number]> = [
+  [0x00000000, 8], [0x0a000000, 8], [0x64400000, 10], [0x7f000000, 8], [0xa9fe0000, 16], [0xac100000, 12], [0xc0000000, 24],
+  [0xc0000200, 24], [0xc0a80000, 16], [0xc6120000, 15], [0xc6336400, 24], [0xcb007100, 24], [0xe0000000, 4], [0xf0000000, 4],
+];
 
-/** True for loopback, private, link-local, CGNAT, multicast, unspecified and reserved addresses. */
+const v4Private = (ip: string): boolean => {
+  const n = ip.split('.').reduce((a, b) => (a << 8) + Number(b), 0) >>> 0;
+  return V4_BLOCKED.some(([net, bits]) => (n >>> (32 - bits)) === (net >>> (32 - bits)));
+};
+
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included), or null. */
+const v6Groups = (ip: string): number[] | null => {
+  let s = ip.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (dotted) {
+    const b = dotted[1]!.split('.').map(Number);
+    s = s.slice(0, -dotted[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const groups = [...head, ...Array(Math.max(0, fill)).fill('0'), ...tail].map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+};
+
+/** True for loopback, private, link-local, CGNAT, multicast, unspecified and reserved addresses, in any spelling. */
 export const isPrivateAddress = (ip: string): boolean => {
   const fam = isIP(ip);
-  if (fam === 4) {
-    const [a, b] = v4(ip) as [number, number];
-    return a === 0 || a === 10 || a === 127 || a >= 224 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31)
-      || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19));
-  }
-  if (fam === 6) {
-    const x = ip.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
-    if (mapped) return isPrivateAddress(mapped[1]!);
-    return x === '::' || x === '::1' || /^f[cd]/.test(x) || /^fe[89ab]/.test(x) || /^ff/.test(x) || x.startsWith('64:ff9b:') || x.startsWith('2001:db8:');
-  }
-  return true;
+  if (fam === 4) return v4Private(ip);
+  if (fam !== 6) return true;
+  const g = v6Groups(ip);
+  if (!g) return true;
+  const embedded = `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  const zero5 = g.slice(0, 5).every((x) => x === 0);
+  if (zero5 && (g[5] === 0xffff || g[5] === 0)) return g[5] === 0 && g[6] === 0 && (g[7] === 0 || g[7] === 1) ? true : v4Private(embedded); // mapped, compatible, ::, ::1
+  if (g[0] === 0x64 && g[1] === 0xff9b) return v4Private(embedded); // NAT64
+  if (g[0] === 0x2002) return v4Private(`${g[1]! >> 8}.${g[1]! & 255}.${g[2]! >> 8}.${g[2]! & 255}`); // 6to4
+  return (g[0]! & 0xfe00) === 0xfc00 || (g[0]! & 0xffc0) === 0xfe80 || (g[0]! & 0xffc0) === 0xfec0 || (g[0]! & 0xff00) === 0xff00
+    || (g[0] === 0x2001 && g[1] === 0xdb8) || (g[0] === 0x2001 && g[1]! < 0x200 && g[1] === 0);
 };
 
 const refused = (url: string, why: string) =>
@@ -73,7 +97,9 @@ export const fetchUrl = async (raw: string, o: { allowPrivate: boolean; maxRedir
       throw refused(url.href, `the server answered ${status}`);
     }
     const len = Number(res.headers['content-length']);
-    const name = decodeURIComponent(url.pathname.split('/').pop() || '') || url.hostname;
+    const last = url.pathname.split('/').pop() || '';
+    let name: string;
+    try { name = decodeURIComponent(last) || url.hostname; } catch { name = last || url.hostname; }
     return { stream: res, name, contentLength: Number.isFinite(len) ? len : null };
   }
 };

@@ -67,6 +67,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   for (const area of ['generated', 'renders'] as const) {
     for (const f of readdirSync(join(dataDir, area))) if (f.startsWith('.') && f.endsWith('.partial')) rmSync(join(dataDir, area, f), { force: true });
   }
+  // Uploads a killed process was receiving.
+  for (const f of readdirSync(join(dataDir, 'tmp'))) rmSync(join(dataDir, 'tmp', f), { force: true, recursive: true });
   const sql = await openSql({ databaseUrl: settings.databaseUrl, dataDir });
   const store = await Store.open(sql, files.secret);
 
@@ -94,8 +96,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
 
   const state = { closing: false };
   let origin = '';
-  const fileUrl = (req: FastifyRequest | null, area: Parameters<Files['link']>[0], name: string) =>
-    `${req ? ctxOrigin(req) : origin}${files.link(area, name, settings.fileLinkTtlS)}`;
+  const fileUrl = (req: FastifyRequest, area: Parameters<Files['link']>[0], name: string) =>
+    `${ctxOrigin(req)}${files.link(area, name, settings.fileLinkTtlS)}`;
   const ctxOrigin = (req: FastifyRequest): string => {
     if (settings.publicUrl) return settings.publicUrl.replace(/\/$/, '');
     const host = typeof req.headers.host === 'string' && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : null;
@@ -103,8 +105,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   };
   const agent = new Agent({
     store, queue, turnCost: settings.turnCost, previewSize: settings.previewSize, turnTimeoutMs: settings.turnTimeoutMs,
-    link: (area, file) => fileUrl(null, area, file),
-    bindUrl: (p) => `${settings.publicUrl?.replace(/\/$/, '') ?? origin}/workspace?bind=${encodeURIComponent(p.userId)}`,
+    link: (area, file, at) => `${at}${files.link(area, file, settings.fileLinkTtlS)}`,
+    bindUrl: (p, at) => `${at}/workspace?bind=${encodeURIComponent(p.userId)}`,
   });
   const ctx: Ctx = {
     settings, store, files, queue, agent,

@@ -5,7 +5,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { StillmotionError } from '../errors.js';
 import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from '../engine/input/sniff.js';
 import { makeThumbnail } from '../engine/media/thumbnail.js';
@@ -40,37 +41,42 @@ export const displayName = (raw: string | undefined, fallback: string): string =
   return clean || fallback;
 };
 
-/** Streams `source` to a temporary file, enforcing type and size while it arrives. */
+/** Streams `source` to a temporary file, enforcing type and size while it arrives; any failure (a write error too) is thrown, never left to crash the process. */
 const receive = async (source: Readable, name: string, limits: IngestLimits, tmp: string): Promise<{ sniffed: Sniffed; bytes: number }> => {
-  const out = createWriteStream(tmp, { flags: 'wx' });
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
   let bytes = 0;
   let limit = limits.maxMediaBytes;
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
       if (!sniffed) {
         head = Buffer.concat([head, chunk]).subarray(0, 4096);
         if (head.length >= 64) {
           sniffed = sniff(head);
-          if (!sniffed) throw unsupportedType(name);
+          if (!sniffed) { done(unsupportedType(name)); return; }
           limit = sniffed.kind === 'image' ? limits.maxImageBytes : limits.maxMediaBytes;
         }
       }
-      if (bytes > limit) throw tooLarge(name, limit, sniffed?.kind ?? 'media', bytes);
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    if ((source as { truncated?: boolean }).truncated) throw tooLarge(name, limit, sniffed?.kind ?? 'media', bytes);
-    if (!sniffed) sniffed = sniff(head);
-    if (!sniffed || bytes === 0) throw unsupportedType(name);
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    return { sniffed, bytes };
+      if (bytes > limit) { done(tooLarge(name, limit, sniffed?.kind ?? 'media', bytes)); return; }
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, guard, createWriteStream(tmp, { flags: 'wx' }));
+    const seen = (sniffed as Sniffed | null) ?? sniff(head);
+    if ((source as { truncated?: boolean }).truncated) throw tooLarge(name, limit, seen?.kind ?? 'media', bytes);
+    if (!seen || bytes === 0) throw unsupportedType(name);
+    return { sniffed: seen, bytes };
   } catch (e) {
-    out.destroy();
-    source.destroy?.();
     await rm(tmp, { force: true });
-    throw e;
+    if (e instanceof StillmotionError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(name, limits.maxMediaBytes, 'media', bytes);
+    if (code === 'ENOSPC' || code === 'EIO' || code === 'ENOENT' || code === 'EACCES' || code === 'EROFS') {
+      throw new StillmotionError('OUTPUT_NOT_WRITABLE', `the server could not store ${name} (${code})`, { hint: 'the server is out of space or misconfigured; tell its operator' });
+    }
+    throw new StillmotionError('BAD_REQUEST', `files: the upload of ${name} broke off (${(e as Error).message})`, { hint: 'send the file again', details: { field: 'files' } });
   }
 };
 

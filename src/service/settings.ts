@@ -49,6 +49,10 @@ export interface Settings {
   /** Signed file links live this long. */
   readonly fileLinkTtlS: number;
   readonly logRequests: boolean;
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (limits per address need it). */
+  readonly trustProxy: boolean;
+  /** Exports one user may have waiting or running at once (429 beyond). */
+  readonly maxExportsPerUser: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -79,6 +83,8 @@ export const DEFAULTS: Settings = {
   webDir: null,
   fileLinkTtlS: 7 * 24 * 3600,
   logRequests: false,
+  trustProxy: false,
+  maxExportsPerUser: 3,
 };
 
 /** Environment variable → setting. */
@@ -110,6 +116,8 @@ const ENV: Readonly<Record<string, keyof Settings>> = {
   STILLMOTION_WEB_DIR: 'webDir',
   STILLMOTION_FILE_LINK_TTL_S: 'fileLinkTtlS',
   STILLMOTION_LOG_REQUESTS: 'logRequests',
+  STILLMOTION_TRUST_PROXY: 'trustProxy',
+  STILLMOTION_MAX_EXPORTS_PER_USER: 'maxExportsPerUser',
 };
 
 const bad = (name: string, value: unknown, rule: string): StillmotionError =>

@@ -151,6 +151,8 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // Clips without a sound track are not mixed (null: not known, treated as having one).
   `alter table media add column has_audio boolean`,
+  // Tokens made from claim links open one session.
+  `alter table tokens add column session_id text`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

@@ -21,6 +21,8 @@ export interface Principal {
   readonly scopes: readonly Scope[];
   /** Epoch ms. */
   readonly expiresAt: number;
+  /** A token made from a claim link opens that one session only. */
+  readonly sessionId: string | null;
 }
 export interface Balance { readonly available: number; readonly frozen: number; readonly total: number }
 export interface SessionRow {
@@ -128,22 +130,22 @@ export class Store {
     });
   }
 
-  /** A token for an existing user (claim links open the same project elsewhere), expiring with the claim. */
-  async issueUserToken(userId: string, scopes: readonly Scope[], expiresAt: number): Promise<string> {
+  /** A token that opens one session of a user (what a claim link grants), expiring with the claim. */
+  async issueSessionToken(userId: string, sessionId: string, scopes: readonly Scope[], expiresAt: number): Promise<string> {
     const id = newId('tok');
     const token = this.tokenFor(id);
-    await this.sql.query('insert into tokens (id, hash, user_id, client_id, scopes, created_ip, created_at, expires_at) values ($1, $2, $3, null, $4, null, $5, $6)',
-      [id, sha256(token), userId, scopes.join(','), Date.now(), expiresAt]);
+    await this.sql.query('insert into tokens (id, hash, user_id, client_id, scopes, created_ip, created_at, expires_at, session_id) values ($1, $2, $3, null, $4, null, $5, $6, $7)',
+      [id, sha256(token), userId, scopes.join(','), Date.now(), expiresAt, sessionId]);
     return token;
   }
 
   async authenticate(token: string, now = Date.now()): Promise<Principal | null> {
     if (!/^nmt_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const rows = await this.sql.query<{ id: string; user_id: string; client_id: string | null; scopes: string; kind: 'anonymous' | 'registered'; expires_at: number }>(
-      'select t.id, t.user_id, t.client_id, t.scopes, t.expires_at, u.kind from tokens t join users u on u.id = t.user_id where t.hash = $1 and not t.revoked and t.expires_at > $2',
+    const rows = await this.sql.query<{ id: string; user_id: string; client_id: string | null; scopes: string; kind: 'anonymous' | 'registered'; expires_at: number; session_id: string | null }>(
+      'select t.id, t.user_id, t.client_id, t.scopes, t.expires_at, t.session_id, u.kind from tokens t join users u on u.id = t.user_id where t.hash = $1 and not t.revoked and t.expires_at > $2',
       [sha256(token), now]);
     const r = rows[0];
-    return r ? { userId: r.user_id, tokenId: r.id, kind: r.kind, clientId: r.client_id, scopes: r.scopes.split(',') as Scope[], expiresAt: Number(r.expires_at) } : null;
+    return r ? { userId: r.user_id, tokenId: r.id, kind: r.kind, clientId: r.client_id, scopes: r.scopes.split(',') as Scope[], expiresAt: Number(r.expires_at), sessionId: r.session_id } : null;
   }
 
   async revokeToken(tokenId: string): Promise<void> {
@@ -234,8 +236,10 @@ export class Store {
     return { taskId, sessionId };
   }
 
-  /** The session if it is this user's; otherwise 1002, the same answer whether it exists or not. */
-  async sessionOf(userId: string, sessionId: unknown): Promise<SessionRow> {
+  /** The session if it is this user's (and this token's, for a one-session token); otherwise 1002, the same answer whether it exists or not. */
+  async sessionOf(who: { readonly userId: string; readonly sessionId?: string | null }, sessionId: unknown): Promise<SessionRow> {
+    const userId = who.userId;
+    if (who.sessionId && who.sessionId !== sessionId) throw new StillmotionError('SESSION_NOT_FOUND', 'no such session for this token', { hint: 'this token opens one project only' });
     const row = typeof sessionId === 'string' && sessionId.length <= 100
       ? await this.cached(`s:${sessionId}`, async () => (await this.sql.query<SessionRow>('select * from sessions where id = $1', [sessionId]))[0] ?? null)
       : null;
@@ -337,6 +341,11 @@ export class Store {
     if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0) where id = $1", [id]);
     else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.output), Date.now()]);
     else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.error), Date.now()]);
+  }
+
+  async activeExports(userId: string): Promise<number> {
+    const r = await this.sql.query<{ n: number }>("select count(*)::int as n from jobs where user_id = $1 and kind = 'export' and status in ('pending', 'processing')", [userId]);
+    return r[0]?.n ?? 0;
   }
 
   /** Jobs a previous process left pending or processing, oldest first. */

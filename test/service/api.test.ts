@@ -109,6 +109,10 @@ describe('service API (embedded)', () => {
     assert.notEqual(r.json.data.token, a.token);
     const st = await api(srv.url, r.json.data.token).call('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
     assert.equal(st.json.code, 0);
+    const other = await a.call<{ session_id: string }>('POST', '/api/tasks/me/with-session/nemo_agent', { task_name: 'private' });
+    const shared = api(srv.url, r.json.data.token);
+    assert.equal((await shared.call('GET', `/api/state/nemo_agent/me/${other.json.data.session_id}/latest`)).json.code, 1002, "a claim opens one project, not the user's others");
+    assert.equal((await shared.call('POST', '/api/tasks/me/with-session/nemo_agent', { task_name: 'x' })).json.code, 1001, 'nor starts new ones on their credits');
     const bad = await api(srv.url).call('POST', '/api/auth/claim-token/redeem', { claim_token: 'clm_notarealclaimtokenatall000' });
     assert.equal(bad.json.code, 1001);
     const wrongTask = await a.call('POST', '/api/auth/claim-token', { task_id: 'task_other', session_id: a.sessionId });
@@ -202,8 +206,13 @@ describe('service API (embedded)', () => {
     assert.equal(ok.json.code, 0);
     const peek = await a.call('GET', '/api/render/proxy/lambda/render_b1');
     assert.equal(peek.json.code, 4009, "another token's render does not exist for you");
-    const steal = await a.call('POST', '/api/render/proxy/lambda', { id: 'render_b1', sessionId: a.sessionId, draft: draft(foreign) });
-    assert.equal(steal.json.code, 400);
+    const mine = (await uploadFile(a, 'p.jpg', photo, 'image/jpeg')).json.data.files[0]!.media_id;
+    const same = await a.call<{ id: string }>('POST', '/api/render/proxy/lambda', { id: 'render_b1', sessionId: a.sessionId, draft: draft(mine, 500), output: { quality: 'low' } });
+    assert.equal(same.json.code, 0, 'render ids are per user: the same id is a different render');
+    assert.equal(same.json.data.id, 'render_b1');
+    const many = [];
+    for (let i = 0; i < 4; i++) many.push((await a.call('POST', '/api/render/proxy/lambda', { id: `render_many_${i}`, sessionId: a.sessionId, draft: draft(mine, 500), output: { quality: 'low' } })).json.code);
+    assert.ok(many.includes(429), `at most a few exports wait per user: ${many.join(',')}`);
   });
 
   test('402: export reserved for registered users, or for attributed clients, by operator settings', async () => {
@@ -293,13 +302,13 @@ describe('service API (embedded)', () => {
 
   test('URL uploads: private, loopback and link-local refused; http(s) only; redirects limited and re-checked', async () => {
     const a = await setup(srv.url);
-    for (const u of ['http://127.0.0.1:1/x.jpg', 'http://localhost/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x.jpg', 'file:///etc/passwd', 'ftp://example.com/x.jpg', 'http://10.1.2.3/x.jpg']) {
+    for (const u of ['http://127.0.0.1:1/x.jpg', 'http://localhost/x.jpg', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x.jpg', 'http://[::ffff:127.0.0.1]:1/x.jpg', 'http://[::ffff:7f00:1]/x.jpg', 'http://[::ffff:0:0]/x.jpg', 'file:///etc/passwd', 'ftp://example.com/x.jpg', 'http://10.1.2.3/x.jpg']) {
       const r = await a.call('POST', `/api/upload-video/nemo_agent/me/${a.sessionId}`, { urls: [u], source_type: 'url' });
       assert.equal(r.json.code, 400, u);
       assert.match(r.json.message, /cannot fetch/);
     }
-    for (const ip of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '224.0.0.1']) assert.equal(isPrivateAddress(ip), true, ip);
-    for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '172.32.0.1']) assert.equal(isPrivateAddress(ip), false, ip);
+    for (const ip of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:0:0', '64:ff9b::7f00:1', '2002:7f00:1::1', 'fec0::1', '224.0.0.1']) assert.equal(isPrivateAddress(ip), true, ip);
+    for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '172.32.0.1', '::ffff:8.8.8.8']) assert.equal(isPrivateAddress(ip), false, ip);
 
     // With private addresses allowed (an operator setting), a local server: a photo, and a redirect chain.
     const files = http.createServer((req, res) => {

@@ -29,20 +29,21 @@ export const authRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     schema: { body: { type: 'object', required: ['session_id'], properties: { task_id: { type: 'string', maxLength: 100 }, session_id: { type: 'string', maxLength: 100 } } } },
   }, async (req) => {
     const p = await ctx.auth.principal(req, 'read');
-    const s = await store.sessionOf(p.userId, req.body.session_id);
+    const s = await store.sessionOf(p, req.body.session_id);
     if (req.body.task_id && req.body.task_id !== s.task_id) throw new StillmotionError('SESSION_NOT_FOUND', 'that task and session do not belong together', { hint: 'send the task_id and session_id you got together' });
     const claim = await store.createClaim(p.userId, s.id, s.task_id, CLAIM_TTL_S * 1000);
     return ok({ claim_token: claim, expires_in: CLAIM_TTL_S, url: `${ctx.origin(req)}/workspace/claim?ct=${claim}` });
   });
 
-  // The workspace page redeems a claim link for a token of its own (in the body, never in a URL).
+  // The workspace page redeems a claim link for a token of its own (in the body, never in a URL),
+  // good for that one session only: it cannot open the user's other projects or start new ones.
   app.post<{ Body: { claim_token: string } }>('/api/auth/claim-token/redeem', {
     schema: { body: { type: 'object', required: ['claim_token'], properties: { claim_token: { type: 'string', maxLength: 200 } } } },
   }, async (req) => {
     const c = await store.claim(req.body.claim_token);
     if (!c) throw new StillmotionError('TOKEN_INVALID', 'this claim link is unknown or has expired', { hint: 'ask for a new link from the chat that made it' });
     const scopes: Scope[] = ['read', 'write', 'upload', ...(settings.exportRegisteredOnly ? [] : ['render' as const])];
-    const token = await store.issueUserToken(c.userId, scopes, c.expiresAt);
+    const token = await store.issueSessionToken(c.userId, c.sessionId, scopes, c.expiresAt);
     return ok({ token, expires_at: new Date(c.expiresAt).toISOString(), scopes, task_id: c.taskId, session_id: c.sessionId });
   });
 

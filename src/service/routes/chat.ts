@@ -33,11 +33,11 @@ export const chatRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     if (req.body.user_id !== undefined && req.body.user_id !== 'me' && req.body.user_id !== p.userId) {
       throw new StillmotionError('SESSION_NOT_FOUND', 'no such session for this token', { hint: 'send "user_id": "me"' });
     }
-    const session = await ctx.store.sessionOf(p.userId, req.body.session_id);
+    const session = await ctx.store.sessionOf(p, req.body.session_id);
     const message = req.body.new_message.parts.map((x) => (typeof x.text === 'string' ? x.text : '')).join('\n').trim();
     if (!message) throw new StillmotionError('BAD_REQUEST', 'new_message.parts[0].text: is empty', { details: { field: 'new_message.parts[0].text' } });
-    await ctx.agent.precheck(p, message);
-    const { run } = ctx.agent.start(p, session, message);
+    if (!ctx.agent.joinable(session.id, message)) await ctx.agent.precheck(p, message, ctx.origin(req));
+    const { run } = ctx.agent.start(p, session, message, ctx.origin(req));
 
     reply.hijack();
     const res = reply.raw;

@@ -19,16 +19,20 @@ interface ExportBody {
   output?: { format?: string; quality?: string };
 }
 
+/** Render ids are the client's, per user: two users may both say `render_1700000000`. */
+const jobKey = (userId: string, id: string): string => `${userId}/${id}`;
+const clientId = (job: JobRow): string => job.id.slice(job.user_id.length + 1);
+
 export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   const { store } = ctx;
 
   const status = (req: FastifyRequest, job: JobRow) => {
     const out = job.output ? (JSON.parse(job.output) as JobOutput) : null;
     const data = {
-      id: job.id, status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
+      id: clientId(job), status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
       ...(out ? {
         output: {
-          url: ctx.fileUrl(req, out.area, out.file), download_url: `${ctx.origin(req)}/api/render/proxy/${encodeURIComponent(job.id)}/download`,
+          url: ctx.fileUrl(req, out.area, out.file), download_url: `${ctx.origin(req)}/api/render/proxy/${encodeURIComponent(clientId(job))}/download`,
           format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes,
         },
       } : {}),
@@ -39,7 +43,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   };
 
   const ownJob = async (userId: string, id: string): Promise<JobRow> => {
-    const job = await store.job(id);
+    const job = await store.job(jobKey(userId, id));
     if (!job || job.user_id !== userId || job.kind !== 'export') throw new StillmotionError('RENDER_NOT_FOUND', `no render ${id} for this token`, { hint: 'submit the export again' });
     return job;
   };
@@ -63,12 +67,14 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     }
     const sid = req.body.sessionId ?? req.body.session_id;
     if (!sid) throw new StillmotionError('BAD_REQUEST', 'sessionId: is required', { details: { field: 'sessionId' } });
-    const session = await store.sessionOf(p.userId, sid);
+    const session = await store.sessionOf(p, sid);
     const id = req.body.id ?? `render_${Date.now()}`;
-    const existing = await store.job(id);
-    if (existing) {
-      if (existing.user_id === p.userId && existing.kind === 'export') return status(req, existing);
-      throw new StillmotionError('BAD_REQUEST', `id: ${id} is already used`, { hint: 'send a new id, e.g. render_<timestamp>', details: { field: 'id' } });
+    const key = jobKey(p.userId, id);
+    const existing = await store.job(key);
+    if (existing) return status(req, existing);
+    const busy = await store.activeExports(p.userId);
+    if (busy >= ctx.settings.maxExportsPerUser) {
+      throw new StillmotionError('RATE_LIMITED', `${busy} exports are already waiting or rendering for this token`, { hint: 'wait for one to finish, then send this one again', details: { retry_after_s: 10 } });
     }
     const draft = fromCompact(req.body.draft as CompactDraft);
     if (!isReady(draft)) throw new StillmotionError('INVALID_DRAFT', 'the draft has no video segments to render', { hint: 'add a photo in a chat turn first' });
@@ -76,12 +82,12 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !own.has(m));
     if (foreign.length) throw new StillmotionError('MEDIA_NOT_FOUND', `the draft refers to media this session does not have: ${foreign.slice(0, 3).join(', ')}`, { details: { media_ids: foreign } });
     const spec = { draft: toCompact(draft), format: req.body.output?.format ?? 'mp4', quality: req.body.output?.quality ?? 'high' };
-    if (!(await store.createJob({ id, user_id: p.userId, session_id: session.id, kind: 'export', spec: JSON.stringify(spec) }))) {
+    if (!(await store.createJob({ id: key, user_id: p.userId, session_id: session.id, kind: 'export', spec: JSON.stringify(spec) }))) {
       return status(req, await ownJob(p.userId, id));
     }
-    ctx.queue.enqueue(id);
+    ctx.queue.enqueue(key);
     reply.code(200);
-    return status(req, (await store.job(id))!);
+    return status(req, (await store.job(key))!);
   });
 
   app.get<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
@@ -103,7 +109,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       throw new StillmotionError('RENDER_NOT_FOUND', `render ${job.id} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
     }
     const out = JSON.parse(job.output) as JobOutput;
-    const safe = job.id.replace(/[^A-Za-z0-9_.-]/g, '_');
+    const safe = clientId(job).replace(/[^A-Za-z0-9_.-]/g, '_');
     reply.header('content-disposition', `attachment; filename="stillmotion-${safe}.${out.format}"`);
     return reply.sendFile(out.file, ctx.files.path(out.area, out.file).replace(/[/\\][^/\\]+$/, ''));
   });

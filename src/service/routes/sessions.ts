@@ -27,6 +27,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     schema: { body: { type: ['object', 'null'], properties: { task_name: { type: 'string', maxLength: 200 }, language: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$' } } } },
   }, async (req) => {
     const p = await ctx.auth.principal(req, 'write');
+    if (p.sessionId) throw new StillmotionError('TOKEN_INVALID', 'this token opens one shared project only; it cannot start new ones', { hint: 'request an anonymous token of your own to start a project' });
     const name = req.body?.task_name?.trim() || 'Untitled';
     const s = await store.createSession(p.userId, name, req.body?.language ?? null, JSON.stringify(toCompact(emptyDraft())), JSON.stringify(emptyView()));
     return ok({ task_id: s.taskId, session_id: s.sessionId });
@@ -35,7 +36,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   app.get<{ Params: { user: string; sid: string } }>('/api/state/nemo_agent/:user/:sid/latest', async (req) => {
     const p = await ctx.auth.principal(req, 'read');
     checkMe(req.params.user);
-    const s = await store.sessionOf(p.userId, req.params.sid);
+    const s = await store.sessionOf(p, req.params.sid);
     const [media, generated, turn] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id)]);
     const view = JSON.parse(s.view) as StoredView;
     const draft = JSON.parse(s.draft) as Record<string, unknown>;

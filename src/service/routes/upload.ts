@@ -4,6 +4,7 @@
  * saved and is listed in the error's data.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import type { MediaRow } from '../../store/store.js';
@@ -26,11 +27,16 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   }, async (req, reply) => {
     const p = await ctx.auth.principal(req, 'upload');
     checkMe(req.params.user);
-    const s = await store.sessionOf(p.userId, req.params.sid);
+    const s = await store.sessionOf(p, req.params.sid);
     const saved: MediaRow[] = [];
     const save = async (stream: Readable, name: string | undefined) => {
       const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId });
-      await store.addMedia(m);
+      try {
+        await store.addMedia(m);
+      } catch (e) {
+        await Promise.all([rm(files.path('media', m.file), { force: true }), m.thumb ? rm(files.path('thumbs', m.thumb), { force: true }) : null]);
+        throw e;
+      }
       saved.push(m);
     };
     try {
@@ -59,7 +65,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       const code = (e as { code?: string }).code;
       const err = code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge('a file', settings.maxMediaBytes, 'media')
         : code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT' ? new StillmotionError('BAD_REQUEST', 'files: too many parts in one upload (at most 20 files)', { details: { field: 'files' } })
-          : toStillmotionError(e);
+          : e instanceof StillmotionError ? e
+            // Broken forms (no boundary, cut short) are the sender's mistake, not ours.
+            : /multipart|boundary|part terminated|unexpected end of form|malformed/i.test((e as Error).message ?? '')
+              ? new StillmotionError('BAD_REQUEST', `files: the form could not be read (${(e as Error).message})`, { hint: 'send multipart/form-data with one "files" field per file', details: { field: 'files' } })
+              : toStillmotionError(e);
       // Stop reading whatever the client is still sending.
       reply.header('connection', 'close');
       const body = errorBody(err);
