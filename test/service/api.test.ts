@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { isPrivateAddress } from '../../src/service/fetch-url.js';
@@ -368,6 +369,39 @@ describe('service API (embedded)', () => {
       await sleep(200);
     }
     assert.fail('the turn did not complete after the client left');
+  });
+
+  test('a disk that refuses the upload is a coded error, not a crash; the server keeps serving', async () => {
+    const a = await setup(srv.url);
+    const tmpArea = join(srv.dir, 'tmp');
+    rmSync(tmpArea, { recursive: true, force: true });
+    try {
+      const r = await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
+      assert.equal(r.json.code, 4010);
+      assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
+    } finally {
+      mkdirSync(tmpArea, { recursive: true });
+    }
+    assert.equal((await uploadFile(a, 'p.jpg', photo, 'image/jpeg')).json.code, 0);
+  });
+
+  test('a stream the client drops is still recorded with its attribution headers', async () => {
+    const a = await setup(srv.url);
+    await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
+    const ac = new AbortController();
+    const r = await fetch(`${srv.url}/run_sse`, {
+      method: 'POST', signal: ac.signal,
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', 'x-skill-source': 'dropper', 'x-skill-version': '0.1', 'x-skill-platform': 'test' },
+      body: JSON.stringify({ session_id: a.sessionId, new_message: { parts: [{ text: 'animate this photo into a 2-second video' }] } }),
+    });
+    assert.equal(r.status, 200);
+    ac.abort();
+    for (let i = 0; i < 30; i++) {
+      const rows = await srv.store.sql.query<{ route: string; status: number }>("select route, status from requests where skill_source = 'dropper'");
+      if (rows.length) { assert.deepEqual(rows.map((x) => x.route), ['/run_sse']); return; }
+      await sleep(200);
+    }
+    assert.fail('the dropped stream was not recorded');
   });
 
   test('heartbeats arrive while a render runs', async () => {
