@@ -156,3 +156,23 @@ test('a clip without a sound track renders (a phone screen recording, a GIF turn
   assert.equal(p.video?.frames, 60);
   assert.equal(p.hasAudio, true, 'the output still has its (silent) AAC track');
 });
+
+test('a clip of another shape is shown whole over a blurred copy of itself, not on black bars', async () => {
+  const { ffmpeg } = resolveBinaries();
+  const clip = tmp.path('wide.mp4');
+  spawnSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+  const { describeLocalMedia } = await import('../../src/timeline/index.js');
+  let d = E.addShots(emptyDraft(), [{ mediaId: 'wide', kind: 'video', durationMs: 1000 }]);
+  d = E.setCanvas(d, { aspect: '9:16', size: '480p', fps: 25 });
+  const { out } = await render(d, 'wideclip', { wide: await describeLocalMedia(clip, 'wide') });
+  const p = await probeMedia(out);
+  assert.deepEqual([p.video?.width, p.video?.height], [480, 854]);
+  const [f] = await decodeFrames(out, { pixFmt: 'rgb24', frames: [12] });
+  const at = (x: number, y: number) => [...f!.subarray((y * 480 + x) * 3, (y * 480 + x) * 3 + 3)];
+  const bright = (px: number[]) => px.reduce((a, b) => a + b, 0);
+  // Above the clip (its 16:9 picture covers rows ~292–562): the blurred copy, not black.
+  assert.ok(bright(at(240, 100)) > 60 && bright(at(120, 780)) > 60, `fill above/below: ${at(240, 100)} ${at(120, 780)}`);
+  // Blurred: neighbouring pixels in the fill differ little compared with the sharp clip's bar edges.
+  const fillStep = Math.abs(bright(at(200, 100)) - bright(at(204, 100)));
+  assert.ok(fillStep < 60, `the fill is smooth: step ${fillStep}`);
+});

@@ -28,7 +28,7 @@ export interface CompositionCall {
   /** Draws overlays (text) onto a finished frame in place. */
   readonly drawOverlays?: (frame: Uint8Array, width: number, height: number, frame_index: number, timeS: number) => void;
   /** Opens a video clip as a frame source at the canvas size (the media module). */
-  readonly openClip?: (path: string, o: { width: number; height: number; fps: number; trimStartS: number; durationS: number; fit: 'cover' | 'contain' }) => Promise<ClipSource>;
+  readonly openClip?: (path: string, o: { width: number; height: number; fps: number; trimStartS: number; durationS: number; fit: 'cover' | 'contain' | 'blur' }) => Promise<ClipSource>;
   readonly ffmpegPath?: string;
 }
 
@@ -56,7 +56,7 @@ export const renderComposition = async (plan: CompositionPlan, call: Composition
       p = (async () => {
         if (s.kind === 'video') {
           if (!call.openClip) throw new StillmotionError('INTERNAL', 'video clips need a clip decoder');
-          clips.set(i, call.openClip(s.input, { width: W, height: H, fps: plan.fps, trimStartS: s.trimS, durationS: s.frames / plan.fps, fit: s.fit === 'cover' ? 'cover' : 'contain' }));
+          clips.set(i, call.openClip(s.input, { width: W, height: H, fps: plan.fps, trimStartS: s.trimS, durationS: s.frames / plan.fps, fit: s.fit === 'cover' ? 'cover' : s.fit === 'blur' ? 'blur' : 'contain' }));
           await clips.get(i);
           return;
         }

@@ -36,7 +36,8 @@ export interface ClipOptions {
   /** How long the clip plays on the canvas; round(durationS × fps) frames. */
   readonly durationS: number;
   /** cover: fill the canvas, cropping the overflow; contain: the whole picture, padded with `background`. */
-  readonly fit: 'cover' | 'contain';
+  /** cover: crop to fill; contain: whole, on the background colour; blur: whole, over a blurred copy of itself. */
+  readonly fit: 'cover' | 'contain' | 'blur';
   /** Padding colour for contain, '#rrggbb' (default black). */
   readonly background?: string;
   readonly ffmpegPath?: string;
@@ -74,6 +75,8 @@ export const sourceColour = (v: NonNullable<ProbeResult['video']>): { matrix: st
 });
 
 /** The filter graph for a clip (pure). */
+const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+
 export const clipFilter = (o: Pick<ClipOptions, 'width' | 'height' | 'fps' | 'fit' | 'background'>, src: { matrix: string; range: string; isYuv: boolean }): string => {
   const W = o.width, H = o.height;
   const inColour = src.isYuv ? `:in_color_matrix=${src.matrix}:in_range=${src.range}` : '';
@@ -81,13 +84,25 @@ export const clipFilter = (o: Pick<ClipOptions, 'width' | 'height' | 'fps' | 'fi
   const f = ['setpts=PTS-STARTPTS', `fps=${num(o.fps)}`];
   if (o.fit === 'cover') {
     f.push(`scale=${W}:${H}:force_original_aspect_ratio=increase:${flags}${inColour}:out_color_matrix=bt709:out_range=tv`, 'format=yuv420p', `crop=${W}:${H}`);
+  } else if (o.fit === 'blur') {
+    // The clip whole, over a blurred copy of itself filling the canvas (as photos of another shape
+    // are shown). The copy is blurred small (a quarter size) and scaled up: cheap, and smooth.
+    const w4 = even(W / 4), h4 = even(H / 4);
+    f.push(
+      'split=2[sm_bg][sm_fg]',
+      `[sm_bg]scale=${w4}:${h4}:force_original_aspect_ratio=increase:flags=bilinear${inColour}:out_color_matrix=bt709:out_range=tv,format=yuv420p,crop=${w4}:${h4},boxblur=luma_radius=${Math.max(2, Math.round(w4 / 40))}:luma_power=2,scale=${W}:${H}:flags=bicubic,eq=brightness=-0.06[sm_b]`,
+      `[sm_fg]scale=${W}:${H}:force_original_aspect_ratio=decrease:${flags}${inColour}:out_color_matrix=bt709:out_range=tv,format=yuv420p[sm_f]`,
+      '[sm_b][sm_f]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420',
+      'format=yuv420p',
+    );
   } else {
     const bg = (o.background ?? '#000000').replace('#', '0x');
     f.push(`scale=${W}:${H}:force_original_aspect_ratio=decrease:${flags}${inColour}`, 'format=gbrp', `pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${bg}`,
       `scale=${flags}:out_color_matrix=bt709:out_range=tv`, 'format=yuv420p');
   }
   f.push('setsar=1', 'tpad=stop=-1:stop_mode=clone');
-  return f.join(',');
+  // A labelled branch ends a chain: the next one starts after ';'.
+  return f.reduce((acc, x) => (acc === '' ? x : /\]$/.test(acc) || x.startsWith('[sm_b][') ? `${acc};${x}` : `${acc},${x}`), '');
 };
 
 export const openClip = async (path: string, o: ClipOptions): Promise<ClipFrames> => {
@@ -97,7 +112,7 @@ export const openClip = async (path: string, o: ClipOptions): Promise<ClipFrames
   if (!(typeof o.fps === 'number' && o.fps > 0 && o.fps <= 240)) throw invalid('fps', 'a frame rate in (0, 240]', o.fps);
   if (!(typeof o.trimStartS === 'number' && Number.isFinite(o.trimStartS) && o.trimStartS >= 0)) throw invalid('trimStartS', 'seconds ≥ 0', o.trimStartS);
   if (!(typeof o.durationS === 'number' && Number.isFinite(o.durationS) && o.durationS >= 0)) throw invalid('durationS', 'seconds ≥ 0', o.durationS);
-  if (o.fit !== 'cover' && o.fit !== 'contain') throw invalid('fit', "'cover' or 'contain'", o.fit);
+  if (o.fit !== 'cover' && o.fit !== 'contain' && o.fit !== 'blur') throw invalid('fit', "'cover', 'contain' or 'blur'", o.fit);
   if (o.background !== undefined && !/^#[0-9a-fA-F]{6}$/.test(o.background)) throw invalid('background', "a colour '#rrggbb'", o.background);
 
   const total = Math.round(o.durationS * o.fps);
