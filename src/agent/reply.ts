@@ -17,11 +17,12 @@ export const T = {
   working: (l: Lang, shots: number, size: string) => l === 'zh'
     ? `好的，正在为 ${shots} 个镜头生成 ${size} 预览…`
     : `On it: rendering a ${size} preview of ${shots} shot${shots === 1 ? '' : 's'}…`,
-  done: (l: Lang, o: { seconds: number; moves: string[]; summary: string; notes: readonly string[]; suggestions: string[] }) => {
+  done: (l: Lang, o: { seconds: number; moves: string[]; changes: readonly string[]; summary: string; notes: readonly string[]; suggestions: string[] }) => {
     const moves = [...new Set(o.moves)];
     if (l === 'zh') {
       return [
         `预览已生成：${o.seconds.toFixed(1)} 秒，${moves.map((m) => MOVE_ZH[m] ?? m).join('、')}。`,
+        ...(o.changes.length ? [`改动：${o.changes.join('；')}。`] : []),
         ...o.notes.map((n) => `注意：${n}`),
         o.summary,
         `接下来可以试试：${o.suggestions.map((s) => `“${s}”`).join('、')}。`,
@@ -29,6 +30,7 @@ export const T = {
     }
     return [
       `Your preview is ready: ${o.seconds.toFixed(1)} s, ${moves.join(', ')}.`,
+      ...(o.changes.length ? [`Changed: ${o.changes.join('; ')}.`] : []),
       ...o.notes.map((n) => `Note: ${n}`),
       o.summary,
       `Next you could say: ${o.suggestions.map((s) => `"${s}"`).join(', ')}.`,
@@ -67,5 +69,6 @@ export const suggestions = (l: Lang, d: Draft): string[] => {
   if (!d.audio.length) out.push(zh ? '加轻音乐，音量 35%' : 'add lo-fi music at 35%');
   out.push(zh ? '慢一点' : 'make it slower');
   out.push(zh ? '导出' : 'export');
-  return [...out.slice(0, 2), out[out.length - 1]!];
+  const last = out[out.length - 1]!;
+  return [...out.filter((s) => s !== last).slice(0, 2), last];
 };

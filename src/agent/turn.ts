@@ -11,6 +11,7 @@ import { parseInstruction, type InstructionRequest } from '../language/index.js'
 import { applyRequest, fromCompact, isReady, toCompact, type CompactDraft, type Draft } from '../timeline/index.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { newId, type MediaRow, type Principal, type SessionRow, type Store } from '../store/store.js';
+import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
 import { viewOf, type DraftView } from './view.js';
 
@@ -222,7 +223,9 @@ export class Agent {
       await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now() });
       stored = storedViewOf(applied.draft, media, { ...view.moves, ...out.moves });
       await store.setView(sessionId, JSON.stringify(stored));
-      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
+      const mediaMs = Object.fromEntries(media.filter((m) => m.duration_ms).map((m) => [m.id, m.duration_ms!]));
+      const changes = draft.shots.length ? describeChanges(draft, applied.draft, lang, mediaMs) : [];
+      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), changes, summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
       const url = this.deps.link('generated', out.file, origin);

@@ -1,0 +1,44 @@
+/** What an edit changed, in words (English or Chinese): the agent's reply says what was done. */
+import { timing, type Draft } from '../timeline/index.js';
+import type { Lang } from './reply.js';
+
+const sec = (ms: number) => `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+
+export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonly<Record<string, number>> = {}): string[] => {
+  const zh = lang === 'zh';
+  const out: string[] = [];
+  const added = b.shots.length - a.shots.length;
+  if (added > 0) out.push(zh ? `加入 ${added} 个镜头` : `added ${added} ${added === 1 ? 'shot' : 'shots'}`);
+  if (added < 0) out.push(zh ? `移除 ${-added} 个镜头` : `removed ${-added} ${added === -1 ? 'shot' : 'shots'}`);
+  const ta = timing(a, mediaMs).totalMs, tb = timing(b, mediaMs).totalMs;
+  if (a.shots.length && ta !== tb) out.push(zh ? `时长 ${sec(ta)} → ${sec(tb)}` : `length ${sec(ta)} → ${sec(tb)}`);
+  if (a.canvas.aspect !== b.canvas.aspect) out.push(zh ? `画幅改为 ${b.canvas.aspect}` : `canvas ${b.canvas.aspect}`);
+  if (a.canvas.size !== b.canvas.size) out.push(zh ? `分辨率 ${b.canvas.size}` : `size ${b.canvas.size}`);
+  if (a.canvas.fps !== b.canvas.fps) out.push(`${b.canvas.fps} fps`);
+  const same = a.shots.filter((s) => b.shots.some((t) => t.id === s.id));
+  const moved = same.filter((s) => b.shots.find((t) => t.id === s.id)!.move !== s.move);
+  if (moved.length) {
+    const m = b.shots.find((t) => t.id === moved[0]!.id)!.move;
+    out.push(zh ? `运镜改为 ${m}` : `camera move ${m}`);
+  }
+  const inten = same.map((s) => [s.intensity ?? 0.5, b.shots.find((t) => t.id === s.id)!.intensity ?? 0.5] as const).find(([x, y]) => x !== y);
+  if (inten) out.push(zh ? (inten[1] > inten[0] ? '运镜幅度加大' : '运镜更柔和') : (inten[1] > inten[0] ? 'stronger camera move' : 'gentler camera move'));
+  const trA = a.shots.find((s) => s.transition)?.transition, trB = b.shots.find((s) => s.transition)?.transition;
+  if ((trA?.type ?? 'cut') !== (trB?.type ?? 'cut') || (trA?.durationMs ?? 0) !== (trB?.durationMs ?? 0)) out.push(zh ? `转场：${trB?.type ?? '直切'}` : `transitions: ${trB?.type ?? 'cuts'}`);
+  for (const t of b.texts) {
+    const old = a.texts.find((x) => x.id === t.id);
+    if (!old) out.push(zh ? `添加${t.role === 'title' ? '标题' : '文字'}“${t.text}”` : `added ${t.role} "${t.text}"`);
+    else if (old.text !== t.text) out.push(zh ? `文字改为“${t.text}”` : `${t.role} now "${t.text}"`);
+    else if (old.position !== t.position || old.startMs !== t.startMs || old.durationMs !== t.durationMs) out.push(zh ? `调整“${t.text}”的位置或时间` : `moved "${t.text}"`);
+  }
+  for (const t of a.texts) if (!b.texts.some((x) => x.id === t.id)) out.push(zh ? `删除“${t.text}”` : `removed ${t.role} "${t.text}"`);
+  const ma = a.audio[0], mb = b.audio[0];
+  if (!ma && mb) out.push(zh ? `加入音乐${mb.label ?? mb.style ? `“${mb.label ?? mb.style}”` : ''}（音量 ${Math.round(mb.volume * 100)}%）` : `added music${mb.label ?? mb.style ? ` "${mb.label ?? mb.style}"` : ''} at ${Math.round(mb.volume * 100)}%`);
+  else if (ma && !mb) out.push(zh ? '移除音乐' : 'removed the music');
+  else if (ma && mb) {
+    if (ma.volume !== mb.volume) out.push(zh ? `音乐音量 ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%` : `music volume ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%`);
+    if (ma.mediaId !== mb.mediaId) out.push(zh ? `音乐换成“${mb.label ?? ''}”` : `music now "${mb.label ?? mb.style ?? 'new file'}"`);
+  }
+  if (a.loop !== b.loop) out.push(zh ? (b.loop ? '循环播放' : '不循环') : (b.loop ? 'loops' : 'no loop'));
+  return out;
+};
