@@ -21,7 +21,8 @@ export const openEmbedded = async (dataDir: string): Promise<Sql> => {
   const seed = fresh ? template() : null;
   if (seed) cpSync(seed, dir, { recursive: true, filter: (src) => !src.endsWith('.pglite-version') });
   else mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // PostgreSQL's default 128 MB of shared buffers is most of PGlite's memory; our tables are small.
+  const db = await PGlite.create(dir, { postgresqlconf: ['shared_buffers = 16MB', 'work_mem = 4MB'] });
   const query = async <T>(text: string, params: readonly unknown[] = []): Promise<T[]> =>
     (await db.query<T>(text, params as unknown[])).rows;
   return {
