@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { texturedJpeg } from '../test/support/fixtures.js';
+import { pgSchemaUrl } from '../test/service/support.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 
@@ -44,19 +45,8 @@ export const benchService = async (photo: string | null): Promise<string[]> => {
   const previews: string[] = [];
   for (const [name, dbUrl] of dbs) {
     const dir = join(work, name);
-    let schema: string | null = null;
-    let dbEnv = dbUrl;
-    if (dbUrl) {
-      const pg = (await import('pg')).default;
-      schema = `bench_${Date.now()}`;
-      const c = new pg.Client({ connectionString: dbUrl });
-      await c.connect();
-      await c.query(`create schema ${schema}`);
-      await c.end();
-      const u = new URL(dbUrl);
-      u.searchParams.set('options', `-c search_path=${schema}`);
-      dbEnv = u.toString();
-    }
+    const schema = dbUrl ? await pgSchemaUrl() : null;
+    const dbEnv = schema?.url ?? null;
     const { url, child } = await start({ PORT: '0', HOST: '127.0.0.1', STILLMOTION_DATA_DIR: dir, STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', ...(dbEnv ? { DATABASE_URL: dbEnv } : { DATABASE_URL: '' }) });
     try {
       const tok = await (await fetch(`${url}/api/auth/anonymous-token`, { method: 'POST', headers: { 'x-client-id': randomUUID() } })).json() as { data: { token: string } };
@@ -100,13 +90,7 @@ export const benchService = async (photo: string | null): Promise<string[]> => {
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      if (schema && dbUrl) {
-        const pg = (await import('pg')).default;
-        const c = new pg.Client({ connectionString: dbUrl });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      }
+      await schema?.drop();
     }
   }
   lines.push('', '| database | chat → first byte s | chat → preview ready s | chat → stream closed s |', '|---|---|---|---|', ...previews);
