@@ -9,6 +9,8 @@ const CLAIM_TTL_S = 7 * 24 * 3600;
 
 export const authRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   const { store, settings } = ctx;
+  // What a token may do: export only when the operator has not reserved it for registered users.
+  const scopes: readonly Scope[] = ['read', 'write', 'upload', ...(settings.exportRegisteredOnly ? [] : ['render' as const])];
 
   app.post('/api/auth/anonymous-token', async (req) => {
     const clientId = req.headers['x-client-id'];
@@ -18,7 +20,6 @@ export const authRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     if (!/^[\x21-\x7e]{1,128}$/.test(clientId)) {
       throw new StillmotionError('BAD_REQUEST', 'X-Client-Id must be 1–128 visible ASCII characters (a UUID is best)', { details: { field: 'X-Client-Id' } });
     }
-    const scopes: Scope[] = ['read', 'write', 'upload', ...(settings.exportRegisteredOnly ? [] : ['render' as const])];
     const t = await store.issueAnonymousToken({
       clientId, ip: req.ip, ttlMs: settings.tokenTtlDays * 24 * 3600 * 1000, startCredits: settings.startCredits, scopes, perIpPerWeek: settings.tokensPerIpPerWeek,
     });
@@ -42,7 +43,6 @@ export const authRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   }, async (req) => {
     const c = await store.claim(req.body.claim_token);
     if (!c) throw new StillmotionError('TOKEN_INVALID', 'this claim link is unknown or has expired', { hint: 'ask for a new link from the chat that made it' });
-    const scopes: Scope[] = ['read', 'write', 'upload', ...(settings.exportRegisteredOnly ? [] : ['render' as const])];
     const token = await store.issueSessionToken(c.userId, c.sessionId, scopes, c.expiresAt);
     return ok({ token, expires_at: new Date(c.expiresAt).toISOString(), scopes, task_id: c.taskId, session_id: c.sessionId });
   });

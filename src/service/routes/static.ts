@@ -1,7 +1,7 @@
 /** Signed file links, the workspace page (with its client-side routes) and a health check. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { FILE_AREAS, type FileArea } from '../files.js';
 import type { Ctx } from '../context.js';
@@ -30,9 +30,7 @@ export const staticRoutes = (app: FastifyInstance, ctx: Ctx, root: string): void
 
   app.get('/healthz', async () => ok({ status: 'ok', queue: ctx.queue.depth, turns: ctx.agent.running }));
 
-  const page = async (_req: unknown, reply: { type(t: string): { send(b: string): unknown }; sendFile(f: string, root: string): unknown }) =>
+  const page = async (_req: FastifyRequest, reply: FastifyReply) =>
     hasPage ? reply.sendFile('index.html', root) : reply.type('text/html; charset=utf-8').send(NOT_BUILT);
-  app.get('/', page as never);
-  app.get('/workspace', page as never);
-  app.get('/workspace/*', page as never);
+  for (const path of ['/', '/workspace', '/workspace/*']) app.get(path, page);
 };
