@@ -161,6 +161,9 @@ export class Agent {
       const used = new Set([...draft.shots.map((s) => s.mediaId), ...draft.audio.map((a) => a.mediaId)]);
       const fresh = media.filter((m) => !used.has(m.id)).map((m) => ({ mediaId: m.id, kind: m.kind, name: m.name }));
       const applied = applyRequest(draft, req, fresh);
+      // What the words made must pass the same schema as a draft sent to export (it is sent back
+      // there): otherwise the turn fails with the field named, before anything is saved or reserved.
+      fromCompact(toCompact(applied.draft));
       if (applied.draft.shots.length === 0) {
         const text = T.noMedia(lang);
         say(text);

@@ -103,6 +103,7 @@ const NAMED_COLOURS: Record<string, readonly [number, number, number]> = {
   black: [0, 0, 0], white: [255, 255, 255], gray: [128, 128, 128], grey: [128, 128, 128],
   red: [220, 30, 30], green: [30, 160, 60], blue: [30, 60, 200], yellow: [245, 205, 40], pink: [240, 150, 180],
 };
+export const COLOUR_NAMES: readonly string[] = Object.keys(NAMED_COLOURS);
 
 export const parseColour = (value: string): readonly [number, number, number] => {
   const v = value.trim().toLowerCase();

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { StillmotionError } from '../errors.js';
 import type { Ctx } from './context.js';
 import { fromFastifyError, sendError, type RequestLog } from './http.js';
+import { checkRequestValues } from './request-check.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
 import { exportRoutes } from './routes/export.js';
@@ -14,7 +15,11 @@ import { uploadRoutes } from './routes/upload.js';
 
 export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: boolean }): Promise<FastifyInstance> => {
   const { settings } = ctx;
-  const app = Fastify({ logger: false, bodyLimit: settings.bodyLimitBytes, trustProxy: settings.trustProxy, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({
+    logger: false, bodyLimit: settings.bodyLimitBytes, trustProxy: settings.trustProxy, return503OnClosing: true, forceCloseConnections: 'idle',
+    // A body field of the wrong type is refused, never coerced ("text": 5 is not the message "5").
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   const root = webRoot(settings.webDir);
   await app.register(multipart, { limits: { fileSize: settings.maxMediaBytes, files: 20, fields: 20, parts: 40, fieldSize: 64 * 1024 } });
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, decorateReply: true, serve: true });
@@ -45,6 +50,8 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: bool
       ctx.limiter.hit(`tok:${h.slice(-24)}`);
     }
   });
+  // Before any schema or handler: no string the databases would refuse, no bomb of brackets.
+  app.addHook('preValidation', async (req) => checkRequestValues(req));
   app.setErrorHandler((e: FastifyError, _req, reply) => sendError(reply, fromFastifyError(e)));
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, new StillmotionError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));

@@ -26,7 +26,7 @@ export const fromFastifyError = (e: FastifyError & { validation?: Array<{ instan
   if (e instanceof StillmotionError) return e;
   if (e.validation?.length) {
     const v = e.validation[0]!;
-    const base = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const base = (v.instancePath ?? '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/^\//, '').replace(/\//g, '.');
     const missing = v.params?.missingProperty as string | undefined;
     const field = missing ? (base ? `${base}.${missing}` : missing) : base || (e.validationContext ?? 'body');
     const msg = missing ? 'is required' : v.message ?? 'is not valid';

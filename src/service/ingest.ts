@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { StillmotionError } from '../errors.js';
 import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from '../engine/input/sniff.js';
 import { makeThumbnail } from '../engine/media/thumbnail.js';
+import { badCharacter } from '../timeline/check.js';
 import { describeLocalMedia } from '../timeline/local-media.js';
 import { newId, type MediaRow } from '../store/store.js';
 import type { Files } from './files.js';
@@ -34,10 +35,13 @@ export const tooLarge = (name: string, limit: number, kind: string, seen?: numbe
     hint: kind === 'image' ? 'export it at a lower quality or resize it' : 'compress or trim it', details: { limit_bytes: limit },
   });
 
-/** A display name: the last path part, no control characters, at most 120 characters. */
+/**
+ * A display name: the last path part, at most 120 characters, without what a draft's label may
+ * not hold (control characters, lone surrogates), so the name can go into a draft as it is.
+ */
 export const displayName = (raw: string | undefined, fallback: string): string => {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = [...base].filter((c) => c >= ' ' && c !== '\u007f').join('').trim().slice(0, 120);
+  const clean = [...base].filter((c) => badCharacter(c) === null).slice(0, 120).join('').trim();
   return clean || fallback;
 };
 

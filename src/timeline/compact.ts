@@ -1,14 +1,17 @@
 /**
  * The compact JSON form of a draft (API.md): canvas at the top level, `t` tracks with `tt` type
  * (0 video, 1 audio, 7 text), `sg` segments with `s` start and `d` duration in ms, `m` metadata.
- * `fromCompact` validates at the door and names the path of anything wrong
- * (`t[0].sg[2].d: must be > 0, got -5`); `toCompact` and `fromCompact` round-trip losslessly.
+ * `fromCompact` validates at the door against closed lists and ranges (`DRAFT_LIMITS`) and names
+ * the path of anything wrong (`t[0].sg[2].d: must be > 0, got -5`); `toCompact` and `fromCompact`
+ * round-trip losslessly.
  */
-import { StillmotionError } from '../errors.js';
 import { EASINGS, MOVES } from '../engine/plan/moves.js';
-import { FITS } from '../engine/settings.js';
+import { ASPECTS, COLOUR_NAMES, FITS, FPS_VALUES, SIZE_PRESETS } from '../engine/settings.js';
+import { Checker } from './check.js';
+import { TEXT_COLOUR_NAMES } from './text/color.js';
+import { TEXT_ALIGNS, TEXT_FONTS, TEXT_WEIGHTS } from './text/types.js';
 import { timing } from './timing.js';
-import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Shot, type TextItem } from './types.js';
+import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Shot, type TextItem, type TransitionType } from './types.js';
 
 export type CompactSegment = { id: string; s: number; d: number; m: Record<string, unknown> };
 export type CompactTrack = { tt: 0 | 1 | 7; name?: string; sg: CompactSegment[] };
@@ -61,69 +64,170 @@ export const toCompact = (d: Draft): CompactDraft => {
   return drop({ version: 1 as const, aspect: d.canvas.aspect, size: d.canvas.size, fps: d.canvas.fps, bg: d.canvas.background, target_d: d.targetDurationMs, loop: d.loop || null, t }) as CompactDraft;
 };
 
-/** Collects every problem with its path, then throws one INVALID_DRAFT listing them. */
-class Checker {
-  readonly problems: string[] = [];
-  fail(path: string, rule: string, got: unknown): void {
-    this.problems.push(`${path}: ${rule}, got ${JSON.stringify(got) ?? 'nothing'}`);
-  }
-  obj(path: string, v: unknown): Record<string, unknown> | null {
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    this.fail(path, 'must be an object', v);
-    return null;
-  }
-  num(path: string, v: unknown, opts: { min?: number; gt?: number; max?: number; optional?: boolean } = {}): number | null {
-    if (v === undefined && opts.optional) return null;
-    if (typeof v !== 'number' || !Number.isFinite(v)) { this.fail(path, 'must be a number', v); return null; }
-    if (opts.gt !== undefined && !(v > opts.gt)) { this.fail(path, `must be > ${opts.gt}`, v); return null; }
-    if (opts.min !== undefined && v < opts.min) { this.fail(path, `must be >= ${opts.min}`, v); return null; }
-    if (opts.max !== undefined && v > opts.max) { this.fail(path, `must be <= ${opts.max}`, v); return null; }
-    return v;
-  }
-  str(path: string, v: unknown, opts: { optional?: boolean; oneOf?: readonly string[]; nonEmpty?: boolean } = {}): string | null {
-    if (v === undefined && opts.optional) return null;
-    if (typeof v !== 'string') { this.fail(path, 'must be a string', v); return null; }
-    if (opts.nonEmpty && !v.trim()) { this.fail(path, 'must not be empty', v); return null; }
-    if (opts.oneOf && !opts.oneOf.includes(v)) { this.fail(path, `must be one of ${opts.oneOf.join(', ')}`, v); return null; }
-    return v;
-  }
+/**
+ * The draft's limits, one place. Every field is checked against a closed list, a number range
+ * or a strict pattern; unknown fields are refused; strings are length-capped and free of control
+ * characters (free text may hold tabs and line breaks). The ranges are sanity bounds of the
+ * format: what a server accepts for an export (length, size, segments) is decided by its settings.
+ */
+export const DRAFT_LIMITS = {
+  /** Any time on the timeline (start, length, trim, fades, requested total): up to 24 h. */
+  maxMs: 86_400_000,
+  transitionMaxMs: 5000,
+  textChars: 500,
+  labelChars: 255,
+  styleChars: 100,
+  trackNameChars: 100,
+  idChars: 64,
+  mediaIdChars: 128,
+  /** Drafts of the CLI name their media by path. */
+  pathChars: 4096,
+  /** Text size as a fraction of the canvas height. */
+  textSize: [0.01, 0.5],
+  /** Outline width as a fraction of the font size. */
+  outlineWidth: [0, 0.5],
+  /** Box padding as a fraction of the font size. */
+  boxPadding: [0, 2],
+} as const;
+
+const L = DRAFT_LIMITS;
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+const HEX6 = /^#[0-9a-fA-F]{6}$/;
+const HEX68 = /^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+const SIZE_WXH = /^([1-9]\d{1,3})x([1-9]\d{1,3})$/;
+const SIZE_TEXT = `one of ${Object.keys(SIZE_PRESETS).join(', ')} or WxH (even sides from 16 to 7680)`;
+
+const TOP = ['version', 'aspect', 'size', 'fps', 'bg', 'target_d', 'loop', 't'] as const;
+const TRACK = ['tt', 'name', 'sg'] as const;
+const SEGMENT = ['id', 's', 'd', 'm'] as const;
+const VIDEO_M = ['media_id', 'kind', 'move', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d'] as const;
+const AUDIO_M = ['media_id', 'style', 'label', 'vol', 'fi', 'fo', 'loop', 'auto_d'] as const;
+const TEXT_M = ['text', 'role', 'pos', 'anim', 'style', 'auto_d'] as const;
+const STYLE = ['font', 'weight', 'size', 'color', 'outline', 'shadow', 'box', 'align'] as const;
+
+export interface FromCompactOptions {
+  /** `media_id`s are file paths (the CLI's draft files), not the service's ids. */
+  readonly mediaPaths?: boolean;
 }
 
-export const fromCompact = (input: unknown): Draft => {
+const checkSize = (c: Checker, path: string, v: unknown): string | null => {
+  const s = c.str(path, v, { max: 16 });
+  if (s === null) return null;
+  if (s in SIZE_PRESETS) return s;
+  const m = SIZE_WXH.exec(s);
+  const [w, h] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (w >= 16 && h >= 16 && w <= 7680 && h <= 7680 && w % 2 === 0 && h % 2 === 0) return s;
+  c.fail(path, `must be ${SIZE_TEXT}`, s);
+  return null;
+};
+
+const textColour = (c: Checker, path: string, v: unknown): string | null => {
+  const s = c.str(path, v, { max: 16 });
+  if (s === null || HEX68.test(s) || TEXT_COLOUR_NAMES.includes(s)) return s;
+  c.fail(path, `must be #RRGGBB, #RRGGBBAA or one of ${TEXT_COLOUR_NAMES.join(', ')}`, s);
+  return null;
+};
+
+/** A text segment's style: only known fields, each from its closed list or range. */
+const textStyle = (c: Checker, path: string, v: unknown): Record<string, unknown> => {
+  if (v === undefined || v === null) return {};
+  const o = c.obj(path, v);
+  if (!o) return {};
+  c.keys(path, o, STYLE);
+  const out: Record<string, unknown> = {};
+  const put = (k: string, x: unknown) => { if (x !== null && x !== undefined) out[k] = x; };
+  if (o.font !== undefined) put('font', c.str(`${path}.font`, o.font, { oneOf: TEXT_FONTS }));
+  if (o.weight !== undefined) put('weight', c.num(`${path}.weight`, o.weight, { oneOf: TEXT_WEIGHTS }));
+  if (o.size !== undefined) put('size', c.num(`${path}.size`, o.size, { min: L.textSize[0], max: L.textSize[1] }));
+  if (o.color !== undefined) put('color', textColour(c, `${path}.color`, o.color));
+  if (o.align !== undefined) put('align', c.str(`${path}.align`, o.align, { oneOf: TEXT_ALIGNS }));
+  if (o.shadow !== undefined) out.shadow = c.bool(`${path}.shadow`, o.shadow);
+  // null removes the role's outline or box.
+  if (o.outline === null) out.outline = null;
+  else if (o.outline !== undefined) {
+    const ol = c.obj(`${path}.outline`, o.outline);
+    if (ol) {
+      c.keys(`${path}.outline`, ol, ['color', 'width']);
+      const color = textColour(c, `${path}.outline.color`, ol.color);
+      const width = c.num(`${path}.outline.width`, ol.width, { min: L.outlineWidth[0], max: L.outlineWidth[1] });
+      if (color !== null && width !== null) out.outline = { color, width };
+    }
+  }
+  if (o.box === null) out.box = null;
+  else if (o.box !== undefined) {
+    const b = c.obj(`${path}.box`, o.box);
+    if (b) {
+      c.keys(`${path}.box`, b, ['color', 'opacity', 'padding']);
+      const color = textColour(c, `${path}.box.color`, b.color);
+      const opacity = c.num(`${path}.box.opacity`, b.opacity, { min: 0, max: 1 });
+      const padding = c.num(`${path}.box.padding`, b.padding, { min: L.boxPadding[0], max: L.boxPadding[1] });
+      if (color !== null && opacity !== null && padding !== null) out.box = { color, opacity, padding };
+    }
+  }
+  return out;
+};
+
+/**
+ * Validates a draft at the door and names the path of everything wrong (`t[0].sg[2].d: must be > 0,
+ * got -5`), refusing with INVALID_DRAFT (4007).
+ */
+export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draft => {
   const c = new Checker();
   const root = c.obj('draft', input);
-  if (!root) throw invalid(c);
+  if (!root) throw c.error();
   const shots: Shot[] = [];
   const audio: AudioClip[] = [];
   const texts: TextItem[] = [];
-  const aspect = c.str('aspect', root.aspect ?? 'auto') ?? 'auto';
-  const size = c.str('size', root.size ?? '1080p') ?? '1080p';
-  const fps = c.num('fps', root.fps ?? 30, { gt: 0, max: 60 }) ?? 30;
-  const bg = c.str('bg', root.bg ?? '#000000') ?? '#000000';
-  const target = c.num('target_d', root.target_d, { gt: 0, optional: true });
+  c.keys('', root, opts.mediaPaths ? [...TOP, 'media'] : TOP);
+  if (root.version !== undefined) c.num('version', root.version, { oneOf: [1] });
+  const aspect = c.str('aspect', root.aspect ?? 'auto', { oneOf: ['auto', ...ASPECTS] }) ?? 'auto';
+  const size = checkSize(c, 'size', root.size ?? '1080p') ?? '1080p';
+  const fps = c.num('fps', root.fps ?? 30, { oneOf: FPS_VALUES }) ?? 30;
+  let bg = c.str('bg', root.bg ?? '#000000', { max: 16 }) ?? '#000000';
+  if (!HEX6.test(bg) && !COLOUR_NAMES.includes(bg)) { c.fail('bg', `must be #RRGGBB or one of ${COLOUR_NAMES.join(', ')}`, bg); bg = '#000000'; }
+  const target = c.num('target_d', root.target_d, { gt: 0, max: L.maxMs, optional: true });
+  const loop = c.bool('loop', root.loop);
+  const mediaId = (path: string, v: unknown, optional = false): string | null =>
+    opts.mediaPaths
+      ? c.str(path, v, { optional, nonEmpty: true, max: L.pathChars })
+      : c.str(path, v, { optional, max: L.mediaIdChars, pattern: ID, patternText: 'a media id from the upload answer (letters, digits, _ . : -)' });
+  if (opts.mediaPaths && root.media !== undefined) {
+    const map = c.obj('media', root.media);
+    if (map) for (const [k, p] of Object.entries(map)) c.str(`media[${JSON.stringify(k.slice(0, 40))}]`, p, { nonEmpty: true, max: L.pathChars });
+  }
   if (!Array.isArray(root.t)) c.fail('t', 'must be an array of tracks', root.t);
-  const tracks = Array.isArray(root.t) ? root.t : [];
+  const tracks: unknown[] = Array.isArray(root.t) ? root.t : [];
+  const ids = new Set<string>();
   tracks.forEach((tr: unknown, ti: number) => {
     const tp = `t[${ti}]`;
     const track = c.obj(tp, tr);
     if (!track) return;
+    c.keys(tp, track, TRACK);
+    if (track.name !== undefined) c.str(`${tp}.name`, track.name, { max: L.trackNameChars });
     if (track.tt !== 0 && track.tt !== 1 && track.tt !== 7) { c.fail(`${tp}.tt`, 'must be 0 (video), 1 (audio) or 7 (text)', track.tt); return; }
     if (!Array.isArray(track.sg)) { c.fail(`${tp}.sg`, 'must be an array of segments', track.sg); return; }
-    track.sg.forEach((sv: unknown, si: number) => {
+    (track.sg as unknown[]).forEach((sv: unknown, si: number) => {
       const p = `${tp}.sg[${si}]`;
       const seg = c.obj(p, sv);
       if (!seg) return;
-      const id = typeof seg.id === 'string' && seg.id ? seg.id : `${['v', 'a', '', '', '', '', '', 'x'][track.tt as number]}${ti}-${si}`;
-      const s = c.num(`${p}.s`, seg.s ?? 0, { min: 0 }) ?? 0;
+      c.keys(p, seg, SEGMENT);
+      let id = `${['v', 'a', '', '', '', '', '', 'x'][track.tt as number]}${ti}-${si}`;
+      if (seg.id !== undefined) id = c.str(`${p}.id`, seg.id, { max: L.idChars, pattern: ID, patternText: 'letters, digits, _ . : - (starting with a letter or digit)' }) ?? id;
+      if (ids.has(id)) c.fail(`${p}.id`, 'is used by another segment', id);
+      ids.add(id);
+      const s = c.num(`${p}.s`, seg.s ?? 0, { min: 0, max: L.maxMs }) ?? 0;
       const m = c.obj(`${p}.m`, seg.m ?? {}) ?? {};
-      const auto = m.auto_d === true;
-      const d = auto ? null : c.num(`${p}.d`, seg.d, { gt: 0 });
+      const auto = c.bool(`${p}.m.auto_d`, m.auto_d);
+      const d = auto ? null : c.num(`${p}.d`, seg.d, { gt: 0, max: L.maxMs });
+      if (auto && seg.d !== undefined) c.num(`${p}.d`, seg.d, { min: 0, max: L.maxMs });
       if (track.tt === 0) {
+        c.keys(`${p}.m`, m, VIDEO_M);
         const kind = (c.str(`${p}.m.kind`, m.kind ?? 'image', { oneOf: ['image', 'video'] }) ?? 'image') as Shot['kind'];
         const tRaw = m.tr === undefined || m.tr === null ? null : c.obj(`${p}.m.tr`, m.tr);
+        if (tRaw) c.keys(`${p}.m.tr`, tRaw, ['type', 'd']);
         shots.push({
           id,
-          mediaId: c.str(`${p}.m.media_id`, m.media_id, { nonEmpty: true }) ?? '',
+          mediaId: mediaId(`${p}.m.media_id`, m.media_id) ?? '',
           kind,
           durationMs: d,
           move: (c.str(`${p}.m.move`, m.move ?? 'auto', { oneOf: MOVES }) ?? 'auto') as Shot['move'],
@@ -131,48 +235,44 @@ export const fromCompact = (input: unknown): Draft => {
           easing: c.str(`${p}.m.easing`, m.easing, { oneOf: EASINGS, optional: true }) as Shot['easing'],
           fit: c.str(`${p}.m.fit`, m.fit, { oneOf: FITS, optional: true }) as Shot['fit'],
           transition: tRaw ? {
-            type: (c.str(`${p}.m.tr.type`, tRaw.type, { oneOf: TRANSITIONS }) ?? 'cut') as Shot['transition'] extends infer T ? T extends { type: infer U } ? U : never : never,
-            durationMs: c.num(`${p}.m.tr.d`, tRaw.d ?? 500, { min: 0, max: 5000 }) ?? 500,
+            type: (c.str(`${p}.m.tr.type`, tRaw.type, { oneOf: TRANSITIONS }) ?? 'cut') as TransitionType,
+            durationMs: c.num(`${p}.m.tr.d`, tRaw.d ?? 500, { min: 0, max: L.transitionMaxMs }) ?? 500,
           } : null,
-          trimStartMs: c.num(`${p}.m.trim`, m.trim ?? 0, { min: 0 }) ?? 0,
+          trimStartMs: c.num(`${p}.m.trim`, m.trim ?? 0, { min: 0, max: L.maxMs }) ?? 0,
           volume: c.num(`${p}.m.vol`, m.vol ?? 1, { min: 0, max: 1 }) ?? 1,
-          label: c.str(`${p}.m.label`, m.label, { optional: true }),
+          label: c.str(`${p}.m.label`, m.label, { optional: true, max: L.labelChars }),
         });
       } else if (track.tt === 1) {
-        const mediaId = c.str(`${p}.m.media_id`, m.media_id, { optional: true });
-        const style = c.str(`${p}.m.style`, m.style, { optional: true });
-        if (!mediaId && !style) c.fail(`${p}.m`, 'needs a media_id (an uploaded file) or a style', m);
+        c.keys(`${p}.m`, m, AUDIO_M);
+        const before = c.problems.length;
+        const media = mediaId(`${p}.m.media_id`, m.media_id, true);
+        const style = c.str(`${p}.m.style`, m.style, { optional: true, max: L.styleChars });
+        if (!media && !style && c.problems.length === before) c.fail(`${p}.m`, 'needs a media_id (an uploaded file) or a style', m);
         audio.push({
-          id, mediaId, style, label: c.str(`${p}.m.label`, m.label, { optional: true }), startMs: s, durationMs: d,
+          id, mediaId: media, style, label: c.str(`${p}.m.label`, m.label, { optional: true, max: L.labelChars }), startMs: s, durationMs: d,
           volume: c.num(`${p}.m.vol`, m.vol ?? 1, { min: 0, max: 1 }) ?? 1,
-          fadeInMs: c.num(`${p}.m.fi`, m.fi ?? 0, { min: 0 }) ?? 0,
-          fadeOutMs: c.num(`${p}.m.fo`, m.fo ?? 0, { min: 0 }) ?? 0,
-          loop: m.loop === true,
+          fadeInMs: c.num(`${p}.m.fi`, m.fi ?? 0, { min: 0, max: L.maxMs }) ?? 0,
+          fadeOutMs: c.num(`${p}.m.fo`, m.fo ?? 0, { min: 0, max: L.maxMs }) ?? 0,
+          loop: c.bool(`${p}.m.loop`, m.loop),
         });
       } else {
-        const style = m.style === undefined || m.style === null ? {} : c.obj(`${p}.m.style`, m.style) ?? {};
+        c.keys(`${p}.m`, m, TEXT_M);
         texts.push({
           id,
-          text: c.str(`${p}.m.text`, m.text, { nonEmpty: true }) ?? '',
+          text: c.str(`${p}.m.text`, m.text, { nonEmpty: true, max: L.textChars, multiline: true }) ?? '',
           role: (c.str(`${p}.m.role`, m.role ?? 'title', { oneOf: TEXT_ROLES }) ?? 'title') as TextItem['role'],
           position: c.str(`${p}.m.pos`, m.pos, { oneOf: TEXT_POSITIONS, optional: true }) as TextItem['position'],
           animation: (c.str(`${p}.m.anim`, m.anim ?? 'fade', { oneOf: TEXT_ANIMATIONS }) ?? 'fade') as TextItem['animation'],
           startMs: s,
           durationMs: d,
-          style,
+          style: textStyle(c, `${p}.m.style`, m.style),
         });
       }
     });
   });
-  if (c.problems.length) throw invalid(c);
-  return { canvas: { aspect, size, fps, background: bg }, targetDurationMs: target, shots, audio, texts, loop: root.loop === true };
+  if (c.problems.length) throw c.error();
+  return { canvas: { aspect, size, fps, background: bg }, targetDurationMs: target, shots, audio, texts, loop };
 };
-
-const invalid = (c: Checker) =>
-  new StillmotionError('INVALID_DRAFT', c.problems.slice(0, 8).join('; ') + (c.problems.length > 8 ? ` (and ${c.problems.length - 8} more)` : ''), {
-    hint: 'fix the field named in the message; see the draft format in README',
-    details: { problems: c.problems },
-  });
 
 /** Ready to export: at least one track with a segment (API.md). */
 export const isReady = (d: Draft): boolean => d.shots.length > 0;

@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { animate, type AnimateResult } from '../../engine/animate.js';
 import type { AnimateOptions } from '../../engine/settings.js';
-import { resolveAnimateSettings } from '../../engine/settings.js';
+import { parseColour, parseSize, resolveAnimateSettings } from '../../engine/settings.js';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import { parse } from '../args.js';
 import { Reporter, type Io } from '../output.js';
@@ -136,10 +136,14 @@ const slideshow = async (inputs: string[], values: Values, io: Io, rep: Reporter
   }
   // Flags win over the instruction.
   if (str('duration')) draft = T.edit.setShots(T.edit.setTargetDuration(draft, Math.round(Number(str('duration')) * 1000)), 'all', { durationMs: null });
-  if (str('aspect')) draft = T.edit.setCanvas(draft, { aspect: str('aspect')! });
-  if (str('size')) draft = T.edit.setCanvas(draft, { size: str('size')! });
-  if (str('fps')) draft = T.edit.setCanvas(draft, { fps: Number(str('fps')) });
-  if (str('background')) draft = T.edit.setCanvas(draft, { background: str('background')! });
+  // Canvas flags in the draft's own spelling ("landscape" → 16:9, "2160p" → 4k, "fff" → #ffffff).
+  if (str('aspect')) draft = T.edit.setCanvas(draft, { aspect: resolveAnimateSettings({ aspect: str('aspect') }).aspect });
+  if (str('size')) {
+    const s = parseSize(str('size')!);
+    draft = T.edit.setCanvas(draft, { size: s.kind === 'preset' ? s.name : `${s.width}x${s.height}` });
+  }
+  if (str('fps')) draft = T.edit.setCanvas(draft, { fps: resolveAnimateSettings({ fps: str('fps') }).fps });
+  if (str('background')) draft = T.edit.setCanvas(draft, { background: `#${parseColour(str('background')!).map((c) => c.toString(16).padStart(2, '0')).join('')}` });
   const patch: Record<string, unknown> = {};
   if (str('move')) patch.move = resolveAnimateSettings({ move: str('move') }).move;
   if (str('intensity')) patch.intensity = resolveAnimateSettings({ intensity: str('intensity') }).intensity;
@@ -152,7 +156,7 @@ const slideshow = async (inputs: string[], values: Values, io: Io, rep: Reporter
     draft = T.edit.setTransitions(draft, t === 'cut' ? null : { type: t as never, durationMs: 600 });
   }
   // Validate the draft as any other would be, then render it.
-  draft = T.fromCompact(T.toCompact(draft));
+  draft = T.fromCompact(T.toCompact(draft), { mediaPaths: true });
   if (str('save-draft')) {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(resolve(io.cwd, str('save-draft')!), JSON.stringify({ ...T.toCompact(draft), media: Object.fromEntries([...media.keys()].map((k) => [k, k])) }, null, 2));

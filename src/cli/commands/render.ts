@@ -17,7 +17,7 @@ export const loadDraftFile = async (path: string): Promise<{ draft: Draft; media
     if (code) throw new StillmotionError('INPUT_NOT_FOUND', `cannot read ${path}: ${code}`);
     throw new StillmotionError('INVALID_DRAFT', `${path} is not JSON: ${(e as Error).message}`);
   }
-  const draft = fromCompact(raw);
+  const draft = fromCompact(raw, { mediaPaths: true });
   const map = (raw as { media?: Record<string, string> }).media ?? {};
   const base = dirname(resolve(path));
   const ids = new Set([...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))]);

@@ -24,7 +24,7 @@ export const chatRoutes = (app: FastifyInstance, ctx: Ctx): void => {
         type: 'object', required: ['session_id', 'new_message'],
         properties: {
           app_name: { type: 'string', maxLength: 100 }, user_id: { type: 'string', maxLength: 100 }, session_id: { type: 'string', maxLength: 100 },
-          new_message: { type: 'object', required: ['parts'], properties: { role: { type: 'string' }, parts: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object', properties: { text: { type: 'string', maxLength: MAX_MESSAGE } } } } } },
+          new_message: { type: 'object', required: ['parts'], properties: { role: { type: 'string', maxLength: 20 }, parts: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object', properties: { text: { type: 'string', maxLength: MAX_MESSAGE } } } } } },
         },
       },
     },

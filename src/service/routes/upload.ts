@@ -55,6 +55,7 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
         if (!Array.isArray(urls) || urls.length === 0 || urls.length > 10 || !urls.every((u) => typeof u === 'string' && u.length <= 2048)) {
           throw new StillmotionError('BAD_REQUEST', 'urls: must be a list of 1–10 links (or send multipart files)', { details: { field: 'urls' } });
         }
+        if (body?.source_type !== undefined && body.source_type !== 'url') throw new StillmotionError('BAD_REQUEST', 'source_type: must be "url"', { details: { field: 'source_type' } });
         for (const u of urls as string[]) {
           const got = await fetchUrl(u, { allowPrivate: settings.allowPrivateUrls, maxRedirects: settings.maxRedirects });
           if (got.contentLength !== null && got.contentLength > settings.maxMediaBytes) { got.stream.destroy(); throw tooLarge(got.name, settings.maxMediaBytes, 'media', got.contentLength); }

@@ -13,11 +13,14 @@ const NAMED: Record<string, string> = {
   yellow: '#ffff00', orange: '#ffa500', gray: '#808080', grey: '#808080', pink: '#ffc0cb',
   purple: '#800080', cyan: '#00ffff', magenta: '#ff00ff', transparent: '#00000000',
 };
+/** The colour names a draft may use for text (besides #RRGGBB and #RRGGBBAA). */
+export const TEXT_COLOUR_NAMES: readonly string[] = Object.keys(NAMED);
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
 /** Parses a colour; unknown strings fall back to `fallback` (white by default). */
 export const parseColor = (input: string, fallback: Rgba = { r: 255, g: 255, b: 255, a: 1 }): Rgba => {
+  if (typeof input !== 'string') return fallback;
   const s = (NAMED[input.trim().toLowerCase()] ?? input).trim().toLowerCase();
   const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(s);
   if (hex) {

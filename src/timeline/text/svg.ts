@@ -8,7 +8,10 @@ export const escapeXml = (s: string): string =>
     // Characters XML 1.0 forbids (C0 controls but tab/newline) would make the SVG unreadable.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 
-const n = (x: number): string => (Math.round(x * 100) / 100).toString();
+/** A number as an attribute: whatever arrives, only digits, a sign, a point (or NaN) come out. */
+const n = (x: number): string => (Math.round(Number(x) * 100) / 100).toString();
+/** Anything else as an attribute value: escaped, so no value can close its quotes. */
+const attr = (x: unknown): string => escapeXml(String(x));
 
 /**
  * `view` is the rectangle of the canvas the SVG covers (the overlay); `visibleChars` limits how
@@ -21,7 +24,7 @@ export const buildTextSvg = (
   visibleChars: number | null,
 ): string => {
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${view.w}" height="${view.h}" viewBox="${view.x} ${view.y} ${view.w} ${view.h}">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${n(view.w)}" height="${n(view.h)}" viewBox="${n(view.x)} ${n(view.y)} ${n(view.w)} ${n(view.h)}">`);
   const { block, boxPad, fontPx } = layout;
   if (style.box) {
     const c = parseColor(style.box.color, { r: 0, g: 0, b: 0, a: 1 });
@@ -34,12 +37,12 @@ export const buildTextSvg = (
   const sh = layout.shadow;
   if (sh) {
     parts.push(
-      `<filter id="sh" filterUnits="userSpaceOnUse" x="${view.x}" y="${view.y}" width="${view.w}" height="${view.h}">` +
+      `<filter id="sh" filterUnits="userSpaceOnUse" x="${n(view.x)}" y="${n(view.y)}" width="${n(view.w)}" height="${n(view.h)}">` +
         `<feDropShadow dx="${n(sh.dx)}" dy="${n(sh.dy)}" stdDeviation="${n(sh.blur)}" flood-color="#000" flood-opacity="0.55"/></filter>`,
     );
   }
   const fill = parseColor(style.color);
-  let g = `<g font-family="'${escapeXml(layout.stack.faces[0]!.family)}'" font-size="${n(fontPx)}" font-weight="${style.weight}" fill="${svgRgb(fill)}" fill-opacity="${n(fill.a)}"`;
+  let g = `<g font-family="'${escapeXml(layout.stack.faces[0]!.family)}'" font-size="${n(fontPx)}" font-weight="${attr(style.weight)}" fill="${svgRgb(fill)}" fill-opacity="${n(fill.a)}"`;
   if (style.outline && layout.outlinePx > 0) {
     const oc = parseColor(style.outline.color, { r: 0, g: 0, b: 0, a: 1 });
     // Twice the width: paint-order puts the stroke under the fill, which hides its inner half.

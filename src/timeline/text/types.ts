@@ -1,7 +1,10 @@
 /** Public types of the text layer. Sizes are fractions so one style fits every canvas. */
 
-export type TextFont = 'sans' | 'serif' | 'display';
-export type TextWeight = 400 | 700 | 900;
+export const TEXT_FONTS = ['sans', 'serif', 'display'] as const;
+export type TextFont = (typeof TEXT_FONTS)[number];
+export const TEXT_WEIGHTS = [400, 700, 900] as const;
+export type TextWeight = (typeof TEXT_WEIGHTS)[number];
+export const TEXT_ALIGNS = ['left', 'center', 'right'] as const;
 
 export interface TextStyle {
   font: TextFont;
@@ -16,7 +19,7 @@ export interface TextStyle {
   shadow?: boolean;
   /** Rounded box behind the whole text block; padding is a fraction of the font size. */
   box?: { color: string; opacity: number; padding: number };
-  align: 'left' | 'center' | 'right';
+  align: (typeof TEXT_ALIGNS)[number];
 }
 
 export type TextPosition =
