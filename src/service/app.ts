@@ -19,6 +19,12 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: bool
     logger: false, bodyLimit: settings.bodyLimitBytes, trustProxy: settings.trustProxy, return503OnClosing: true, forceCloseConnections: 'idle',
     // A body field of the wrong type is refused, never coerced ("text": 5 is not the message "5").
     ajv: { customOptions: { coerceTypes: false } },
+    // A path that is not percent-encoded UTF-8 (`/%ED%A0%80`) is refused in our envelope too.
+    frameworkErrors: (e, _req, reply) => {
+      sendError(reply, e.code === 'FST_ERR_BAD_URL'
+        ? new StillmotionError('BAD_REQUEST', 'path: not valid percent-encoded UTF-8', { hint: 'encode each part of the path with encodeURIComponent', details: { field: 'path' } })
+        : fromFastifyError(e));
+    },
   });
   const root = webRoot(settings.webDir);
   await app.register(multipart, { limits: { fileSize: settings.maxMediaBytes, files: 20, fields: 20, parts: 40, fieldSize: 64 * 1024 } });

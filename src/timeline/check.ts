@@ -17,10 +17,18 @@ export const badCharacter = (s: string, multiline = false): string | null => {
   return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 };
 
+/** A string quoted for a message: JSON escapes, plus DEL, C1 controls and line separators escaped too. */
+const quoted = (s: string): string =>
+  JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A field name for a path: plain names as they are, anything else quoted (`m["on load"]`). */
+export const fieldName = (parent: string, k: string): string =>
+  /^[A-Za-z_][A-Za-z0-9_-]{0,39}$/.test(k) ? (parent ? `${parent}.${k}` : k) : `${parent}[${quoted(k.length > 40 ? `${k.slice(0, 40)}…` : k)}]`;
+
 /** A value as a message shows it: strings cut to 40 characters, objects and lists by their kind only. */
 export const shown = (v: unknown): string => {
   if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'string') return quoted(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (Array.isArray(v)) return `a list of ${v.length}`;
   if (v && typeof v === 'object') return 'an object';
   return String(v);
@@ -68,18 +76,18 @@ export class Checker {
   /** Unknown keys are refused (a typo must not pass silently, and nothing unchecked goes further). */
   keys(path: string, o: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(o)) {
-      if (!known.includes(k)) this.fail(`${path ? `${path}.` : ''}${k.length > 40 ? `${k.slice(0, 40)}…` : k}`, `is not a field here (known: ${known.join(', ')})`, undefined, false);
+      if (!known.includes(k)) this.fail(fieldName(path, k), `is not a field here (known: ${known.join(', ')})`, undefined, false);
     }
   }
 
   num(path: string, v: unknown, o: NumRule = {}): number | null {
     if (v === undefined && o.optional) return null;
+    if (o.oneOf && !(typeof v === 'number' && o.oneOf.includes(v))) { this.fail(path, `must be one of ${o.oneOf.join(', ')}`, v); return null; }
     if (typeof v !== 'number' || !Number.isFinite(v)) { this.fail(path, 'must be a number', v); return null; }
-    if (o.oneOf && !o.oneOf.includes(v)) { this.fail(path, `must be one of ${o.oneOf.join(', ')}`, v); return null; }
     if (o.gt !== undefined && !(v > o.gt)) { this.fail(path, `must be > ${o.gt}`, v); return null; }
     if (o.min !== undefined && v < o.min) { this.fail(path, `must be >= ${o.min}`, v); return null; }
     if (o.max !== undefined && v > o.max) { this.fail(path, `must be <= ${o.max}`, v); return null; }
-    return v;
+    return v === 0 ? 0 : v; // -0 is 0, as JSON writes it
   }
 
   bool(path: string, v: unknown): boolean {

@@ -7,7 +7,7 @@
  */
 import { EASINGS, MOVES } from '../engine/plan/moves.js';
 import { ASPECTS, COLOUR_NAMES, FITS, FPS_VALUES, SIZE_PRESETS } from '../engine/settings.js';
-import { Checker } from './check.js';
+import { Checker, fieldName } from './check.js';
 import { TEXT_COLOUR_NAMES } from './text/color.js';
 import { TEXT_ALIGNS, TEXT_FONTS, TEXT_WEIGHTS } from './text/types.js';
 import { timing } from './timing.js';
@@ -193,7 +193,7 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
       : c.str(path, v, { optional, max: L.mediaIdChars, pattern: ID, patternText: 'a media id from the upload answer (letters, digits, _ . : -)' });
   if (opts.mediaPaths && root.media !== undefined) {
     const map = c.obj('media', root.media);
-    if (map) for (const [k, p] of Object.entries(map)) c.str(`media[${JSON.stringify(k.slice(0, 40))}]`, p, { nonEmpty: true, max: L.pathChars });
+    if (map) for (const [k, p] of Object.entries(map)) c.str(fieldName('media', k), p, { nonEmpty: true, max: L.pathChars });
   }
   if (!Array.isArray(root.t)) c.fail('t', 'must be an array of tracks', root.t);
   const tracks: unknown[] = Array.isArray(root.t) ? root.t : [];
@@ -225,6 +225,8 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
         const kind = (c.str(`${p}.m.kind`, m.kind ?? 'image', { oneOf: ['image', 'video'] }) ?? 'image') as Shot['kind'];
         const tRaw = m.tr === undefined || m.tr === null ? null : c.obj(`${p}.m.tr`, m.tr);
         if (tRaw) c.keys(`${p}.m.tr`, tRaw, ['type', 'd']);
+        // A photo has no sound: its `vol` is checked, then left at 1 (toCompact leaves it out).
+        const volume = c.num(`${p}.m.vol`, m.vol ?? 1, { min: 0, max: 1 }) ?? 1;
         shots.push({
           id,
           mediaId: mediaId(`${p}.m.media_id`, m.media_id) ?? '',
@@ -239,7 +241,7 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
             durationMs: c.num(`${p}.m.tr.d`, tRaw.d ?? 500, { min: 0, max: L.transitionMaxMs }) ?? 500,
           } : null,
           trimStartMs: c.num(`${p}.m.trim`, m.trim ?? 0, { min: 0, max: L.maxMs }) ?? 0,
-          volume: c.num(`${p}.m.vol`, m.vol ?? 1, { min: 0, max: 1 }) ?? 1,
+          volume: kind === 'video' ? volume : 1,
           label: c.str(`${p}.m.label`, m.label, { optional: true, max: L.labelChars }),
         });
       } else if (track.tt === 1) {

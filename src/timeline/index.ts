@@ -1,6 +1,6 @@
 /** The draft: types, compact form, edits, timing, summary, requests applied, resolution and rendering. */
 export * from './types.js';
-export { toCompact, fromCompact, isReady, type CompactDraft, type CompactTrack, type CompactSegment } from './compact.js';
+export { toCompact, fromCompact, isReady, DRAFT_LIMITS, type CompactDraft, type CompactTrack, type CompactSegment, type FromCompactOptions } from './compact.js';
 export * as edit from './edit.js';
 export { timing, type Timing, type ShotTiming } from './timing.js';
 export { summarize } from './summary.js';
