@@ -238,9 +238,11 @@ export class Agent {
       const err = toStillmotionError(e);
       if (hold) await store.settle(hold, 'release').catch(() => undefined);
       const code = typeof err.details.code === 'number' ? err.details.code : err.code;
-      const text = T.failed(lang, err.message, code);
-      say(text, { error_code: String(code), error_message: err.message });
-      if (turnId) await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code, message: err.message }), 0).catch(() => undefined);
+      // An unexpected error's own text (a path, a driver's message) is not the client's to read.
+      const why = err.kind === 'INTERNAL' ? (lang === 'zh' ? '服务器出现意外错误' : 'an unexpected error happened on the server') : err.message;
+      const text = T.failed(lang, why, code);
+      say(text, { error_code: String(code), error_message: why });
+      if (turnId) await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code, message: why }), 0).catch(() => undefined);
     }
   }
 

@@ -143,7 +143,10 @@ export class ApiClient {
   // ---- endpoints ----
 
   async anonymousToken(clientId: string, signal?: AbortSignal): Promise<TokenInfo> {
-    const d = await this.#json<TokenInfo>('POST', '/api/auth/anonymous-token', { auth: false, headers: { 'X-Client-Id': clientId }, signal });
+    // The token we had goes along: a server hands a client id's token out again from a new
+    // address only to a caller that shows one of its tokens.
+    const headers: Record<string, string> = { 'X-Client-Id': clientId, ...(this.#token ? { Authorization: `Bearer ${this.#token}` } : {}) };
+    const d = await this.#json<TokenInfo>('POST', '/api/auth/anonymous-token', { auth: false, headers, signal });
     return d;
   }
 

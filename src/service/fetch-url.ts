@@ -38,20 +38,28 @@ const v6Groups = (ip: string): number[] | null => {
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
 };
 
-/** True for loopback, private, link-local, CGNAT, multicast, unspecified and reserved addresses, in any spelling. */
+/**
+ * True for loopback, private, link-local, CGNAT, multicast, unspecified and reserved addresses, in
+ * any spelling. IPv6 is judged by what is public rather than by a list of what is not: only
+ * global unicast (2000::/3, less its special blocks) is public, plus IPv4 addresses carried inside
+ * IPv6 (mapped, translated, NAT64, 6to4), which are judged as IPv4.
+ */
 export const isPrivateAddress = (ip: string): boolean => {
   const fam = isIP(ip);
   if (fam === 4) return v4Private(ip);
   if (fam !== 6) return true;
   const g = v6Groups(ip);
   if (!g) return true;
-  const embedded = `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-  const zero5 = g.slice(0, 5).every((x) => x === 0);
-  if (zero5 && (g[5] === 0xffff || g[5] === 0)) return g[5] === 0 && g[6] === 0 && (g[7] === 0 || g[7] === 1) ? true : v4Private(embedded); // mapped, compatible, ::, ::1
-  if (g[0] === 0x64 && g[1] === 0xff9b) return v4Private(embedded); // NAT64
-  if (g[0] === 0x2002) return v4Private(`${g[1]! >> 8}.${g[1]! & 255}.${g[2]! >> 8}.${g[2]! & 255}`); // 6to4
-  return (g[0]! & 0xfe00) === 0xfc00 || (g[0]! & 0xffc0) === 0xfe80 || (g[0]! & 0xffc0) === 0xfec0 || (g[0]! & 0xff00) === 0xff00
-    || (g[0] === 0x2001 && g[1] === 0xdb8) || (g[0] === 0x2001 && g[1]! < 0x200 && g[1] === 0);
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zero(0, 5) && g[5] === 0xffff) return v4Private(v4(g[6]!, g[7]!)); // ::ffff:0:0/96, IPv4-mapped
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return v4Private(v4(g[6]!, g[7]!)); // ::ffff:0:0:0/96, IPv4-translated (SIIT)
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return v4Private(v4(g[6]!, g[7]!)); // 64:ff9b::/96, NAT64
+  if (g[0] === 0x2002) return v4Private(v4(g[1]!, g[2]!)); // 2002::/16, 6to4
+  if ((g[0]! & 0xe000) !== 0x2000) return true; // outside global unicast: ::/96 (IPv4-compatible), ::1, 64:ff9b:1::/48, 100::/64, ULA, link-local, multicast…
+  return (g[0] === 0x2001 && g[1]! < 0x200) // 2001::/23: IETF protocol assignments (Teredo 2001::/32, benchmarking, ORCHID)
+    || (g[0] === 0x2001 && g[1] === 0xdb8) // documentation
+    || (g[0] === 0x3fff && g[1]! < 0x1000); // 3fff::/20, documentation
 };
 
 const refused = (url: string, why: string) =>

@@ -5,20 +5,30 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError, toStillmotionError } from '../errors.js';
+import { redactPaths } from './client-error.js';
 import type { Principal, RequestLogRow, Scope, Store } from '../store/store.js';
 
 export const ok = (data: unknown, message = 'success') => ({ code: 0, message, data });
 
-export const errorBody = (e: StillmotionError) => ({
-  code: e.code,
-  message: e.message,
-  data: { hint: e.hint, ...e.details },
-});
+/**
+ * An error as a client reads it. An unexpected (5000) error says only that it happened: its text
+ * is ours to read, not the client's. Server paths (`hide`: the data and temporary folders) are
+ * taken out of every text, a last net under messages that are written without them.
+ */
+export const errorBody = (e: StillmotionError, hide: readonly string[] = []) => {
+  const clean = (v: unknown) => (typeof v === 'string' ? redactPaths(v, hide) : v);
+  return {
+    code: e.code,
+    message: e.kind === 'INTERNAL' ? 'an unexpected error happened on the server' : redactPaths(e.message, hide),
+    data: { hint: clean(e.hint), ...Object.fromEntries(Object.entries(e.details).filter(([k]) => k !== 'path' && k !== 'args').map(([k, v]) => [k, clean(v)])) },
+  };
+};
 
-export const sendError = (reply: FastifyReply, e: StillmotionError): FastifyReply => {
+export const sendError = (reply: FastifyReply, e: StillmotionError, hide: readonly string[] = []): FastifyReply => {
   const retry = e.details.retry_after_s;
   if (typeof retry === 'number') reply.header('retry-after', String(Math.ceil(retry)));
-  return reply.code(e.http).send(errorBody(e));
+  if (e.kind === 'RANGE_NOT_SATISFIABLE' && typeof e.details.size_bytes === 'number') reply.header('content-range', `bytes */${e.details.size_bytes}`);
+  return reply.code(e.http).send(errorBody(e, hide));
 };
 
 /** Fastify's own errors (schema, JSON, body size) as coded answers naming the field. */
@@ -31,6 +41,11 @@ export const fromFastifyError = (e: FastifyError & { validation?: Array<{ instan
     const field = missing ? (base ? `${base}.${missing}` : missing) : base || (e.validationContext ?? 'body');
     const msg = missing ? 'is required' : v.message ?? 'is not valid';
     return new StillmotionError('BAD_REQUEST', `${field}: ${msg}`, { details: { field } });
+  }
+  if (e.statusCode === 416) {
+    // The file changed between our check and the send: its Content-Range names the size it has now.
+    const size = Number(/\/(\d+)$/.exec(String((e as { headers?: Record<string, string> }).headers?.['Content-Range'] ?? ''))?.[1]);
+    return new StillmotionError('RANGE_NOT_SATISFIABLE', 'the range is outside the file', { details: Number.isFinite(size) ? { size_bytes: size } : {} });
   }
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new StillmotionError('BAD_REQUEST', 'the request body is too large', { hint: 'send less data in one request; upload media as files', details: { field: 'body' } });
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new StillmotionError('BAD_REQUEST', `content type ${e.message.split("'")[1] ?? ''} is not accepted here`, { hint: 'send JSON (application/json) or multipart/form-data for uploads', details: { field: 'content-type' } });
@@ -133,6 +148,11 @@ export class RequestLog {
     // The route pattern, not the URL: ids and queries stay out of the log line.
     this.echo?.(`${req.method} ${route} ${status} ${ms.toFixed(1)}ms`);
     if (this.buf.length >= 500) void this.flush();
+  }
+
+  /** An unexpected error's own text, for the operator (clients get a generic one). */
+  error(req: FastifyRequest, e: StillmotionError): void {
+    this.echo?.(`${req.method} ${req.routeOptions?.url ?? 'unmatched'} error ${e.code}: ${e.message}`);
   }
 
   async flush(): Promise<void> {

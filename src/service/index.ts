@@ -12,6 +12,7 @@ import { openSql } from '../store/open.js';
 import { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import type { Ctx } from './context.js';
+import { hostCheck } from './addresses.js';
 import { Files } from './files.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
 import { renderJobHandler } from './render-job.js';
@@ -98,10 +99,12 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   let origin = '';
   const fileUrl = (req: FastifyRequest, area: Parameters<Files['link']>[0], name: string) =>
     `${ctxOrigin(req)}${files.link(area, name, settings.fileLinkTtlS)}`;
+  // Links are absolute: the configured public URL, else the Host the client used when it names
+  // this server (checked, never copied blindly), else the listening address.
+  let knownHost: (h: unknown) => boolean = () => false;
   const ctxOrigin = (req: FastifyRequest): string => {
-    if (settings.publicUrl) return settings.publicUrl.replace(/\/$/, '');
-    const host = typeof req.headers.host === 'string' && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : null;
-    return host ? `${req.protocol}://${host}` : origin;
+    if (settings.publicUrl) return settings.publicUrl;
+    return knownHost(req.headers.host) ? `${req.protocol === 'https' ? 'https' : 'http'}://${(req.headers.host as string).toLowerCase()}` : origin;
   };
   const agent = new Agent({
     store, queue, turnCost: settings.turnCost, previewSize: settings.previewSize, turnTimeoutMs: settings.turnTimeoutMs,
@@ -121,7 +124,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  origin = settings.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;
+  origin = settings.publicUrl ?? `http://${shownHost}:${port}`;
+  knownHost = hostCheck({ listenHost: settings.host, port, allowedHosts: settings.allowedHosts });
   for (const id of toResume) queue.enqueue(id);
 
   let closed: Promise<void> | null = null;

@@ -7,7 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StillmotionError } from '../errors.js';
+import { StillmotionError, isStillmotionError } from '../errors.js';
+import { clientError, type Lang } from './client-error.js';
 import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from '../engine/input/sniff.js';
 import { makeThumbnail } from '../engine/media/thumbnail.js';
 import { badCharacter } from '../timeline/check.js';
@@ -80,14 +81,27 @@ const receive = async (source: Readable, name: string, limits: IngestLimits, tmp
     if (code === 'ENOSPC' || code === 'EIO' || code === 'ENOENT' || code === 'EACCES' || code === 'EROFS') {
       throw new StillmotionError('OUTPUT_NOT_WRITABLE', `the server could not store ${name} (${code})`, { hint: 'the server is out of space or misconfigured; tell its operator' });
     }
-    throw new StillmotionError('BAD_REQUEST', `files: the upload of ${name} broke off (${(e as Error).message})`, { hint: 'send the file again', details: { field: 'files' } });
+    throw new StillmotionError('BAD_REQUEST', `files: the upload of ${name} broke off`, { hint: 'send the file again', details: { field: 'files' } });
   }
 };
 
-export const ingest = async (source: Readable, rawName: string | undefined, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string }): Promise<MediaRow> => {
+/**
+ * Receives and describes one file. Every refusal about the file itself names it by the user's
+ * name, in the session's language, with no server path or decoder message in it.
+ */
+export const ingest = async (source: Readable, rawName: string | undefined, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string; lang?: Lang }): Promise<MediaRow> => {
+  const name = displayName(rawName, 'upload');
+  try {
+    return await ingestFile(source, name, o);
+  } catch (e) {
+    if (isStillmotionError(e) && (e.kind === 'BAD_REQUEST' || e.kind === 'REQUEST_TIMEOUT' || e.kind === 'CANCELLED')) throw e;
+    throw clientError(e, name, o.lang ?? 'en');
+  }
+};
+
+const ingestFile = async (source: Readable, name: string, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string }): Promise<MediaRow> => {
   const id = newId('med');
   const tmp = o.files.path('tmp', `${id}.part`);
-  const name = displayName(rawName, 'upload');
   const { sniffed, bytes } = await receive(source, name, o.limits, tmp);
   const file = `${id}.${sniffed.type}`;
   const dest = o.files.path('media', file);

@@ -4,6 +4,8 @@ import { fromCompact, renderDraft, type CompactDraft, type MediaInfo } from '../
 import type { JobHandler } from '../jobs/queue.js';
 import type { Store } from '../store/store.js';
 import type { Format, Quality } from '../engine/settings.js';
+import { isStillmotionError } from '../errors.js';
+import { clientError, requestLang } from './client-error.js';
 import type { Files } from './files.js';
 
 export interface JobSpec {
@@ -40,11 +42,22 @@ export const renderJobHandler = (o: { store: Store; files: Files; maxImageBytes:
   };
   const area = job.kind === 'preview' ? 'generated' : 'renders';
   const file = `${job.kind === 'preview' ? 'prv' : 'out'}_${randomBytes(12).toString('base64url')}.${spec.format}`;
-  const res = await renderDraft(draft, lookup, {
-    output: o.files.path(area, file), signal: ctx.signal, format: spec.format, quality: spec.quality,
-    ...(spec.size ? { size: spec.size } : {}), maxInputBytes: o.maxImageBytes, maxPixels: o.maxPixels,
-    onProgress: (p) => ctx.onProgress(p.fraction * 100, p.stage),
-  });
+  let res: Awaited<ReturnType<typeof renderDraft>>;
+  try {
+    res = await renderDraft(draft, lookup, {
+      output: o.files.path(area, file), signal: ctx.signal, format: spec.format, quality: spec.quality,
+      ...(spec.size ? { size: spec.size } : {}), maxInputBytes: o.maxImageBytes, maxPixels: o.maxPixels,
+      onProgress: (p) => ctx.onProgress(p.fraction * 100, p.stage),
+    });
+  } catch (e) {
+    // The job's error is what the client reads: the file by its user's name, no server path, no
+    // library text. Cancellation and time limits (our own words) pass through.
+    if (ctx.signal.aborted || (isStillmotionError(e) && e.kind === 'INVALID_DRAFT')) throw e;
+    const text = isStillmotionError(e) ? `${e.message} ${JSON.stringify(e.details)}` : String((e as Error)?.message ?? e);
+    const culprit = [...media.values()].find((m) => text.includes(o.files.path('media', m.file)) || text.includes(m.file));
+    const session = await o.store.sessionOf({ userId: job.user_id }, job.session_id).catch(() => null);
+    throw clientError(e, culprit?.name ?? null, requestLang(session?.language ?? null, null));
+  }
   const moves: Record<string, string> = {};
   draft.shots.forEach((s, i) => { const m = res.shots[i]?.move; if (m) moves[s.id] = m; });
   return { area, file, format: spec.format, width: res.width, height: res.height, duration_ms: res.duration_ms, size_bytes: res.size_bytes, moves };

@@ -3,6 +3,7 @@
  * then overrides given in code. Validated once, at start, with an error naming the setting.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
 import { parseSize } from '../engine/settings.js';
@@ -49,10 +50,28 @@ export interface Settings {
   /** Signed file links live this long. */
   readonly fileLinkTtlS: number;
   readonly logRequests: boolean;
-  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (limits per address need it). */
-  readonly trustProxy: boolean;
+  /**
+   * Behind reverse proxies: false (no proxy: the peer is the client), a number of proxy hops in
+   * front of us (the client is that many entries from the right of X-Forwarded-For), or the
+   * proxies' addresses/CIDRs (entries they added are skipped from the right). Never the left-most.
+   */
+  readonly trustProxy: false | number | readonly string[];
   /** Exports one user may have waiting or running at once (429 beyond). */
   readonly maxExportsPerUser: number;
+  /** The operator's own addresses/CIDRs: no per-address limits (requests per minute, new tokens per week). */
+  readonly exemptAddresses: readonly string[];
+  /** Host names (besides the listening address and this machine's names) the Host header may carry into links. */
+  readonly allowedHosts: readonly string[];
+  /** A JSON body must have arrived in full within this time (408 beyond). */
+  readonly bodyTimeoutMs: number;
+  /** An upload (multipart body) must have arrived in full within this time (408 beyond). */
+  readonly uploadTimeoutMs: number;
+  /** A body that sends nothing for this long is ended (408). */
+  readonly bodyIdleTimeoutMs: number;
+  /** A URL upload (connect, redirects and the whole body) must be done within this time (5004 beyond). */
+  readonly urlTimeoutMs: number;
+  /** How many times a claim link can be redeemed. */
+  readonly claimMaxUses: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -85,6 +104,13 @@ export const DEFAULTS: Settings = {
   logRequests: false,
   trustProxy: false,
   maxExportsPerUser: 3,
+  exemptAddresses: ['127.0.0.0/8', '::1'],
+  allowedHosts: [],
+  bodyTimeoutMs: 30_000,
+  uploadTimeoutMs: 10 * 60_000,
+  bodyIdleTimeoutMs: 30_000,
+  urlTimeoutMs: 60_000,
+  claimMaxUses: 5,
 };
 
 /** Environment variable → setting. */
@@ -118,18 +144,62 @@ const ENV: Readonly<Record<string, keyof Settings>> = {
   STILLMOTION_LOG_REQUESTS: 'logRequests',
   STILLMOTION_TRUST_PROXY: 'trustProxy',
   STILLMOTION_MAX_EXPORTS_PER_USER: 'maxExportsPerUser',
+  STILLMOTION_EXEMPT_ADDRESSES: 'exemptAddresses',
+  STILLMOTION_ALLOWED_HOSTS: 'allowedHosts',
+  STILLMOTION_BODY_TIMEOUT_MS: 'bodyTimeoutMs',
+  STILLMOTION_UPLOAD_TIMEOUT_MS: 'uploadTimeoutMs',
+  STILLMOTION_BODY_IDLE_TIMEOUT_MS: 'bodyIdleTimeoutMs',
+  STILLMOTION_URL_TIMEOUT_MS: 'urlTimeoutMs',
+  STILLMOTION_CLAIM_MAX_USES: 'claimMaxUses',
 };
 
 const bad = (name: string, value: unknown, rule: string): StillmotionError =>
   new StillmotionError('INVALID_OPTION', `setting ${name}: ${rule}, got ${JSON.stringify(value)}`, { hint: 'fix it in the environment or in stillmotion.config.json', details: { setting: name } });
 
+/** An address or a CIDR block (`10.0.0.0/8`, `::1`, `fd00::/8`). */
+export const isAddressOrCidr = (s: string): boolean => {
+  const [ip, bits, ...rest] = s.split('/');
+  const fam = isIP(ip ?? '');
+  if (!fam || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (fam === 4 ? 32 : 128));
+};
+
+/** A list from JSON (an array) or the environment (comma-separated). */
+const list = (name: string, raw: unknown, item: (s: string) => boolean, rule: string): string[] => {
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((x) => x.trim()).filter(Boolean) : null;
+  if (!items || !items.every((x): x is string => typeof x === 'string' && item(x))) throw bad(name, raw, rule);
+  return items;
+};
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
 const coerce = (key: keyof Settings, raw: unknown, source: string): unknown => {
   const want = typeof DEFAULTS[key];
   const name = `${source}${key}`;
+  if (key === 'trustProxy') {
+    // `true` (the old spelling) is one proxy in front: the right-most X-Forwarded-For entry.
+    if (raw === true || (typeof raw === 'string' && /^(true|yes|on)$/i.test(raw))) return 1;
+    if (raw === false || raw === null || raw === 0 || (typeof raw === 'string' && /^(0|false|no|off|)$/i.test(raw))) return false;
+    const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+    if (typeof n === 'number') {
+      if (!Number.isInteger(n) || n < 1 || n > 10) throw bad(name, raw, 'must be false, a number of proxy hops from 1 to 10, or a list of proxy addresses/CIDRs');
+      return n;
+    }
+    return list(name, raw, isAddressOrCidr, 'must be false, a number of proxy hops, or a list of proxy addresses/CIDRs');
+  }
+  if (key === 'exemptAddresses') return list(name, raw ?? [], isAddressOrCidr, 'must be a list of addresses or CIDRs (e.g. 127.0.0.0/8,::1,192.168.1.0/24)');
+  if (key === 'allowedHosts') return list(name, raw ?? [], (h) => HOST_NAME.test(h) || isIP(h.replace(/^\[|\]$/g, '')) > 0, 'must be a list of host names (e.g. studio.local,192.168.1.20)');
   if (key === 'databaseUrl' || key === 'publicUrl' || key === 'webDir') {
     if (raw === null || raw === '') return null;
     if (typeof raw !== 'string') throw bad(name, raw, 'must be a string');
     if (key !== 'webDir' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw bad(name, raw, 'must be a URL');
+    if (key === 'publicUrl') {
+      // Copied into every link: an http(s) origin (and path prefix), nothing else.
+      let u: URL;
+      try { u = new URL(raw); } catch { throw bad(name, raw, 'must be a URL'); }
+      if (!/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash) throw bad(name, raw, 'must be an http(s) URL without credentials, query or fragment');
+      return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+    }
     return raw;
   }
   if (want === 'number') {
@@ -158,6 +228,10 @@ const check = (s: Settings): Settings => {
   int('startCredits', 0, 1_000_000_000);
   int('maxRedirects', 0, 10);
   int('maxJobAttempts', 1, 10);
+  int('claimMaxUses', 1, 1000);
+  for (const k of ['bodyTimeoutMs', 'uploadTimeoutMs', 'bodyIdleTimeoutMs', 'urlTimeoutMs'] as const) {
+    if (s[k] < 100 || s[k] > 24 * 3600_000) throw bad(k, s[k], 'must be from 100 to 86400000 ms');
+  }
   if (s.heartbeatMs < 100 || s.heartbeatMs > 15_000) throw bad('heartbeatMs', s.heartbeatMs, 'must be from 100 to 15000 (clients need one at least every 15 s)');
   try { parseSize(s.previewSize); } catch (e) { throw bad('previewSize', s.previewSize, (e as Error).message.replace(/^.*?expected /, 'must be ')); }
   if (s.maxImageBytes < 1024) throw bad('maxImageBytes', s.maxImageBytes, 'must be at least 1024');

@@ -153,6 +153,18 @@ export const MIGRATIONS: readonly string[] = [
   `alter table media add column has_audio boolean`,
   // Tokens made from claim links open one session.
   `alter table tokens add column session_id text`,
+  // Claim links have an id (to revoke them), a use count and a limit; their tokens name the link,
+  // so revoking the link ends them too.
+  `alter table claims add column id text;
+   alter table claims add column uses integer not null default 0;
+   alter table claims add column max_uses integer not null default 5;
+   alter table claims add column revoked boolean not null default false;
+   alter table claims add column created_at bigint;
+   update claims set id = 'cl_' || substr(hash, 1, 24), created_at = expires_at - 604800000 where id is null;
+   create unique index claims_id on claims(id);
+   create index claims_session on claims(session_id);
+   alter table tokens add column claim_id text;
+   create index tokens_claim on tokens(claim_id)`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

@@ -49,6 +49,10 @@ export interface JobRow {
   readonly progress: number; readonly spec: string; readonly output: string | null; readonly error: string | null; readonly attempts: number;
   readonly created_at: number; readonly started_at: number | null; readonly finished_at: number | null;
 }
+export interface ClaimRow {
+  readonly id: string; readonly session_id: string; readonly uses: number; readonly max_uses: number; readonly revoked: boolean;
+  readonly created_at: number; readonly expires_at: number;
+}
 export interface RequestLogRow {
   readonly at: number; readonly method: string; readonly route: string; readonly status: number; readonly userId: string | null; readonly ip: string;
   readonly skillSource: string | null; readonly skillVersion: string | null; readonly skillPlatform: string | null;
@@ -95,25 +99,46 @@ export class Store {
     return `nmt_${createHmac('sha256', this.secret).update(`token:${tokenId}`).digest('base64url')}`;
   }
 
-  async issueAnonymousToken(o: { clientId: string; ip: string; ttlMs: number; startCredits: number; scopes: readonly Scope[]; perIpPerWeek: number; now?: number }):
+  /**
+   * The client id's live token, or a new one. A client id is a secret like a token, and it is
+   * bound: an existing client's token is handed out again (or renewed) only to an address that
+   * has had a token for it before, or to a caller that shows one of its tokens (expired ones
+   * too), so a leaked id alone does not open the account from elsewhere. New tokens count against
+   * the address's weekly budget unless the address is exempt (the operator's own).
+   */
+  async issueAnonymousToken(o: { clientId: string; ip: string; ttlMs: number; startCredits: number; scopes: readonly Scope[]; perIpPerWeek: number; exempt?: boolean; presented?: string | null; now?: number }):
     Promise<{ token: string; expiresAt: number; scopes: Scope[]; credits: number; reused: boolean }> {
     const now = o.now ?? Date.now();
     return this.sql.tx(async (q) => {
       await q.query('select pg_advisory_xact_lock(hashtext($1))', [`client:${o.clientId}`]);
+      let user = (await q.query<{ id: string }>('select id from users where client_id = $1', [o.clientId]))[0];
+      if (user) {
+        const known = await q.query('select 1 from tokens where user_id = $1 and client_id = $2 and (created_ip = $3 or (hash = $4 and not revoked)) limit 1',
+          [user.id, o.clientId, o.ip, o.presented ? sha256(o.presented) : '']);
+        if (!known.length) {
+          throw new StillmotionError('TOKEN_INVALID', 'this client id was set up from another address; its token is handed out only there, or to a caller that sends one of its tokens', {
+            hint: 'send the last token you got for it (Authorization: Bearer <token>, an expired one works), or start with a new client id',
+          });
+        }
+      }
       const live = await q.query<{ id: string; expires_at: number; scopes: string; user_id: string }>(
         'select id, expires_at, scopes, user_id from tokens where client_id = $1 and not revoked and expires_at > $2 order by created_at desc limit 1', [o.clientId, now]);
       if (live[0]) {
         const acc = await q.query<Balance>('select available, frozen, total from accounts where user_id = $1', [live[0].user_id]);
         return { token: this.tokenFor(live[0].id), expiresAt: Number(live[0].expires_at), scopes: live[0].scopes.split(',') as Scope[], credits: acc[0]?.available ?? 0, reused: true };
       }
-      await q.query('select pg_advisory_xact_lock(hashtext($1))', [`ip:${o.ip}`]);
-      const recent = await q.query<{ n: number; first: number | null }>(
-        'select count(*)::int as n, min(created_at) as first from tokens where created_ip = $1 and created_at > $2', [o.ip, now - WEEK_MS]);
-      if ((recent[0]?.n ?? 0) >= o.perIpPerWeek) {
-        const retryAfterS = Math.max(1, Math.ceil((Number(recent[0]!.first) + WEEK_MS - now) / 1000));
-        throw new StillmotionError('RATE_LIMITED', `this address has asked for ${o.perIpPerWeek} new tokens in the last 7 days`, { hint: 'reuse your client id: the same id gets its live token back', details: { retry_after_s: retryAfterS } });
+      if (!o.exempt) {
+        await q.query('select pg_advisory_xact_lock(hashtext($1))', [`ip:${o.ip}`]);
+        const recent = await q.query<{ n: number; first: number | null }>(
+          'select count(*)::int as n, min(created_at) as first from tokens where created_ip = $1 and created_at > $2', [o.ip, now - WEEK_MS]);
+        if ((recent[0]?.n ?? 0) >= o.perIpPerWeek) {
+          const retryAfterS = Math.max(1, Math.ceil((Number(recent[0]!.first) + WEEK_MS - now) / 1000));
+          throw new StillmotionError('RATE_LIMITED', `this address has asked for ${o.perIpPerWeek} new tokens in the last 7 days`, {
+            hint: 'reuse your client id (the browser you used before gets its token back), wait, or ask the operator to add your address to exemptAddresses',
+            details: { retry_after_s: retryAfterS, reason: 'tokens_per_address', limit: o.perIpPerWeek },
+          });
+        }
       }
-      let user = (await q.query<{ id: string }>('select id from users where client_id = $1', [o.clientId]))[0];
       if (!user) {
         user = { id: newId('usr') };
         await q.query('insert into users (id, kind, client_id, created_at) values ($1, $2, $3, $4)', [user.id, 'anonymous', o.clientId, now]);
@@ -128,15 +153,6 @@ export class Store {
       const acc = await q.query<Balance>('select available from accounts where user_id = $1', [user.id]);
       return { token, expiresAt, scopes: [...o.scopes], credits: acc[0]!.available, reused: false };
     });
-  }
-
-  /** A token that opens one session of a user (what a claim link grants), expiring with the claim. */
-  async issueSessionToken(userId: string, sessionId: string, scopes: readonly Scope[], expiresAt: number): Promise<string> {
-    const id = newId('tok');
-    const token = this.tokenFor(id);
-    await this.sql.query('insert into tokens (id, hash, user_id, client_id, scopes, created_ip, created_at, expires_at, session_id) values ($1, $2, $3, null, $4, null, $5, $6, $7)',
-      [id, sha256(token), userId, scopes.join(','), Date.now(), expiresAt, sessionId]);
-    return token;
   }
 
   async authenticate(token: string, now = Date.now()): Promise<Principal | null> {
@@ -355,16 +371,54 @@ export class Store {
 
   // --- claims and the request log --------------------------------------------------------------
 
-  async createClaim(userId: string, sessionId: string, taskId: string, ttlMs: number): Promise<string> {
-    const claim = `clm_${randomBytes(24).toString('base64url')}`;
-    await this.sql.query('insert into claims (hash, user_id, session_id, task_id, expires_at) values ($1, $2, $3, $4, $5)', [sha256(claim), userId, sessionId, taskId, Date.now() + ttlMs]);
-    return claim;
+  async createClaim(userId: string, sessionId: string, taskId: string, ttlMs: number, maxUses: number): Promise<{ claimToken: string; claim: ClaimRow }> {
+    const claimToken = `clm_${randomBytes(24).toString('base64url')}`;
+    const now = Date.now();
+    const claim: ClaimRow = { id: newId('cl', 9), session_id: sessionId, uses: 0, max_uses: maxUses, revoked: false, created_at: now, expires_at: now + ttlMs };
+    await this.sql.query('insert into claims (hash, id, user_id, session_id, task_id, expires_at, uses, max_uses, revoked, created_at) values ($1, $2, $3, $4, $5, $6, 0, $7, false, $8)',
+      [sha256(claimToken), claim.id, userId, sessionId, taskId, claim.expires_at, maxUses, now]);
+    return { claimToken, claim };
   }
 
-  async claim(claimToken: string): Promise<{ userId: string; sessionId: string; taskId: string; expiresAt: number } | null> {
-    if (!/^clm_[A-Za-z0-9_-]{20,80}$/.test(claimToken)) return null;
-    const r = await this.sql.query<{ user_id: string; session_id: string; task_id: string; expires_at: number }>('select * from claims where hash = $1 and expires_at > $2', [sha256(claimToken), Date.now()]);
-    return r[0] ? { userId: r[0].user_id, sessionId: r[0].session_id, taskId: r[0].task_id, expiresAt: Number(r[0].expires_at) } : null;
+  /**
+   * Redeems a claim link: counts one use (never past its limit, also under concurrent redeems)
+   * and makes a token for its one session, tied to the link. Null, with the reason, when refused.
+   */
+  async redeemClaim(claimToken: string, scopes: readonly Scope[], now = Date.now()):
+    Promise<{ ok: true; token: string; userId: string; sessionId: string; taskId: string; expiresAt: number } | { ok: false; why: 'unknown' | 'expired' | 'revoked' | 'used' ; maxUses?: number }> {
+    if (!/^clm_[A-Za-z0-9_-]{20,80}$/.test(claimToken)) return { ok: false, why: 'unknown' };
+    const hash = sha256(claimToken);
+    return this.sql.tx(async (q) => {
+      const r = await q.query<{ id: string; user_id: string; session_id: string; task_id: string; expires_at: number }>(
+        'update claims set uses = uses + 1 where hash = $1 and not revoked and expires_at > $2 and uses < max_uses returning id, user_id, session_id, task_id, expires_at', [hash, now]);
+      const c = r[0];
+      if (!c) {
+        const why = (await q.query<{ revoked: boolean; expires_at: number; uses: number; max_uses: number }>('select revoked, expires_at, uses, max_uses from claims where hash = $1', [hash]))[0];
+        if (!why) return { ok: false, why: 'unknown' } as const;
+        return why.revoked ? { ok: false, why: 'revoked' } as const : Number(why.expires_at) <= now ? { ok: false, why: 'expired' } as const : { ok: false, why: 'used', maxUses: why.max_uses } as const;
+      }
+      const id = newId('tok');
+      const token = this.tokenFor(id);
+      await q.query('insert into tokens (id, hash, user_id, client_id, scopes, created_ip, created_at, expires_at, session_id, claim_id) values ($1, $2, $3, null, $4, null, $5, $6, $7, $8)',
+        [id, sha256(token), c.user_id, scopes.join(','), now, Number(c.expires_at), c.session_id, c.id]);
+      return { ok: true, token, userId: c.user_id, sessionId: c.session_id, taskId: c.task_id, expiresAt: Number(c.expires_at) } as const;
+    });
+  }
+
+  /** A session's claim links (newest first), for its state. */
+  async claimsOf(sessionId: string): Promise<ClaimRow[]> {
+    const rows = await this.sql.query<ClaimRow>('select id, session_id, uses, max_uses, revoked, created_at, expires_at from claims where session_id = $1 and id is not null order by created_at desc, id limit 50', [sessionId]);
+    return rows.map(norm);
+  }
+
+  /** Revokes a claim link of this user and every token made from it; false when the user has no such link. */
+  async revokeClaim(userId: string, claimId: string): Promise<ClaimRow | null> {
+    return this.sql.tx(async (q) => {
+      const r = await q.query<ClaimRow>('update claims set revoked = true where id = $1 and user_id = $2 returning id, session_id, uses, max_uses, revoked, created_at, expires_at', [claimId, userId]);
+      if (!r[0]) return null;
+      await q.query('update tokens set revoked = true where claim_id = $1', [claimId]);
+      return norm(r[0]);
+    });
   }
 
   async logRequests(rows: readonly RequestLogRow[]): Promise<void> {

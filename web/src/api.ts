@@ -67,7 +67,9 @@ export class Api {
   renewToken(): Promise<string> {
     this.#renewing ??= (async () => {
       try {
-        const env = await this.#send<TokenData>('POST', '/api/auth/anonymous-token', undefined, { auth: false, headers: { 'X-Client-Id': store.clientId() } });
+        // The last token goes along (expired or not): the server hands a client id's token out
+        // again only to its own address or to a caller that shows one of its tokens.
+        const env = await this.#send<TokenData>('POST', '/api/auth/anonymous-token', undefined, { headers: { 'X-Client-Id': store.clientId() } });
         this.#token = env.data.token;
         store.setToken(this.#token);
         return this.#token;

@@ -28,6 +28,18 @@ export const bytes = (n: number): string => {
   return `${n} B`;
 };
 
+/** A wait people read: 604191 → "6 days 23 hours", 2700 → "45 minutes", 30 → "30 seconds". */
+export const wait = (seconds: number): string => {
+  const s = Math.max(1, Math.ceil(seconds));
+  const zh = lang === 'zh';
+  const unit = (n: number, en: string, cn: string) => (zh ? `${n} ${cn}` : `${n} ${en}${n === 1 ? '' : 's'}`);
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.ceil((s % 3600) / 60);
+  if (d > 0) return [unit(d, 'day', '天'), h > 0 ? unit(h, 'hour', '小时') : ''].filter(Boolean).join(' ');
+  if (h > 0) return [unit(h, 'hour', '小时'), m > 0 && m < 60 ? unit(m, 'minute', '分钟') : ''].filter(Boolean).join(' ');
+  if (s >= 60) return unit(Math.ceil(s / 60), 'minute', '分钟');
+  return unit(s, 'second', '秒');
+};
+
 export const pct = (p: number): number => Math.max(0, Math.min(100, Math.round(p)));
 
 /** Camera moves by name, for people. Unknown names are shown with dashes turned to spaces. */

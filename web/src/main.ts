@@ -3,6 +3,7 @@ import './styles.css';
 import { Api, ApiError, CODE, StreamLost } from './api';
 import { ChatView } from './chat';
 import { fill, h, icon } from './dom';
+import { wait as waitText } from './format';
 import { lang, t } from './i18n';
 import { MediaView } from './media';
 import { PreviewView } from './preview';
@@ -55,7 +56,11 @@ const say = (msg: string | null): void => {
 const errorText = (e: unknown): string => {
   if (e instanceof ApiError) {
     if (e.code === CODE.OFFLINE) return t('offline');
-    if (e.code === CODE.RATE_LIMITED) return t('rate_limited');
+    if (e.code === CODE.RATE_LIMITED) {
+      // The weekly budget of new sessions per address: say what happened, how long, and what to do.
+      if (e.data.reason === 'tokens_per_address') return t('token_limit', { limit: Number(e.data.limit) || 10, wait: waitText(e.retryAfterS ?? (Number(e.data.retry_after_s) || 0)) });
+      return e.retryAfterS ? t('rate_limited_wait', { wait: waitText(e.retryAfterS) }) : t('rate_limited');
+    }
     return e.message;
   }
   return (e as Error)?.message ?? String(e);

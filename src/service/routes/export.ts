@@ -3,12 +3,15 @@
  * to the session's own media; the status answers `status` and `progress` at the top level and in
  * `data`; the download serves the file with range requests. Exports cost no credits.
  */
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { FORMATS, QUALITIES } from '../../engine/settings.js';
 import { fromCompact, isReady, toCompact, type CompactDraft } from '../../timeline/index.js';
 import type { JobRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
+import { checkRange } from '../range.js';
 import type { JobOutput } from '../render-job.js';
 
 interface ExportBody {
@@ -18,6 +21,12 @@ interface ExportBody {
   draft: unknown;
   output?: { format?: string; quality?: string };
 }
+
+/** A job's recorded error as a client reads it: an unexpected one (5000) without its own text. */
+const publicJobError = (raw: string): { code: number; message: string } => {
+  const e = JSON.parse(raw) as { code: number; message: string };
+  return e.code === 5000 ? { code: 5000, message: 'an unexpected error happened on the server' } : { code: e.code, message: e.message };
+};
 
 /** Render ids are the client's, per user: two users may both say `render_1700000000`. */
 const jobKey = (userId: string, id: string): string => `${userId}/${id}`;
@@ -36,7 +45,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
           format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes,
         },
       } : {}),
-      ...(job.error ? { error: JSON.parse(job.error) as unknown } : {}),
+      ...(job.error ? { error: publicJobError(job.error) } : {}),
       created_at: new Date(job.created_at).toISOString(),
     };
     return { code: 0, message: job.status, status: data.status, progress: data.progress, data };
@@ -110,7 +119,9 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     }
     const out = JSON.parse(job.output) as JobOutput;
     const safe = clientId(job).replace(/[^A-Za-z0-9_.-]/g, '_');
+    const path = ctx.files.path(out.area, out.file);
+    checkRange(req, await stat(path).then((st) => st.size, () => { throw new StillmotionError('RENDER_NOT_FOUND', `the file of render ${clientId(job)} is gone`, { hint: 'submit the export again' }); }));
     reply.header('content-disposition', `attachment; filename="stillmotion-${safe}.${out.format}"`);
-    return reply.sendFile(out.file, ctx.files.path(out.area, out.file).replace(/[/\\][^/\\]+$/, ''));
+    return reply.sendFile(out.file, dirname(path));
   });
 };

@@ -6,6 +6,7 @@ import { emptyView, type StoredView } from '../../agent/turn.js';
 import type { MediaRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
 import { ok } from '../http.js';
+import { claimInfo } from './auth.js';
 
 /** `me` is the only user a path may name. */
 export const checkMe = (user: string): void => {
@@ -37,7 +38,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const p = await ctx.auth.principal(req, 'read');
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
-    const [media, generated, turn] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id)]);
+    const [media, generated, turn, claims] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id), store.claimsOf(s.id)]);
     const view = JSON.parse(s.view) as StoredView;
     const draft = JSON.parse(s.draft) as Record<string, unknown>;
     const thumbs = new Map(media.map((m) => [m.id, m.thumb]));
@@ -63,6 +64,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
           duration_ms: g.duration_ms, size_bytes: g.size_bytes, created_at: new Date(g.created_at).toISOString(), turn_id: g.turn_id,
         })),
         last_turn: turn && { id: turn.id, status: turn.status, text: turn.text, created_at: new Date(turn.created_at).toISOString() },
+        claims: claims.map(claimInfo),
       },
     });
   });

@@ -1,11 +1,13 @@
 /** Signed file links, the workspace page (with its client-side routes) and a health check. */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { FILE_AREAS, type FileArea } from '../files.js';
 import type { Ctx } from '../context.js';
 import { ok } from '../http.js';
+import { checkRange } from '../range.js';
 
 export const webRoot = (configured: string | null): string =>
   configured ?? join(dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'web');
@@ -23,7 +25,9 @@ export const staticRoutes = (app: FastifyInstance, ctx: Ctx, root: string): void
     }
     let path: string;
     try { path = ctx.files.path(area as FileArea, name); } catch { throw new StillmotionError('MEDIA_NOT_FOUND', 'no such file'); }
-    if (!existsSync(path)) throw new StillmotionError('MEDIA_NOT_FOUND', 'the file is gone', { hint: 'render it again' });
+    const size = await stat(path).then((st) => st.size, () => null);
+    if (size === null) throw new StillmotionError('MEDIA_NOT_FOUND', 'the file is gone', { hint: 'render it again' });
+    checkRange(req, size);
     reply.header('cache-control', 'private, max-age=3600');
     return reply.sendFile(name, dirname(path));
   });

@@ -5,10 +5,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import type { MediaRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
+import { requestLang } from '../client-error.js';
+import { onBodyTimeout } from '../deadlines.js';
 import { fetchUrl } from '../fetch-url.js';
 import { errorBody, ok } from '../http.js';
 import { ingest, tooLarge } from '../ingest.js';
@@ -28,9 +31,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const p = await ctx.auth.principal(req, 'upload');
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
+    const lang = requestLang(s.language, req.headers['accept-language']);
     const saved: MediaRow[] = [];
+    onBodyTimeout(req, () => ({ files: saved.map((m) => mediaInfo(ctx, req, m)) }));
     const save = async (stream: Readable, name: string | undefined) => {
-      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId });
+      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, lang });
       try {
         await store.addMedia(m);
       } catch (e) {
@@ -57,9 +62,19 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
         }
         if (body?.source_type !== undefined && body.source_type !== 'url') throw new StillmotionError('BAD_REQUEST', 'source_type: must be "url"', { details: { field: 'source_type' } });
         for (const u of urls as string[]) {
-          const got = await fetchUrl(u, { allowPrivate: settings.allowPrivateUrls, maxRedirects: settings.maxRedirects });
-          if (got.contentLength !== null && got.contentLength > settings.maxMediaBytes) { got.stream.destroy(); throw tooLarge(got.name, settings.maxMediaBytes, 'media', got.contentLength); }
-          await save(got.stream, got.name);
+          // One deadline for the whole download (connect, redirects, every byte): a server that
+          // trickles a byte at a time never trips a per-read timeout.
+          const deadline = AbortSignal.timeout(settings.urlTimeoutMs);
+          try {
+            const got = await fetchUrl(u, { allowPrivate: settings.allowPrivateUrls, maxRedirects: settings.maxRedirects, signal: deadline });
+            if (got.contentLength !== null && got.contentLength > settings.maxMediaBytes) { got.stream.destroy(); throw tooLarge(got.name, settings.maxMediaBytes, 'media', got.contentLength); }
+            await save(got.stream, got.name);
+          } catch (e) {
+            if (!deadline.aborted) throw e;
+            throw new StillmotionError('TIMEOUT', `cannot fetch ${u.slice(0, 200)}: the download did not finish within ${Math.round(settings.urlTimeoutMs / 1000)} s`, {
+              hint: 'send a link to a faster server, or upload the file itself', details: { field: 'urls', limit_ms: settings.urlTimeoutMs },
+            });
+          }
         }
       }
     } catch (e) {
@@ -69,11 +84,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
           : e instanceof StillmotionError ? e
             // Broken forms (no boundary, cut short) are the sender's mistake, not ours.
             : /multipart|boundary|part terminated|unexpected end of form|malformed/i.test((e as Error).message ?? '')
-              ? new StillmotionError('BAD_REQUEST', `files: the form could not be read (${(e as Error).message})`, { hint: 'send multipart/form-data with one "files" field per file', details: { field: 'files' } })
+              ? new StillmotionError('BAD_REQUEST', 'files: the form could not be read (cut short or malformed)', { hint: 'send multipart/form-data with one "files" field per file', details: { field: 'files' } })
               : toStillmotionError(e);
       // Stop reading whatever the client is still sending.
       reply.header('connection', 'close');
-      const body = errorBody(err);
+      const body = errorBody(err, [files.root, tmpdir()]);
       return reply.code(err.http).send({ ...body, data: { ...body.data, files: saved.map((m) => mediaInfo(ctx, req, m)) } });
     }
     return ok({ files: saved.map((m) => mediaInfo(ctx, req as FastifyRequest, m)) });
