@@ -55,6 +55,8 @@ export interface NumRule {
   readonly max?: number;
   readonly optional?: boolean;
   readonly oneOf?: readonly number[];
+  /** Rounded to a whole number before the range is checked (milliseconds). */
+  readonly round?: boolean;
 }
 
 /** Collects every problem with its path, then throws one INVALID_DRAFT listing them. */
@@ -80,10 +82,11 @@ export class Checker {
     }
   }
 
-  num(path: string, v: unknown, o: NumRule = {}): number | null {
-    if (v === undefined && o.optional) return null;
-    if (o.oneOf && !(typeof v === 'number' && o.oneOf.includes(v))) { this.fail(path, `must be one of ${o.oneOf.join(', ')}`, v); return null; }
-    if (typeof v !== 'number' || !Number.isFinite(v)) { this.fail(path, 'must be a number', v); return null; }
+  num(path: string, raw: unknown, o: NumRule = {}): number | null {
+    if (raw === undefined && o.optional) return null;
+    if (o.oneOf && !(typeof raw === 'number' && o.oneOf.includes(raw))) { this.fail(path, `must be one of ${o.oneOf.join(', ')}`, raw); return null; }
+    if (typeof raw !== 'number' || !Number.isFinite(raw)) { this.fail(path, 'must be a number', raw); return null; }
+    const v = o.round ? Math.round(raw) : raw;
     if (o.gt !== undefined && !(v > o.gt)) { this.fail(path, `must be > ${o.gt}`, v); return null; }
     if (o.min !== undefined && v < o.min) { this.fail(path, `must be >= ${o.min}`, v); return null; }
     if (o.max !== undefined && v > o.max) { this.fail(path, `must be <= ${o.max}`, v); return null; }

@@ -185,7 +185,7 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
   const fps = c.num('fps', root.fps ?? 30, { oneOf: FPS_VALUES }) ?? 30;
   let bg = c.str('bg', root.bg ?? '#000000', { max: 16 }) ?? '#000000';
   if (!HEX6.test(bg) && !COLOUR_NAMES.includes(bg)) { c.fail('bg', `must be #RRGGBB or one of ${COLOUR_NAMES.join(', ')}`, bg); bg = '#000000'; }
-  const target = c.num('target_d', root.target_d, { gt: 0, max: L.maxMs, optional: true });
+  const target = c.num('target_d', root.target_d, { gt: 0, max: L.maxMs, optional: true, round: true });
   const loop = c.bool('loop', root.loop);
   const mediaId = (path: string, v: unknown, optional = false): string | null =>
     opts.mediaPaths
@@ -215,11 +215,11 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
       if (seg.id !== undefined) id = c.str(`${p}.id`, seg.id, { max: L.idChars, pattern: ID, patternText: 'letters, digits, _ . : - (starting with a letter or digit)' }) ?? id;
       if (ids.has(id)) c.fail(`${p}.id`, 'is used by another segment', id);
       ids.add(id);
-      const s = c.num(`${p}.s`, seg.s ?? 0, { min: 0, max: L.maxMs }) ?? 0;
+      const s = c.num(`${p}.s`, seg.s ?? 0, { min: 0, max: L.maxMs, round: true }) ?? 0;
       const m = c.obj(`${p}.m`, seg.m ?? {}) ?? {};
       const auto = c.bool(`${p}.m.auto_d`, m.auto_d);
-      const d = auto ? null : c.num(`${p}.d`, seg.d, { gt: 0, max: L.maxMs });
-      if (auto && seg.d !== undefined) c.num(`${p}.d`, seg.d, { min: 0, max: L.maxMs });
+      const d = auto ? null : c.num(`${p}.d`, seg.d, { gt: 0, max: L.maxMs, round: true });
+      if (auto && seg.d !== undefined) c.num(`${p}.d`, seg.d, { min: 0, max: L.maxMs, round: true });
       if (track.tt === 0) {
         c.keys(`${p}.m`, m, VIDEO_M);
         const kind = (c.str(`${p}.m.kind`, m.kind ?? 'image', { oneOf: ['image', 'video'] }) ?? 'image') as Shot['kind'];
@@ -238,9 +238,9 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
           fit: c.str(`${p}.m.fit`, m.fit, { oneOf: FITS, optional: true }) as Shot['fit'],
           transition: tRaw ? {
             type: (c.str(`${p}.m.tr.type`, tRaw.type, { oneOf: TRANSITIONS }) ?? 'cut') as TransitionType,
-            durationMs: c.num(`${p}.m.tr.d`, tRaw.d ?? 500, { min: 0, max: L.transitionMaxMs }) ?? 500,
+            durationMs: c.num(`${p}.m.tr.d`, tRaw.d ?? 500, { min: 0, max: L.transitionMaxMs, round: true }) ?? 500,
           } : null,
-          trimStartMs: c.num(`${p}.m.trim`, m.trim ?? 0, { min: 0, max: L.maxMs }) ?? 0,
+          trimStartMs: c.num(`${p}.m.trim`, m.trim ?? 0, { min: 0, max: L.maxMs, round: true }) ?? 0,
           volume: kind === 'video' ? volume : 1,
           label: c.str(`${p}.m.label`, m.label, { optional: true, max: L.labelChars }),
         });
@@ -253,8 +253,8 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
         audio.push({
           id, mediaId: media, style, label: c.str(`${p}.m.label`, m.label, { optional: true, max: L.labelChars }), startMs: s, durationMs: d,
           volume: c.num(`${p}.m.vol`, m.vol ?? 1, { min: 0, max: 1 }) ?? 1,
-          fadeInMs: c.num(`${p}.m.fi`, m.fi ?? 0, { min: 0, max: L.maxMs }) ?? 0,
-          fadeOutMs: c.num(`${p}.m.fo`, m.fo ?? 0, { min: 0, max: L.maxMs }) ?? 0,
+          fadeInMs: c.num(`${p}.m.fi`, m.fi ?? 0, { min: 0, max: L.maxMs, round: true }) ?? 0,
+          fadeOutMs: c.num(`${p}.m.fo`, m.fo ?? 0, { min: 0, max: L.maxMs, round: true }) ?? 0,
           loop: c.bool(`${p}.m.loop`, m.loop),
         });
       } else {

@@ -65,6 +65,7 @@ for (const db of DATABASES) {
       const cases: Array<[string, string, unknown, RegExp]> = [
         ['POST', '/api/tasks/me/with-session/nemo_agent', { task_name: nul }, /^task_name: contains U\+0000/],
         ['POST', '/api/tasks/me/with-session/nemo_agent', { task_name: 'x\u0001' }, /^task_name: contains U\+0001/],
+        ['POST', '/api/tasks/me/with-session/nemo_agent', { task_name: 'x\u0085' }, /^task_name: contains U\+0085/],
         ['POST', '/api/tasks/me/with-session/nemo_agent', '{"task_name": "lone \\ud800 surrogate"}', /^task_name: contains U\+D800/],
         ['POST', '/run_sse', { app_name: 'nemo_agent', user_id: 'me', session_id: a.sessionId, new_message: { parts: [{ text: `make a video ${nul}` }] } }, /^new_message\.parts\[0\]\.text: contains U\+0000/],
         ['POST', '/run_sse', { session_id: `${a.sessionId}\u0000`, new_message: { parts: [{ text: 'hi' }] } }, /^session_id: /],
@@ -164,6 +165,20 @@ for (const db of DATABASES) {
       assert.match(turn.text, /preview is ready/, turn.text);
       const afterTurn = (await a.call<{ available: number }>('GET', '/api/credits/balance/simple')).json.data;
       assert.equal(afterTurn.available, (before.json.data as { available: number }).available - 5);
+    });
+
+    test('a chat edit that would make a draft the schema refuses fails with the field named; nothing saved or charged; the session goes on', async () => {
+      const a = await setup(srv.url);
+      for (const n of ['p.jpg', 'q.jpg']) assert.equal((await uploadFile(a, n, photo, 'image/jpeg')).json.code, 0);
+      const before = (await a.call('GET', '/api/credits/balance/simple')).json.data;
+      const version = async () => (await a.call<{ state: { draft_version: number } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`)).json.data.state.draft_version;
+      const v0 = await version();
+      const bad = await runSse(a, 'crossfade of 9 seconds between photos');
+      assert.match(bad.text, /tr\.d: must be <= 5000, got 9000/, bad.text);
+      assert.equal(await version(), v0, 'the draft was not saved');
+      assert.deepEqual((await a.call('GET', '/api/credits/balance/simple')).json.data, before, 'nothing charged');
+      const good = await runSse(a, 'animate these photos into a 2-second video with a short crossfade');
+      assert.match(good.text, /preview is ready/, `the next turn works: ${good.text}`);
     });
 
     test('the file-reading draft of issue 11 is refused with 4007 naming the path; the same draft with a real weight exports', async () => {
