@@ -14,7 +14,7 @@ test('README lists every error code with the same HTTP status and exit code, and
 test('codes are unique and the API codes keep their HTTP statuses', () => {
   const codes = Object.values(ERRORS).map((e) => e.code);
   assert.equal(new Set(codes).size, codes.length);
-  const api: Record<number, number> = { 400: 400, 1001: 401, 1002: 404, 2001: 402, 4001: 415, 4002: 413, 402: 402, 429: 429 };
+  const api: Record<number, number> = { 400: 400, 1001: 401, 1002: 404, 2001: 402, 4001: 415, 4002: 413, 402: 402, 429: 429, 4009: 404, 4011: 413 };
   for (const [code, http] of Object.entries(api)) assert.equal(errorByCode(Number(code))?.http, http, `code ${code}`);
 });
 

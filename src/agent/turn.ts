@@ -215,7 +215,7 @@ export class Agent {
         run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'running', progress: v, stage } } }], { partial: true });
       });
       const timer = setTimeout(() => this.deps.queue.cancel(jobId), this.deps.turnTimeoutMs);
-      this.deps.queue.enqueue(jobId);
+      this.deps.queue.enqueue(jobId, 'preview');
       const row = await this.deps.queue.wait(jobId).finally(() => { off(); clearTimeout(timer); });
       if (row.status !== 'completed') {
         const err = row.error ? (JSON.parse(row.error) as { code: number; message: string }) : { code: 5000, message: 'unknown failure' };

@@ -2,13 +2,16 @@
  * From a photo to everything the renderer needs: the still at working resolution (as YUV planes),
  * the subject, and the motion plan. Framing (cover, or contain over a blurred copy or a colour)
  * is decided here, so the planner and the sampler only ever see one picture.
+ *
+ * Decoding and resizing run in libvips' threads; the pixel loops of our own (the subject, the plan,
+ * the YUV planes: `finishStill`) run where the caller says: inline, or on a `StillThread` so a
+ * server's event loop never waits for them.
  */
 import sharp from 'sharp';
-import { findSubject, type SubjectEstimate } from './analyze/saliency.js';
+import { finishStill, type FinishedStill, type StillWork, type StillWorker } from './finish-still.js';
 import { decodeRgb, openStill, type DecodedRgb, type OpenedStill, type StillSource } from './input/load-still.js';
-import { planMotion, type Box, type MotionInput, type MotionPlan } from './plan/plan-motion.js';
+import type { Box, MotionInput } from './plan/plan-motion.js';
 import type { Fit } from './settings.js';
-import { rgbToYuv, type YuvStill } from './render/yuv.js';
 
 /** The canvas, the framing and the move asked for: what `planMotion` needs beyond the still itself. */
 export type FramingRequest = Pick<MotionInput, 'canvasWidth' | 'canvasHeight' | 'move' | 'intensity' | 'easing' | 'frames' | 'fps' | 'variant'> & {
@@ -16,12 +19,9 @@ export type FramingRequest = Pick<MotionInput, 'canvasWidth' | 'canvasHeight' | 
   readonly background: readonly [number, number, number];
 };
 
-export interface PreparedStill {
+/** The still as YUV planes, its subject and its motion plan (see finish-still.ts), and what the photo was. */
+export interface PreparedStill extends FinishedStill {
   readonly source: StillSource;
-  readonly still: YuvStill;
-  readonly plan: MotionPlan;
-  /** Subject in fractions of the photo itself (not the contain composite). */
-  readonly subject: SubjectEstimate;
 }
 
 const THUMB = 160;
@@ -54,8 +54,7 @@ const containComposite = async (fg: DecodedRgb, cw: number, ch: number, fit: Fit
       .raw()
       .toBuffer();
   } else {
-    base = Buffer.alloc(cw * ch * 3);
-    for (let i = 0; i < cw * ch; i++) base.set(bg, i * 3);
+    base = await sharp({ create: { width: cw, height: ch, channels: 3, background: { r: bg[0], g: bg[1], b: bg[2] } } }).raw().toBuffer();
   }
   const data = await sharp(base, { raw: { width: cw, height: ch, channels: 3 } })
     .composite([{ input: fg.data, raw: raw.raw, left, top }])
@@ -65,7 +64,7 @@ const containComposite = async (fg: DecodedRgb, cw: number, ch: number, fit: Fit
   return { data, width: cw, height: ch };
 };
 
-export const prepareStill = async (opened: OpenedStill, f: FramingRequest): Promise<PreparedStill> => {
+export const prepareStill = async (opened: OpenedStill, f: FramingRequest, worker?: StillWorker): Promise<PreparedStill> => {
   const src = opened.source;
   const W = f.canvasWidth;
   const H = f.canvasHeight;
@@ -95,29 +94,12 @@ export const prepareStill = async (opened: OpenedStill, f: FramingRequest): Prom
     sourcePixelsAcross = src.width / photoBox.w;
   }
   const th = await thumbnail(photo);
-  const subject = findSubject(th.data, th.width, th.height);
-  const inPicture: Box = {
-    x: photoBox.x + subject.box.x * photoBox.w,
-    y: photoBox.y + subject.box.y * photoBox.h,
-    w: subject.box.w * photoBox.w,
-    h: subject.box.h * photoBox.h,
+  const work: StillWork = {
+    picture, thumb: th, photoBox,
+    motion: { sourcePixelsAcross, canvasWidth: W, canvasHeight: H, move: f.move, intensity: f.intensity, easing: f.easing, frames: f.frames, fps: f.fps, variant: f.variant },
   };
-  const plan = planMotion({
-    stillWidth: picture.width,
-    stillHeight: picture.height,
-    sourcePixelsAcross,
-    canvasWidth: W,
-    canvasHeight: H,
-    subject: subject.confidence > 0.05 ? inPicture : null,
-    move: f.move,
-    intensity: f.intensity,
-    easing: f.easing,
-    frames: f.frames,
-    fps: f.fps,
-    variant: f.variant,
-  });
-  const still = rgbToYuv(picture.data, picture.width, picture.height, 3, true);
-  return { source: src, still, plan, subject };
+  const done = worker ? await worker.finish(work) : finishStill(work);
+  return { source: src, ...done };
 };
 
-export { openStill };
+export { openStill, finishStill, type StillWork, type StillWorker };

@@ -3,10 +3,13 @@
  * Jobs are rows in the store; the queue decides when each runs, reports progress, enforces the
  * time limit, cancels, and on shutdown puts running jobs back to pending (a checkpoint: the next
  * start runs them again). A distributed adapter (BullMQ on REDIS_URL) implements the same port.
+ *
+ * Two lanes: exports run in `concurrency` slots; chat previews have `previewConcurrency` slots of
+ * their own (and take an export slot that is idle), so a preview never waits behind a long export.
  */
 import { EventEmitter } from 'node:events';
 import { StillmotionError, toStillmotionError } from '../errors.js';
-import type { JobRow, Store } from '../store/store.js';
+import type { JobRow, JobState, Store } from '../store/store.js';
 
 export interface JobContext {
   readonly signal: AbortSignal;
@@ -14,14 +17,16 @@ export interface JobContext {
   onProgress(percent: number, stage: string): void;
 }
 export type JobHandler = (job: JobRow, ctx: JobContext) => Promise<unknown>;
+/** Which slots a job may run in: its kind. */
+export type Lane = JobRow['kind'];
 
 export interface JobQueue {
-  /** Runs the job whose row already exists (status pending). */
-  enqueue(jobId: string): void;
+  /** Runs the job whose row already exists (status pending), in its kind's lane. */
+  enqueue(jobId: string, lane: Lane): void;
   /** Cancels a pending or running job; it ends failed with code 5003. */
   cancel(jobId: string): boolean;
-  /** Resolves with the job's final row (completed or failed). */
-  wait(jobId: string): Promise<JobRow>;
+  /** Resolves with the job's final state (completed or failed). */
+  wait(jobId: string): Promise<JobState>;
   /** Progress of a running job; returns the unsubscribe function. */
   onProgress(jobId: string, fn: (percent: number, stage: string) => void): () => void;
   /** Jobs waiting or running in this process. */
@@ -30,32 +35,33 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-interface Running { readonly controller: AbortController; readonly done: Promise<void>; cancelled: boolean }
+interface Running { readonly controller: AbortController; readonly done: Promise<void>; cancelled: boolean; readonly slot: Lane }
 
 export class InProcessQueue implements JobQueue {
-  private readonly waiting: string[] = [];
+  private readonly waiting: Record<Lane, string[]> = { preview: [], export: [] };
   private readonly running = new Map<string, Running>();
   private readonly events = new EventEmitter();
   private closed = false;
 
-  constructor(private readonly store: Store, private readonly handler: JobHandler, private readonly o: { concurrency: number; timeoutMs: number }) {
+  constructor(private readonly store: Store, private readonly handler: JobHandler, private readonly o: { concurrency: number; previewConcurrency?: number; timeoutMs: number }) {
     this.events.setMaxListeners(0);
   }
 
   get depth(): number {
-    return this.waiting.length + this.running.size;
+    return this.waiting.preview.length + this.waiting.export.length + this.running.size;
   }
 
-  enqueue(jobId: string): void {
-    if (this.closed || this.waiting.includes(jobId) || this.running.has(jobId)) return;
-    this.waiting.push(jobId);
+  enqueue(jobId: string, lane: Lane): void {
+    if (this.closed || this.waiting.preview.includes(jobId) || this.waiting.export.includes(jobId) || this.running.has(jobId)) return;
+    this.waiting[lane].push(jobId);
     this.pump();
   }
 
   cancel(jobId: string): boolean {
-    const i = this.waiting.indexOf(jobId);
-    if (i >= 0) {
-      this.waiting.splice(i, 1);
+    for (const lane of ['preview', 'export'] as const) {
+      const i = this.waiting[lane].indexOf(jobId);
+      if (i < 0) continue;
+      this.waiting[lane].splice(i, 1);
       void this.finish(jobId, { status: 'failed', error: { code: 5003, message: 'cancelled before it started' } });
       return true;
     }
@@ -66,10 +72,10 @@ export class InProcessQueue implements JobQueue {
     return true;
   }
 
-  wait(jobId: string): Promise<JobRow> {
+  wait(jobId: string): Promise<JobState> {
     return new Promise((resolve, reject) => {
       const check = async () => {
-        const row = await this.store.job(jobId);
+        const row = await this.store.jobState(jobId);
         if (!row) { cleanup(); reject(new StillmotionError('RENDER_NOT_FOUND', `no job ${jobId}`)); return; }
         if (row.status === 'completed' || row.status === 'failed') { cleanup(); resolve(row); return; }
         if (this.closed && !this.running.has(jobId)) { cleanup(); reject(new StillmotionError('CANCELLED', 'the server is stopping')); }
@@ -91,27 +97,40 @@ export class InProcessQueue implements JobQueue {
     this.closed = true;
     // Jobs that never started stay pending for the next start; their waiters must hear that now
     // (otherwise a turn waiting on a queued preview never ends and shutdown hangs on it).
-    const queued = this.waiting.splice(0);
+    const queued = [...this.waiting.preview.splice(0), ...this.waiting.export.splice(0)];
     for (const id of queued) this.events.emit('done', id);
     const all = [...this.running.values()];
     for (const r of all) r.controller.abort(new StillmotionError('CANCELLED', 'the server is stopping'));
     await Promise.all(all.map((r) => r.done));
   }
 
+  private busy(slot: Lane): number {
+    let n = 0;
+    for (const r of this.running.values()) if (r.slot === slot) n++;
+    return n;
+  }
+
+  /** Previews first into their own slots; then export slots take exports, or previews when no export waits. */
   private pump(): void {
-    while (!this.closed && this.running.size < this.o.concurrency && this.waiting.length) {
-      const id = this.waiting.shift()!;
-      const controller = new AbortController();
-      const entry: Running = { controller, cancelled: false, done: Promise.resolve() };
-      this.running.set(id, entry);
-      (entry as { done: Promise<void> }).done = this.run(id, entry).catch(async (e: unknown) => {
-        // The store itself failed around the job: end it failed so its waiters hear of it.
-        await this.finish(id, { status: 'failed', error: { code: 5000, message: (e as Error).message } });
-      }).finally(() => {
-        this.running.delete(id);
-        this.pump();
-      });
+    while (!this.closed && this.waiting.preview.length && this.busy('preview') < (this.o.previewConcurrency ?? 1)) this.start(this.waiting.preview.shift()!, 'preview');
+    while (!this.closed && this.busy('export') < this.o.concurrency) {
+      const id = this.waiting.export.shift() ?? this.waiting.preview.shift();
+      if (id === undefined) break;
+      this.start(id, 'export');
     }
+  }
+
+  private start(id: string, slot: Lane): void {
+    const controller = new AbortController();
+    const entry: Running = { controller, cancelled: false, done: Promise.resolve(), slot };
+    this.running.set(id, entry);
+    (entry as { done: Promise<void> }).done = this.run(id, entry).catch(async (e: unknown) => {
+      // The store itself failed around the job: end it failed so its waiters hear of it.
+      await this.finish(id, { status: 'failed', error: { code: 5000, message: (e as Error).message } });
+    }).finally(() => {
+      this.running.delete(id);
+      this.pump();
+    });
   }
 
   private async run(id: string, entry: Running): Promise<void> {

@@ -77,8 +77,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   const failedTurns = await store.failRunningTurns(JSON.stringify({ code: 5003, message: 'the server stopped during this turn' }),
     'The server stopped while this message was being worked on. No credits were charged and the timeline is saved: send the message again.');
   const releasedHolds = await store.releaseOpenHolds();
-  const queue = new InProcessQueue(store, renderJobHandler({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels }), {
-    concurrency: settings.concurrency, timeoutMs: settings.jobTimeoutMs,
+  const queue = new InProcessQueue(store, renderJobHandler({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels, limits: settings }), {
+    concurrency: settings.concurrency, previewConcurrency: settings.previewConcurrency, timeoutMs: settings.jobTimeoutMs,
   });
   let resumedJobs = 0, failedJobs = 0;
   const toResume: string[] = [];
@@ -124,9 +124,9 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  origin = settings.publicUrl ?? `http://${shownHost}:${port}`;
+  origin = settings.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;
   knownHost = hostCheck({ listenHost: settings.host, port, allowedHosts: settings.allowedHosts });
-  for (const id of toResume) queue.enqueue(id);
+  for (const id of toResume) queue.enqueue(id, 'export');
 
   let closed: Promise<void> | null = null;
   return {

@@ -72,6 +72,18 @@ export interface Settings {
   readonly urlTimeoutMs: number;
   /** How many times a claim link can be redeemed. */
   readonly claimMaxUses: number;
+  /** Chat previews rendering at once, in a lane of their own: a preview never waits behind an export. */
+  readonly previewConcurrency: number;
+  /** Longest video a render may make (export or preview), in seconds (4011 beyond). */
+  readonly maxDurationS: number;
+  /** Most pixels in a frame: 3840x2160 by default, in any shape (4011 beyond). */
+  readonly maxCanvasPixels: number;
+  /** Highest frame rate (4011 beyond). */
+  readonly maxFps: number;
+  /** Tracks in a draft (4011 beyond). */
+  readonly maxTracks: number;
+  /** Segments in one track of a draft (4011 beyond). */
+  readonly maxSegmentsPerTrack: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -111,6 +123,12 @@ export const DEFAULTS: Settings = {
   bodyIdleTimeoutMs: 30_000,
   urlTimeoutMs: 60_000,
   claimMaxUses: 5,
+  previewConcurrency: 1,
+  maxDurationS: 600,
+  maxCanvasPixels: 3840 * 2160,
+  maxFps: 60,
+  maxTracks: 16,
+  maxSegmentsPerTrack: 500,
 };
 
 /** Environment variable → setting. */
@@ -151,6 +169,12 @@ const ENV: Readonly<Record<string, keyof Settings>> = {
   STILLMOTION_BODY_IDLE_TIMEOUT_MS: 'bodyIdleTimeoutMs',
   STILLMOTION_URL_TIMEOUT_MS: 'urlTimeoutMs',
   STILLMOTION_CLAIM_MAX_USES: 'claimMaxUses',
+  STILLMOTION_PREVIEW_CONCURRENCY: 'previewConcurrency',
+  STILLMOTION_MAX_DURATION_S: 'maxDurationS',
+  STILLMOTION_MAX_CANVAS_PIXELS: 'maxCanvasPixels',
+  STILLMOTION_MAX_FPS: 'maxFps',
+  STILLMOTION_MAX_TRACKS: 'maxTracks',
+  STILLMOTION_MAX_SEGMENTS_PER_TRACK: 'maxSegmentsPerTrack',
 };
 
 const bad = (name: string, value: unknown, rule: string): StillmotionError =>
@@ -232,6 +256,13 @@ const check = (s: Settings): Settings => {
   for (const k of ['bodyTimeoutMs', 'uploadTimeoutMs', 'bodyIdleTimeoutMs', 'urlTimeoutMs'] as const) {
     if (s[k] < 100 || s[k] > 24 * 3600_000) throw bad(k, s[k], 'must be from 100 to 86400000 ms');
   }
+  int('maxExportsPerUser', 1, 1000);
+  int('previewConcurrency', 1, 64);
+  int('maxCanvasPixels', 256, 7680 * 7680);
+  int('maxTracks', 1, 1000);
+  int('maxSegmentsPerTrack', 1, 100_000);
+  if (!(s.maxDurationS >= 1 && s.maxDurationS <= 86_400)) throw bad('maxDurationS', s.maxDurationS, 'must be from 1 to 86400 seconds');
+  if (!(s.maxFps >= 1 && s.maxFps <= 60)) throw bad('maxFps', s.maxFps, 'must be from 1 to 60 (the draft format stops at 60)');
   if (s.heartbeatMs < 100 || s.heartbeatMs > 15_000) throw bad('heartbeatMs', s.heartbeatMs, 'must be from 100 to 15000 (clients need one at least every 15 s)');
   try { parseSize(s.previewSize); } catch (e) { throw bad('previewSize', s.previewSize, (e as Error).message.replace(/^.*?expected /, 'must be ')); }
   if (s.maxImageBytes < 1024) throw bad('maxImageBytes', s.maxImageBytes, 'must be at least 1024');

@@ -53,6 +53,9 @@ export interface ClaimRow {
   readonly id: string; readonly session_id: string; readonly uses: number; readonly max_uses: number; readonly revoked: boolean;
   readonly created_at: number; readonly expires_at: number;
 }
+/** A job without its spec (the draft, up to the body limit): what status reads need. */
+export type JobState = Omit<JobRow, 'spec'>;
+const JOB_STATE_COLUMNS = 'id, user_id, session_id, kind, status, progress, output, error, attempts, created_at, started_at, finished_at';
 export interface RequestLogRow {
   readonly at: number; readonly method: string; readonly route: string; readonly status: number; readonly userId: string | null; readonly ip: string;
   readonly skillSource: string | null; readonly skillVersion: string | null; readonly skillPlatform: string | null;
@@ -344,6 +347,31 @@ export class Store {
     return r[0] ? norm(r[0]) : null;
   }
 
+  /** The job without its spec: status reads stay cheap whatever the draft's size. */
+  async jobState(id: string): Promise<JobState | null> {
+    const r = await this.sql.query<JobState>(`select ${JOB_STATE_COLUMNS} from jobs where id = $1`, [id]);
+    return r[0] ? norm(r[0]) : null;
+  }
+
+  /**
+   * An export, if its id is new and its user has fewer than `cap` waiting or running: the check and
+   * the insert hold the user's lock together, so simultaneous submits cannot all pass the check.
+   * Answers the job already under that id, or how many are busy when the cap is reached.
+   */
+  async createExport(j: Pick<JobRow, 'id' | 'user_id' | 'session_id' | 'spec'>, cap: number):
+    Promise<{ created: JobState } | { existing: JobState } | { busy: number }> {
+    return this.sql.tx(async (q) => {
+      await q.query('select pg_advisory_xact_lock(hashtext($1))', [`exports:${j.user_id}`]);
+      const existing = (await q.query<JobState>(`select ${JOB_STATE_COLUMNS} from jobs where id = $1`, [j.id]))[0];
+      if (existing) return { existing: norm(existing) };
+      const busy = (await q.query<{ n: number }>("select count(*)::int as n from jobs where user_id = $1 and kind = 'export' and status in ('pending', 'processing')", [j.user_id]))[0]?.n ?? 0;
+      if (busy >= cap) return { busy };
+      const r = await q.query<JobState>(`insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at) values ($1, $2, $3, 'export', 'pending', 0, $4, $5) returning ${JOB_STATE_COLUMNS}`,
+        [j.id, j.user_id, j.session_id, j.spec, Date.now()]);
+      return { created: norm(r[0]!) };
+    });
+  }
+
   async jobStarted(id: string): Promise<void> {
     await this.sql.query("update jobs set status = 'processing', progress = 0, attempts = attempts + 1, started_at = $2 where id = $1", [id, Date.now()]);
   }
@@ -357,11 +385,6 @@ export class Store {
     if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0) where id = $1", [id]);
     else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.output), Date.now()]);
     else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.error), Date.now()]);
-  }
-
-  async activeExports(userId: string): Promise<number> {
-    const r = await this.sql.query<{ n: number }>("select count(*)::int as n from jobs where user_id = $1 and kind = 'export' and status in ('pending', 'processing')", [userId]);
-    return r[0]?.n ?? 0;
   }
 
   /** Jobs a previous process left pending or processing, oldest first. */

@@ -39,9 +39,38 @@ export interface CompositionPlan {
   readonly workers: number;
 }
 
-/** The shots covering frame f (one, or two during a transition: outgoing first). */
+/** Shot starts and the furthest end reached up to each shot, per plan (null: starts out of order). */
+const indexes = new WeakMap<CompositionPlan, { readonly starts: Float64Array; readonly reach: Float64Array } | null>();
+
+/**
+ * The shots covering frame f (one, or two during a transition: outgoing first). A binary search
+ * and a short walk back: a plan of thousands of shots costs no more per frame than one of three.
+ */
 export const shotsAt = (plan: CompositionPlan, f: number): number[] => {
+  let ix = indexes.get(plan);
+  if (ix === undefined) {
+    const n = plan.shots.length;
+    const starts = new Float64Array(n), reach = new Float64Array(n);
+    let far = -Infinity;
+    plan.shots.forEach((s, i) => { starts[i] = s.startFrame; far = Math.max(far, s.startFrame + s.frames); reach[i] = far; });
+    ix = starts.every((v, i) => i === 0 || v >= starts[i - 1]!) ? { starts, reach } : null;
+    indexes.set(plan, ix);
+  }
+  if (!ix) {
+    const out: number[] = [];
+    plan.shots.forEach((s, i) => { if (f >= s.startFrame && f < s.startFrame + s.frames) out.push(i); });
+    return out;
+  }
+  // Last shot starting at or before f.
+  let lo = 0, hi = ix.starts.length - 1, last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.starts[mid]! <= f) { last = mid; lo = mid + 1; } else hi = mid - 1;
+  }
   const out: number[] = [];
-  plan.shots.forEach((s, i) => { if (f >= s.startFrame && f < s.startFrame + s.frames) out.push(i); });
-  return out;
+  for (let i = last; i >= 0 && ix.reach[i]! > f; i--) {
+    const s = plan.shots[i]!;
+    if (f < s.startFrame + s.frames) out.push(i);
+  }
+  return out.reverse();
 };

@@ -2,7 +2,8 @@
  * Renders a composition: shots (photos with their moves, video clips) with transitions between
  * them, overlays drawn by the caller (text), and the audio mix, into one file. Photos are prepared
  * one shot ahead and handed to the render threads; frames are composed in order and streamed into
- * the encoder with a few in flight.
+ * the encoder with a few in flight. The pixel loops of preparing a photo run on a thread of their
+ * own, and the caller's overlays may yield: the caller's event loop is never held for long.
  */
 import { stat } from 'node:fs/promises';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
@@ -10,6 +11,7 @@ import { startEncoder } from '../ffmpeg/index.js';
 import { openStill } from '../input/load-still.js';
 import { cameraAt, viewRect, type MotionPlan } from '../plan/plan-motion.js';
 import { prepareStill } from '../prepare-still.js';
+import { StillThread } from '../prepare-thread.js';
 import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
 import { RenderPool } from '../render/pool.js';
 import { frameBytes, frameView } from '../render/render-frame.js';
@@ -25,8 +27,8 @@ export interface CompositionCall {
   readonly output: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressListener;
-  /** Draws overlays (text) onto a finished frame in place. */
-  readonly drawOverlays?: (frame: Uint8Array, width: number, height: number, frame_index: number, timeS: number) => void;
+  /** Draws overlays (text) onto a finished frame in place; may return a promise (to yield between overlays). */
+  readonly drawOverlays?: (frame: Uint8Array, width: number, height: number, frame_index: number, timeS: number) => void | Promise<void>;
   /** Opens a video clip as a frame source at the canvas size (the media module). */
   readonly openClip?: (path: string, o: { width: number; height: number; fps: number; trimStartS: number; durationS: number; fit: 'cover' | 'contain' | 'blur' }) => Promise<ClipSource>;
   readonly ffmpegPath?: string;
@@ -44,6 +46,7 @@ export const renderComposition = async (plan: CompositionPlan, call: Composition
   const meter = new ProgressMeter(call.output, call.onProgress);
   meter.report('decode', 0, 1);
   const pool = new RenderPool(null, W, H, plan.workers);
+  const stillThread = new StillThread();
   const motion: Array<MotionPlan | null> = plan.shots.map(() => null);
   const prepared = new Map<number, Promise<void>>();
   const clips = new Map<number, Promise<ClipSource>>();
@@ -64,7 +67,7 @@ export const renderComposition = async (plan: CompositionPlan, call: Composition
         const prep = await prepareStill(opened, {
           canvasWidth: W, canvasHeight: H, fit: s.fit, background: plan.background, move: s.move, intensity: s.intensity,
           easing: s.easing, frames: s.frames, fps: plan.fps, variant: s.variant,
-        });
+        }, stillThread);
         motion[i] = prep.plan;
         pool.addStill(i, prep.still);
       })();
@@ -131,7 +134,9 @@ export const renderComposition = async (plan: CompositionPlan, call: Composition
     );
     const ahead = pool.size * 2;
     let next = 0;
-    const lastFrameOf = plan.shots.map((s) => s.startFrame + s.frames - 1);
+    // Photos whose last frame is f, to let the render threads drop them once it is written.
+    const endingAt = new Map<number, number[]>();
+    plan.shots.forEach((s, i) => { if (s.kind === 'image') { const e = s.startFrame + s.frames - 1; endingAt.set(e, [...(endingAt.get(e) ?? []), i]); } });
     for (let f = 0; f < F; f++) {
       while (next < F && inFlight.length < ahead) {
         // Prepare the shot after the one starting now, so its decode overlaps this one's frames.
@@ -143,10 +148,10 @@ export const renderComposition = async (plan: CompositionPlan, call: Composition
       }
       if (call.signal?.aborted) throw cancelled();
       const frame = await inFlight.shift()!;
-      call.drawOverlays?.(frame, W, H, f, f / plan.fps);
+      await call.drawOverlays?.(frame, W, H, f, f / plan.fps);
       await encoder.write(frame);
       spent.push(frame.buffer as ArrayBuffer);
-      plan.shots.forEach((s, i) => { if (lastFrameOf[i] === f && s.kind === 'image') pool.dropStill(i); });
+      for (const i of endingAt.get(f) ?? []) pool.dropStill(i);
       meter.report('render', f + 1, F);
     }
     meter.report('finish', 0, 1);
@@ -156,6 +161,7 @@ export const renderComposition = async (plan: CompositionPlan, call: Composition
     throw call.signal?.aborted ? cancelled() : toStillmotionError(e);
   } finally {
     await pool.close();
+    await stillThread.close();
     for (const c of clips.values()) await c.then((x) => x.close()).catch(() => undefined);
   }
   meter.report('finish', 1, 1);

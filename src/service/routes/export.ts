@@ -5,14 +5,16 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { FORMATS, QUALITIES } from '../../engine/settings.js';
-import { fromCompact, isReady, toCompact, type CompactDraft } from '../../timeline/index.js';
-import type { JobRow } from '../../store/store.js';
+import { fromCompact, isReady, resolveDraft, toCompact, type CompactDraft } from '../../timeline/index.js';
+import type { JobState, Principal } from '../../store/store.js';
 import type { Ctx } from '../context.js';
 import { checkRange } from '../range.js';
-import type { JobOutput } from '../render-job.js';
+import { checkDraftCounts, checkRenderSize } from '../limits.js';
+import { mediaLookup, type JobOutput } from '../render-job.js';
 
 interface ExportBody {
   id?: string;
@@ -30,12 +32,17 @@ const publicJobError = (raw: string): { code: number; message: string } => {
 
 /** Render ids are the client's, per user: two users may both say `render_1700000000`. */
 const jobKey = (userId: string, id: string): string => `${userId}/${id}`;
-const clientId = (job: JobRow): string => job.id.slice(job.user_id.length + 1);
+const clientId = (job: JobState): string => job.id.slice(job.user_id.length + 1);
+/** API.md's `render_<ms>`, with a random tail so that nobody can guess it. */
+const newRenderId = (): string => `render_${Date.now()}_${randomBytes(9).toString('base64url')}`;
+/** A job a token may see: its user's export, and for a one-session (claim) token only that session's. */
+const visible = (p: Principal, job: JobState): boolean =>
+  job.user_id === p.userId && job.kind === 'export' && (!p.sessionId || job.session_id === p.sessionId);
 
 export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   const { store } = ctx;
 
-  const status = (req: FastifyRequest, job: JobRow) => {
+  const status = (req: FastifyRequest, job: JobState) => {
     const out = job.output ? (JSON.parse(job.output) as JobOutput) : null;
     const data = {
       id: clientId(job), status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
@@ -51,10 +58,17 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     return { code: 0, message: job.status, status: data.status, progress: data.progress, data };
   };
 
-  const ownJob = async (userId: string, id: string): Promise<JobRow> => {
-    const job = await store.job(jobKey(userId, id));
-    if (!job || job.user_id !== userId || job.kind !== 'export') throw new StillmotionError('RENDER_NOT_FOUND', `no render ${id} for this token`, { hint: 'submit the export again' });
+  /** Another user's render, or another session's for a claim token, is answered exactly like one that does not exist. */
+  const notFound = (id: string) => new StillmotionError('RENDER_NOT_FOUND', `no render ${id} for this token`, { hint: 'submit the export again' });
+  const ownJob = async (p: Principal, id: string): Promise<JobState> => {
+    const job = await store.jobState(jobKey(p.userId, id));
+    if (!job || !visible(p, job)) throw notFound(id);
     return job;
+  };
+  /** The same id again answers the same render; an id another session of this user holds is not this token's to see. */
+  const again = (req: FastifyRequest, p: Principal, id: string, job: JobState) => {
+    if (visible(p, job)) return status(req, job);
+    throw new StillmotionError('BAD_REQUEST', 'id: is already used by another render', { hint: 'leave id out to get a fresh one, or choose another', details: { field: 'id' } });
   };
 
   app.post<{ Body: ExportBody }>('/api/render/proxy/lambda', {
@@ -77,45 +91,47 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const sid = req.body.sessionId ?? req.body.session_id;
     if (!sid) throw new StillmotionError('BAD_REQUEST', 'sessionId: is required', { details: { field: 'sessionId' } });
     const session = await store.sessionOf(p, sid);
-    const id = req.body.id ?? `render_${Date.now()}`;
+    const limits = ctx.settings;
+    checkDraftCounts(req.body.draft, limits);
+    const id = req.body.id ?? newRenderId();
     const key = jobKey(p.userId, id);
-    const existing = await store.job(key);
-    if (existing) return status(req, existing);
-    const busy = await store.activeExports(p.userId);
-    if (busy >= ctx.settings.maxExportsPerUser) {
-      throw new StillmotionError('RATE_LIMITED', `${busy} exports are already waiting or rendering for this token`, { hint: 'wait for one to finish, then send this one again', details: { retry_after_s: 10 } });
-    }
+    const seen = await store.jobState(key);
+    if (seen) return again(req, p, id, seen);
     const draft = fromCompact(req.body.draft as CompactDraft);
     if (!isReady(draft)) throw new StillmotionError('INVALID_DRAFT', 'the draft has no video segments to render', { hint: 'add a photo in a chat turn first' });
-    const own = new Set((await store.mediaOf(session.id)).map((m) => m.id));
+    const media = await store.mediaOf(session.id);
+    const own = new Set(media.map((m) => m.id));
     const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !own.has(m));
     if (foreign.length) throw new StillmotionError('MEDIA_NOT_FOUND', `the draft refers to media this session does not have: ${foreign.slice(0, 3).join(', ')}`, { details: { media_ids: foreign } });
+    checkRenderSize(resolveDraft(draft, mediaLookup(media, ctx.files)).plan, limits);
     const spec = { draft: toCompact(draft), format: req.body.output?.format ?? 'mp4', quality: req.body.output?.quality ?? 'high' };
-    if (!(await store.createJob({ id: key, user_id: p.userId, session_id: session.id, kind: 'export', spec: JSON.stringify(spec) }))) {
-      return status(req, await ownJob(p.userId, id));
+    const r = await store.createExport({ id: key, user_id: p.userId, session_id: session.id, spec: JSON.stringify(spec) }, ctx.settings.maxExportsPerUser);
+    if ('existing' in r) return again(req, p, id, r.existing);
+    if ('busy' in r) {
+      throw new StillmotionError('RATE_LIMITED', `${r.busy} exports are already waiting or rendering for this token (setting maxExportsPerUser)`, { hint: 'wait for one to finish, then send this one again', details: { retry_after_s: 10, setting: 'maxExportsPerUser', limit: ctx.settings.maxExportsPerUser } });
     }
-    ctx.queue.enqueue(key);
+    ctx.queue.enqueue(key, 'export');
     reply.code(200);
-    return status(req, (await store.job(key))!);
+    return status(req, r.created);
   });
 
   app.get<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
     const p = await ctx.auth.principal(req, 'read');
-    return status(req, await ownJob(p.userId, req.params.id));
+    return status(req, await ownJob(p, req.params.id));
   });
 
   app.delete<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
     const p = await ctx.auth.principal(req, 'render');
-    const job = await ownJob(p.userId, req.params.id);
+    const job = await ownJob(p, req.params.id);
     ctx.queue.cancel(job.id);
-    return status(req, (await store.job(job.id))!);
+    return status(req, (await store.jobState(job.id)) ?? job);
   });
 
   app.get<{ Params: { id: string } }>('/api/render/proxy/:id/download', async (req, reply: FastifyReply) => {
     const p = await ctx.auth.principal(req, 'read');
-    const job = await ownJob(p.userId, req.params.id);
+    const job = await ownJob(p, req.params.id);
     if (job.status !== 'completed' || !job.output) {
-      throw new StillmotionError('RENDER_NOT_FOUND', `render ${job.id} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
+      throw new StillmotionError('RENDER_NOT_FOUND', `render ${clientId(job)} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
     }
     const out = JSON.parse(job.output) as JobOutput;
     const safe = clientId(job).replace(/[^A-Za-z0-9_.-]/g, '_');
