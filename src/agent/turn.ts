@@ -13,7 +13,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { newId, type MediaRow, type Principal, type SessionRow, type Store } from '../store/store.js';
 import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
-import { viewOf, type DraftView } from './view.js';
+import { viewOf, type DraftView } from './display.js';
 
 export type Part =
   | { readonly text: string }

@@ -17,7 +17,7 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
       case 'draft':
         return await (await import('./commands/render.js')).draftCommand(rest, io);
       case 'plan':
-        return await (await import('./commands/plan.js')).planCommand(rest, io);
+        return await (await import('./commands/understand.js')).planCommand(rest, io);
       case 'chat':
         return await (await import('./commands/chat.js')).chatCommand(rest, io, controller.signal);
       case 'ask':

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { StillmotionError } from '../errors.js';
 import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from '../engine/input/sniff.js';
 import { makeThumbnail } from '../engine/media/thumbnail.js';
-import { describeLocalMedia } from '../timeline/local-media.js';
+import { describeLocalMedia } from '../engine/media/local-media.js';
 import { newId, type MediaRow } from '../store/store.js';
 import type { Files } from './files.js';
 

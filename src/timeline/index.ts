@@ -6,5 +6,5 @@ export { timing, type Timing, type ShotTiming } from './timing.js';
 export { summarize } from './summary.js';
 export { applyRequest, moveFor, type Applied, type MediaRef } from './apply-request.js';
 export { resolveDraft, type MediaInfo, type Resolved, type ResolvedText, type ResolveOptions } from './resolve.js';
-export { renderDraft, type RenderDraftCall } from './render-draft.js';
-export { describeLocalMedia } from './local-media.js';
+export { renderDraft, type RenderDraftCall } from '../engine/render-draft.js';
+export { describeLocalMedia } from '../engine/media/local-media.js';

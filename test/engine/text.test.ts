@@ -9,7 +9,7 @@ import { yuvToRgb } from '../../src/engine/render/yuv.js';
 import {
   blendOverlayYuv420, defaultStyleFor, graphemeCount, graphemes, overlayToYuv, renderTextOverlay, renderTextTrackOnFrame,
   safeArea, textAnimationAt, wrapText, type TextPosition, type TextRole, type TextSegment, type TextStyle,
-} from '../../src/timeline/text/index.js';
+} from '../../src/engine/text/index.js';
 
 const GREY_Y = 126;
 const greyFrame = (W: number, H: number): Uint8Array => {

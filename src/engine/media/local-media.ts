@@ -1,10 +1,10 @@
 /** Media described from files on this machine (the CLI's drafts; the service keeps its own records). */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { StillmotionError } from '../errors.js';
-import { probeStillSize, unsupported } from '../engine/input/load-still.js';
-import { sniff } from '../engine/input/sniff.js';
-import type { MediaInfo } from './resolve.js';
+import { StillmotionError } from '../../errors.js';
+import { probeStillSize, unsupported } from '../input/load-still.js';
+import { sniff } from '../input/sniff.js';
+import type { MediaInfo } from '../../timeline/resolve.js';
 
 const head = async (path: string): Promise<Buffer> => {
   try {
@@ -30,7 +30,7 @@ export const describeLocalMedia = async (path: string, mediaId = path, limits = 
     const { width, height } = await probeStillSize(path, limits);
     return { mediaId, path, kind: 'image', width, height, name };
   }
-  const { inspectMedia } = await import('../engine/media/probe-media-file.js');
+  const { inspectMedia } = await import('./probe-media-file.js');
   const m = await inspectMedia(path);
   return m.kind === 'video'
     ? { mediaId, path, kind: 'video', width: m.width, height: m.height, durationMs: m.durationMs, name, hasAudio: m.hasAudio }

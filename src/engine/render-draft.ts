@@ -1,8 +1,8 @@
 /** Rendering a draft: resolve it, then let the engine's compositor draw it, with text as an overlay layer. */
-import type { CompositionResult } from '../engine/compose/render-composition.js';
-import type { ProgressListener } from '../engine/progress.js';
-import { resolveDraft, type MediaInfo, type ResolveOptions } from './resolve.js';
-import type { Draft } from './types.js';
+import type { CompositionResult } from './compose/render-plan.js';
+import type { ProgressListener } from './progress.js';
+import { resolveDraft, type MediaInfo, type ResolveOptions } from '../timeline/resolve.js';
+import type { Draft } from '../timeline/types.js';
 
 export interface RenderDraftCall extends ResolveOptions {
   readonly output: string;
@@ -18,8 +18,8 @@ export const renderDraft = async (draft: Draft, lookup: (id: string) => MediaInf
     const segs = r.texts.map((t) => ({ text: t.text, role: t.role, style: t.style, position: t.position ?? undefined, animation: t.animation, startS: t.startS, endS: t.endS }));
     drawOverlays = (frame, w, h, _i, t) => text.renderTextTrackOnFrame(frame, w, h, segs as never, t);
   }
-  const openClip = draft.shots.some((s) => s.kind === 'video') ? (await import('../engine/media/clip-frames.js')).openClip : undefined;
-  const { renderComposition } = await import('../engine/compose/render-composition.js');
+  const openClip = draft.shots.some((s) => s.kind === 'video') ? (await import('./media/clip-frames.js')).openClip : undefined;
+  const { renderComposition } = await import('./compose/render-plan.js');
   const res = await renderComposition(r.plan, { output: call.output, signal: call.signal, onProgress: call.onProgress, drawOverlays, openClip: openClip as never });
   return { ...res, notes: r.notes };
 };
