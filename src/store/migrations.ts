@@ -153,6 +153,8 @@ export const MIGRATIONS: readonly string[] = [
   `alter table media add column has_audio boolean`,
   // Tokens made from claim links open one session.
   `alter table tokens add column session_id text`,
+  // Photos keep what analysis learned at upload (JSON: size, orientation, subject), read by every plan.
+  `alter table media add column analysis text`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

@@ -5,8 +5,8 @@
  * (`t[0].sg[2].d: must be > 0, got -5`); `toCompact` and `fromCompact` round-trip losslessly.
  */
 import { StillmotionError } from '../errors.js';
-import { EASINGS, MOVES } from '../engine/plan/moves.js';
-import { FITS } from '../engine/settings.js';
+import { EASINGS, FITS, MOVES } from '../engine/index.js';
+import { textAnimationFor } from './defaults.js';
 import { timing } from './timing.js';
 import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Shot, type TextItem } from './types.js';
 
@@ -151,12 +151,13 @@ export const fromCompact = (input: unknown): Draft => {
         });
       } else {
         const style = m.style === undefined || m.style === null ? {} : c.obj(`${p}.m.style`, m.style) ?? {};
+        const role = (c.str(`${p}.m.role`, m.role ?? 'title', { oneOf: TEXT_ROLES }) ?? 'title') as TextItem['role'];
         texts.push({
           id,
           text: c.str(`${p}.m.text`, m.text, { nonEmpty: true }) ?? '',
-          role: (c.str(`${p}.m.role`, m.role ?? 'title', { oneOf: TEXT_ROLES }) ?? 'title') as TextItem['role'],
+          role,
           position: c.str(`${p}.m.pos`, m.pos, { oneOf: TEXT_POSITIONS, optional: true }) as TextItem['position'],
-          animation: (c.str(`${p}.m.anim`, m.anim ?? 'fade', { oneOf: TEXT_ANIMATIONS }) ?? 'fade') as TextItem['animation'],
+          animation: (c.str(`${p}.m.anim`, m.anim ?? textAnimationFor(role), { oneOf: TEXT_ANIMATIONS }) ?? textAnimationFor(role)) as TextItem['animation'],
           startMs: s,
           durationMs: d,
           style,

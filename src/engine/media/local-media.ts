@@ -1,10 +1,40 @@
-/** Media described from files on this machine (the CLI's drafts; the service keeps its own records). */
+/**
+ * What a file on this machine is: its kind by content, its size or length, and for a photo, when
+ * asked, its analysis (subject, orientation). The CLI describes its files once per run; the service
+ * once at upload, and keeps the answer with the media.
+ */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StillmotionError } from '../../errors.js';
-import { probeStillSize, unsupported } from '../input/load-still.js';
+import { analyseStill } from '../analyze/analyse-still.js';
+import { probeStillSize, unsupported, type StillLimits } from '../input/load-still.js';
 import { sniff } from '../input/sniff.js';
-import type { MediaInfo } from '../../timeline/resolve.js';
+import type { StillCache } from '../input/still-cache.js';
+import type { StillAnalysis } from '../plan/plan-shot.js';
+import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS } from '../settings.js';
+
+export interface MediaFacts {
+  readonly kind: 'image' | 'video' | 'audio';
+  /** The file's name (no folders), for display. */
+  readonly name: string;
+  /** Photos and clips: upright size in pixels. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Clips and sounds. */
+  readonly durationMs?: number;
+  /** Clips: whether there is a sound track to keep. */
+  readonly hasAudio?: boolean;
+  /** Photos, when asked for. */
+  readonly analysis?: StillAnalysis;
+}
+
+export interface DescribeOptions {
+  readonly limits?: StillLimits;
+  /** Analyse a photo (decodes it small); otherwise only its size is read. */
+  readonly analyse?: boolean;
+  /** Keeps the opened photo for the render of the same run. */
+  readonly cache?: StillCache;
+}
 
 const head = async (path: string): Promise<Buffer> => {
   try {
@@ -21,18 +51,23 @@ const head = async (path: string): Promise<Buffer> => {
   }
 };
 
-export const describeLocalMedia = async (path: string, mediaId = path, limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 200_000_000 }): Promise<MediaInfo> => {
+export const describeMediaFile = async (path: string, o: DescribeOptions = {}): Promise<MediaFacts> => {
+  const limits = o.limits ?? { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
   const kind = sniff(await head(path));
   if (!kind) throw unsupported(path);
   const name = basename(path);
   if (kind.kind === 'image') {
-    // Only the size is needed here; the photo is decoded once, when it is rendered.
+    if (o.analyse) {
+      const analysis = await analyseStill(path, limits, o.cache);
+      return { kind: 'image', name, width: analysis.width, height: analysis.height, analysis };
+    }
+    // Only the size: the photo is decoded when it is rendered.
     const { width, height } = await probeStillSize(path, limits);
-    return { mediaId, path, kind: 'image', width, height, name };
+    return { kind: 'image', name, width, height };
   }
   const { inspectMedia } = await import('./probe-media-file.js');
   const m = await inspectMedia(path);
   return m.kind === 'video'
-    ? { mediaId, path, kind: 'video', width: m.width, height: m.height, durationMs: m.durationMs, name, hasAudio: m.hasAudio }
-    : { mediaId, path, kind: 'audio', durationMs: m.durationMs, name };
+    ? { kind: 'video', name, width: m.width, height: m.height, durationMs: m.durationMs, hasAudio: m.hasAudio }
+    : { kind: 'audio', name, durationMs: m.durationMs };
 };

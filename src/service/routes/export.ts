@@ -5,11 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
-import { FORMATS, QUALITIES } from '../../engine/settings.js';
-import { fromCompact, isReady, toCompact, type CompactDraft } from '../../timeline/index.js';
+import { FORMATS, QUALITIES, type Format, type Quality } from '../../engine/index.js';
+import { fromCompact, isReady, planDraft, resolveDraft, type CompactDraft } from '../../timeline/index.js';
 import type { JobRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
-import type { JobOutput } from '../render-job.js';
 
 interface ExportBody {
   id?: string;
@@ -27,7 +26,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   const { store } = ctx;
 
   const status = (req: FastifyRequest, job: JobRow) => {
-    const out = job.output ? (JSON.parse(job.output) as JobOutput) : null;
+    const out = job.output;
     const data = {
       id: clientId(job), status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
       ...(out ? {
@@ -36,7 +35,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
           format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes,
         },
       } : {}),
-      ...(job.error ? { error: JSON.parse(job.error) as unknown } : {}),
+      ...(job.error ? { error: job.error } : {}),
       created_at: new Date(job.created_at).toISOString(),
     };
     return { code: 0, message: job.status, status: data.status, progress: data.progress, data };
@@ -78,11 +77,13 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     }
     const draft = fromCompact(req.body.draft as CompactDraft);
     if (!isReady(draft)) throw new StillmotionError('INVALID_DRAFT', 'the draft has no video segments to render', { hint: 'add a photo in a chat turn first' });
-    const own = new Set((await store.mediaOf(session.id)).map((m) => m.id));
-    const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !own.has(m));
+    const media = new Map((await ctx.media(session.id)).map((m) => [m.mediaId, m]));
+    const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !media.has(m));
     if (foreign.length) throw new StillmotionError('MEDIA_NOT_FOUND', `the draft refers to media this session does not have: ${foreign.slice(0, 3).join(', ')}`, { details: { media_ids: foreign } });
-    const spec = { draft: toCompact(draft), format: req.body.output?.format ?? 'mp4', quality: req.body.output?.quality ?? 'high' };
-    if (!(await store.createJob({ id: key, user_id: p.userId, session_id: session.id, kind: 'export', spec: JSON.stringify(spec) }))) {
+    // The export's plan is made now, from the media's stored analyses: the job renders exactly it.
+    const lookup = (mid: string) => media.get(mid);
+    const plan = planDraft(resolveDraft(draft, lookup, { format: (req.body.output?.format ?? 'mp4') as Format, quality: (req.body.output?.quality ?? 'high') as Quality }), lookup);
+    if (!(await store.createJob({ id: key, user_id: p.userId, session_id: session.id, kind: 'export', spec: { plan } }))) {
       return status(req, await ownJob(p.userId, id));
     }
     ctx.queue.enqueue(key);
@@ -108,7 +109,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     if (job.status !== 'completed' || !job.output) {
       throw new StillmotionError('RENDER_NOT_FOUND', `render ${job.id} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
     }
-    const out = JSON.parse(job.output) as JobOutput;
+    const out = job.output;
     const safe = clientId(job).replace(/[^A-Za-z0-9_.-]/g, '_');
     reply.header('content-disposition', `attachment; filename="stillmotion-${safe}.${out.format}"`);
     return reply.sendFile(out.file, ctx.files.path(out.area, out.file).replace(/[/\\][^/\\]+$/, ''));
