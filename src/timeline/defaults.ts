@@ -39,21 +39,26 @@ export const PLATFORM_ASPECT: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * How far a shape may be from the canvas's (photo aspect / canvas aspect, or its inverse) before a
- * slideshow shows it whole over a blurred copy instead of cropping it; see docs/decisions.md.
+ * How far a shape may be from the canvas's (photo aspect / canvas aspect, or its inverse) before it
+ * counts as "far": see `fitFor` and docs/decisions.md.
  */
 export const BLUR_FILL_RATIO = 1.6;
 
 /**
- * The framing a shot gets when it asks for none. A photo alone is cropped (the planner pans along
- * it toward the subject when its shape is far from the canvas); in a slideshow, and for clips
- * (which have no subject-following camera), a shape far from the canvas is shown whole over a
- * blurred copy of itself.
+ * The framing a shot gets when it asks for none (looked at frame by frame, docs/decisions.md):
+ * - a photo alone is cropped; the planner pans along it toward the subject when its shape is far
+ *   from the canvas;
+ * - in a slideshow, a photo much taller than the canvas (a portrait photo in a 16:9 reel) is shown
+ *   whole over a blurred copy of itself: cropping it to a strip cut heads and skies off; one much
+ *   wider (a landscape photo in a 9:16 reel) is cropped and panned along, which fills the screen
+ *   where the whole photo would be a band a third of its height;
+ * - a clip far from the canvas's shape is shown whole over a blurred copy (no camera follows its
+ *   subject).
  */
 export const fitFor = (o: { kind: 'image' | 'video'; shots: number; width?: number; height?: number; canvasWidth: number; canvasHeight: number }): Fit => {
   if (!o.width || !o.height) return 'cover';
-  if (o.kind === 'image' && o.shots === 1) return 'cover';
   const rho = (o.width / o.height) / (o.canvasWidth / o.canvasHeight);
+  if (o.kind === 'image') return o.shots > 1 && rho < 1 / BLUR_FILL_RATIO ? 'blur' : 'cover';
   return rho > BLUR_FILL_RATIO || rho < 1 / BLUR_FILL_RATIO ? 'blur' : 'cover';
 };
 
