@@ -226,13 +226,13 @@ export class Store {
 
   // --- sessions and drafts ----------------------------------------------------------------
 
-  async createSession(userId: string, taskName: string, language: string | null, draft: string, view: string): Promise<{ taskId: string; sessionId: string }> {
+  async createSession(userId: string, taskName: string, language: string | null, draft: string, display: string): Promise<{ taskId: string; sessionId: string }> {
     const sessionId = newId('ses');
     const taskId = newId('task');
     const now = Date.now();
     await this.sql.tx(async (q) => {
       await q.query('insert into sessions (id, task_id, user_id, task_name, language, draft, draft_version, view, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)',
-        [sessionId, taskId, userId, taskName, language, draft, view, now]);
+        [sessionId, taskId, userId, taskName, language, draft, display, now]);
       await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, 1, $2, $3, $4)', [sessionId, draft, 'created', now]);
     });
     return { taskId, sessionId };

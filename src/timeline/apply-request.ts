@@ -2,7 +2,7 @@
  * A parsed request applied to a draft through the pure edit functions: what the words state
  * changes, nothing else. Returns the new draft and notes on what could not be applied as asked.
  */
-import type { Direction, InstructionRequest, Move as ReqMove, TextItem as ReqText } from '../language/request.js';
+import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
 import { FPS_VALUES, type MoveName } from '../engine/index.js';
 import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY } from './defaults.js';
 import * as E from './edit.js';
@@ -75,7 +75,7 @@ export const movesFor = (moves: readonly ReqMove[], oneShot = true): Array<{ mov
   return out;
 };
 
-const POS: Record<string, TextPosition> = {
+const POS: Record<PositionWord, TextPosition> = {
   top: 'top', bottom: 'bottom', center: 'center', lower_third: 'lower-third', upper_third: 'top', left: 'left', right: 'right',
   top_left: 'top-left', top_right: 'top-right', bottom_left: 'bottom-left', bottom_right: 'bottom-right',
 };
