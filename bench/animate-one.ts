@@ -2,7 +2,7 @@
  * Child process of the benchmark: animates one photo with the default settings (or the flags given
  * as JSON in argv[4]) and prints one JSON line with the result, wall time and this process's peak RSS.
  */
-import { animate } from '../src/engine/animate.js';
+import { animate } from '../src/local/animate.js';
 
 const [input, output, optsJson] = process.argv.slice(2);
 const t0 = performance.now();

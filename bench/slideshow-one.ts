@@ -2,17 +2,19 @@
  * Child process of the benchmark: a 30-second 1080p30 slideshow of the given photos with
  * crossfades, a title and music; prints wall time, frames and this process's peak RSS as JSON.
  */
-import { describeLocalMedia, edit as E, emptyDraft, renderDraft, type MediaInfo } from '../src/timeline/index.js';
+import { LocalMedia, planLocal, renderLocal } from '../src/local/make.js';
+import { edit as E, emptyDraft } from '../src/timeline/index.js';
 
 const [output, music, ...photos] = process.argv.slice(2);
 const t0 = performance.now();
-const media = new Map<string, MediaInfo>();
-for (const p of [...photos, music!]) media.set(p, await describeLocalMedia(p, p));
+const media = new LocalMedia();
+for (const p of [...photos, music!]) await media.add(p);
 let d = E.addShots(emptyDraft(), photos.map((p) => ({ mediaId: p })));
 d = E.setCanvas(d, { aspect: '16:9', size: '1080p', fps: 30 });
 d = E.setTargetDuration(d, 30000);
 d = E.setTransitions(d, { type: 'crossfade', durationMs: 600 });
 d = E.addText(d, { text: 'Summer Sale 夏日特卖', role: 'title' });
 d = E.setMusic(d, { mediaId: music!, volume: 0.35, fadeInMs: 500, fadeOutMs: 1500 });
-const r = await renderDraft(d, (id) => media.get(id), { output: output! });
+const { plan } = planLocal(d, media);
+const r = await renderLocal(plan, media, { output: output! });
 process.stdout.write(`${JSON.stringify({ wall_s: (performance.now() - t0) / 1000, max_rss_mb: process.resourceUsage().maxRSS / 1024, frames: r.frames, width: r.width, height: r.height })}\n`);

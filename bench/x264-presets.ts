@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { animate } from '../src/engine/animate.js';
+import { animate } from '../src/local/animate.js';
 import { X264_CRF, buildEncodeArgs, partialPath, resolveBinaries, runTool, type OutputQuality } from '../src/engine/ffmpeg/index.js';
 
 export const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium'] as const;

@@ -1,7 +1,8 @@
-/** Stillmotion's public face: the engine's `animate`, its options and results, and the error catalogue. */
-export { animate, frameCount, type AnimateCall, type AnimateResult } from './engine/animate.js';
-export { resolveAnimateSettings, type AnimateOptions, type AnimateSettings } from './engine/settings.js';
-export { MOVES, EASINGS, type MoveName, type EasingName } from './engine/plan/moves.js';
-export { planMotion, cameraAt, type MotionPlan, type View, type Box } from './engine/plan/plan-motion.js';
-export type { Progress, Stage } from './engine/progress.js';
+/** Stillmotion's public face: `animate` (one photo → one clip, the one path), the plan it makes, and the error catalogue. */
+export { animate, planClip, type AnimateCall, type AnimateResult } from './local/animate.js';
+export { checkOptions, type ClipOptions } from './timeline/index.js';
+export {
+  MOVES, EASINGS, planMotion, cameraAt, renderPlan,
+  type MoveName, type EasingName, type MotionPlan, type View, type Box, type RenderPlan, type StillAnalysis, type Progress, type Stage,
+} from './engine/index.js';
 export { ERRORS, StillmotionError, errorByCode, type ErrorName, type ErrorSpec } from './errors.js';

@@ -7,13 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
+import { movesOf } from '../engine/index.js';
 import { parseInstruction, type InstructionRequest } from '../language/index.js';
-import { applyRequest, fromCompact, isReady, toCompact, type CompactDraft, type Draft } from '../timeline/index.js';
+import { applyRequest, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
+import { errorOfJob } from '../jobs/job.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { newId, type MediaRow, type Principal, type SessionRow, type Store } from '../store/store.js';
+import { newId, type Principal, type SessionRow, type Store } from '../store/store.js';
 import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
-import { viewOf, type DraftView } from './view.js';
+import { displayOf, type DraftDisplay } from './display.js';
 
 export type Part =
   | { readonly text: string }
@@ -60,12 +62,14 @@ export class TurnRun {
   }
 }
 
-/** The draft's display form plus the move each shot got at its last render. */
-export interface StoredView extends DraftView { readonly moves: Readonly<Record<string, string>> }
+/** The draft's display form plus the move each shot got in its last plan. */
+export interface StoredDisplay extends DraftDisplay { readonly moves: Readonly<Record<string, string>> }
 
 export interface AgentDeps {
   readonly store: Store;
   readonly queue: JobQueue;
+  /** The session's media as the draft layer sees them, each photo with its analysis. */
+  readonly media: (sessionId: string) => Promise<MediaInfo[]>;
   readonly turnCost: number;
   readonly previewSize: string;
   readonly turnTimeoutMs: number;
@@ -76,10 +80,10 @@ export interface AgentDeps {
 
 const COSTLY = new Set(['generate', 'edit']);
 
-export const emptyView = (): StoredView => ({ summary: 'Timeline (0 tracks): empty', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
+export const emptyDisplay = (): StoredDisplay => ({ summary: 'Timeline (0 tracks): empty', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
 
-export const storedViewOf = (d: Draft, media: readonly MediaRow[], moves: Readonly<Record<string, string>>): StoredView =>
-  ({ ...viewOf(d, media.map((m) => ({ id: m.id, name: m.name, duration_ms: m.duration_ms, width: m.width, height: m.height })), moves), moves });
+export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Readonly<Record<string, string>>): StoredDisplay =>
+  ({ ...displayOf(d, media.map((m) => ({ id: m.mediaId, name: m.name ?? m.mediaId, duration_ms: m.durationMs ?? null, width: m.width ?? null, height: m.height ?? null })), moves), moves });
 
 export class Agent {
   private readonly runs = new Map<string, TurnRun>();
@@ -146,20 +150,20 @@ export class Agent {
       run.invocationId = turnId;
       const session = await store.sessionOf(p, sessionId);
       lang = languageOf(session.language, message);
-      const media = await store.mediaOf(sessionId);
       const req = parseInstruction(message);
       const draft = fromCompact(JSON.parse(session.draft) as CompactDraft);
-      const view = JSON.parse(session.view) as StoredView;
+      const shown = JSON.parse(session.view) as StoredDisplay;
 
-      const answer = await this.answerWithoutRender(p, req, draft, view, lang);
+      const answer = await this.answerWithoutRender(p, req, draft, shown, lang);
       if (answer !== null) {
         say(answer);
         await store.finishTurn(turnId, 'completed', answer, null, 0);
         return;
       }
 
+      const media = await this.deps.media(sessionId);
       const used = new Set([...draft.shots.map((s) => s.mediaId), ...draft.audio.map((a) => a.mediaId)]);
-      const fresh = media.filter((m) => !used.has(m.id)).map((m) => ({ mediaId: m.id, kind: m.kind, name: m.name }));
+      const fresh = media.filter((m) => !used.has(m.mediaId)).map((m) => ({ mediaId: m.mediaId, kind: m.kind, ...(m.name ? { name: m.name } : {}) }));
       const applied = applyRequest(draft, req, fresh);
       // What the words made must pass the same schema as a draft sent to export (it is sent back
       // there): otherwise the turn fails with the field named, before anything is saved or reserved.
@@ -173,11 +177,18 @@ export class Agent {
       const generated = await store.generatedOf(sessionId);
       const hasPreview = generated.some((g) => g.kind === 'preview');
       if (!applied.visual && hasPreview) {
-        const text = T.unchanged(lang, view.summary, req.not_understood);
+        const text = T.unchanged(lang, shown.summary, req.not_understood);
         say(text);
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
       }
+
+      // Every decision for the preview is made here, before anything renders: the moves are read from the plan.
+      const byId = new Map(media.map((m) => [m.mediaId, m]));
+      const lookup = (id: string) => byId.get(id);
+      const resolved = resolveDraft(applied.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
+      const plan = planDraft(resolved, lookup);
+      const moves = movesOf(plan);
 
       if (this.deps.turnCost > 0) {
         try {
@@ -197,16 +208,18 @@ export class Agent {
       run.emit([{ function_call: { id: callId, name: 'edit_timeline', args: { instruction: message, request: req as unknown as Record<string, unknown> } } }]);
       let version = session.draft_version;
       const compact = toCompact(applied.draft);
-      let stored = storedViewOf(applied.draft, media, view.moves);
+      const stored = storedDisplayOf(applied.draft, media, moves);
       if (applied.visual) version = await store.saveDraft(sessionId, JSON.stringify(compact), JSON.stringify(stored), message);
-      run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: stored.summary, notes: applied.notes, draft_version: version } } }]);
+      else await store.setDisplay(sessionId, JSON.stringify(stored));
+      const notes = [...applied.notes, ...resolved.notes];
+      run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: stored.summary, notes, moves, draft_version: version } } }]);
 
       // 2. The preview.
       run.emit([{ text: `${T.working(lang, applied.draft.shots.length, this.deps.previewSize)}\n` }]);
       const renderId = randomUUID();
       const jobId = newId('prv');
-      run.emit([{ function_call: { id: renderId, name: 'render_preview', args: { size: this.deps.previewSize, draft_version: version } } }]);
-      await store.createJob({ id: jobId, user_id: p.userId, session_id: sessionId, kind: 'preview', spec: JSON.stringify({ draft: compact, size: this.deps.previewSize, format: 'mp4', quality: 'medium' }) });
+      run.emit([{ function_call: { id: renderId, name: 'render_preview', args: { size: this.deps.previewSize, draft_version: version, plan: plan as unknown as Record<string, unknown> } } }]);
+      await store.createJob({ id: jobId, user_id: p.userId, session_id: sessionId, kind: 'preview', spec: { plan } });
       let last = -1;
       const off = this.deps.queue.onProgress(jobId, (pct, stage) => {
         const v = Math.floor(pct);
@@ -214,21 +227,16 @@ export class Agent {
         last = v;
         run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'running', progress: v, stage } } }], { partial: true });
       });
-      const timer = setTimeout(() => this.deps.queue.cancel(jobId), this.deps.turnTimeoutMs);
+      const timer = setTimeout(() => this.deps.queue.cancel(jobId, new StillmotionError('TIMEOUT', `the preview took longer than the turn's ${Math.round(this.deps.turnTimeoutMs / 1000)} s`)), this.deps.turnTimeoutMs);
       this.deps.queue.enqueue(jobId, 'preview');
       const row = await this.deps.queue.wait(jobId).finally(() => { off(); clearTimeout(timer); });
-      if (row.status !== 'completed') {
-        const err = row.error ? (JSON.parse(row.error) as { code: number; message: string }) : { code: 5000, message: 'unknown failure' };
-        throw new StillmotionError('ENCODER_FAILED', err.message, { details: { code: err.code } });
-      }
-      const out = JSON.parse(row.output!) as { file: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number; moves: Record<string, string> };
+      if (row.status !== 'completed' || !row.output) throw errorOfJob(row.error ?? { code: 5000, message: 'the preview ended without a file' });
+      const out = row.output;
       const genId = newId('gen');
       await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now() });
-      stored = storedViewOf(applied.draft, media, { ...view.moves, ...out.moves });
-      await store.setView(sessionId, JSON.stringify(stored));
-      const mediaMs = Object.fromEntries(media.filter((m) => m.duration_ms).map((m) => [m.id, m.duration_ms!]));
+      const mediaMs = Object.fromEntries(media.filter((m) => m.durationMs).map((m) => [m.mediaId, m.durationMs!]));
       const changes = draft.shots.length ? describeChanges(draft, applied.draft, lang, mediaMs) : [];
-      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), changes, summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
+      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(moves), changes, summary: stored.summary, notes, suggestions: suggestions(lang, applied.draft) });
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
       const url = this.deps.link('generated', out.file, origin);
@@ -247,11 +255,11 @@ export class Agent {
   }
 
   /** Questions get an answer, not a render: status, credits, export, upload, help. */
-  private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, view: StoredView, lang: Lang): Promise<string | null> {
+  private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, shown: StoredDisplay, lang: Lang): Promise<string | null> {
     switch (req.intent) {
-      case 'status': return T.status(lang, view.summary);
+      case 'status': return T.status(lang, shown.summary);
       case 'credits': return T.credits(lang, await this.deps.store.balance(p.userId));
-      case 'export': return T.export(lang, isReady(draft), view.summary);
+      case 'export': return T.export(lang, isReady(draft), shown.summary);
       case 'upload': return T.upload(lang);
       case 'help': return T.help(lang);
       default: return null;

@@ -5,7 +5,7 @@ Usage:
   stillmotion animate <photo…> --slideshow [-p …] [--music song.mp3] -o reel.mp4   one video of all photos
   stillmotion render draft.json [-o out.mp4] [--format f] [--quality q] [--size s] [--loudnorm]
   stillmotion draft summary draft.json                    the draft's one-line summary
-  stillmotion plan -p "<instruction>" [--json]            what an instruction asks for, without rendering
+  stillmotion understand -p "<instruction>" [--json]      the request an instruction makes (no photo, no render)
   stillmotion serve                                       the workspace and API on http://localhost:8080
   stillmotion chat [photo…] [--out DIR]                   talk to the video agent: describe, edit, "export"
   stillmotion ask "<message>" [--file photo…] [-o out.mp4] [--json]   one turn, scriptable
@@ -28,6 +28,7 @@ animate flags:
       --easing <e>          smooth (default), linear, ease-in, ease-out
   -p, --prompt <text>       an instruction in English or Chinese ("8-second slow zoom", "竖屏 五秒")
       --json                NDJSON on stdout: progress events, then one result per photo
+      --dry-run             print the render plan (every decision made) instead of rendering
       --preset <p>          x264 preset (default veryfast; see README)
       --workers <n>         render threads (default 2)
       --slideshow           one video of all the photos (a draft: see render)

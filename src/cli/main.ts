@@ -16,8 +16,9 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
         return await (await import('./commands/render.js')).renderCommand(rest, io, controller.signal);
       case 'draft':
         return await (await import('./commands/render.js')).draftCommand(rest, io);
-      case 'plan':
-        return await (await import('./commands/plan.js')).planCommand(rest, io);
+      case 'understand':
+      case 'plan': // the older name: it prints a request, not a plan
+        return await (await import('./commands/understand.js')).understandCommand(rest, io);
       case 'chat':
         return await (await import('./commands/chat.js')).chatCommand(rest, io, controller.signal);
       case 'ask':

@@ -1,5 +1,5 @@
 /** What reaches the terminal: human lines and a progress bar on a TTY, or NDJSON with --json. */
-import type { Progress } from '../engine/progress.js';
+import type { Progress } from '../engine/index.js';
 import { toStillmotionError } from '../errors.js';
 
 export interface Io {

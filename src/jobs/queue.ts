@@ -10,21 +10,22 @@
 import { EventEmitter } from 'node:events';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import type { JobRow, JobState, Store } from '../store/store.js';
+import { jobErrorOf, type JobError, type JobOutput } from './job.js';
 
 export interface JobContext {
   readonly signal: AbortSignal;
   /** 0–100 and a short stage name. */
   onProgress(percent: number, stage: string): void;
 }
-export type JobHandler = (job: JobRow, ctx: JobContext) => Promise<unknown>;
+export type JobHandler = (job: JobRow, ctx: JobContext) => Promise<JobOutput>;
 /** Which slots a job may run in: its kind. */
 export type Lane = JobRow['kind'];
 
 export interface JobQueue {
   /** Runs the job whose row already exists (status pending), in its kind's lane. */
   enqueue(jobId: string, lane: Lane): void;
-  /** Cancels a pending or running job; it ends failed with code 5003. */
-  cancel(jobId: string): boolean;
+  /** Cancels a pending or running job; it ends failed with `reason`'s code (default CANCELLED, 5003; a caller's time limit says TIMEOUT, 5004). */
+  cancel(jobId: string, reason?: StillmotionError): boolean;
   /** Resolves with the job's final state (completed or failed). */
   wait(jobId: string): Promise<JobState>;
   /** Progress of a running job; returns the unsubscribe function. */
@@ -57,18 +58,18 @@ export class InProcessQueue implements JobQueue {
     this.pump();
   }
 
-  cancel(jobId: string): boolean {
+  cancel(jobId: string, reason = new StillmotionError('CANCELLED', 'the render was cancelled')): boolean {
     for (const lane of ['preview', 'export'] as const) {
       const i = this.waiting[lane].indexOf(jobId);
       if (i < 0) continue;
       this.waiting[lane].splice(i, 1);
-      void this.finish(jobId, { status: 'failed', error: { code: 5003, message: 'cancelled before it started' } });
+      void this.finish(jobId, { status: 'failed', error: jobErrorOf(reason.kind === 'CANCELLED' ? new StillmotionError('CANCELLED', 'cancelled before it started') : reason) });
       return true;
     }
     const r = this.running.get(jobId);
     if (!r) return false;
     r.cancelled = true;
-    r.controller.abort(new StillmotionError('CANCELLED', 'the render was cancelled'));
+    r.controller.abort(reason);
     return true;
   }
 
@@ -126,7 +127,7 @@ export class InProcessQueue implements JobQueue {
     this.running.set(id, entry);
     (entry as { done: Promise<void> }).done = this.run(id, entry).catch(async (e: unknown) => {
       // The store itself failed around the job: end it failed so its waiters hear of it.
-      await this.finish(id, { status: 'failed', error: { code: 5000, message: (e as Error).message } });
+      await this.finish(id, { status: 'failed', error: jobErrorOf(toStillmotionError(e)) });
     }).finally(() => {
       this.running.delete(id);
       this.pump();
@@ -158,13 +159,13 @@ export class InProcessQueue implements JobQueue {
         return;
       }
       const err = entry.controller.signal.aborted && entry.controller.signal.reason instanceof StillmotionError ? entry.controller.signal.reason : toStillmotionError(e);
-      await this.finish(id, { status: 'failed', error: { code: err.code, message: err.message } });
+      await this.finish(id, { status: 'failed', error: jobErrorOf(err) });
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async finish(id: string, r: { status: 'completed'; output: unknown } | { status: 'failed'; error: { code: number; message: string } }): Promise<void> {
+  private async finish(id: string, r: { status: 'completed'; output: JobOutput } | { status: 'failed'; error: JobError }): Promise<void> {
     await this.store.jobFinished(id, r).catch(() => undefined);
     this.events.emit('done', id);
   }

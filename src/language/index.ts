@@ -4,7 +4,6 @@
  */
 export { parseInstruction, MAX_INPUT } from './parse.js';
 export { formatRequest, describeMove } from './format.js';
-export { requestToAnimateOptions, nearestMove, type AnimateMove, type AnimateOptionsFromRequest } from './animate-options.js';
 export * from './request.js';
 export { normalize } from './scan.js';
 export { parseNumber, parsePercent, parseChineseInt, parseOrdinal } from './numbers.js';

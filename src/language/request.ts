@@ -39,17 +39,18 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 export const TEXT_ROLES = ['title', 'caption', 'subtitle', 'cta', 'watermark'] as const;
 export type TextRole = (typeof TEXT_ROLES)[number];
 
-export const TEXT_POSITIONS = [
+/** Where a sentence puts a text, in the request's words (the draft's TextPosition is the engine's list; apply-request maps one to the other). */
+export const POSITION_WORDS = [
   'top', 'bottom', 'center', 'lower_third', 'upper_third', 'left', 'right', 'top_left', 'top_right', 'bottom_left', 'bottom_right',
 ] as const;
-export type TextPosition = (typeof TEXT_POSITIONS)[number];
+export type PositionWord = (typeof POSITION_WORDS)[number];
 
 export interface TextItem {
   /** The words to show, verbatim; null when the sentence names a text without its words ("add a title"). */
   text: string | null;
   /** null when the sentence does not say which kind of text it is ("add the text 'Hello'"). */
   role: TextRole | null;
-  position: TextPosition | null;
+  position: PositionWord | null;
   start_s: number | null;
   end_s: number | null;
 }

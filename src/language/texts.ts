@@ -6,7 +6,7 @@
 import { DUR, durationValue } from './durations.js';
 import { NUM_CN, NUM_EN, parseNumber } from './numbers.js';
 import type { Scan } from './scan.js';
-import type { InstructionRequest, TextItem, TextPosition, TextRole } from './request.js';
+import type { InstructionRequest, PositionWord, TextItem, TextRole } from './request.js';
 
 /** A text found in the sentence, with where it was (to attach positions and timings). */
 export interface FoundText {
@@ -153,7 +153,7 @@ export const extractTexts = (scan: Scan, req: InstructionRequest, found: FoundTe
   req.texts = found.map((f) => f.item);
 };
 
-const POSITIONS: Array<[RegExp, TextPosition]> = [
+const POSITIONS: Array<[RegExp, PositionWord]> = [
   [/lower[- ]?third|下三分之一/, 'lower_third'],
   [/upper[- ]?third|上三分之一/, 'upper_third'],
   [/top[- ]?left|upper[- ]left|左上/, 'top_left'],

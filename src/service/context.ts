@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Agent } from '../agent/turn.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/store.js';
+import type { MediaInfo } from '../timeline/index.js';
 import type { Files, FileArea } from './files.js';
 import type { Authenticator, RateLimiter } from './http.js';
 import type { Settings } from './settings.js';
@@ -13,6 +14,8 @@ export interface Ctx {
   readonly files: Files;
   readonly queue: JobQueue;
   readonly agent: Agent;
+  /** A session's media as the draft layer sees them (photos with their analysis). */
+  media(sessionId: string): Promise<MediaInfo[]>;
   readonly auth: Authenticator;
   readonly limiter: RateLimiter;
   /** The origin clients reached us on (or the configured public URL), for absolute links. */

@@ -15,6 +15,7 @@ import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
 import { Files } from './files.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
+import { sessionMedia } from './media.js';
 import { renderJobHandler } from './render-job.js';
 import { loadSettings, type Settings } from './settings.js';
 
@@ -106,13 +107,14 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     if (settings.publicUrl) return settings.publicUrl;
     return knownHost(req.headers.host) ? `${req.protocol === 'https' ? 'https' : 'http'}://${(req.headers.host as string).toLowerCase()}` : origin;
   };
+  const mediaOf = (sessionId: string) => sessionMedia({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels }, sessionId);
   const agent = new Agent({
-    store, queue, turnCost: settings.turnCost, previewSize: settings.previewSize, turnTimeoutMs: settings.turnTimeoutMs,
+    store, queue, media: mediaOf, turnCost: settings.turnCost, previewSize: settings.previewSize, turnTimeoutMs: settings.turnTimeoutMs,
     link: (area, file, at) => `${at}${files.link(area, file, settings.fileLinkTtlS)}`,
     bindUrl: (p, at) => `${at}/workspace?bind=${encodeURIComponent(p.userId)}`,
   });
   const ctx: Ctx = {
-    settings, store, files, queue, agent,
+    settings, store, files, queue, agent, media: mediaOf,
     auth: new Authenticator(store),
     limiter: new RateLimiter(settings.rateLimitPerMinute),
     origin: ctxOrigin,

@@ -9,10 +9,8 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StillmotionError, isStillmotionError } from '../errors.js';
 import { clientError, type Lang } from './client-error.js';
-import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from '../engine/input/sniff.js';
-import { makeThumbnail } from '../engine/media/thumbnail.js';
+import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, describeMediaFile, makeThumbnail, type Sniffed } from '../engine/index.js';
 import { badCharacter } from '../timeline/check.js';
-import { describeLocalMedia } from '../timeline/local-media.js';
 import { newId, type MediaRow } from '../store/store.js';
 import type { Files } from './files.js';
 
@@ -106,12 +104,13 @@ const ingestFile = async (source: Readable, name: string, o: { files: Files; lim
   const file = `${id}.${sniffed.type}`;
   const dest = o.files.path('media', file);
   try {
-    const info = await describeLocalMedia(tmp, id, { maxBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels });
+    // A photo is analysed once, here (size, orientation, subject); every plan reads what is kept.
+    const info = await describeMediaFile(tmp, { analyse: true, limits: { maxImageBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels } });
     let thumb: string | null = null;
     if (info.kind !== 'audio') {
       thumb = `${id}.jpg`;
       try {
-        await makeThumbnail(tmp, info.kind, o.files.path('thumbs', thumb), { maxBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels });
+        await makeThumbnail(tmp, info.kind, o.files.path('thumbs', thumb), { maxImageBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels });
       } catch (e) {
         if (info.kind === 'image') throw e; // a photo we cannot draw small is one we cannot render
         thumb = null;
@@ -122,6 +121,7 @@ const ingestFile = async (source: Readable, name: string, o: { files: Files; lim
       id, session_id: o.sessionId, user_id: o.userId, name, kind: info.kind, mime: sniffed.mime, type: sniffed.type,
       width: info.width ?? null, height: info.height ?? null, duration_ms: info.durationMs !== undefined ? Math.round(info.durationMs) : null,
       size_bytes: bytes, file, thumb, created_at: Date.now(), has_audio: info.kind === 'image' ? null : info.kind === 'audio' ? true : (info.hasAudio ?? null),
+      analysis: info.analysis ?? null,
     };
   } catch (e) {
     await rm(tmp, { force: true });

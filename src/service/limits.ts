@@ -47,3 +47,12 @@ export const checkRenderSize = (r: { readonly width: number; readonly height: nu
     throw over('maxDurationS', `the video would last ${Math.round(seconds)} s`, l.maxDurationS, Math.round(seconds), `make it ${l.maxDurationS} s or shorter`);
   }
 };
+
+/** A plan's shots, text layers and audio segments (a plan is a draft's tracks made concrete). */
+export const checkPlanCounts = (plan: { readonly shots: readonly unknown[]; readonly texts: readonly unknown[]; readonly audio: readonly unknown[] }, l: RenderLimits): void => {
+  for (const [name, list] of [['shots', plan.shots], ['texts', plan.texts], ['audio', plan.audio]] as const) {
+    if (list.length > l.maxSegmentsPerTrack) {
+      throw over('maxSegmentsPerTrack', `the plan has ${list.length} ${name}`, l.maxSegmentsPerTrack, list.length, 'split the video into several exports', name);
+    }
+  }
+};

@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
-import { parseSize } from '../engine/settings.js';
+import { parseSize } from '../engine/index.js';
 
 export interface Settings {
   readonly port: number;

@@ -165,6 +165,8 @@ export const MIGRATIONS: readonly string[] = [
    create index claims_session on claims(session_id);
    alter table tokens add column claim_id text;
    create index tokens_claim on tokens(claim_id)`,
+  // Photos keep what analysis learned at upload (JSON: size, orientation, subject), read by every plan.
+  `alter table media add column analysis text`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

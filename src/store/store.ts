@@ -6,6 +6,8 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { StillmotionError } from '../errors.js';
+import type { StillAnalysis } from '../engine/index.js';
+import { decodeJobError, decodeJobOutput, decodeJobSpec, encodeJobValue, type Job, type JobError, type JobKind, type JobOutput, type JobSpec, type JobStatus } from '../jobs/job.js';
 import { migrate } from './migrations.js';
 import type { Sql } from './sql.js';
 
@@ -27,6 +29,7 @@ export interface Principal {
 export interface Balance { readonly available: number; readonly frozen: number; readonly total: number }
 export interface SessionRow {
   readonly id: string; readonly task_id: string; readonly user_id: string; readonly task_name: string; readonly language: string | null;
+  /** `view` holds the draft's display form (summary, timeline rows), JSON: the column kept its first name. */
   readonly draft: string; readonly draft_version: number; readonly view: string; readonly created_at: number; readonly updated_at: number;
 }
 export interface MediaRow {
@@ -34,6 +37,8 @@ export interface MediaRow {
   readonly mime: string; readonly type: string; readonly width: number | null; readonly height: number | null; readonly duration_ms: number | null;
   readonly size_bytes: number; readonly file: string; readonly thumb: string | null; readonly created_at: number;
   readonly has_audio?: boolean | null;
+  /** Photos: what analysis learned at upload (null for rows from before it was stored, or not a photo). */
+  readonly analysis?: StillAnalysis | null;
 }
 export interface TurnRow {
   readonly id: string; readonly session_id: string; readonly message: string; readonly status: 'running' | 'completed' | 'failed';
@@ -43,17 +48,14 @@ export interface GeneratedRow {
   readonly id: string; readonly session_id: string; readonly turn_id: string | null; readonly kind: string; readonly file: string; readonly format: string;
   readonly width: number; readonly height: number; readonly duration_ms: number; readonly size_bytes: number; readonly created_at: number;
 }
-export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export interface JobRow {
-  readonly id: string; readonly user_id: string; readonly session_id: string; readonly kind: 'export' | 'preview'; readonly status: JobStatus;
-  readonly progress: number; readonly spec: string; readonly output: string | null; readonly error: string | null; readonly attempts: number;
-  readonly created_at: number; readonly started_at: number | null; readonly finished_at: number | null;
-}
+export type { JobStatus };
+/** A job with its spec, output and error as typed values (src/jobs/job.ts reads and checks the stored JSON). */
+export type JobRow = Job;
 export interface ClaimRow {
   readonly id: string; readonly session_id: string; readonly uses: number; readonly max_uses: number; readonly revoked: boolean;
   readonly created_at: number; readonly expires_at: number;
 }
-/** A job without its spec (the draft, up to the body limit): what status reads need. */
+/** A job without its spec (the plan, up to the body limit's size): what status reads need. */
 export type JobState = Omit<JobRow, 'spec'>;
 const JOB_STATE_COLUMNS = 'id, user_id, session_id, kind, status, progress, output, error, attempts, created_at, started_at, finished_at';
 export interface RequestLogRow {
@@ -243,13 +245,13 @@ export class Store {
 
   // --- sessions and drafts ----------------------------------------------------------------
 
-  async createSession(userId: string, taskName: string, language: string | null, draft: string, view: string): Promise<{ taskId: string; sessionId: string }> {
+  async createSession(userId: string, taskName: string, language: string | null, draft: string, display: string): Promise<{ taskId: string; sessionId: string }> {
     const sessionId = newId('ses');
     const taskId = newId('task');
     const now = Date.now();
     await this.sql.tx(async (q) => {
       await q.query('insert into sessions (id, task_id, user_id, task_name, language, draft, draft_version, view, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)',
-        [sessionId, taskId, userId, taskName, language, draft, view, now]);
+        [sessionId, taskId, userId, taskName, language, draft, display, now]);
       await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, 1, $2, $3, $4)', [sessionId, draft, 'created', now]);
     });
     return { taskId, sessionId };
@@ -266,22 +268,22 @@ export class Store {
     return norm(row);
   }
 
-  /** Saves a new draft version; the previous one stays in the history. */
-  async saveDraft(sessionId: string, draft: string, view: string, reason: string): Promise<number> {
+  /** Saves a new draft version with its display form; the previous one stays in the history. */
+  async saveDraft(sessionId: string, draft: string, display: string, reason: string): Promise<number> {
     const now = Date.now();
     this.forget(`s:${sessionId}`);
     return this.sql.tx(async (q) => {
-      const r = await q.query<{ draft_version: number }>('update sessions set draft = $2, view = $3, draft_version = draft_version + 1, updated_at = $4 where id = $1 returning draft_version', [sessionId, draft, view, now]);
+      const r = await q.query<{ draft_version: number }>('update sessions set draft = $2, view = $3, draft_version = draft_version + 1, updated_at = $4 where id = $1 returning draft_version', [sessionId, draft, display, now]);
       const v = r[0]!.draft_version;
       await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, $2, $3, $4, $5)', [sessionId, v, draft, reason.slice(0, 500), now]);
       return v;
     }).finally(() => this.forget(`s:${sessionId}`));
   }
 
-  /** Replaces the display view (moves learned at render) without a new draft version. */
-  async setView(sessionId: string, view: string): Promise<void> {
+  /** Replaces the draft's display form without a new draft version. */
+  async setDisplay(sessionId: string, display: string): Promise<void> {
     this.forget(`s:${sessionId}`);
-    await this.sql.query('update sessions set view = $2 where id = $1', [sessionId, view]).finally(() => this.forget(`s:${sessionId}`));
+    await this.sql.query('update sessions set view = $2 where id = $1', [sessionId, display]).finally(() => this.forget(`s:${sessionId}`));
   }
 
   async draftHistory(sessionId: string): Promise<{ version: number; draft: string; reason: string; at: number }[]> {
@@ -291,12 +293,19 @@ export class Store {
   // --- media ------------------------------------------------------------------------------
 
   async addMedia(m: MediaRow): Promise<void> {
-    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at, has_audio) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
-      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at, m.has_audio ?? null]).finally(() => this.forget(`m:${m.session_id}`));
+    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at, has_audio, analysis) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
+      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at, m.has_audio ?? null, m.analysis ? JSON.stringify(m.analysis) : null]).finally(() => this.forget(`m:${m.session_id}`));
   }
 
   mediaOf(sessionId: string): Promise<MediaRow[]> {
-    return this.cached(`m:${sessionId}`, async () => (await this.sql.query<MediaRow>('select * from media where session_id = $1 order by created_at, id', [sessionId])).map(norm));
+    return this.cached(`m:${sessionId}`, async () => (await this.sql.query<MediaRow & { analysis: string | null }>('select * from media where session_id = $1 order by created_at, id', [sessionId]))
+      .map((r) => ({ ...norm(r), analysis: readAnalysis(r.analysis) })));
+  }
+
+  /** Stores a photo's analysis made at first use (media uploaded before analyses were kept). */
+  async setMediaAnalysis(mediaId: string, sessionId: string, analysis: StillAnalysis): Promise<void> {
+    this.forget(`m:${sessionId}`);
+    await this.sql.query('update media set analysis = $2 where id = $1', [mediaId, JSON.stringify(analysis)]).finally(() => this.forget(`m:${sessionId}`));
   }
 
   // --- turns and what they made -------------------------------------------------------------
@@ -336,21 +345,21 @@ export class Store {
 
   // --- jobs ---------------------------------------------------------------------------------
 
-  async createJob(j: Pick<JobRow, 'id' | 'user_id' | 'session_id' | 'kind' | 'spec'>): Promise<boolean> {
+  async createJob(j: { readonly id: string; readonly user_id: string; readonly session_id: string; readonly kind: JobKind; readonly spec: JobSpec }): Promise<boolean> {
     const r = await this.sql.query('insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at) values ($1, $2, $3, $4, $5, 0, $6, $7) on conflict (id) do nothing returning id',
-      [j.id, j.user_id, j.session_id, j.kind, 'pending', j.spec, Date.now()]);
+      [j.id, j.user_id, j.session_id, j.kind, 'pending', encodeJobValue(j.spec), Date.now()]);
     return r.length > 0;
   }
 
   async job(id: string): Promise<JobRow | null> {
-    const r = await this.sql.query<JobRow>('select * from jobs where id = $1', [id]);
-    return r[0] ? norm(r[0]) : null;
+    const r = await this.sql.query<StoredJob>('select * from jobs where id = $1', [id]);
+    return r[0] ? jobOf(r[0]) : null;
   }
 
   /** The job without its spec: status reads stay cheap whatever the draft's size. */
   async jobState(id: string): Promise<JobState | null> {
-    const r = await this.sql.query<JobState>(`select ${JOB_STATE_COLUMNS} from jobs where id = $1`, [id]);
-    return r[0] ? norm(r[0]) : null;
+    const r = await this.sql.query<StoredJobState>(`select ${JOB_STATE_COLUMNS} from jobs where id = $1`, [id]);
+    return r[0] ? jobStateOf(r[0]) : null;
   }
 
   /**
@@ -358,17 +367,17 @@ export class Store {
    * the insert hold the user's lock together, so simultaneous submits cannot all pass the check.
    * Answers the job already under that id, or how many are busy when the cap is reached.
    */
-  async createExport(j: Pick<JobRow, 'id' | 'user_id' | 'session_id' | 'spec'>, cap: number):
+  async createExport(j: { readonly id: string; readonly user_id: string; readonly session_id: string; readonly spec: JobSpec }, cap: number):
     Promise<{ created: JobState } | { existing: JobState } | { busy: number }> {
     return this.sql.tx(async (q) => {
       await q.query('select pg_advisory_xact_lock(hashtext($1))', [`exports:${j.user_id}`]);
-      const existing = (await q.query<JobState>(`select ${JOB_STATE_COLUMNS} from jobs where id = $1`, [j.id]))[0];
-      if (existing) return { existing: norm(existing) };
+      const existing = (await q.query<StoredJobState>(`select ${JOB_STATE_COLUMNS} from jobs where id = $1`, [j.id]))[0];
+      if (existing) return { existing: jobStateOf(existing) };
       const busy = (await q.query<{ n: number }>("select count(*)::int as n from jobs where user_id = $1 and kind = 'export' and status in ('pending', 'processing')", [j.user_id]))[0]?.n ?? 0;
       if (busy >= cap) return { busy };
-      const r = await q.query<JobState>(`insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at) values ($1, $2, $3, 'export', 'pending', 0, $4, $5) returning ${JOB_STATE_COLUMNS}`,
-        [j.id, j.user_id, j.session_id, j.spec, Date.now()]);
-      return { created: norm(r[0]!) };
+      const r = await q.query<StoredJobState>(`insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at) values ($1, $2, $3, 'export', 'pending', 0, $4, $5) returning ${JOB_STATE_COLUMNS}`,
+        [j.id, j.user_id, j.session_id, encodeJobValue(j.spec), Date.now()]);
+      return { created: jobStateOf(r[0]!) };
     });
   }
 
@@ -380,16 +389,16 @@ export class Store {
     await this.sql.query("update jobs set progress = $2 where id = $1 and status = 'processing'", [id, Math.max(0, Math.min(99, Math.floor(progress)))]);
   }
 
-  async jobFinished(id: string, r: { status: 'completed'; output: unknown } | { status: 'failed'; error: { code: number; message: string } } | { status: 'pending' }): Promise<void> {
+  async jobFinished(id: string, r: { status: 'completed'; output: JobOutput } | { status: 'failed'; error: JobError } | { status: 'pending' }): Promise<void> {
     // Back to pending is the shutdown checkpoint: a graceful stop is not a crash, so it gives back the attempt jobStarted counted.
     if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0) where id = $1", [id]);
-    else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.output), Date.now()]);
-    else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, JSON.stringify(r.error), Date.now()]);
+    else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, encodeJobValue(r.output), Date.now()]);
+    else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, encodeJobValue(r.error), Date.now()]);
   }
 
   /** Jobs a previous process left pending or processing, oldest first. */
   async unfinishedJobs(): Promise<JobRow[]> {
-    return (await this.sql.query<JobRow>("select * from jobs where status in ('pending', 'processing') order by created_at, id")).map(norm);
+    return (await this.sql.query<StoredJob>("select * from jobs where status in ('pending', 'processing') order by created_at, id")).map(jobOf);
   }
 
   // --- claims and the request log --------------------------------------------------------------
@@ -455,6 +464,29 @@ export class Store {
     await this.sql.query(`insert into requests (at, method, route, status, user_id, ip, skill_source, skill_version, skill_platform) values ${tuples.join(', ')}`, values);
   }
 }
+
+/** A jobs row as stored: its spec, output and error are JSON text. */
+type StoredJob = Omit<Job, 'spec' | 'output' | 'error'> & { readonly spec: string; readonly output: string | null; readonly error: string | null };
+
+const jobOf = (row: StoredJob): Job => {
+  const r = norm(row);
+  return { ...r, spec: decodeJobSpec(r.spec), output: decodeJobOutput(r.output), error: decodeJobError(r.error) };
+};
+type StoredJobState = Omit<StoredJob, 'spec'>;
+const jobStateOf = (row: StoredJobState): JobState => {
+  const r = norm(row);
+  return { ...r, output: decodeJobOutput(r.output), error: decodeJobError(r.error) };
+};
+
+const readAnalysis = (text: string | null | undefined): StillAnalysis | null => {
+  if (!text) return null;
+  try {
+    const a = JSON.parse(text) as StillAnalysis;
+    return a && a.version === 1 ? a : null;
+  } catch {
+    return null;
+  }
+};
 
 /** bigint columns arrive as strings from some drivers: times and sizes become numbers. */
 const norm = <T>(row: T): T => {

@@ -2,8 +2,9 @@
  * A parsed request applied to a draft through the pure edit functions: what the words state
  * changes, nothing else. Returns the new draft and notes on what could not be applied as asked.
  */
-import type { InstructionRequest, Move as ReqMove, TextItem as ReqText } from '../language/request.js';
-import type { MoveName } from '../engine/plan/moves.js';
+import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
+import { FPS_VALUES, type MoveName } from '../engine/index.js';
+import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY } from './defaults.js';
 import * as E from './edit.js';
 import { timing } from './timing.js';
 import type { Draft, TextPosition, TransitionType } from './types.js';
@@ -23,33 +24,63 @@ export interface Applied {
 
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 
-/** The engine move nearest to a camera move in words, and what was approximated. */
-export const moveFor = (m: ReqMove): { move: MoveName; note: string | null } => {
+const PAN: Partial<Record<Direction, MoveName>> = { left: 'pan-left', right: 'pan-right', up: 'pan-up', down: 'pan-down' };
+
+/**
+ * A camera move in words → the move we make, with a note when it is an approximation. Where the
+ * CLI and the chat once disagreed, the better answer of the two (docs/decisions.md, "One path").
+ */
+export const moveFor = (m: ReqMove): { move: MoveName; note: string | null; intensity?: number } => {
   const d = m.direction;
+  const pan = d ? PAN[d] : undefined;
   switch (m.type) {
-    case 'zoom': case 'dolly': return { move: d === 'out' ? 'zoom-out' : 'zoom-in', note: null };
-    case 'pan': case 'truck': return { move: d === 'right' ? 'pan-right' : d === 'up' ? 'pan-up' : d === 'down' ? 'pan-down' : 'pan-left', note: null };
-    case 'tilt': case 'pedestal': return { move: d === 'down' ? 'pan-down' : 'pan-up', note: null };
+    case 'zoom': return { move: d === 'out' ? 'zoom-out' : 'zoom-in', note: null };
+    // "dolly in/out" goes toward or away from the subject; "dolly left" is a sideways (truck) move.
+    case 'dolly': return { move: pan ?? (d === 'out' ? 'zoom-out' : 'zoom-in'), note: null };
+    case 'pan': case 'truck': return { move: pan ?? 'pan-right', note: null };
+    case 'tilt': case 'pedestal': return { move: pan ?? 'pan-up', note: null };
+    case 'drift': return { move: pan ?? 'ken-burns', note: null };
     case 'ken_burns': return { move: 'ken-burns', note: null };
-    case 'drift': return { move: 'ken-burns', note: null };
     case 'static': return { move: 'static', note: null };
-    case 'parallax': return { move: 'ken-burns', note: 'a depth (parallax) move needs a depth map; made a slow zoom with drift instead' };
     case 'orbit': return { move: d === 'ccw' || d === 'left' ? 'pan-left' : 'pan-right', note: 'an orbit needs 3D; made a lateral pan instead' };
+    case 'parallax': return { move: 'ken-burns', note: 'a depth (parallax) move needs a depth map; made a slow zoom with drift instead' };
     case 'roll': return { move: 'ken-burns', note: 'camera roll is not supported yet; made a slow zoom with drift instead' };
-    case 'shake': return { move: 'ken-burns', note: 'handheld shake is not supported yet; made a gentle drift instead' };
+    case 'shake': return { move: 'ken-burns', intensity: SPEED_INTENSITY.slow, note: 'handheld shake is not supported yet; made a gentle drift instead' };
   }
 };
 
-const POS: Record<string, TextPosition> = {
+/**
+ * The moves a sentence names, as moves we make: two pans across each other make a diagonal ("pan up
+ * and to the left"); for one shot, a zoom with a pan is a Ken Burns move (a slideshow uses them in
+ * turn instead). The intensity comes from the words of the moves used.
+ */
+export const movesFor = (moves: readonly ReqMove[], oneShot = true): Array<{ move: MoveName; intensity: number | null; note: string | null }> => {
+  const out: Array<{ move: MoveName; intensity: number | null; note: string | null }> = [];
+  for (let i = 0; i < moves.length; i++) {
+    const a = moves[i]!, b = moves[i + 1];
+    const intensity = (x: readonly ReqMove[]) => x.find((m) => m.intensity !== null)?.intensity ?? null;
+    if (b && a.type === 'pan' && b.type === 'pan' && a.direction && b.direction) {
+      const v = [a.direction, b.direction].find((x) => x === 'up' || x === 'down');
+      const h = [a.direction, b.direction].find((x) => x === 'left' || x === 'right');
+      if (v && h) { out.push({ move: `pan-${v}-${h}` as MoveName, intensity: intensity([a, b]), note: null }); i++; continue; }
+    }
+    if (oneShot && b && ((a.type === 'zoom' && b.type === 'pan') || (a.type === 'pan' && b.type === 'zoom'))) {
+      out.push({ move: 'ken-burns', intensity: intensity([a, b]), note: null });
+      i++;
+      continue;
+    }
+    const f = moveFor(a);
+    out.push({ move: f.move, intensity: a.intensity ?? f.intensity ?? null, note: f.note });
+  }
+  return out;
+};
+
+const POS: Record<PositionWord, TextPosition> = {
   top: 'top', bottom: 'bottom', center: 'center', lower_third: 'lower-third', upper_third: 'top', left: 'left', right: 'right',
   top_left: 'top-left', top_right: 'top-right', bottom_left: 'bottom-left', bottom_right: 'bottom-right',
 };
 
 const TRANS: Record<string, TransitionType> = { crossfade: 'crossfade', fade_black: 'fade_black', fade_white: 'fade_white', slide: 'slide_left', push: 'push_left', wipe: 'wipe', zoom: 'zoom', blur: 'blur', none: 'cut' };
-
-const PLATFORM_ASPECT: Record<string, string> = { tiktok: '9:16', instagram_reels: '9:16', instagram_story: '9:16', youtube_shorts: '9:16', instagram_feed: '4:5', youtube: '16:9' };
-
-const FPS_OK = [24, 25, 30, 50, 60];
 
 export const applyRequest = (draft: Draft, req: InstructionRequest, media: readonly MediaRef[] = []): Applied => {
   let d = draft;
@@ -72,24 +103,27 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     if (req.duration_s === null) touch(E.setTargetDuration(d, null));
   }
 
+  const speed = req.speed ? SPEED_INTENSITY[req.speed] : null;
   if (req.moves.length) {
-    const m = req.moves[0]!;
-    const { move, note } = moveFor(m);
-    if (note) notes.push(note);
-    const intensity = m.intensity ?? (req.speed === 'slow' ? 0.3 : req.speed === 'fast' ? 0.8 : null);
-    touch(E.setShots(d, which, { move, ...(intensity !== null ? { intensity } : {}) }));
-    if (req.moves.length > 1 && d.shots.length > 1 && which === 'all') {
-      // Several moves named for a slideshow: use them in turn.
-      touch({ ...d, shots: d.shots.map((s, i) => ({ ...s, move: moveFor(req.moves[i % req.moves.length]!).move })) });
+    // Several moves for a slideshow are used in turn; one shot makes one move.
+    const inTurn = which === 'all' && d.shots.length > 1;
+    const moves = movesFor(req.moves, !inTurn);
+    for (const m of moves) if (m.note) notes.push(m.note);
+    const first = moves[0]!;
+    const intensity = first.intensity ?? speed;
+    touch(E.setShots(d, which, { move: first.move, ...(intensity !== null ? { intensity } : {}) }));
+    if (moves.length > 1) {
+      if (inTurn) touch({ ...d, shots: d.shots.map((s, i) => ({ ...s, move: moves[i % moves.length]!.move })) });
+      else notes.push(`one move per shot: used ${first.move}`);
     }
-  } else if (req.speed) {
-    touch(E.setShots(d, which, { intensity: req.speed === 'slow' ? 0.3 : req.speed === 'fast' ? 0.8 : 0.5 }));
+  } else if (speed !== null) {
+    touch(E.setShots(d, which, { intensity: speed }));
   }
 
   const ed = req.edits;
   if (ed?.intensity || ed?.speed) {
     const delta = (ed.intensity === 'more' || ed.speed === 'faster' ? 1 : -1) * 0.2;
-    touch({ ...d, shots: d.shots.map((s) => ({ ...s, intensity: clamp01((s.intensity ?? 0.5) + delta) })) });
+    touch({ ...d, shots: d.shots.map((s) => ({ ...s, intensity: clamp01((s.intensity ?? DEFAULTS.shot.intensity) + delta) })) });
   }
   if (ed?.speed || ed?.duration) {
     // Slower/longer stretch the timeline; faster/shorter tighten it (by what was said, or a quarter).
@@ -107,7 +141,7 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
   if (!req.aspect && req.platform && PLATFORM_ASPECT[req.platform]) touch(E.setCanvas(d, { aspect: PLATFORM_ASPECT[req.platform]! }));
   if (req.resolution) touch(E.setCanvas(d, { size: req.resolution }));
   if (req.fps !== null) {
-    const fps = FPS_OK.reduce((a, b) => (Math.abs(b - req.fps!) < Math.abs(a - req.fps!) ? b : a));
+    const fps = FPS_VALUES.reduce<number>((a, b) => (Math.abs(b - req.fps!) < Math.abs(a - req.fps!) ? b : a), FPS_VALUES[0]);
     if (fps !== req.fps) notes.push(`${req.fps} fps is not offered; used ${fps}`);
     touch(E.setCanvas(d, { fps }));
   }
@@ -132,13 +166,13 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
         ...(file ? { mediaId: file.mediaId, label: file.name ?? null } : {}),
       };
       if (mu.action === 'add' && d.audio.length === 0) {
-        touch(E.setMusic(d, { fadeInMs: 500, fadeOutMs: 1000, ...patch }));
+        touch(E.setMusic(d, patch));
         if (!file) notes.push(`music "${mu.style ?? 'background'}" noted; attach a music file (mp3, wav, m4a, aac) to hear it: nothing is downloaded`);
       } else touch(E.setMusic(d, patch));
     }
   } else if (media.some((m) => m.kind === 'audio')) {
     const file = [...media].reverse().find((m) => m.kind === 'audio')!;
-    touch(E.setMusic(d, { mediaId: file.mediaId, label: file.name ?? null, fadeInMs: 500, fadeOutMs: 1000 }));
+    touch(E.setMusic(d, { mediaId: file.mediaId, label: file.name ?? null }));
   }
   if (ed?.volume && d.audio.length) {
     const v = clamp01((d.audio[0]!.volume ?? 1) + (ed.volume === 'louder' ? 0.15 : -0.15));
@@ -148,7 +182,7 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
   if (req.transitions.length) {
     const t = req.transitions[0]!;
     const type = t.type ? TRANS[t.type]! : (d.shots.find((s) => s.transition)?.transition?.type ?? 'crossfade');
-    touch(E.setTransitions(d, type === 'cut' ? null : { type, durationMs: Math.round((t.duration_s ?? 0.6) * 1000) }));
+    touch(E.setTransitions(d, type === 'cut' ? null : { type, durationMs: t.duration_s !== null ? Math.round(t.duration_s * 1000) : DEFAULTS.transition.durationMs }));
   }
   if (req.loop !== null) touch(E.setLoop(d, req.loop));
   if (req.subject_motion) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);

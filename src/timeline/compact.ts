@@ -5,11 +5,9 @@
  * the path of anything wrong (`t[0].sg[2].d: must be > 0, got -5`); `toCompact` and `fromCompact`
  * round-trip losslessly.
  */
-import { EASINGS, MOVES } from '../engine/plan/moves.js';
-import { ASPECTS, COLOUR_NAMES, FITS, FPS_VALUES, SIZE_PRESETS } from '../engine/settings.js';
+import { ASPECTS, COLOUR_NAMES, EASINGS, FITS, FPS_VALUES, MOVES, SIZE_PRESETS, TEXT_ALIGNS, TEXT_COLOUR_NAMES, TEXT_FONTS, TEXT_WEIGHTS } from '../engine/index.js';
 import { Checker, fieldName } from './check.js';
-import { TEXT_COLOUR_NAMES } from './text/color.js';
-import { TEXT_ALIGNS, TEXT_FONTS, TEXT_WEIGHTS } from './text/types.js';
+import { textAnimationFor } from './defaults.js';
 import { timing } from './timing.js';
 import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Shot, type TextItem, type TransitionType } from './types.js';
 
@@ -259,12 +257,13 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
         });
       } else {
         c.keys(`${p}.m`, m, TEXT_M);
+        const role = (c.str(`${p}.m.role`, m.role ?? 'title', { oneOf: TEXT_ROLES }) ?? 'title') as TextItem['role'];
         texts.push({
           id,
           text: c.str(`${p}.m.text`, m.text, { nonEmpty: true, max: L.textChars, multiline: true }) ?? '',
-          role: (c.str(`${p}.m.role`, m.role ?? 'title', { oneOf: TEXT_ROLES }) ?? 'title') as TextItem['role'],
+          role,
           position: c.str(`${p}.m.pos`, m.pos, { oneOf: TEXT_POSITIONS, optional: true }) as TextItem['position'],
-          animation: (c.str(`${p}.m.anim`, m.anim ?? 'fade', { oneOf: TEXT_ANIMATIONS }) ?? 'fade') as TextItem['animation'],
+          animation: (c.str(`${p}.m.anim`, m.anim ?? textAnimationFor(role), { oneOf: TEXT_ANIMATIONS }) ?? textAnimationFor(role)) as TextItem['animation'],
           startMs: s,
           durationMs: d,
           style: textStyle(c, `${p}.m.style`, m.style),

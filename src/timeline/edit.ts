@@ -2,6 +2,7 @@
  * Pure edit functions: each takes a draft and returns a new one; the old one is never touched, so
  * the service can keep history for free. Indices are 0-based; `which` may be 'all'.
  */
+import { DEFAULTS, textAnimationFor } from './defaults.js';
 import type { AudioClip, Canvas, Draft, Shot, TextItem, Transition } from './types.js';
 
 const nextId = (prefix: string, ids: readonly string[]): string => {
@@ -64,8 +65,8 @@ export type NewText = Omit<TextItem, 'id' | 'style' | 'animation' | 'position' |
 
 export const addText = (d: Draft, t: NewText): Draft => ({
   ...d,
-  // A title shows for its first 3 seconds unless told otherwise; other texts stay to the end.
-  texts: [...d.texts, { id: nextId('text', d.texts.map((x) => x.id)), style: {}, animation: t.role === 'cta' ? 'pop' : 'fade', position: null, startMs: 0, durationMs: t.role === 'title' ? 3000 : null, ...t }],
+  // The role's entrance and length (a title shows for its first 3 seconds) unless told otherwise.
+  texts: [...d.texts, { id: nextId('text', d.texts.map((x) => x.id)), style: {}, animation: textAnimationFor(t.role), position: null, startMs: 0, durationMs: DEFAULTS.textDurationMs[t.role], ...t }],
 });
 
 export const updateTexts = (d: Draft, match: (t: TextItem) => boolean, patch: Partial<Omit<TextItem, 'id'>>): Draft => ({
@@ -79,7 +80,7 @@ export type MusicPatch = Partial<Omit<AudioClip, 'id'>>;
 /** Add music, or change the existing (first) track. */
 export const setMusic = (d: Draft, patch: MusicPatch): Draft => {
   if (d.audio.length === 0) {
-    const clip: AudioClip = { id: 'music1', mediaId: null, style: null, label: null, startMs: 0, durationMs: null, volume: 1, fadeInMs: 0, fadeOutMs: 0, loop: true, ...patch };
+    const clip: AudioClip = { id: 'music1', mediaId: null, style: null, label: null, startMs: 0, durationMs: null, ...DEFAULTS.music, ...patch };
     return { ...d, audio: [clip] };
   }
   return { ...d, audio: d.audio.map((a, i) => (i === 0 ? { ...a, ...patch } : a)) };
@@ -87,7 +88,7 @@ export const setMusic = (d: Draft, patch: MusicPatch): Draft => {
 
 export const addMusic = (d: Draft, patch: MusicPatch): Draft => ({
   ...d,
-  audio: [...d.audio, { id: nextId('music', d.audio.map((a) => a.id)), mediaId: null, style: null, label: null, startMs: 0, durationMs: null, volume: 1, fadeInMs: 0, fadeOutMs: 0, loop: true, ...patch }],
+  audio: [...d.audio, { id: nextId('music', d.audio.map((a) => a.id)), mediaId: null, style: null, label: null, startMs: 0, durationMs: null, ...DEFAULTS.music, ...patch }],
 });
 
 export const removeMusic = (d: Draft): Draft => ({ ...d, audio: [] });

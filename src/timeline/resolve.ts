@@ -1,18 +1,22 @@
 /**
- * Resolving a draft: every default filled in one place (canvas, frame-exact shot boundaries,
- * transitions' overlap, per-shot moves that vary, framing, audio). The result is the engine's
- * CompositionPlan (plain data) plus the text segments for the overlay layer.
+ * Resolving a draft: every value it leaves open filled from the one defaults table (defaults.ts),
+ * every time made exact. The canvas in pixels, shot boundaries in frames (transitions overlap in
+ * whole frames), each shot's framing, move, intensity and easing, each text's full style, place,
+ * entrance and times, each sound's gain, fades and span. What is left to decide needs the photos
+ * themselves, and `planDraft` (plan.ts) does it.
  */
 import { StillmotionError } from '../errors.js';
-import type { CompositionPlan, CompositionShot } from '../engine/compose/plan.js';
-import type { AudioSpec } from '../engine/ffmpeg/index.js';
-import { aspectForPhoto, aspectSize, parseColour, parseSize, ASPECTS, type Aspect, type Fit, type Format, type Quality } from '../engine/settings.js';
+import {
+  ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize,
+  type Aspect, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
+} from '../engine/index.js';
+import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
 import { timing } from './timing.js';
 import type { Draft, TextItem } from './types.js';
 
+/** What the draft layer needs to know of a media id (the caller's records, or a file described once). */
 export interface MediaInfo {
   readonly mediaId: string;
-  readonly path: string;
   readonly kind: 'image' | 'video' | 'audio';
   readonly width?: number;
   readonly height?: number;
@@ -20,44 +24,109 @@ export interface MediaInfo {
   readonly name?: string;
   /** Clips: whether there is a sound track to keep (false: the clip is silent). */
   readonly hasAudio?: boolean;
+  /** Photos: what analysis learned (subject, orientation), once; without it the planner aims at the centre. */
+  readonly analysis?: StillAnalysis;
 }
+
+export type MediaLookup = (id: string) => MediaInfo | undefined;
 
 export interface ResolveOptions {
   readonly format?: Format;
   readonly quality?: Quality;
   readonly preset?: string;
-  readonly workers?: number;
   readonly loudnorm?: boolean;
-  /** Override the draft's size (the service renders previews at 540p). */
+  /** Render at this size instead of the draft's (the service renders previews at 540p). */
   readonly size?: string;
-  readonly maxInputBytes?: number;
-  readonly maxPixels?: number;
+}
+
+export interface ResolvedCanvas {
+  readonly width: number;
+  readonly height: number;
+  /** The shape it was made from ('custom' for an exact size without a named aspect). */
+  readonly aspect: Aspect | 'custom';
+  readonly fps: number;
+  /** '#rrggbb'. */
+  readonly background: string;
+}
+
+export interface ResolvedShot {
+  readonly id: string;
+  readonly media: string;
+  readonly kind: 'image' | 'video';
+  readonly startFrame: number;
+  readonly frames: number;
+  readonly fit: Fit;
+  readonly move: MoveName;
+  readonly intensity: number;
+  readonly easing: EasingName;
+  /** Varies `auto` moves from shot to shot. */
+  readonly variant: number;
+  readonly trimS: number;
+  readonly volume: number;
+  /** Into the next shot: it overlaps the next shot's first `frames` frames. */
+  readonly transitionOut: { readonly kind: TransitionKind; readonly frames: number } | null;
 }
 
 export interface ResolvedText {
+  readonly id: string;
   readonly text: string;
   readonly role: TextItem['role'];
-  readonly position: TextItem['position'];
-  readonly animation: TextItem['animation'];
-  readonly style: Readonly<Record<string, unknown>>;
+  readonly style: TextStyle;
+  readonly position: TextPosition;
+  readonly animation: TextAnimation;
   readonly startS: number;
   readonly endS: number;
 }
 
-export interface Resolved {
-  readonly plan: CompositionPlan;
+export interface ResolvedAudio {
+  readonly id: string;
+  readonly media: string;
+  readonly volume: number;
+  readonly startS: number;
+  readonly trimS: number;
+  readonly durationS: number | null;
+  readonly loop: boolean;
+  readonly fadeInS: number;
+  readonly fadeOutS: number;
+}
+
+export interface ResolvedDraft {
+  readonly canvas: ResolvedCanvas;
+  readonly frames: number;
+  readonly shots: readonly ResolvedShot[];
   readonly texts: readonly ResolvedText[];
+  readonly audio: readonly ResolvedAudio[];
+  readonly output: { readonly format: Format; readonly quality: Quality; readonly preset: string; readonly loudnorm: boolean };
+  /** What could not be done as asked (music without a file…). */
   readonly notes: readonly string[];
 }
 
-const fitFor = (media: MediaInfo | undefined, W: number, H: number): Fit => {
-  if (!media?.width || !media.height) return 'cover';
-  const rho = (media.width / media.height) / (W / H);
-  // A photo much another shape than the canvas is shown whole over a blurred copy of itself.
-  return rho > 1.6 || rho < 1 / 1.6 ? 'blur' : 'cover';
+/**
+ * The canvas a draft renders on: an exact size as asked, or the aspect (the first photo's shape when
+ * 'auto') at the size's short side. `size` overrides the draft's size (previews).
+ */
+export const canvasFor = (d: Draft, lookup: MediaLookup, size?: string): ResolvedCanvas => {
+  const spec = parseSize(size ?? d.canvas.size);
+  const fps = d.canvas.fps;
+  const background = colourHex(parseColour(d.canvas.background));
+  if (spec.kind === 'exact' && !size) return { width: spec.width, height: spec.height, aspect: (ASPECTS as readonly string[]).includes(d.canvas.aspect) ? d.canvas.aspect as Aspect : 'custom', fps, background };
+  const first = d.shots.map((s) => lookup(s.mediaId)).find((m) => m?.width && m.height);
+  const aspect: Aspect = (ASPECTS as readonly string[]).includes(d.canvas.aspect) ? (d.canvas.aspect as Aspect) : first ? aspectForPhoto(first.width!, first.height!) : '16:9';
+  const [width, height] = aspectSize(aspect, spec.kind === 'preset' ? spec.shortSide : Math.min(spec.width, spec.height));
+  return { width, height, aspect, fps, background };
 };
 
-export const resolveDraft = (d: Draft, lookup: (id: string) => MediaInfo | undefined, o: ResolveOptions = {}): Resolved => {
+/** A text item with its role's style (the item's own style on top), place and entrance. */
+export const resolveText = (x: TextItem, canvas: { readonly width: number; readonly height: number }, totalS: number): ResolvedText => ({
+  id: x.id, text: x.text, role: x.role,
+  style: { ...textStyleFor(x.role, canvas), ...(x.style as Partial<TextStyle>) },
+  position: x.position ?? textPositionFor(x.role),
+  animation: x.animation,
+  startS: x.startMs / 1000,
+  endS: Math.min(totalS, x.durationMs === null ? totalS : (x.startMs + x.durationMs) / 1000),
+});
+
+export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = {}): ResolvedDraft => {
   if (d.shots.length === 0) throw new StillmotionError('INVALID_DRAFT', 'the video track is empty', { hint: 'add a photo or a clip first' });
   const notes: string[] = [];
   const media = d.shots.map((s) => {
@@ -68,60 +137,50 @@ export const resolveDraft = (d: Draft, lookup: (id: string) => MediaInfo | undef
   const mediaMs: Record<string, number> = {};
   for (const m of [...media, ...d.audio.map((a) => (a.mediaId ? lookup(a.mediaId) : undefined))]) if (m?.durationMs) mediaMs[m.mediaId] = m.durationMs;
 
-  // Canvas.
-  const sizeSpec = parseSize(o.size ?? d.canvas.size);
-  let W: number, H: number;
-  if (sizeSpec.kind === 'exact' && !o.size) { W = sizeSpec.width; H = sizeSpec.height; }
-  else {
-    const first = media.find((m) => m.width && m.height);
-    const aspect: Aspect = (ASPECTS as readonly string[]).includes(d.canvas.aspect) ? (d.canvas.aspect as Aspect) : first ? aspectForPhoto(first.width!, first.height!) : '16:9';
-    [W, H] = aspectSize(aspect, sizeSpec.kind === 'preset' ? sizeSpec.shortSide : Math.min(sizeSpec.width, sizeSpec.height));
-  }
-  const fps = d.canvas.fps;
-  const background = parseColour(d.canvas.background);
+  const canvas = canvasFor(d, lookup, o.size);
+  const { width: W, height: H, fps } = canvas;
 
   // Frame-exact boundaries from the millisecond timing: each shot ends where rounding puts it.
   const tm = timing(d, mediaMs);
   const frameAt = (ms: number) => Math.round((ms * fps) / 1000);
-  const shots: CompositionShot[] = d.shots.map((s, i) => {
+  const shots: ResolvedShot[] = d.shots.map((s, i) => {
     const t = tm.shots[i]!;
     const start = frameAt(t.startMs);
     const end = frameAt(t.startMs + t.durationMs);
     const next = tm.shots[i + 1];
     const overlap = next ? end - frameAt(next.startMs) : 0;
+    const m = media[i]!;
     return {
-      kind: s.kind, input: media[i]!.path, startFrame: start, frames: Math.max(1, end - start),
-      fit: s.fit ?? fitFor(media[i], W, H), move: s.move, intensity: s.intensity ?? 0.5, easing: s.easing ?? 'smooth',
-      variant: i, trimS: s.trimStartMs / 1000,
+      id: s.id, media: s.mediaId, kind: s.kind, startFrame: start, frames: Math.max(1, end - start),
+      fit: s.fit ?? fitFor({ kind: s.kind, shots: d.shots.length, width: m.width, height: m.height, canvasWidth: W, canvasHeight: H }),
+      move: s.move, intensity: s.intensity ?? DEFAULTS.shot.intensity, easing: s.easing ?? DEFAULTS.shot.easing,
+      variant: i, trimS: s.trimStartMs / 1000, volume: s.volume,
       transitionOut: next && s.transition && s.transition.type !== 'cut' && overlap > 0 ? { kind: s.transition.type, frames: overlap } : null,
     };
   });
   const frames = frameAt(tm.totalMs);
   const durS = frames / fps;
 
-  const audio: AudioSpec[] = [];
+  const audio: ResolvedAudio[] = [];
   for (const a of d.audio) {
     if (!a.mediaId) { notes.push(`music "${a.style ?? 'background'}" has no file attached, so the video is silent`); continue; }
-    const m = lookup(a.mediaId);
-    if (!m) throw new StillmotionError('MEDIA_NOT_FOUND', `music ${a.id} refers to media "${a.mediaId}" that does not exist`, { details: { media_id: a.mediaId } });
-    audio.push({ path: m.path, volume: a.volume, startS: a.startMs / 1000, fadeInS: a.fadeInMs / 1000, fadeOutS: a.fadeOutMs / 1000, loop: a.loop });
+    if (!lookup(a.mediaId)) throw new StillmotionError('MEDIA_NOT_FOUND', `music ${a.id} refers to media "${a.mediaId}" that does not exist`, { details: { media_id: a.mediaId } });
+    audio.push({
+      id: a.id, media: a.mediaId, volume: a.volume, startS: a.startMs / 1000, trimS: 0, durationS: a.durationMs === null ? null : a.durationMs / 1000,
+      loop: a.loop, fadeInS: a.fadeInMs / 1000, fadeOutS: a.fadeOutMs / 1000,
+    });
   }
-  d.shots.forEach((s, i) => {
-    if (s.kind === 'video' && s.volume > 0 && media[i]!.hasAudio !== false) audio.push({ path: media[i]!.path, volume: s.volume, startS: shots[i]!.startFrame / fps, trimS: s.trimStartMs / 1000, loop: false, durationS: shots[i]!.frames / fps } as AudioSpec);
+  // A clip's own sound plays under its shot, unless the clip has none.
+  shots.forEach((s, i) => {
+    if (s.kind === 'video' && s.volume > 0 && media[i]!.hasAudio !== false) {
+      audio.push({ id: s.id, media: s.media, volume: s.volume, startS: s.startFrame / fps, trimS: s.trimS, durationS: s.frames / fps, loop: false, fadeInS: 0, fadeOutS: 0 });
+    }
   });
 
-  const texts: ResolvedText[] = d.texts.map((x) => ({
-    text: x.text, role: x.role, position: x.position, animation: x.animation, style: x.style,
-    startS: x.startMs / 1000, endS: Math.min(durS, x.durationMs === null ? durS : (x.startMs + x.durationMs) / 1000),
-  })).filter((x) => x.endS > x.startS);
-
+  const texts = d.texts.map((x) => resolveText(x, canvas, durS)).filter((x) => x.endS > x.startS);
+  const out = DEFAULTS.output;
   return {
-    plan: {
-      width: W, height: H, fps, frames, background, shots, audio, loudnorm: o.loudnorm ?? false,
-      format: o.format ?? 'mp4', quality: o.quality ?? 'high', preset: o.preset ?? 'veryfast', workers: o.workers ?? 2,
-      maxInputBytes: o.maxInputBytes ?? 50 * 1024 * 1024, maxPixels: o.maxPixels ?? 200_000_000,
-    },
-    texts,
-    notes,
+    canvas, frames, shots, texts, audio, notes,
+    output: { format: o.format ?? out.format, quality: o.quality ?? out.quality, preset: o.preset ?? out.preset, loudnorm: o.loudnorm ?? out.loudnorm },
   };
 };

@@ -2,11 +2,10 @@
  * Where every shot sits on the timeline, in one place: durations asked for, or fitted to the
  * requested total, or to the music, or a default; transitions overlap the neighbouring shots.
  */
+import { DEFAULTS } from './defaults.js';
 import type { Draft } from './types.js';
 
-export const DEFAULT_SINGLE_MS = 5000;
-export const DEFAULT_SLIDE_MS = 3000;
-export const MIN_SHOT_MS = 500;
+const { singleMs, slideMs, minMs, clipMaxMs, musicPaceMs } = DEFAULTS.shot;
 
 export interface ShotTiming {
   readonly startMs: number;
@@ -24,10 +23,10 @@ export interface Timing {
 export const timing = (d: Draft, mediaMs: Readonly<Record<string, number>> = {}): Timing => {
   const n = d.shots.length;
   if (n === 0) return { shots: [], totalMs: 0 };
-  const fallback = n === 1 ? DEFAULT_SINGLE_MS : DEFAULT_SLIDE_MS;
+  const fallback: number = n === 1 ? singleMs : slideMs;
   const natural = d.shots.map((s) => {
     if (s.durationMs !== null) return s.durationMs;
-    if (s.kind === 'video' && mediaMs[s.mediaId]) return Math.max(MIN_SHOT_MS, Math.min(60000, mediaMs[s.mediaId]! - s.trimStartMs));
+    if (s.kind === 'video' && mediaMs[s.mediaId]) return Math.max(minMs, Math.min(clipMaxMs, mediaMs[s.mediaId]! - s.trimStartMs));
     return null;
   });
   const wantOverlap = d.shots.map((s, i) => (i < n - 1 && s.transition && s.transition.type !== 'cut' ? s.transition.durationMs : 0));
@@ -36,13 +35,13 @@ export const timing = (d: Draft, mediaMs: Readonly<Record<string, number>> = {})
   if (target === null && autoCount === n) {
     // Fit the music when there is a file of known length: a comfortable pace per shot.
     const music = d.audio.find((a) => a.mediaId && mediaMs[a.mediaId]);
-    if (music) target = Math.max(n * 2000, Math.min(n * 6000, mediaMs[music.mediaId!]! - music.startMs));
+    if (music) target = Math.max(n * musicPaceMs[0], Math.min(n * musicPaceMs[1], mediaMs[music.mediaId!]! - music.startMs));
   }
-  let autoMs = fallback;
+  let autoMs: number = fallback;
   if (target !== null && autoCount > 0) {
     const fixed = natural.reduce<number>((a, x) => a + (x ?? 0), 0);
     const overlaps = wantOverlap.reduce((a, b) => a + b, 0);
-    autoMs = Math.max(MIN_SHOT_MS, (target + overlaps - fixed) / autoCount);
+    autoMs = Math.max(minMs, (target + overlaps - fixed) / autoCount);
   }
   const durs = natural.map((x) => Math.round(x ?? autoMs));
   const overlaps = wantOverlap.map((o, i) => (i < n - 1 ? Math.min(o, Math.floor(durs[i]! / 2), Math.floor(durs[i + 1]! / 2)) : 0));

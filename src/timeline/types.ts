@@ -2,18 +2,17 @@
  * The draft: the whole timeline a user edits. Typed form (what the code works with); the compact
  * JSON form of API.md (`t`, `tt`, `sg`, `s`, `d`, `m`) lives in compact.ts. Times in milliseconds.
  */
-import type { EasingName, MoveName } from '../engine/plan/moves.js';
-import type { Fit } from '../engine/settings.js';
+import { TRANSITION_KINDS, type EasingName, type Fit, type MoveName, type TextAnimation, type TextPosition, type TransitionKind } from '../engine/index.js';
+import { DEFAULTS } from './defaults.js';
 
-export const TRANSITIONS = ['cut', 'crossfade', 'fade_black', 'fade_white', 'slide_left', 'slide_right', 'slide_up', 'slide_down', 'push_left', 'push_right', 'push_up', 'push_down', 'wipe', 'zoom', 'blur'] as const;
-export type TransitionType = (typeof TRANSITIONS)[number];
+export { TEXT_ANIMATIONS, TEXT_POSITIONS, type TextAnimation, type TextPosition } from '../engine/index.js';
+
+/** The transitions a draft may ask for: the ones the compositor draws. */
+export const TRANSITIONS = TRANSITION_KINDS;
+export type TransitionType = TransitionKind;
 
 export const TEXT_ROLES = ['title', 'caption', 'subtitle', 'cta', 'watermark'] as const;
 export type TextRole = (typeof TEXT_ROLES)[number];
-export const TEXT_POSITIONS = ['top-left', 'top', 'top-right', 'left', 'center', 'right', 'bottom-left', 'bottom', 'bottom-right', 'lower-third'] as const;
-export type TextPosition = (typeof TEXT_POSITIONS)[number];
-export const TEXT_ANIMATIONS = ['none', 'fade', 'slide-up', 'pop', 'typewriter'] as const;
-export type TextAnimation = (typeof TEXT_ANIMATIONS)[number];
 
 export interface Canvas {
   /** Aspect as asked ('16:9', …) or 'auto' (follow the first photo). */
@@ -85,7 +84,7 @@ export interface Draft {
 }
 
 export const emptyDraft = (): Draft => ({
-  canvas: { aspect: 'auto', size: '1080p', fps: 30, background: '#000000' },
+  canvas: { ...DEFAULTS.canvas },
   targetDurationMs: null,
   shots: [],
   audio: [],

@@ -248,7 +248,7 @@ test('a HEIC\'s upright size is read without decoding it, and the pixel limit st
   const { probeStillSize } = await import('../../src/engine/input/load-still.js');
   const { StillmotionError: SE } = await import('../../src/errors.js');
   // Stored 3088x2316 with irot 90: upright 2316x3088, as the full decode gives.
-  assert.deepEqual(await probeStillSize(sample('heic_iphone_rotated_and_mirrored.heic'), { maxBytes: 5e7, maxPixels: 2e8 }), { width: 2316, height: 3088 });
-  assert.deepEqual(await probeStillSize(sample('heic_samsung_a71.heic'), { maxBytes: 5e7, maxPixels: 2e8 }), { width: 4624, height: 3468 });
-  await assert.rejects(probeStillSize(sample('heic_samsung_a71.heic'), { maxBytes: 5e7, maxPixels: 1000 }), (e: unknown) => e instanceof SE && e.kind === 'TOO_MANY_PIXELS');
+  assert.deepEqual(await probeStillSize(sample('heic_iphone_rotated_and_mirrored.heic'), { maxImageBytes: 5e7, maxPixels: 2e8 }), { width: 2316, height: 3088 });
+  assert.deepEqual(await probeStillSize(sample('heic_samsung_a71.heic'), { maxImageBytes: 5e7, maxPixels: 2e8 }), { width: 4624, height: 3468 });
+  await assert.rejects(probeStillSize(sample('heic_samsung_a71.heic'), { maxImageBytes: 5e7, maxPixels: 1000 }), (e: unknown) => e instanceof SE && e.kind === 'TOO_MANY_PIXELS');
 });

@@ -7,7 +7,7 @@ import { sniff } from '../../src/engine/input/sniff.js';
 import { StillmotionError } from '../../src/errors.js';
 import { markerRgb, orientedJpeg, tempDir } from '../support/fixtures.js';
 
-const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 200_000_000 };
+const limits = { maxImageBytes: 50 * 1024 * 1024, maxPixels: 200_000_000 };
 const tmp = tempDir();
 test.after(() => tmp.remove());
 
@@ -122,7 +122,7 @@ test('bad input gets coded errors', async () => {
   const mp3 = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(100)]);
   await rejects(openStill(mp3, limits), 'UNSUPPORTED_TYPE', /mp3 audio/);
   const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#123456' } }).jpeg().toBuffer();
-  await rejects(openStill(jpeg, { ...limits, maxBytes: 100 }), 'FILE_TOO_LARGE', /limit is/);
+  await rejects(openStill(jpeg, { ...limits, maxImageBytes: 100 }), 'FILE_TOO_LARGE', /limit is/);
   await rejects(openStill(jpeg, { ...limits, maxPixels: 1000 }), 'TOO_MANY_PIXELS', /300x200/);
   const truncated = jpeg.subarray(0, Math.floor(jpeg.length / 2));
   await rejects((async () => { const s = await openStill(truncated, limits); await decodeRgb(s, 300, 200, [0, 0, 0]); })(), 'CORRUPT_INPUT');
@@ -130,5 +130,5 @@ test('bad input gets coded errors', async () => {
   await rejects(openStill(tmp.path('missing.jpg'), limits), 'INPUT_NOT_FOUND');
   const big = tmp.path('big.bin');
   writeFileSync(big, Buffer.alloc(2048));
-  await rejects(openStill(big, { ...limits, maxBytes: 1024 }), 'FILE_TOO_LARGE', /2\.0 KB|0\.0 MB/);
+  await rejects(openStill(big, { ...limits, maxImageBytes: 1024 }), 'FILE_TOO_LARGE', /2\.0 KB|0\.0 MB/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  durationValue, emptyRequest, formatRequest, parseChineseInt, parseInstruction, parseNumber, parsePercent, requestToAnimateOptions,
+  durationValue, emptyRequest, formatRequest, parseChineseInt, parseInstruction, parseNumber, parsePercent,
   type InstructionRequest,
 } from '../../src/language/index.js';
 import { ROWS } from './sentences.js';
@@ -54,34 +54,6 @@ test('numbers: English and Chinese numerals, percentages, full-width digits', ()
   assert.equal(durationValue('500ms'), 0.5);
   assert.equal(parseInstruction('１５秒').duration_s, 15);
   assert.equal(parseInstruction('ｚｏｏｍ ｉｎ，３０ｆｐｓ').fps, 30);
-});
-
-test('requestToAnimateOptions maps to engine moves and says what it cannot do', () => {
-  const a = requestToAnimateOptions(parseInstruction('8 second slow push in, 9:16, 1080p, title "Sale", lo-fi music, 60fps, gif'));
-  assert.equal(a.duration, 8);
-  assert.equal(a.move, 'zoom-in');
-  assert.equal(a.intensity, 0.3);
-  assert.equal(a.aspect, '9:16');
-  assert.equal(a.size, '1080p');
-  assert.equal(a.fps, 60);
-  assert.equal(a.format, 'gif');
-  assert.ok(a.ignored.some((x) => /dolly in/.test(x) && /zoom-in/.test(x)), a.ignored.join('; '));
-  assert.ok(a.ignored.some((x) => /Sale/.test(x)));
-  assert.ok(a.ignored.some((x) => /music/.test(x)));
-  const b = requestToAnimateOptions(parseInstruction('orbit clockwise around the car, clouds drifting, crossfade, 21:9'));
-  assert.equal(b.move, 'pan-right');
-  assert.equal(b.aspect, undefined);
-  assert.ok(b.ignored.some((x) => /orbit/.test(x)));
-  assert.ok(b.ignored.some((x) => /clouds drifting/.test(x)));
-  assert.ok(b.ignored.some((x) => /crossfade/.test(x)));
-  assert.ok(b.ignored.some((x) => /21:9/.test(x)));
-  const c = requestToAnimateOptions(parseInstruction('pan up and to the left, for TikTok'));
-  assert.equal(c.move, 'pan-up-left');
-  assert.equal(c.aspect, '9:16');
-  const d = requestToAnimateOptions(parseInstruction('每张3秒，肯伯恩斯效果'));
-  assert.equal(d.duration, 3);
-  assert.equal(d.move, 'ken-burns');
-  assert.deepEqual(requestToAnimateOptions(parseInstruction('hello')), { ignored: [] });
 });
 
 test('formatRequest gives a short multi-line summary', () => {

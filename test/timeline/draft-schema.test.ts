@@ -10,7 +10,12 @@ import sharp from 'sharp';
 import { StillmotionError } from '../../src/errors.js';
 import { DRAFT_LIMITS, fromCompact, toCompact, type Draft } from '../../src/timeline/index.js';
 import { badCharacter } from '../../src/timeline/check.js';
-import { buildTextSvg, drawTextOverlay, layoutText, resolveTextStyle, type TextStyle } from '../../src/timeline/text/index.js';
+import { textStyleFor } from '../../src/timeline/index.js';
+import { buildTextSvg, drawTextOverlay, layoutText, type TextStyle } from '../../src/engine/text/index.js';
+
+/** A text layer's full style as the planner makes it: the role's defaults under the segment's own. */
+const resolveTextStyle = (seg: { role: Draft['texts'][number]['role']; style?: Partial<TextStyle> }, width: number, height: number): TextStyle =>
+  ({ ...textStyleFor(seg.role, { width, height }), ...(seg.style ?? {}) });
 import { tempDir } from '../support/fixtures.js';
 import { DELETE, HOSTILE_STRINGS, deep, fuzzSeed, getAt, mutate, pathName, paths, prng, randomString, randomValue, setAt, type Path } from '../support/fuzz.js';
 

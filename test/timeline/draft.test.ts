@@ -128,14 +128,13 @@ test('resolving: frame-exact boundaries, overlaps in frames, varied moves, fit b
   let d = E.setTransitions(E.setTargetDuration(three(), 10000), { type: 'crossfade', durationMs: 500 });
   d = E.setCanvas(d, { aspect: '16:9', size: '720p' });
   const media: Record<string, MediaInfo> = {
-    m1: { mediaId: 'm1', path: '/p/1.jpg', kind: 'image', width: 1600, height: 900 },
-    m2: { mediaId: 'm2', path: '/p/2.jpg', kind: 'image', width: 900, height: 1600 },
-    m3: { mediaId: 'm3', path: '/p/3.jpg', kind: 'image', width: 1200, height: 800 },
+    m1: { mediaId: 'm1', kind: 'image', width: 1600, height: 900 },
+    m2: { mediaId: 'm2', kind: 'image', width: 900, height: 1600 },
+    m3: { mediaId: 'm3', kind: 'image', width: 1200, height: 800 },
   };
   const r = resolveDraft(d, (id) => media[id]);
-  const p = r.plan;
-  assert.deepEqual([p.width, p.height, p.fps, p.frames], [1280, 720, 30, 300]);
-  const s = p.shots;
+  assert.deepEqual([r.canvas.width, r.canvas.height, r.canvas.fps, r.frames], [1280, 720, 30, 300]);
+  const s = r.shots;
   for (let i = 0; i < 2; i++) {
     assert.equal(s[i]!.startFrame + s[i]!.frames - s[i + 1]!.startFrame, s[i]!.transitionOut!.frames, 'overlap = transition frames');
     assert.equal(s[i]!.transitionOut!.frames, 15);
@@ -143,5 +142,6 @@ test('resolving: frame-exact boundaries, overlaps in frames, varied moves, fit b
   assert.equal(s[2]!.startFrame + s[2]!.frames, 300, 'last shot ends on the last frame');
   assert.deepEqual(s.map((x) => x.variant), [0, 1, 2], 'auto moves vary from shot to shot');
   assert.deepEqual(s.map((x) => x.fit), ['cover', 'blur', 'cover'], 'a portrait photo in a landscape reel is shown whole');
+  assert.deepEqual(s.map((x) => [x.intensity, x.easing]), [[0.5, 'smooth'], [0.5, 'smooth'], [0.5, 'smooth']], 'defaults from the table');
   assert.throws(() => resolveDraft(d, () => undefined), (e: unknown) => e instanceof StillmotionError && e.kind === 'MEDIA_NOT_FOUND');
 });

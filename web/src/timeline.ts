@@ -2,7 +2,7 @@
 import { h, icon, fill } from './dom';
 import { at, duration, moveName } from './format';
 import { t } from './i18n';
-import type { TimelineItem, TimelineTrack, TimelineView as Timeline } from './types';
+import type { TimelineItem, TimelineTrack, TimelineDisplay as Timeline } from './types';
 
 const PX_PER_S = 48;
 

@@ -40,7 +40,7 @@ export interface TimelineItem {
   role?: string;
 }
 export interface TimelineTrack { kind: 'video' | 'audio' | 'text'; items: TimelineItem[] }
-export interface TimelineView { duration_ms: number; tracks: TimelineTrack[] }
+export interface TimelineDisplay { duration_ms: number; tracks: TimelineTrack[] }
 
 export interface GeneratedMedia {
   id: string;
@@ -65,7 +65,7 @@ export interface ProjectState {
   draft?: CompactDraft | null;
   draft_version?: number;
   summary?: string;
-  timeline?: TimelineView | null;
+  timeline?: TimelineDisplay | null;
   video_infos?: MediaInfo[];
   canvas_config?: { width?: number; height?: number; fps?: number; aspect?: string; background?: string };
   generated_media?: GeneratedMedia[];

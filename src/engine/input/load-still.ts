@@ -32,7 +32,7 @@ export interface OpenedStill {
 }
 
 export interface StillLimits {
-  readonly maxBytes: number;
+  readonly maxImageBytes: number;
   readonly maxPixels: number;
 }
 
@@ -82,7 +82,7 @@ export const corrupt = (name: string, type: string, e: unknown) =>
 const SHARP_TYPES: Record<string, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', avif: 'heif' };
 
 export const openStill = async (input: string | Uint8Array, limits: StillLimits): Promise<OpenedStill> => {
-  const { name, data } = await readInput(input, limits.maxBytes);
+  const { name, data } = await readInput(input, limits.maxImageBytes);
   const kind: Sniffed | null = sniff(data);
   if (!kind) throw unsupported(name);
   if (kind.kind !== 'image') throw unsupported(`${name} (${kind.type} ${kind.kind})`, { detected: kind.type });
@@ -138,7 +138,7 @@ export const openStill = async (input: string | Uint8Array, limits: StillLimits)
  * decoding); anything else through `openStill` (headers only). The limits are checked all the same.
  */
 export const probeStillSize = async (input: string | Uint8Array, limits: StillLimits): Promise<{ width: number; height: number }> => {
-  const { name, data } = await readInput(input, limits.maxBytes);
+  const { name, data } = await readInput(input, limits.maxImageBytes);
   if (sniff(data)?.type === 'heif') {
     const { heifSize } = await import('../heif/index.js');
     const size = heifSize(data);

@@ -8,13 +8,14 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
-import { FORMATS, QUALITIES } from '../../engine/settings.js';
-import { fromCompact, isReady, resolveDraft, toCompact, type CompactDraft } from '../../timeline/index.js';
+import { FORMATS, QUALITIES, type Format, type Quality } from '../../engine/index.js';
+import { fromCompact, isReady, planDraft, resolveDraft, type CompactDraft } from '../../timeline/index.js';
 import type { JobState, Principal } from '../../store/store.js';
+import type { JobError } from '../../jobs/job.js';
 import type { Ctx } from '../context.js';
 import { checkRange } from '../range.js';
-import { checkDraftCounts, checkRenderSize } from '../limits.js';
-import { mediaLookup, type JobOutput } from '../render-job.js';
+import { checkDraftCounts } from '../limits.js';
+import { checkPlan } from '../render-job.js';
 
 interface ExportBody {
   id?: string;
@@ -25,8 +26,7 @@ interface ExportBody {
 }
 
 /** A job's recorded error as a client reads it: an unexpected one (5000) without its own text. */
-const publicJobError = (raw: string): { code: number; message: string } => {
-  const e = JSON.parse(raw) as { code: number; message: string };
+const publicJobError = (e: JobError): JobError => {
   return e.code === 5000 ? { code: 5000, message: 'an unexpected error happened on the server' } : { code: e.code, message: e.message };
 };
 
@@ -43,7 +43,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   const { store } = ctx;
 
   const status = (req: FastifyRequest, job: JobState) => {
-    const out = job.output ? (JSON.parse(job.output) as JobOutput) : null;
+    const out = job.output;
     const data = {
       id: clientId(job), status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
       ...(out ? {
@@ -99,13 +99,14 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     if (seen) return again(req, p, id, seen);
     const draft = fromCompact(req.body.draft as CompactDraft);
     if (!isReady(draft)) throw new StillmotionError('INVALID_DRAFT', 'the draft has no video segments to render', { hint: 'add a photo in a chat turn first' });
-    const media = await store.mediaOf(session.id);
-    const own = new Set(media.map((m) => m.id));
-    const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !own.has(m));
+    const media = new Map((await ctx.media(session.id)).map((m) => [m.mediaId, m]));
+    const foreign = [...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))].filter((m) => !media.has(m));
     if (foreign.length) throw new StillmotionError('MEDIA_NOT_FOUND', `the draft refers to media this session does not have: ${foreign.slice(0, 3).join(', ')}`, { details: { media_ids: foreign } });
-    checkRenderSize(resolveDraft(draft, mediaLookup(media, ctx.files)).plan, limits);
-    const spec = { draft: toCompact(draft), format: req.body.output?.format ?? 'mp4', quality: req.body.output?.quality ?? 'high' };
-    const r = await store.createExport({ id: key, user_id: p.userId, session_id: session.id, spec: JSON.stringify(spec) }, ctx.settings.maxExportsPerUser);
+    // The export's plan is made now, from the media's stored analyses: the job renders exactly it.
+    const lookup = (mid: string) => media.get(mid);
+    const plan = planDraft(resolveDraft(draft, lookup, { format: (req.body.output?.format ?? 'mp4') as Format, quality: (req.body.output?.quality ?? 'high') as Quality }), lookup);
+    checkPlan(plan, limits);
+    const r = await store.createExport({ id: key, user_id: p.userId, session_id: session.id, spec: { plan } }, ctx.settings.maxExportsPerUser);
     if ('existing' in r) return again(req, p, id, r.existing);
     if ('busy' in r) {
       throw new StillmotionError('RATE_LIMITED', `${r.busy} exports are already waiting or rendering for this token (setting maxExportsPerUser)`, { hint: 'wait for one to finish, then send this one again', details: { retry_after_s: 10, setting: 'maxExportsPerUser', limit: ctx.settings.maxExportsPerUser } });
@@ -133,7 +134,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     if (job.status !== 'completed' || !job.output) {
       throw new StillmotionError('RENDER_NOT_FOUND', `render ${clientId(job)} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
     }
-    const out = JSON.parse(job.output) as JobOutput;
+    const out = job.output;
     const safe = clientId(job).replace(/[^A-Za-z0-9_.-]/g, '_');
     const path = ctx.files.path(out.area, out.file);
     checkRange(req, await stat(path).then((st) => st.size, () => { throw new StillmotionError('RENDER_NOT_FOUND', `the file of render ${clientId(job)} is gone`, { hint: 'submit the export again' }); }));

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { emptyDraft, toCompact } from '../../timeline/index.js';
-import { emptyView, type StoredView } from '../../agent/turn.js';
+import { emptyDisplay, type StoredDisplay } from '../../agent/turn.js';
 import type { MediaRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
 import { ok } from '../http.js';
@@ -30,7 +30,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const p = await ctx.auth.principal(req, 'write');
     if (p.sessionId) throw new StillmotionError('TOKEN_INVALID', 'this token opens one shared project only; it cannot start new ones', { hint: 'request an anonymous token of your own to start a project' });
     const name = req.body?.task_name?.trim() || 'Untitled';
-    const s = await store.createSession(p.userId, name, req.body?.language ?? null, JSON.stringify(toCompact(emptyDraft())), JSON.stringify(emptyView()));
+    const s = await store.createSession(p.userId, name, req.body?.language ?? null, JSON.stringify(toCompact(emptyDraft())), JSON.stringify(emptyDisplay()));
     return ok({ task_id: s.taskId, session_id: s.sessionId });
   });
 
@@ -39,17 +39,17 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
     const [media, generated, turn, claims] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id), store.claimsOf(s.id)]);
-    const view = JSON.parse(s.view) as StoredView;
+    const shown = JSON.parse(s.view) as StoredDisplay;
     const draft = JSON.parse(s.draft) as Record<string, unknown>;
     const thumbs = new Map(media.map((m) => [m.id, m.thumb]));
-    const canvas = view.canvas ?? emptyView().canvas;
+    const canvas = shown.canvas ?? emptyDisplay().canvas;
     return ok({
       state: {
         session_id: s.id, task_id: s.task_id, task_name: s.task_name, language: s.language,
-        draft, draft_version: s.draft_version, summary: view.summary,
+        draft, draft_version: s.draft_version, summary: shown.summary,
         timeline: {
-          duration_ms: view.duration_ms,
-          tracks: view.tracks.map((t) => ({
+          duration_ms: shown.duration_ms,
+          tracks: shown.tracks.map((t) => ({
             kind: t.kind,
             items: t.items.map((i) => {
               const th = i.media_id && t.kind === 'video' ? thumbs.get(i.media_id) : null;

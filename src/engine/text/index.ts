@@ -1,6 +1,5 @@
 /** Text layer of the timeline compositor: styles, safe layout, resvg rendering, yuv420p blending. */
-export type { Canvas, TextAnimation, TextFont, TextOverlay, TextPosition, TextRole, TextSegment, TextStyle, TextWeight } from './types.js';
-export { defaultAnimationFor, defaultPositionFor, defaultStyleFor } from './defaults.js';
+export { TEXT_ANIMATIONS, TEXT_POSITIONS, type Canvas, type TextAnimation, type TextFont, type TextLayer, type TextOverlay, type TextPosition, type TextStyle, type TextWeight } from './types.js';
 export { isVerticalCanvas, safeArea, type Rect } from './safe-area.js';
 export { layoutText, type TextLayout, type TextLine } from './layout.js';
 export { wrapText } from './wrap.js';
@@ -12,4 +11,4 @@ export { clearTextOverlayCache, drawTextOverlay, renderTextOverlay } from './ren
 export { overlayToYuv, type YuvOverlay } from './overlay-yuv.js';
 export { blendOverlayYuv420 } from './blend.js';
 export { FADE_IN_S, FADE_OUT_S, TYPE_END, textAnimationAt, type TextAnimationState } from './animation.js';
-export { renderTextTrackOnFrame, resolveTextStyle } from './track.js';
+export { renderTextTrackOnFrame } from './track.js';

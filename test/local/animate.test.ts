@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import sharp from 'sharp';
-import { animate } from '../../src/engine/animate.js';
+import { animate } from '../../src/local/animate.js';
 import { measureMotion } from '../../src/engine/analyze/measure-motion.js';
 import { decodeFrames, probeMedia } from '../../src/engine/ffmpeg/index.js';
 import { StillmotionError } from '../../src/errors.js';

@@ -1,12 +1,12 @@
 /**
- * What a page or client shows of a draft: the one-line summary and the tracks as rows, with
- * every time resolved (shot starts and lengths) and the camera move each shot got when it was
- * last rendered. Kept with the draft so reading the state costs no resolving.
+ * The draft's display form: what a page or client shows of it, the one-line summary and the
+ * tracks as rows, with every time resolved (shot starts and lengths) and the camera move each shot
+ * got in its plan. Kept with the draft so reading the state costs no resolving. (Not to be confused
+ * with a camera view, the part of a photo one frame shows.)
  */
-import { aspectForPhoto, aspectSize, parseSize, ASPECTS, type Aspect } from '../engine/settings.js';
-import { summarize, timing, type Draft } from '../timeline/index.js';
+import { canvasFor, summarize, timing, type Draft } from '../timeline/index.js';
 
-export interface ViewItem {
+export interface DisplayItem {
   readonly id: string;
   readonly start_ms: number;
   readonly duration_ms: number;
@@ -17,32 +17,27 @@ export interface ViewItem {
   readonly text?: string;
   readonly role?: string;
 }
-export interface DraftView {
+export interface DraftDisplay {
   readonly summary: string;
   readonly duration_ms: number;
   /** The canvas as it will render: size follows the first photo when the aspect is 'auto'. */
   readonly canvas: { readonly width: number; readonly height: number; readonly fps: number; readonly aspect: string; readonly background: string; readonly size: string };
-  readonly tracks: ReadonlyArray<{ readonly kind: 'video' | 'audio' | 'text'; readonly items: readonly ViewItem[] }>;
+  readonly tracks: ReadonlyArray<{ readonly kind: 'video' | 'audio' | 'text'; readonly items: readonly DisplayItem[] }>;
 }
 
-export interface MediaFacts { readonly id: string; readonly name: string; readonly duration_ms: number | null; readonly width: number | null; readonly height: number | null }
+export interface DisplayMedia { readonly id: string; readonly name: string; readonly duration_ms: number | null; readonly width: number | null; readonly height: number | null }
 
-const canvasOf = (d: Draft, media: readonly MediaFacts[]): DraftView['canvas'] => {
-  const c = d.canvas;
-  const spec = parseSize(c.size);
-  let width: number, height: number, aspect = c.aspect;
-  if (spec.kind === 'exact') [width, height] = [spec.width, spec.height];
-  else {
-    const first = media.find((m) => m.id === d.shots[0]?.mediaId && m.width && m.height);
-    const a: Aspect = (ASPECTS as readonly string[]).includes(c.aspect) ? (c.aspect as Aspect) : first ? aspectForPhoto(first.width!, first.height!) : '16:9';
-    aspect = a;
-    [width, height] = aspectSize(a, spec.shortSide);
-  }
-  return { width, height, fps: c.fps, aspect, background: c.background, size: c.size };
+const canvasOf = (d: Draft, media: readonly DisplayMedia[]): DraftDisplay['canvas'] => {
+  const byId = new Map(media.map((m) => [m.id, m]));
+  const c = canvasFor(d, (id) => {
+    const m = byId.get(id);
+    return m && { mediaId: id, kind: 'image', ...(m.width && m.height ? { width: m.width, height: m.height } : {}) };
+  });
+  return { width: c.width, height: c.height, fps: c.fps, aspect: c.aspect === 'custom' ? d.canvas.aspect : c.aspect, background: d.canvas.background, size: d.canvas.size };
 };
 
-/** `moves`: the move each shot (by id) was rendered with; shots not rendered yet show their asked move. */
-export const viewOf = (d: Draft, media: readonly MediaFacts[], moves: Readonly<Record<string, string>> = {}): DraftView => {
+/** `moves`: the move each shot (by id) got in its plan; shots not planned yet show their asked move. */
+export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Readonly<Record<string, string>> = {}): DraftDisplay => {
   const mediaMs: Record<string, number> = {};
   const names: Record<string, string> = {};
   for (const m of media) {
@@ -51,7 +46,7 @@ export const viewOf = (d: Draft, media: readonly MediaFacts[], moves: Readonly<R
   }
   const tm = timing(d, mediaMs);
   const total = tm.totalMs;
-  const tracks: DraftView['tracks'][number][] = [];
+  const tracks: DraftDisplay['tracks'][number][] = [];
   if (d.shots.length) {
     tracks.push({
       kind: 'video',

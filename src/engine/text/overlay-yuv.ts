@@ -5,7 +5,7 @@
  * averages it 2x2 into the frame's half-resolution grid wherever the overlay lands.
  */
 import type { TextOverlay } from './types.js';
-import { KB, KG, KR } from '../../engine/render/yuv.js';
+import { KB, KG, KR } from '../render/yuv.js';
 
 export interface YuvOverlay {
   readonly width: number;

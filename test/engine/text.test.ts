@@ -7,9 +7,13 @@ import sharp from 'sharp';
 import { frameBytes } from '../../src/engine/render/render-frame.js';
 import { yuvToRgb } from '../../src/engine/render/yuv.js';
 import {
-  blendOverlayYuv420, defaultStyleFor, graphemeCount, graphemes, overlayToYuv, renderTextOverlay, renderTextTrackOnFrame,
-  safeArea, textAnimationAt, wrapText, type TextPosition, type TextRole, type TextSegment, type TextStyle,
-} from '../../src/timeline/text/index.js';
+  blendOverlayYuv420, graphemeCount, graphemes, overlayToYuv, renderTextOverlay, renderTextTrackOnFrame,
+  safeArea, textAnimationAt, wrapText, type TextAnimation, type TextPosition, type TextStyle,
+} from '../../src/engine/text/index.js';
+import { textAnimationFor, textPositionFor, textStyleFor as defaultStyleFor, type TextRole } from '../../src/timeline/index.js';
+
+/** A text as a draft states it: a role, and what it changes of the role's defaults. */
+interface TextSegment { text: string; role: TextRole; style?: Partial<TextStyle>; position?: TextPosition; animation?: TextAnimation; startS: number; endS: number }
 
 const GREY_Y = 126;
 const greyFrame = (W: number, H: number): Uint8Array => {
@@ -51,7 +55,10 @@ const changed = (f: Uint8Array, base: Uint8Array, W: number, H: number): Changed
 
 const draw = (W: number, H: number, segs: TextSegment[], t = 1): { f: Uint8Array; ch: Changed } => {
   const f = greyFrame(W, H);
-  renderTextTrackOnFrame(f, W, H, segs, t);
+  // Completed from the defaults table as a plan completes it, then drawn.
+  renderTextTrackOnFrame(f, W, H, segs.map((g) => ({
+    ...g, style: { ...defaultStyleFor(g.role, { width: W, height: H }), ...g.style }, position: g.position ?? textPositionFor(g.role), animation: g.animation ?? textAnimationFor(g.role),
+  })), t);
   return { f, ch: changed(f, greyFrame(W, H), W, H) };
 };
 

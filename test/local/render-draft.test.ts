@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { decodeFrames, probeMedia, resolveBinaries } from '../../src/engine/ffmpeg/index.js';
-import { edit as E, emptyDraft, renderDraft, type Draft, type MediaInfo } from '../../src/timeline/index.js';
+import { describeMediaFile, renderPlan } from '../../src/engine/index.js';
+import { edit as E, emptyDraft, planDraft, resolveDraft, type Draft, type MediaInfo } from '../../src/timeline/index.js';
 import { tempDir } from '../support/fixtures.js';
 
 const tmp = tempDir();
@@ -12,7 +13,10 @@ test.after(() => tmp.remove());
 
 const COLOURS: Record<string, [number, number, number]> = { red: [220, 30, 30], blue: [30, 60, 220], green: [30, 200, 60] };
 
-const media: Record<string, MediaInfo> = {};
+/** Media known to the test, with where their files are. */
+type Known = MediaInfo & { path: string };
+const media: Record<string, Known> = {};
+const describeLocalMedia = async (path: string, mediaId: string): Promise<Known> => ({ mediaId, path, ...(await describeMediaFile(path)) });
 const photo = async (name: string) => {
   const path = tmp.path(`${name}.png`);
   const [r, g, b] = COLOURS[name]!;
@@ -29,9 +33,12 @@ const slides = (names: string[], shotMs: number): Draft => {
   return E.setCanvas(d, { aspect: '16:9', size: '480p', fps: 30 });
 };
 
-const render = async (d: Draft, name: string, extra: Record<string, MediaInfo> = {}) => {
+/** The one path: resolve, plan, render the plan. */
+const render = async (d: Draft, name: string, extra: Record<string, Known> = {}) => {
   const out = tmp.path(`${name}.mp4`);
-  const r = await renderDraft(d, (id) => media[id] ?? extra[id], { output: out, quality: 'high' });
+  const lookup = (id: string) => media[id] ?? extra[id];
+  const plan = planDraft(resolveDraft(d, lookup, { quality: 'high' }), lookup);
+  const r = await renderPlan(plan, { output: out, locate: (id) => lookup(id)!.path });
   return { out, r };
 };
 
@@ -147,7 +154,6 @@ test('a clip without a sound track renders (a phone screen recording, a GIF turn
   const { ffmpeg } = resolveBinaries();
   const clip = tmp.path('silent.mp4');
   spawnSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
-  const { describeLocalMedia } = await import('../../src/timeline/index.js');
   const info = await describeLocalMedia(clip, 'silent');
   assert.equal(info.hasAudio, false, 'the clip is known to be silent');
   const d = E.addShots(slides(['red'], 1000), [{ mediaId: 'silent', kind: 'video', durationMs: 1000 }]);
@@ -161,7 +167,6 @@ test('a clip of another shape is shown whole over a blurred copy of itself, not 
   const { ffmpeg } = resolveBinaries();
   const clip = tmp.path('wide.mp4');
   spawnSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
-  const { describeLocalMedia } = await import('../../src/timeline/index.js');
   let d = E.addShots(emptyDraft(), [{ mediaId: 'wide', kind: 'video', durationMs: 1000 }]);
   d = E.setCanvas(d, { aspect: '9:16', size: '480p', fps: 25 });
   const { out } = await render(d, 'wideclip', { wide: await describeLocalMedia(clip, 'wide') });

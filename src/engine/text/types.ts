@@ -22,15 +22,12 @@ export interface TextStyle {
   align: (typeof TEXT_ALIGNS)[number];
 }
 
-export type TextPosition =
-  | 'top-left' | 'top' | 'top-right'
-  | 'left' | 'center' | 'right'
-  | 'bottom-left' | 'bottom' | 'bottom-right'
-  | 'lower-third';
+/** Where a text sits: a 3x3 grid of the safe area, or the lower third. The one list of positions. */
+export const TEXT_POSITIONS = ['top-left', 'top', 'top-right', 'left', 'center', 'right', 'bottom-left', 'bottom', 'bottom-right', 'lower-third'] as const;
+export type TextPosition = (typeof TEXT_POSITIONS)[number];
 
-export type TextAnimation = 'none' | 'fade' | 'slide-up' | 'pop' | 'typewriter';
-
-export type TextRole = 'title' | 'caption' | 'subtitle' | 'cta' | 'watermark';
+export const TEXT_ANIMATIONS = ['none', 'fade', 'slide-up', 'pop', 'typewriter'] as const;
+export type TextAnimation = (typeof TEXT_ANIMATIONS)[number];
 
 export interface Canvas {
   readonly width: number;
@@ -51,13 +48,12 @@ export interface TextOverlay {
   readonly premultiplied: true;
 }
 
-/** One text on the timeline, as the compositor hands it over. */
-export interface TextSegment {
-  text: string;
-  role: TextRole;
-  style?: Partial<TextStyle>;
-  position?: TextPosition;
-  animation?: TextAnimation;
-  startS: number;
-  endS: number;
+/** One text on the timeline, every choice made: drawn as it says, active on [startS, endS). */
+export interface TextLayer {
+  readonly text: string;
+  readonly style: TextStyle;
+  readonly position: TextPosition;
+  readonly animation: TextAnimation;
+  readonly startS: number;
+  readonly endS: number;
 }

@@ -1,0 +1,44 @@
+/**
+ * What a photo is, learned once (at upload in the service, once per run in the CLI) and stored with
+ * the media: its upright size, the orientation applied, alpha, and where the subject is. Renders
+ * read this; they never analyse again.
+ */
+import { openStill, stillPipeline, corrupt, type OpenedStill, type StillLimits } from '../input/load-still.js';
+import type { StillAnalysis } from '../plan/plan-shot.js';
+import type { StillCache } from '../input/still-cache.js';
+import { findSubject } from './saliency.js';
+
+/** The saliency estimate works on a thumbnail this many pixels on its long side. */
+const THUMB = 160;
+
+export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis> => {
+  const src = opened.source;
+  let thumb: { data: Buffer; info: { width: number; height: number } };
+  try {
+    thumb = await stillPipeline(opened)
+      .resize(THUMB, THUMB, { fit: 'inside', kernel: 'cubic', fastShrinkOnLoad: true })
+      .flatten({ background: { r: 0, g: 0, b: 0 } })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw corrupt(src.name, src.type.toUpperCase(), e);
+  }
+  const s = findSubject(thumb.data, thumb.info.width, thumb.info.height);
+  const r = (x: number) => Math.round(x * 1e4) / 1e4;
+  return {
+    version: 1,
+    width: src.width,
+    height: src.height,
+    orientation: src.orientation,
+    hasAlpha: src.hasAlpha,
+    subject: { x: r(s.box.x), y: r(s.box.y), w: r(s.box.w), h: r(s.box.h) },
+    confidence: r(s.confidence),
+    notes: [...src.notes],
+  };
+};
+
+/** Opens and analyses a photo; with a cache, the opened photo is kept for the render of the same run. */
+export const analyseStill = async (input: string, limits: StillLimits, cache?: StillCache): Promise<StillAnalysis> =>
+  analyseOpened(cache ? await cache.open(input, limits) : await openStill(input, limits));

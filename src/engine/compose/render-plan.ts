@@ -1,0 +1,177 @@
+/**
+ * Renders a plan: shots (photos with their planned framing and motion, video clips) with
+ * transitions between them, the text layers drawn over the picture, and the audio mix, into one
+ * file. Every choice was made when the plan was made; this only executes it. Photos are prepared one
+ * shot ahead and handed to the render threads; frames are composed in order and streamed into the
+ * encoder with a few in flight, so rendering and encoding overlap.
+ */
+import { stat } from 'node:fs/promises';
+import { StillmotionError, toStillmotionError } from '../../errors.js';
+import { startEncoder, type AudioSpec } from '../ffmpeg/index.js';
+import { openStill, type StillLimits } from '../input/load-still.js';
+import type { StillCache } from '../input/still-cache.js';
+import { cameraAt, viewRect } from '../plan/plan-motion.js';
+import type { PhotoShotPlan, RenderPlan, ShotMotion } from '../plan/render-plan.js';
+import { prepareStill } from '../prepare-still.js';
+import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
+import { RenderPool } from '../render/pool.js';
+import { frameBytes, type FrameView } from '../render/render-frame.js';
+import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, parseColour } from '../settings.js';
+import { shotsAt } from './shots-at.js';
+import { composeTransition, transitionProgress } from './transitions.js';
+
+export interface RenderPlanCall {
+  readonly output: string;
+  /** Where the file of a media id is on this machine. */
+  readonly locate: (mediaId: string) => string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+  /** Size and pixel limits for every photo opened (default 50 MB, 200 MP). */
+  readonly limits?: StillLimits;
+  /** Render threads (default 2: the two cores are shared with the encoder). */
+  readonly workers?: number;
+  /** Photos already opened in this run (by their analysis): taken from here instead of opened again. */
+  readonly stills?: StillCache;
+  readonly ffmpegPath?: string;
+}
+
+export interface RenderPlanResult extends RenderedFile {
+  readonly format: RenderPlan['output']['format'];
+}
+
+const cancelled = () => new StillmotionError('CANCELLED', 'render cancelled');
+
+/** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
+const viewOf = (m: ShotMotion, local: number, zoomBoost: number): FrameView => {
+  switch (m.kind) {
+    case 'camera': {
+      const cam = cameraAt(m, local);
+      const r = viewRect(m, zoomBoost === 1 ? cam : { cx: cam.cx, cy: cam.cy, zoom: cam.zoom * zoomBoost });
+      return { x: r.x, y: r.y, w: r.w };
+    }
+  }
+};
+
+export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promise<RenderPlanResult> => {
+  const W = plan.width, H = plan.height, F = plan.frames;
+  if (plan.shots.length === 0 || F <= 0) throw new StillmotionError('INVALID_DRAFT', 'nothing to render: the video track is empty', { hint: 'add a photo or a clip first' });
+  const limits = call.limits ?? { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
+  const background = parseColour(plan.background);
+  const meter = new ProgressMeter(call.output, call.onProgress);
+  meter.report('decode', 0, 1);
+  const pool = new RenderPool(null, W, H, call.workers ?? 2);
+  const prepared = new Map<number, Promise<void>>();
+  const clips = new Map<number, Promise<import('../media/clip-frames.js').ClipFrames>>();
+  const clipChain = new Map<number, Promise<unknown>>();
+
+  const prepare = (i: number): Promise<void> => {
+    let p = prepared.get(i);
+    if (!p) {
+      const s = plan.shots[i]!;
+      p = (async () => {
+        const path = call.locate(s.media);
+        if (s.kind === 'video') {
+          const { openClip } = await import('../media/clip-frames.js');
+          clips.set(i, openClip(path, { width: W, height: H, fps: plan.fps, trimStartS: s.trimS, durationS: s.frames / plan.fps, fit: s.fit, background: plan.background, ffmpegPath: call.ffmpegPath }));
+          await clips.get(i);
+          return;
+        }
+        const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
+        pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
+      })();
+      p.catch(() => undefined); // awaited where it is used; never an unhandled rejection
+      prepared.set(i, p);
+    }
+    return p;
+  };
+
+  let req = 0;
+  const spent: ArrayBuffer[] = [];
+  const layer = async (i: number, local: number, zoomBoost: number): Promise<Uint8Array> => {
+    await prepare(i);
+    const s = plan.shots[i]!;
+    if (s.kind === 'video') {
+      const prev = clipChain.get(i) ?? Promise.resolve();
+      const next = prev.then(async () => {
+        const f = await (await clips.get(i)!).next();
+        if (f) return f;
+        const blank = new Uint8Array(frameBytes(W, H));
+        blank.fill(16, 0, W * H);
+        blank.fill(128, W * H);
+        return blank;
+      });
+      clipChain.set(i, next.catch(() => undefined));
+      return next;
+    }
+    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost), spent.pop(), i);
+  };
+
+  const compose = async (f: number): Promise<Uint8Array> => {
+    const active = shotsAt(plan.shots, f);
+    if (active.length === 1) {
+      const i = active[0]!;
+      return layer(i, f - plan.shots[i]!.startFrame, 1);
+    }
+    const [ia, ib] = [active[0]!, active[active.length - 1]!];
+    const sa = plan.shots[ia]!, sb = plan.shots[ib]!;
+    const tr = sa.transitionOut ?? { kind: 'cut' as const, frames: 1 };
+    const p = transitionProgress(f - sb.startFrame, Math.max(1, tr.frames));
+    // Zoom transition: the outgoing shot pushes further in about its own centre.
+    const [a, b] = await Promise.all([layer(ia, f - sa.startFrame, tr.kind === 'zoom' ? 1 + 0.3 * p : 1), layer(ib, f - sb.startFrame, 1)]);
+    composeTransition(tr.kind, a, b, p, W, H, a);
+    spent.push(b.buffer as ArrayBuffer);
+    return a;
+  };
+
+  const drawTexts = plan.texts.length ? (await import('../text/track.js')).renderTextTrackOnFrame : null;
+  const audio: AudioSpec[] = plan.audio.map((a) => ({
+    path: call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
+    ...(a.durationS !== null ? { durationS: a.durationS } : {}),
+  }));
+
+  let encoder: ReturnType<typeof startEncoder> | null = null;
+  const inFlight: Array<Promise<Uint8Array>> = [];
+  try {
+    await prepare(0);
+    if (call.signal?.aborted) throw cancelled();
+    meter.report('analyse', 1, 1);
+    const o = plan.output;
+    encoder = startEncoder(
+      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}) },
+      { signal: call.signal, ffmpegPath: call.ffmpegPath },
+    );
+    const ahead = pool.size * 2;
+    let next = 0;
+    const lastFrameOf = plan.shots.map((s) => s.startFrame + s.frames - 1);
+    for (let f = 0; f < F; f++) {
+      while (next < F && inFlight.length < ahead) {
+        // Prepare the shot after the one starting now, so its decode overlaps this one's frames.
+        for (const i of shotsAt(plan.shots, next)) if (i + 1 < plan.shots.length) void prepare(i + 1);
+        const p = compose(next);
+        p.catch(() => undefined);
+        inFlight.push(p);
+        next++;
+      }
+      if (call.signal?.aborted) throw cancelled();
+      const frame = await inFlight.shift()!;
+      drawTexts?.(frame, W, H, plan.texts, f / plan.fps);
+      await encoder.write(frame);
+      spent.push(frame.buffer as ArrayBuffer);
+      plan.shots.forEach((s, i) => { if (lastFrameOf[i] === f && s.kind === 'image') pool.dropStill(i); });
+      meter.report('render', f + 1, F);
+    }
+    meter.report('finish', 0, 1);
+    await encoder.finish();
+  } catch (e) {
+    await encoder?.abort(call.signal?.aborted ? 'cancelled' : 'failed');
+    throw call.signal?.aborted ? cancelled() : toStillmotionError(e);
+  } finally {
+    await pool.close();
+    for (const c of clips.values()) await c.then((x) => x.close()).catch(() => undefined); // a clip that failed to open has nothing to close
+  }
+  meter.report('finish', 1, 1);
+  return {
+    output: call.output, width: W, height: H, fps: plan.fps, frames: F, duration_ms: Math.round((F / plan.fps) * 1000),
+    size_bytes: (await stat(call.output)).size, format: plan.output.format,
+  };
+};

@@ -1,0 +1,57 @@
+/**
+ * The engine's one public face: everything outside src/engine imports the engine from here (a test
+ * keeps it so). Loading it is cheap: the vocabulary, the planners and the plan's types are plain
+ * modules; the decoders, the renderer and ffmpeg load on the first call that needs them.
+ *
+ * The engine knows photos, plans and files; it knows nothing of drafts, sessions or HTTP.
+ */
+import type { StillLimits } from './input/load-still.js';
+import type { StillCache } from './input/still-cache.js';
+import type { DescribeOptions, MediaFacts } from './media/local-media.js';
+import type { StillAnalysis } from './plan/plan-shot.js';
+import type { RenderPlan } from './plan/render-plan.js';
+import type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js';
+
+// --- vocabulary -----------------------------------------------------------------------------
+export { MOVES, EASINGS, INTENSITY_WORDS, ease, type MoveName, type ResolvedMoveName, type EasingName, type IntensityWord } from './plan/moves.js';
+export {
+  ASPECTS, COLOUR_NAMES, FPS_VALUES, SIZE_PRESETS, FITS, FORMATS, QUALITIES, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_PRESET,
+  parseSize, parseColour, parseIntensity, aspectSize, aspectForPhoto, colourHex, oneOf, num, invalidOption,
+  type Aspect, type Fit, type Format, type Quality, type SizePreset, type SizeSpec,
+} from './settings.js';
+export { TEXT_COLOUR_NAMES } from './text/color.js';
+export { TEXT_POSITIONS, TEXT_ANIMATIONS, TEXT_ALIGNS, TEXT_FONTS, TEXT_WEIGHTS, type TextPosition, type TextAnimation, type TextStyle, type TextFont, type TextWeight, type TextLayer } from './text/types.js';
+export { TRANSITION_KINDS, type TransitionKind } from './compose/transitions.js';
+export { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from './input/sniff.js';
+export type { Progress, ProgressListener, Stage, RenderedFile } from './progress.js';
+
+// --- planning (pure) --------------------------------------------------------------------------
+export { planMotion, cameraAt, viewRect, type MotionPlan, type MotionInput, type View, type Box } from './plan/plan-motion.js';
+export { planPhotoShot, zoomBudget, MIN_SUBJECT_CONFIDENCE, type StillAnalysis, type PhotoFit, type PhotoShotInput } from './plan/plan-shot.js';
+export {
+  RENDER_PLAN_VERSION, movesOf,
+  type RenderPlan, type ShotPlan, type PhotoShotPlan, type ClipShotPlan, type Framing, type ShotMotion, type CameraMotion,
+  type TextLayerPlan, type AudioSegmentPlan, type OutputPlan, type OutputFormat, type OutputQuality,
+} from './plan/render-plan.js';
+export { StillCache } from './input/still-cache.js';
+export type { StillLimits } from './input/load-still.js';
+export type { MediaFacts, DescribeOptions } from './media/local-media.js';
+export type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js';
+
+// --- work (loads the decoders, the render threads and ffmpeg on first use) ---------------------
+
+/** Renders a plan into a file: the only way the engine makes video. */
+export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promise<RenderPlanResult> =>
+  (await import('./compose/render-plan.js')).renderPlan(plan, call);
+
+/** What a file is (kind by content, size, length) and, for a photo when asked, its analysis. */
+export const describeMediaFile = async (path: string, o?: DescribeOptions): Promise<MediaFacts> =>
+  (await import('./media/local-media.js')).describeMediaFile(path, o);
+
+/** A photo's analysis (upright size, orientation, subject), computed once and stored with the media. */
+export const analyseStill = async (path: string, limits: StillLimits, cache?: StillCache): Promise<StillAnalysis> =>
+  (await import('./analyze/analyse-still.js')).analyseStill(path, limits, cache);
+
+/** A small JPEG of a photo or a clip for lists and timelines. */
+export const makeThumbnail = async (...a: Parameters<typeof import('./media/thumbnail.js').makeThumbnail>): ReturnType<typeof import('./media/thumbnail.js').makeThumbnail> =>
+  (await import('./media/thumbnail.js')).makeThumbnail(...a);

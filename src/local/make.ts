@@ -1,0 +1,97 @@
+/**
+ * The one path, for files on this machine (the CLI's `animate`, `--slideshow` and `render`, the
+ * library's `animate`, the benchmarks): describe and analyse each file once per run, build the draft
+ * the way a chat turn does (the sentence as a request applied to an empty draft with the photos,
+ * then the flags as edits), resolve it, plan it, render the plan. Media ids are the files' paths.
+ */
+import { basename } from 'node:path';
+import { StillmotionError } from '../errors.js';
+import {
+  DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, renderPlan,
+  type ProgressListener, type RenderPlan, type RenderPlanResult, type StillLimits,
+} from '../engine/index.js';
+import { parseInstruction, type InstructionRequest } from '../language/index.js';
+import {
+  applyOptions, applyRequest, checkOptions, emptyDraft, fromCompact, outputOptions, planDraft, resolveDraft, toCompact,
+  type CheckedOptions, type ClipOptions, type Draft, type MediaInfo, type MediaRef, type ResolveOptions,
+} from '../timeline/index.js';
+
+/** Files described once per run; photos analysed once and kept opened for their render. */
+export class LocalMedia {
+  readonly #media = new Map<string, MediaInfo>();
+  readonly #paths = new Map<string, string>();
+  readonly stills = new StillCache();
+  /** `analyse: false` reads only sizes and lengths (enough for a summary, not for a plan). */
+  constructor(readonly limits: StillLimits = { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS }, private readonly analyse = true) {}
+
+  /** Describes (and for a photo analyses) the file once; its media id is its path unless named. */
+  async add(path: string, mediaId = path): Promise<MediaInfo> {
+    const known = this.#media.get(mediaId);
+    if (known) return known;
+    const facts = await describeMediaFile(path, { limits: this.limits, analyse: this.analyse, cache: this.stills });
+    const info: MediaInfo = { mediaId, ...facts };
+    this.#media.set(mediaId, info);
+    this.#paths.set(mediaId, path);
+    return info;
+  }
+
+  readonly lookup = (id: string): MediaInfo | undefined => this.#media.get(id);
+  readonly locate = (id: string): string => this.#paths.get(id) ?? id;
+  ids(): string[] {
+    return [...this.#media.keys()];
+  }
+}
+
+export interface DraftFromWords {
+  readonly draft: Draft;
+  readonly request: InstructionRequest | null;
+  /** What could not be done as asked. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * A draft made from the media and the words as a chat turn makes it (applyRequest on an empty
+ * draft with the files), then the options applied as edits (they win over the words), then checked
+ * as any draft is (the compact form's schema).
+ */
+export const draftFromWords = (media: readonly MediaInfo[], prompt: string | undefined, options: CheckedOptions): DraftFromWords => {
+  const refs: MediaRef[] = media.map((m) => ({ mediaId: m.mediaId, kind: m.kind, name: m.name ?? basename(m.mediaId) }));
+  const request = prompt !== undefined ? parseInstruction(prompt) : null;
+  const applied = applyRequest(emptyDraft(), request ?? parseInstruction(''), refs);
+  const notes = [...applied.notes];
+  if (request?.not_understood.length) notes.push(`not understood: ${request.not_understood.map((x) => `"${x}"`).join(', ')}`);
+  const draft = fromCompact(toCompact(applyOptions(applied.draft, options)));
+  return { draft, request, notes };
+};
+
+/** The plan of a draft whose media are in `media`; output settings from the options, then the words (a format the sentence names), then the table. */
+export const planLocal = (draft: Draft, media: LocalMedia, o: ResolveOptions & { variant?: number } = {}): { plan: RenderPlan; notes: readonly string[] } => {
+  const resolved = resolveDraft(draft, media.lookup, o);
+  return { plan: planDraft(resolved, media.lookup, { variant: o.variant ?? 0 }), notes: resolved.notes };
+};
+
+export interface RenderLocalCall {
+  readonly output: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+  readonly workers?: number;
+  readonly ffmpegPath?: string;
+}
+
+export const renderLocal = (plan: RenderPlan, media: LocalMedia, call: RenderLocalCall): Promise<RenderPlanResult> =>
+  renderPlan(plan, { ...call, locate: media.locate, limits: media.limits, stills: media.stills });
+
+/** The output settings for a run: the options', else a format the words name, else the table's. */
+export const outputFor = (options: CheckedOptions, request: InstructionRequest | null) =>
+  outputOptions({ ...(request?.format ? { format: request.format } : {}), ...options });
+
+export type { ClipOptions, CheckedOptions };
+export { checkOptions };
+
+/** A photo, checked to be one. */
+export const requirePhoto = (m: MediaInfo): MediaInfo => {
+  if (m.kind !== 'image') {
+    throw new StillmotionError('UNSUPPORTED_TYPE', `${m.name ?? m.mediaId} is a ${m.kind} file, not a photo`, { hint: 'give photos to animate; put clips and music in a slideshow (--slideshow, --music)', details: { kind: m.kind } });
+  }
+  return m;
+};
