@@ -13,7 +13,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { newId, type MediaRow, type Principal, type SessionRow, type Store } from '../store/store.js';
 import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
-import { viewOf, type DraftView } from './view.js';
+import { summaryIn, viewOf, type DraftView } from './view.js';
 
 export type Part =
   | { readonly text: string }
@@ -76,7 +76,7 @@ export interface AgentDeps {
 
 const COSTLY = new Set(['generate', 'edit']);
 
-export const emptyView = (): StoredView => ({ summary: 'Timeline (0 tracks): empty', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
+export const emptyView = (): StoredView => ({ summary: 'Timeline (0 tracks): empty', summary_zh: '时间线（0 条轨道）：空', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
 
 export const storedViewOf = (d: Draft, media: readonly MediaRow[], moves: Readonly<Record<string, string>>): StoredView =>
   ({ ...viewOf(d, media.map((m) => ({ id: m.id, name: m.name, duration_ms: m.duration_ms, width: m.width, height: m.height })), moves), moves });
@@ -170,7 +170,7 @@ export class Agent {
       const generated = await store.generatedOf(sessionId);
       const hasPreview = generated.some((g) => g.kind === 'preview');
       if (!applied.visual && hasPreview) {
-        const text = T.unchanged(lang, view.summary, req.not_understood);
+        const text = T.unchanged(lang, summaryIn(view, lang), req.not_understood);
         say(text);
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
@@ -182,7 +182,7 @@ export class Agent {
         } catch (e) {
           const err = toStillmotionError(e);
           const b = await store.balance(p.userId);
-          const text = `${T.noCredits(lang, err.message)} ${this.deps.bindUrl(p, origin)}`;
+          const text = `${T.noCredits(lang, err.message, err.details)} ${this.deps.bindUrl(p, origin)}`;
           say(text, { error_code: String(err.code), error_message: err.message });
           await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code: err.code, message: err.message, available: b.available }), 0);
           return;
@@ -225,7 +225,7 @@ export class Agent {
       await store.setView(sessionId, JSON.stringify(stored));
       const mediaMs = Object.fromEntries(media.filter((m) => m.duration_ms).map((m) => [m.id, m.duration_ms!]));
       const changes = draft.shots.length ? describeChanges(draft, applied.draft, lang, mediaMs) : [];
-      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), changes, summary: stored.summary, notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
+      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(out.moves), changes, summary: summaryIn(stored, lang), notes: applied.notes, suggestions: suggestions(lang, applied.draft) });
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
       const url = this.deps.link('generated', out.file, origin);
@@ -244,9 +244,9 @@ export class Agent {
   /** Questions get an answer, not a render: status, credits, export, upload, help. */
   private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, view: StoredView, lang: Lang): Promise<string | null> {
     switch (req.intent) {
-      case 'status': return T.status(lang, view.summary);
+      case 'status': return T.status(lang, summaryIn(view, lang));
       case 'credits': return T.credits(lang, await this.deps.store.balance(p.userId));
-      case 'export': return T.export(lang, isReady(draft), view.summary);
+      case 'export': return T.export(lang, isReady(draft), summaryIn(view, lang));
       case 'upload': return T.upload(lang);
       case 'help': return T.help(lang);
       default: return null;

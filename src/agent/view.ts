@@ -18,7 +18,10 @@ export interface ViewItem {
   readonly role?: string;
 }
 export interface DraftView {
+  /** API.md's one-line summary, English labels (clients parse it). */
   readonly summary: string;
+  /** The same line in Chinese, for people to read (absent in views stored before it existed). */
+  readonly summary_zh?: string;
   readonly duration_ms: number;
   /** The canvas as it will render: size follows the first photo when the aspect is 'auto'. */
   readonly canvas: { readonly width: number; readonly height: number; readonly fps: number; readonly aspect: string; readonly background: string; readonly size: string };
@@ -42,6 +45,9 @@ const canvasOf = (d: Draft, media: readonly MediaFacts[]): DraftView['canvas'] =
 };
 
 /** `moves`: the move each shot (by id) was rendered with; shots not rendered yet show their asked move. */
+/** The summary a person reading `lang` sees. */
+export const summaryIn = (v: Pick<DraftView, 'summary' | 'summary_zh'>, lang: 'en' | 'zh'): string => (lang === 'zh' ? v.summary_zh ?? v.summary : v.summary);
+
 export const viewOf = (d: Draft, media: readonly MediaFacts[], moves: Readonly<Record<string, string>> = {}): DraftView => {
   const mediaMs: Record<string, number> = {};
   const names: Record<string, string> = {};
@@ -82,5 +88,5 @@ export const viewOf = (d: Draft, media: readonly MediaFacts[], moves: Readonly<R
   }
   // The summary names the moves the shots really got.
   const shown: Draft = { ...d, shots: d.shots.map((s) => (s.move === 'auto' && moves[s.id] ? { ...s, move: moves[s.id] as typeof s.move } : s)) };
-  return { summary: summarize(shown, mediaMs, names), duration_ms: total, canvas: canvasOf(d, media), tracks };
+  return { summary: summarize(shown, mediaMs, names), summary_zh: summarize(shown, mediaMs, names, 'zh'), duration_ms: total, canvas: canvasOf(d, media), tracks };
 };

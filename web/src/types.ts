@@ -65,6 +65,8 @@ export interface ProjectState {
   draft?: CompactDraft | null;
   draft_version?: number;
   summary?: string;
+  /** The summary for people to read, per language (`summary` keeps API.md's English labels, which clients parse). */
+  summaries?: { en?: string; zh?: string };
   timeline?: TimelineView | null;
   video_infos?: MediaInfo[];
   canvas_config?: { width?: number; height?: number; fps?: number; aspect?: string; background?: string };

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { emptyDraft, toCompact } from '../../timeline/index.js';
 import { emptyView, type StoredView } from '../../agent/turn.js';
+import { summaryIn } from '../../agent/view.js';
 import type { MediaRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
 import { ok } from '../http.js';
@@ -45,7 +46,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     return ok({
       state: {
         session_id: s.id, task_id: s.task_id, task_name: s.task_name, language: s.language,
-        draft, draft_version: s.draft_version, summary: view.summary,
+        draft, draft_version: s.draft_version, summary: view.summary, summaries: { en: view.summary, zh: summaryIn(view, 'zh') },
         timeline: {
           duration_ms: view.duration_ms,
           tracks: view.tracks.map((t) => ({
