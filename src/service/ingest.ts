@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { StillmotionError } from '../errors.js';
 import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from '../engine/input/sniff.js';
 import { makeThumbnail } from '../engine/media/thumbnail.js';
+import { parseColour } from '../engine/settings.js';
 import { describeLocalMedia } from '../timeline/local-media.js';
 import { newId, type MediaRow } from '../store/store.js';
 import type { Files } from './files.js';
@@ -80,7 +81,19 @@ const receive = async (source: Readable, name: string, limits: IngestLimits, tmp
   }
 };
 
-export const ingest = async (source: Readable, rawName: string | undefined, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string }): Promise<MediaRow> => {
+/** A colour the renderer can read, or undefined (the default black) for one it cannot: such a draft is refused when it renders, not here. */
+const readableColour = (c: string | undefined): string | undefined => {
+  if (c === undefined) return undefined;
+  try {
+    parseColour(c);
+    return c;
+  } catch {
+    return undefined;
+  }
+};
+
+/** `background`: the session's canvas colour, what a transparent photo's thumbnail is shown on. */
+export const ingest = async (source: Readable, rawName: string | undefined, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string; background?: string }): Promise<MediaRow> => {
   const id = newId('med');
   const tmp = o.files.path('tmp', `${id}.part`);
   const name = displayName(rawName, 'upload');
@@ -93,7 +106,7 @@ export const ingest = async (source: Readable, rawName: string | undefined, o: {
     if (info.kind !== 'audio') {
       thumb = `${id}.jpg`;
       try {
-        await makeThumbnail(tmp, info.kind, o.files.path('thumbs', thumb), { maxBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels });
+        await makeThumbnail(tmp, info.kind, o.files.path('thumbs', thumb), { maxBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels, background: readableColour(o.background) });
       } catch (e) {
         if (info.kind === 'image') throw e; // a photo we cannot draw small is one we cannot render
         thumb = null;

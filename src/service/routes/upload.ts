@@ -29,8 +29,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
     const saved: MediaRow[] = [];
+    // Thumbnails of transparent photos show the canvas colour the video will show behind them.
+    const bg = (JSON.parse(s.draft) as { bg?: unknown }).bg;
+    const background = typeof bg === 'string' ? bg : undefined;
     const save = async (stream: Readable, name: string | undefined) => {
-      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId });
+      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, background });
       try {
         await store.addMedia(m);
       } catch (e) {
