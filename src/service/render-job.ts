@@ -12,6 +12,8 @@ export interface JobSpec {
   readonly quality: Quality;
   /** Preview size ('540p'); exports use the draft's own. */
   readonly size?: string;
+  /** Exports: the name the download gets (the project's or the first photo's). */
+  readonly file_name?: string;
 }
 
 export interface JobOutput {

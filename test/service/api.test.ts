@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { makeThumbnail } from '../../src/engine/media/thumbnail.js';
 import { isPrivateAddress } from '../../src/service/fetch-url.js';
+import { attachment, downloadName } from '../../src/service/routes/export.js';
 import { loadSettings } from '../../src/service/settings.js';
 import { tempDir, texturedJpeg } from '../support/fixtures.js';
 import { api, runSse, setup, sleep, testServer, uploadFile, type TestServer } from './support.js';
@@ -447,4 +448,21 @@ describe('service API (embedded)', () => {
     const s = loadSettings({ PORT: '9000', STILLMOTION_TURN_COST: '7', DATABASE_URL: 'postgres://u@h/db' });
     assert.deepEqual([s.port, s.turnCost, s.databaseUrl, s.startCredits], [9000, 7, 'postgres://u@h/db', 100]);
   });
+});
+
+test('a download is named after the project, else the first photo, safely for any file system and header', () => {
+  assert.equal(downloadName('Summer Sale', 'IMG_0042.HEIC', 'mp4'), 'Summer Sale.mp4');
+  assert.equal(downloadName('夏日特卖', 'a.jpg', 'webm'), '夏日特卖.webm');
+  for (const generic of ['Untitled', 'Workspace project', 'stillmotion 2026-11-27 10:42', 'test', '', '   ']) assert.equal(downloadName(generic, 'IMG_0042.HEIC', 'mp4'), 'IMG_0042-video.mp4', generic);
+  assert.equal(downloadName(null, null, 'gif'), 'stillmotion-video.gif');
+  // Path separators, reserved and control characters, bidi overrides, dots at the ends: gone.
+  assert.equal(downloadName('../../etc/passwd', null, 'mp4'), 'etc passwd.mp4');
+  assert.equal(downloadName('a<b>:c"d|e?f*g\u0000h\u202ei', null, 'mp4'), 'a b c d e f g h i.mp4');
+  assert.equal(downloadName('x'.repeat(300), null, 'mp4'), `${'x'.repeat(80)}.mp4`);
+  assert.equal(downloadName('...', 'C:\\photos\\..\\beach.jpg', 'mp4'), 'C photos beach-video.mp4');
+  // The header: an ASCII fallback that cannot close its quotes, and the exact name percent-encoded.
+  assert.equal(attachment('Summer Sale.mp4'), `attachment; filename="Summer Sale.mp4"; filename*=UTF-8''Summer%20Sale.mp4`);
+  assert.equal(attachment('夏日特卖.mp4'), `attachment; filename="____.mp4"; filename*=UTF-8''%E5%A4%8F%E6%97%A5%E7%89%B9%E5%8D%96.mp4`);
+  assert.equal(attachment(`it's (50%) "off".mp4`), `attachment; filename="it's (50_) _off_.mp4"; filename*=UTF-8''it%27s%20%2850%25%29%20%22off%22.mp4`);
+  assert.equal(decodeURIComponent(attachment('夏日 "x".mp4').split("UTF-8''")[1]!), '夏日 "x".mp4');
 });

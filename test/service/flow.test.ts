@@ -97,6 +97,9 @@ for (const db of DATABASES) {
 
       const dl = await fetch(`${srv.url}/api/render/proxy/${id}/download`, { headers: { authorization: `Bearer ${a.token}` } });
       assert.equal(dl.status, 200);
+      // Named after the first photo (the session's name, "test", names nothing), not after the render id.
+      assert.equal(out.file_name, 'beach-video.mp4');
+      assert.equal(dl.headers.get('content-disposition'), `attachment; filename="beach-video.mp4"; filename*=UTF-8''beach-video.mp4`);
       const bytes = Buffer.from(await dl.arrayBuffer());
       assert.equal(bytes.length, out.size_bytes);
       writeFileSync(tmp.path('out.mp4'), bytes);

@@ -75,7 +75,8 @@ export interface ProjectState {
 }
 
 export type RenderStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export interface RenderOutput { url: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number }
+/** `file_name`: what the download is called (the project's or the first photo's name). */
+export interface RenderOutput { url: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number; file_name?: string }
 export interface RenderJob {
   id: string;
   status: RenderStatus;
