@@ -1,8 +1,10 @@
 /** What an edit changed, in words (English or Chinese): the agent's reply says what was done. */
-import { timing, type Draft } from '../timeline/index.js';
+import { moveName, ROLE_ZH, timing, TRANSITION_ZH, type Draft } from '../timeline/index.js';
 import type { Lang } from './reply.js';
 
-const sec = (ms: number) => `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+const num = (ms: number) => `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)}`;
+const sec = (ms: number) => `${num(ms)} s`;
+const miao = (ms: number) => `${num(ms)} 秒`;
 
 export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonly<Record<string, number>> = {}): string[] => {
   const zh = lang === 'zh';
@@ -11,7 +13,7 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
   if (added > 0) out.push(zh ? `加入 ${added} 个镜头` : `added ${added} ${added === 1 ? 'shot' : 'shots'}`);
   if (added < 0) out.push(zh ? `移除 ${-added} 个镜头` : `removed ${-added} ${added === -1 ? 'shot' : 'shots'}`);
   const ta = timing(a, mediaMs).totalMs, tb = timing(b, mediaMs).totalMs;
-  if (a.shots.length && ta !== tb) out.push(zh ? `时长 ${sec(ta)} → ${sec(tb)}` : `length ${sec(ta)} → ${sec(tb)}`);
+  if (a.shots.length && ta !== tb) out.push(zh ? `时长 ${miao(ta)} → ${miao(tb)}` : `length ${sec(ta)} → ${sec(tb)}`);
   if (a.canvas.aspect !== b.canvas.aspect) out.push(zh ? `画幅改为 ${b.canvas.aspect}` : `canvas ${b.canvas.aspect}`);
   if (a.canvas.size !== b.canvas.size) out.push(zh ? `分辨率 ${b.canvas.size}` : `size ${b.canvas.size}`);
   if (a.canvas.fps !== b.canvas.fps) out.push(`${b.canvas.fps} fps`);
@@ -19,15 +21,15 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
   const moved = same.filter((s) => b.shots.find((t) => t.id === s.id)!.move !== s.move);
   if (moved.length) {
     const m = b.shots.find((t) => t.id === moved[0]!.id)!.move;
-    out.push(zh ? `运镜改为 ${m}` : `camera move ${m}`);
+    out.push(zh ? `运镜改为${moveName(m, 'zh')}` : `camera move ${m}`);
   }
   const inten = same.map((s) => [s.intensity ?? 0.5, b.shots.find((t) => t.id === s.id)!.intensity ?? 0.5] as const).find(([x, y]) => x !== y);
   if (inten) out.push(zh ? (inten[1] > inten[0] ? '运镜幅度加大' : '运镜更柔和') : (inten[1] > inten[0] ? 'stronger camera move' : 'gentler camera move'));
   const trA = a.shots.find((s) => s.transition)?.transition, trB = b.shots.find((s) => s.transition)?.transition;
-  if ((trA?.type ?? 'cut') !== (trB?.type ?? 'cut') || (trA?.durationMs ?? 0) !== (trB?.durationMs ?? 0)) out.push(zh ? `转场：${trB?.type ?? '直切'}` : `transitions: ${trB?.type ?? 'cuts'}`);
+  if ((trA?.type ?? 'cut') !== (trB?.type ?? 'cut') || (trA?.durationMs ?? 0) !== (trB?.durationMs ?? 0)) out.push(zh ? `转场：${TRANSITION_ZH[trB?.type ?? 'cut']}` : `transitions: ${trB?.type ?? 'cuts'}`);
   for (const t of b.texts) {
     const old = a.texts.find((x) => x.id === t.id);
-    if (!old) out.push(zh ? `添加${t.role === 'title' ? '标题' : '文字'}“${t.text}”` : `added ${t.role} "${t.text}"`);
+    if (!old) out.push(zh ? `添加${ROLE_ZH[t.role]}“${t.text}”` : `added ${t.role} "${t.text}"`);
     else if (old.text !== t.text) out.push(zh ? `文字改为“${t.text}”` : `${t.role} now "${t.text}"`);
     else if (old.position !== t.position || old.startMs !== t.startMs || old.durationMs !== t.durationMs) out.push(zh ? `调整“${t.text}”的位置或时间` : `moved "${t.text}"`);
   }
@@ -37,7 +39,7 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
   else if (ma && !mb) out.push(zh ? '移除音乐' : 'removed the music');
   else if (ma && mb) {
     if (ma.volume !== mb.volume) out.push(zh ? `音乐音量 ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%` : `music volume ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%`);
-    if (ma.mediaId !== mb.mediaId) out.push(zh ? `音乐换成“${mb.label ?? ''}”` : `music now "${mb.label ?? mb.style ?? 'new file'}"`);
+    if (ma.mediaId !== mb.mediaId) out.push(zh ? `音乐换成“${mb.label ?? mb.style ?? '新文件'}”` : `music now "${mb.label ?? mb.style ?? 'new file'}"`);
   }
   if (a.loop !== b.loop) out.push(zh ? (b.loop ? '循环播放' : '不循环') : (b.loop ? 'loops' : 'no loop'));
   return out;

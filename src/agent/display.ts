@@ -18,7 +18,10 @@ export interface DisplayItem {
   readonly role?: string;
 }
 export interface DraftDisplay {
+  /** API.md's one-line summary, English labels (clients parse it). */
   readonly summary: string;
+  /** The same line in Chinese, for people to read (absent in views stored before it existed). */
+  readonly summary_zh?: string;
   readonly duration_ms: number;
   /** The canvas as it will render: size follows the first photo when the aspect is 'auto'. */
   readonly canvas: { readonly width: number; readonly height: number; readonly fps: number; readonly aspect: string; readonly background: string; readonly size: string };
@@ -35,6 +38,9 @@ const canvasOf = (d: Draft, media: readonly DisplayMedia[]): DraftDisplay['canva
   });
   return { width: c.width, height: c.height, fps: c.fps, aspect: c.aspect === 'custom' ? d.canvas.aspect : c.aspect, background: d.canvas.background, size: d.canvas.size };
 };
+
+/** The summary a person reading `lang` sees. */
+export const summaryIn = (v: Pick<DraftDisplay, 'summary' | 'summary_zh'>, lang: 'en' | 'zh'): string => (lang === 'zh' ? v.summary_zh ?? v.summary : v.summary);
 
 /** `moves`: the move each shot (by id) got in its plan; shots not planned yet show their asked move. */
 export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Readonly<Record<string, string>> = {}): DraftDisplay => {
@@ -77,5 +83,5 @@ export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Reado
   }
   // The summary names the moves the shots really got.
   const shown: Draft = { ...d, shots: d.shots.map((s) => (s.move === 'auto' && moves[s.id] ? { ...s, move: moves[s.id] as typeof s.move } : s)) };
-  return { summary: summarize(shown, mediaMs, names), duration_ms: total, canvas: canvasOf(d, media), tracks };
+  return { summary: summarize(shown, mediaMs, names), summary_zh: summarize(shown, mediaMs, names, 'zh'), duration_ms: total, canvas: canvasOf(d, media), tracks };
 };

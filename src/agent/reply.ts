@@ -1,5 +1,5 @@
 /** What the agent says, in the session's language: English or Chinese. */
-import type { Draft } from '../timeline/index.js';
+import { moveName, ROLE_ZH, type Draft, type TextRole } from '../timeline/index.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -8,9 +8,43 @@ export const languageOf = (sessionLanguage: string | null, message: string): Lan
   return /[\u3400-\u9fff]/.test(message) ? 'zh' : 'en';
 };
 
-const MOVE_ZH: Record<string, string> = {
-  'zoom-in': '缓慢推近', 'zoom-out': '缓慢拉远', 'pan-left': '向左平移', 'pan-right': '向右平移', 'pan-up': '向上平移', 'pan-down': '向下平移',
-  'ken-burns': '肯·伯恩斯式推移', static: '静止', auto: '自动运镜',
+/** Why a preview failed, by code, for a Chinese reader (the message of a code not listed is shown as it is). */
+const FAILED_ZH: Readonly<Record<number, string>> = {
+  4003: '有文件已损坏或不完整，请从原处重新导出后上传',
+  4004: '照片的像素超过了解码上限，请缩小后再上传',
+  4008: '时间线引用的素材不存在，请重新上传',
+  5000: '服务器内部出错',
+  5001: '视频编码器出错',
+  5002: '无法启动 ffmpeg',
+  5003: '渲染被取消（服务器停止或取消了这次任务）',
+  5004: '渲染超过了时间上限',
+};
+
+/**
+ * The draft layer words its notes in English (src/timeline/apply-request.ts); a Chinese reply
+ * says them in Chinese. test/agent/changes.test.ts makes every note a sentence can cause and
+ * checks that none reaches a Chinese reply untranslated, so a new or reworded note fails there.
+ */
+const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = [
+  [/^a depth \(parallax\) move needs a depth map; made a slow zoom with drift instead$/, () => '景深（视差）运镜需要深度图，已改为带漂移的缓慢推近'],
+  [/^an orbit needs 3D; made a lateral pan instead$/, () => '环绕运镜需要三维信息，已改为横向平移'],
+  [/^camera roll is not supported yet; made a slow zoom with drift instead$/, () => '暂不支持镜头旋转，已改为带漂移的缓慢推近'],
+  [/^handheld shake is not supported yet; made a gentle drift instead$/, () => '暂不支持手持抖动，已改为轻微漂移'],
+  [/^21:9 is not a canvas we make yet; used 16:9$/, () => '暂不支持 21:9 画幅，已使用 16:9'],
+  [/^(\d+(?:\.\d+)?) fps is not offered; used (\d+)$/, (m) => `不提供 ${m[1]} fps，已使用 ${m[2]} fps`],
+  [/^music "(.*)" noted; attach a music file \(mp3, wav, m4a, aac\) to hear it: nothing is downloaded$/s, (m) => `已记下音乐“${m[1] === 'background' ? '背景音乐' : m[1]}”；上传一个音乐文件（mp3、wav、m4a、aac）才能听到，不会从网上下载`],
+  [/^motion inside the scene \("(.*)"\) needs a generative model; the camera moves instead$/s, (m) => `画面内的运动（“${m[1]}”）需要生成模型，改为移动镜头`],
+  [/^a (\w+) was asked for without its words: say the words in quotes$/, (m) => `要加${ROLE_ZH[m[1] as TextRole] ?? '文字'}却没有给出内容：请把文字放在引号里`],
+];
+
+/** A note from the draft layer in the reply's language (one not in the table stays as it is). */
+export const noteIn = (note: string, l: Lang): string => {
+  if (l !== 'zh') return note;
+  for (const [re, say] of NOTES_ZH) {
+    const m = re.exec(note);
+    if (m) return say(m);
+  }
+  return note;
 };
 
 export const T = {
@@ -21,9 +55,9 @@ export const T = {
     const moves = [...new Set(o.moves)];
     if (l === 'zh') {
       return [
-        `预览已生成：${o.seconds.toFixed(1)} 秒，${moves.map((m) => MOVE_ZH[m] ?? m).join('、')}。`,
+        `预览已生成：${o.seconds.toFixed(1)} 秒，${moves.map((m) => moveName(m, 'zh')).join('、')}。`,
         ...(o.changes.length ? [`改动：${o.changes.join('；')}。`] : []),
-        ...o.notes.map((n) => `注意：${n}`),
+        ...o.notes.map((n) => `注意：${noteIn(n, 'zh')}`),
         o.summary,
         `接下来可以试试：${o.suggestions.map((s) => `“${s}”`).join('、')}。`,
       ].join('\n');
@@ -37,7 +71,7 @@ export const T = {
     ].join('\n');
   },
   failed: (l: Lang, why: string, code: number) => l === 'zh'
-    ? `预览渲染失败（错误 ${code}）：${why}。本次未扣除积分，时间线已保存，可以再试一次。`
+    ? `预览渲染失败（错误 ${code}）：${FAILED_ZH[code] ?? why}。本次未扣除积分，时间线已保存，可以再试一次。`
     : `The preview render failed (error ${code}): ${why}. No credits were charged; the timeline is saved, so you can try again.`,
   noMedia: (l: Lang) => l === 'zh'
     ? '还没有照片。先上传一张照片（JPG、PNG、WEBP、HEIC），然后告诉我想要什么效果，例如“做一个 5 秒的慢推视频”。'
@@ -57,7 +91,9 @@ export const T = {
     ? '我可以把照片变成短视频。上传照片，然后说出你想要的，例如：“把这张照片做成 5 秒的平滑运镜视频”、“9:16 竖屏，慢慢推近，标题“夏日特卖””、“加快一点”。说“导出”得到 1080p MP4。'
     : 'I turn photos into short videos. Upload photos, then say what you want, for example: "animate this photo into a 5-second video with smooth motion", "9:16 reel, slow zoom, title \'Summer Sale\'", "make it faster". Say "export" for the 1080p MP4.',
   busy: (l: Lang) => (l === 'zh' ? '上一条消息还在处理中，完成后再继续。' : 'The previous message is still being worked on; this one runs when it is done.'),
-  noCredits: (l: Lang, msg: string) => (l === 'zh' ? `积分不足：${msg}。` : `Not enough credits: ${msg}.`),
+  noCredits: (l: Lang, msg: string, d: { needed?: unknown; available?: unknown } = {}) => (l === 'zh'
+    ? `积分不足：这次需要 ${Number(d.needed) || '若干'} 积分，可用 ${Number(d.available) || 0}。`
+    : `Not enough credits: ${msg}.`),
 };
 
 /** Two or three next steps that make sense for this draft. */

@@ -15,7 +15,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { newId, type Principal, type SessionRow, type Store } from '../store/store.js';
 import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
-import { displayOf, type DraftDisplay } from './display.js';
+import { displayOf, summaryIn, type DraftDisplay } from './display.js';
 
 export type Part =
   | { readonly text: string }
@@ -80,7 +80,7 @@ export interface AgentDeps {
 
 const COSTLY = new Set(['generate', 'edit']);
 
-export const emptyDisplay = (): StoredDisplay => ({ summary: 'Timeline (0 tracks): empty', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
+export const emptyDisplay = (): StoredDisplay => ({ summary: 'Timeline (0 tracks): empty', summary_zh: '时间线（0 条轨道）：空', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
 
 export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Readonly<Record<string, string>>): StoredDisplay =>
   ({ ...displayOf(d, media.map((m) => ({ id: m.mediaId, name: m.name ?? m.mediaId, duration_ms: m.durationMs ?? null, width: m.width ?? null, height: m.height ?? null })), moves), moves });
@@ -177,7 +177,7 @@ export class Agent {
       const generated = await store.generatedOf(sessionId);
       const hasPreview = generated.some((g) => g.kind === 'preview');
       if (!applied.visual && hasPreview) {
-        const text = T.unchanged(lang, shown.summary, req.not_understood);
+        const text = T.unchanged(lang, summaryIn(shown, lang), req.not_understood);
         say(text);
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
@@ -196,7 +196,7 @@ export class Agent {
         } catch (e) {
           const err = toStillmotionError(e);
           const b = await store.balance(p.userId);
-          const text = `${T.noCredits(lang, err.message)} ${this.deps.bindUrl(p, origin)}`;
+          const text = `${T.noCredits(lang, err.message, err.details)} ${this.deps.bindUrl(p, origin)}`;
           say(text, { error_code: String(err.code), error_message: err.message });
           await store.finishTurn(turnId, 'failed', text, JSON.stringify({ code: err.code, message: err.message, available: b.available }), 0);
           return;
@@ -236,7 +236,7 @@ export class Agent {
       await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now() });
       const mediaMs = Object.fromEntries(media.filter((m) => m.durationMs).map((m) => [m.mediaId, m.durationMs!]));
       const changes = draft.shots.length ? describeChanges(draft, applied.draft, lang, mediaMs) : [];
-      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(moves), changes, summary: stored.summary, notes, suggestions: suggestions(lang, applied.draft) });
+      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(moves), changes, summary: summaryIn(stored, lang), notes, suggestions: suggestions(lang, applied.draft) });
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
       const url = this.deps.link('generated', out.file, origin);
@@ -257,9 +257,9 @@ export class Agent {
   /** Questions get an answer, not a render: status, credits, export, upload, help. */
   private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, shown: StoredDisplay, lang: Lang): Promise<string | null> {
     switch (req.intent) {
-      case 'status': return T.status(lang, shown.summary);
+      case 'status': return T.status(lang, summaryIn(shown, lang));
       case 'credits': return T.credits(lang, await this.deps.store.balance(p.userId));
-      case 'export': return T.export(lang, isReady(draft), shown.summary);
+      case 'export': return T.export(lang, isReady(draft), summaryIn(shown, lang));
       case 'upload': return T.upload(lang);
       case 'help': return T.help(lang);
       default: return null;

@@ -30,7 +30,9 @@ export interface GeneratedMedia { id: string; kind: string; url: string; format?
 export interface LastTurn { id: string; status: 'running' | 'completed' | 'failed'; text?: string }
 export interface SessionState {
   session_id?: string; task_id?: string; task_name?: string; language?: string;
-  draft?: CompactDraftLike; draft_version?: number; summary?: string;
+  draft?: CompactDraftLike; draft_version?: number;
+  /** API.md's one-line summary (English labels, parseable); `summaries` has it per language for people. */
+  summary?: string; summaries?: { en?: string; zh?: string };
   timeline?: { duration_ms?: number; tracks?: Array<{ kind: string; items?: TimelineItem[] }> };
   video_infos?: UploadedFile[]; canvas_config?: Record<string, unknown>;
   generated_media?: GeneratedMedia[]; last_turn?: LastTurn | null;

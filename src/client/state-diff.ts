@@ -3,6 +3,7 @@
  * from the agent, and after a lost stream. Pure; the CLI turns the result into a sentence.
  */
 import type { CompactDraftLike, GeneratedMedia, SessionState } from './api.js';
+import type { Lang } from './router.js';
 
 export interface StateChanges {
   /** Nothing observable changed. */
@@ -32,7 +33,14 @@ export const segmentCounts = (d: CompactDraftLike | undefined): Record<'video' |
 /** API.md: ready to export when `t` has at least one track with a non-empty `sg`. */
 export const draftReady = (d: CompactDraftLike | undefined): boolean => (d?.t ?? []).some((t) => (t.sg?.length ?? 0) > 0);
 
-export const diffState = (before: SessionState | null, after: SessionState | null): StateChanges => {
+/** The summary a person reading `lang` is shown (the server's English one when it has no other). */
+export const summaryFor = (s: SessionState | null | undefined, lang: Lang): string | null => {
+  const v = s?.summaries?.[lang] ?? s?.summary;
+  return typeof v === 'string' ? v : null;
+};
+
+/** `lang`: the language the summaries are shown in. */
+export const diffState = (before: SessionState | null, after: SessionState | null, lang: Lang = 'en'): StateChanges => {
   const b = before ?? {};
   const a = after ?? {};
   const draftChanged = (b.draft_version !== undefined && a.draft_version !== undefined)
@@ -45,8 +53,8 @@ export const diffState = (before: SessionState | null, after: SessionState | nul
   const newPreviews = (a.generated_media ?? []).filter((g) => !seen.has(g.id));
   const newMedia = Math.max(0, (a.video_infos?.length ?? 0) - (b.video_infos?.length ?? 0));
   const canvasChanged = JSON.stringify(b.canvas_config ?? null) !== JSON.stringify(a.canvas_config ?? null);
-  const summaryBefore = typeof b.summary === 'string' ? b.summary : null;
-  const summaryAfter = typeof a.summary === 'string' ? a.summary : null;
+  const summaryBefore = summaryFor(b, lang);
+  const summaryAfter = summaryFor(a, lang);
   const none = !draftChanged && tracks.length === 0 && newPreviews.length === 0 && newMedia === 0 && !canvasChanged && summaryBefore === summaryAfter;
   const canvasAfter = (a.canvas_config ?? null) as StateChanges['canvasAfter'];
   return { none, draftChanged, summaryBefore, summaryAfter, tracks, newPreviews, newMedia, canvasChanged, canvasAfter };

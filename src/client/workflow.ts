@@ -12,7 +12,7 @@ import { isApiError, type ApiClient, type ApiClientOptions, type Balance, type R
 import { authenticate, resolveTarget, type Target } from './connect.js';
 import { GuiTalkBuffer, type GuiAction } from './gui-talk.js';
 import { detectLanguage, route, type ExportFormat, type ExportQuality, type Lang, type Route } from './router.js';
-import { diffState, draftReady, segmentCounts, type StateChanges } from './state-diff.js';
+import { diffState, draftReady, segmentCounts, summaryFor, type StateChanges } from './state-diff.js';
 
 // ---- events: what happened, as values ----
 
@@ -261,7 +261,7 @@ export class ChatSession {
   async status(): Promise<SessionState> {
     const s = await this.state();
     this.#emit({
-      type: 'status', summary: s.summary ?? null, ready: draftReady(s.draft), media: s.video_infos?.length ?? 0,
+      type: 'status', summary: summaryFor(s, this.lang), ready: draftReady(s.draft), media: s.video_infos?.length ?? 0,
       segments: segmentCounts(s.draft), previews: s.generated_media?.length ?? 0,
     });
     return s;
@@ -382,7 +382,7 @@ export class ChatSession {
     const silent = shown.trim() === '';
     if (silent) {
       const after = await this.#stateOrNull();
-      this.#emit({ type: 'changes', context: 'silent', changes: diffState(before, after), summary: after?.summary ?? null });
+      this.#emit({ type: 'changes', context: 'silent', changes: diffState(before, after, this.lang), summary: summaryFor(after, this.lang) });
     }
     const status = errorCode === null ? 'completed' : 'failed';
     this.#emit({ type: 'turn_done', text: shown, silent, recovered: false, status, error_code: errorCode });
@@ -421,7 +421,7 @@ export class ChatSession {
       for (const a of b.actions) if (!actions.includes(a)) { actions.push(a); this.#emit({ type: 'suggest', action: a }); }
     }
     this.#emit({ type: 'recovered', status, text });
-    if (last) this.#emit({ type: 'changes', context: 'recovered', changes: diffState(before, last), summary: last.summary ?? null });
+    if (last) this.#emit({ type: 'changes', context: 'recovered', changes: diffState(before, last, this.lang), summary: summaryFor(last, this.lang) });
     const full = text ?? shown;
     this.#emit({ type: 'turn_done', text: full, silent: full.trim() === '', recovered: true, status, error_code: null });
     return { text: full, silent: full.trim() === '', recovered: true, actions, status, errorCode: null };

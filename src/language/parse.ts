@@ -16,7 +16,11 @@ import { extractTransitions, fadeTransition } from './transitions.js';
 /** Longer input is read up to this many characters; the rest is reported as not understood. */
 export const MAX_INPUT = 2000;
 
-const run = (text: string): InstructionRequest => {
+/**
+ * The extractors without the safety net of `parseInstruction`: throws whatever they throw. Exported
+ * for the property test, which must see an extractor's exception (the net would hide it).
+ */
+export const parseUnguarded = (text: string): InstructionRequest => {
   const req = emptyRequest();
   const head = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
   const scan = new Scan(head);
@@ -55,7 +59,7 @@ const run = (text: string): InstructionRequest => {
 /** The request a sentence makes. Never throws: on an internal error, the sentence is not understood. */
 export const parseInstruction = (text: string): InstructionRequest => {
   try {
-    return run(typeof text === 'string' ? text : String(text ?? ''));
+    return parseUnguarded(typeof text === 'string' ? text : String(text ?? ''));
   } catch {
     const req = emptyRequest();
     const t = typeof text === 'string' ? text.trim() : '';
@@ -71,6 +75,6 @@ export const parseInstruction = (text: string): InstructionRequest => {
     'Make a 15 s vertical video: slow zoom in, pan left, title "Hi" at the top, upbeat music at 30%, crossfade 0.5 s, photos 1-3, clouds drifting, export mp4',
     '每张3秒，竖屏，缓慢向左平移，标题“你好”放在顶部，前3秒，轻音乐音量百分之三十，淡入淡出，叠化转场，第二张，云朵飘动，导出',
   ];
-  for (const s of warm) run(s);
-  run(`${warm.join(' ')} `.repeat(8));
+  for (const s of warm) parseUnguarded(s);
+  parseUnguarded(`${warm.join(' ')} `.repeat(8));
 }

@@ -9,7 +9,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StillmotionError, isStillmotionError } from '../errors.js';
 import { clientError, type Lang } from './client-error.js';
-import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, describeMediaFile, makeThumbnail, type Sniffed } from '../engine/index.js';
+import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, describeMediaFile, makeThumbnail, parseColour, type Sniffed } from '../engine/index.js';
 import { badCharacter } from '../timeline/check.js';
 import { newId, type MediaRow } from '../store/store.js';
 import type { Files } from './files.js';
@@ -83,11 +83,25 @@ const receive = async (source: Readable, name: string, limits: IngestLimits, tmp
   }
 };
 
+/** A colour the renderer can read, or undefined (the default black) for one it cannot: such a draft is refused when it renders, not here. */
+const readableColour = (c: string | undefined): string | undefined => {
+  if (c === undefined) return undefined;
+  try {
+    parseColour(c);
+    return c;
+  } catch {
+    return undefined;
+  }
+};
+
+type IngestCall = { files: Files; limits: IngestLimits; sessionId: string; userId: string; lang?: Lang; background?: string };
+
 /**
  * Receives and describes one file. Every refusal about the file itself names it by the user's
- * name, in the session's language, with no server path or decoder message in it.
+ * name, in the session's language, with no server path or decoder message in it. `background`: the
+ * session's canvas colour, what a transparent photo's thumbnail is shown on.
  */
-export const ingest = async (source: Readable, rawName: string | undefined, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string; lang?: Lang }): Promise<MediaRow> => {
+export const ingest = async (source: Readable, rawName: string | undefined, o: IngestCall): Promise<MediaRow> => {
   const name = displayName(rawName, 'upload');
   try {
     return await ingestFile(source, name, o);
@@ -97,7 +111,7 @@ export const ingest = async (source: Readable, rawName: string | undefined, o: {
   }
 };
 
-const ingestFile = async (source: Readable, name: string, o: { files: Files; limits: IngestLimits; sessionId: string; userId: string }): Promise<MediaRow> => {
+const ingestFile = async (source: Readable, name: string, o: IngestCall): Promise<MediaRow> => {
   const id = newId('med');
   const tmp = o.files.path('tmp', `${id}.part`);
   const { sniffed, bytes } = await receive(source, name, o.limits, tmp);
@@ -110,7 +124,7 @@ const ingestFile = async (source: Readable, name: string, o: { files: Files; lim
     if (info.kind !== 'audio') {
       thumb = `${id}.jpg`;
       try {
-        await makeThumbnail(tmp, info.kind, o.files.path('thumbs', thumb), { maxImageBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels });
+        await makeThumbnail(tmp, info.kind, o.files.path('thumbs', thumb), { maxImageBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels, background: readableColour(o.background) });
       } catch (e) {
         if (info.kind === 'image') throw e; // a photo we cannot draw small is one we cannot render
         thumb = null;

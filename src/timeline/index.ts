@@ -7,7 +7,7 @@ export * from './types.js';
 export { toCompact, fromCompact, isReady, DRAFT_LIMITS, type CompactDraft, type CompactTrack, type CompactSegment, type FromCompactOptions } from './compact.js';
 export * as edit from './edit.js';
 export { timing, type Timing, type ShotTiming } from './timing.js';
-export { summarize } from './summary.js';
+export { summarize, moveName, MOVE_ZH, TRANSITION_ZH, ROLE_ZH, type SummaryLang } from './summary.js';
 export { DEFAULTS, SPEED_INTENSITY, PLATFORM_ASPECT, BLUR_FILL_RATIO, fitFor, textStyleFor, textPositionFor, textAnimationFor } from './defaults.js';
 export { applyRequest, moveFor, movesFor, type Applied, type MediaRef } from './apply-request.js';
 export { checkOptions, applyOptions, outputOptions, type ClipOptions, type CheckedOptions } from './options.js';

@@ -80,6 +80,12 @@ test('state diff: what a silent turn changed, in both languages', () => {
   assert.match(en, /timeline now: Timeline \(1 track\)/);
   assert.match(formatSilentTurn(c, 'zh'), /画面片段：0 → 1/);
   assert.match(formatSilentTurn(diffState(before, before), 'en'), /did not change/);
+  // A Chinese reader gets the server's Chinese summary; English stays the default and the fallback.
+  const zhAfter = { ...after, summaries: { en: after.summary, zh: '时间线（1 条轨道）：1. 视频：a.jpg（0–5 秒）' } };
+  assert.match(formatSilentTurn(diffState(before, zhAfter, 'zh'), 'zh'), /时间线（1 条轨道）：1\. 视频：a\.jpg/);
+  assert.doesNotMatch(formatSilentTurn(diffState(before, zhAfter, 'zh'), 'zh'), /Timeline/);
+  assert.match(formatSilentTurn(diffState(before, zhAfter, 'en'), 'en'), /timeline now: Timeline \(1 track\)/);
+  assert.match(formatSilentTurn(diffState(before, after, 'zh'), 'zh'), /Timeline \(1 track\)/, 'an old server without summaries');
 });
 
 test('coded failures are explained with what the brief asks for, in the user\'s language', () => {

@@ -320,7 +320,27 @@ test('timings: overlay render and a 1080p blend', () => {
   assert.ok(blendMs < 50);
 });
 
-test('snapshots of full frames (written to the temp dir to look at)', async () => {
+test('centred text is centred by its ink on the picture, Chinese punctuation and 9:16 included', () => {
+  for (const [W, H] of CANVASES) {
+    for (const text of ['夏日特卖', '夏日特卖！', '标题「夏日特卖」', 'Summer Sale', 'SALE 夏日特卖，限时！']) {
+      for (const pos of ['top', 'center', 'bottom'] as const) {
+        const { ch } = draw(W, H, [seg(text, 'title', { position: pos, style: plain })]);
+        assert.ok(ch.box);
+        const mid = (ch.box.left + ch.box.right) / 2 / W;
+        // One pixel of 1080 either way is 0.001; resvg's anti-aliasing is below that.
+        assert.ok(Math.abs(mid - 0.5) < 0.004, `${W}x${H} ${pos} "${text}": ink centred at ${(100 * mid).toFixed(1)} % of the width`);
+      }
+    }
+  }
+  // Vertically too, for the centre row (away from the platform UI on 9:16, it still sits mid-picture).
+  for (const [W, H] of CANVASES) {
+    const { ch } = draw(W, H, [seg('Summer Sale', 'title', { position: 'center', style: plain })]);
+    const midY = (ch.box!.top + ch.box!.bottom) / 2 / H;
+    assert.ok(Math.abs(midY - 0.5) < 0.03, `${W}x${H}: centre row at ${(100 * midY).toFixed(1)} % of the height`);
+  }
+});
+
+test('full frames: every text of a busy frame is drawn where its position says (snapshots written to look at)', async () => {
   for (const [W, H] of CANVASES) {
     const segs: TextSegment[] = [
       seg('Summer Sale — up to 50% off everything', 'title'),
@@ -330,14 +350,57 @@ test('snapshots of full frames (written to the temp dir to look at)', async () =
       seg('@stillmotion', 'watermark', { position: 'top-left' }),
     ];
     const { f } = draw(W, H, segs);
-    const path = await snapshot(f, W, H, `roles-${W}x${H}`);
-    console.log(`# snapshot ${path}`);
+    console.log(`# snapshot ${await snapshot(f, W, H, `roles-${W}x${H}`)}`);
+    const safe = safeArea({ width: W, height: H });
+    const alone = segs.map((s) => draw(W, H, [s]));
+    for (const [k, s] of segs.entries()) {
+      const one = alone[k]!.ch;
+      assert.ok(one.box, `"${s.text}" drew nothing`);
+      // The busy frame shows this text as drawn alone, wherever no other text's box reaches.
+      const others = alone.filter((_, j) => j !== k).map((a) => a.ch.box!);
+      let free = 0, same = 0;
+      const b0 = one.box;
+      for (let y = b0.top; y < b0.bottom; y++) {
+        for (let x = b0.left; x < b0.right; x++) {
+          const i = y * W + x;
+          if (!one.mask[i] || others.some((b) => x >= b.left && x < b.right && y >= b.top && y < b.bottom)) continue;
+          free++;
+          if (Math.abs(f[i]! - alone[k]!.f[i]!) <= 2) same++;
+        }
+      }
+      // (On 9:16 the lower third and the bottom row overlap: the CTA's box covers most of the subtitle.)
+      assert.ok(free > 1000 && same / free > 0.99, `"${s.text}": ${same}/${free} of its uncovered pixels as drawn alone`);
+      const cx = (one.box.left + one.box.right) / 2, cy = (one.box.top + one.box.bottom) / 2;
+      const where = `${W}x${H} ${s.role} "${s.text}" box ${JSON.stringify(one.box)}`;
+      switch (s.position ?? { title: 'top', cta: 'bottom' }[s.role as 'title' | 'cta']) {
+        case 'top': assert.ok(one.box.top - safe.top < 0.05 * H && Math.abs(cx - W / 2) < 0.01 * W, where); break;
+        case 'bottom': assert.ok(safe.bottom - one.box.bottom < 0.05 * H && Math.abs(cx - W / 2) < 0.01 * W, where); break;
+        case 'center': assert.ok(Math.abs(cy - H / 2) < 0.03 * H && Math.abs(cx - W / 2) < 0.01 * W, where); break;
+        case 'lower-third': assert.ok(Math.abs(cy - 0.75 * H) < 0.03 * H, where); break;
+        case 'top-left': assert.ok(one.box.left - safe.left < 0.01 * W && one.box.top - safe.top < 0.01 * H, where); break;
+        default: assert.fail(`no rule for ${where}`);
+      }
+    }
   }
+  // The font settings reach the pixels: each differs from the same words in the default face.
   const W = 1920, H = 1080;
-  const { f } = draw(W, H, [
+  const variants: TextSegment[] = [
     seg('Serif 標題 Playfair', 'title', { position: 'top', style: { font: 'serif', weight: 700 } }),
     seg('DISPLAY 展示 ANTON', 'title', { position: 'center', style: { font: 'display', outline: { color: '#e63946', width: 0.06 } } }),
     seg('Regular 400 한국어 日本語', 'caption', { position: 'bottom-left', style: { weight: 400, align: 'left' } }),
-  ]);
+  ];
+  const { f } = draw(W, H, variants);
   console.log(`# snapshot ${await snapshot(f, W, H, 'fonts-1920x1080')}`);
+  for (const v of variants) {
+    const styled = draw(W, H, [v]);
+    const plainFace = draw(W, H, [{ ...v, style: {} }]);
+    // The white glyph fill (above Y 200), apart from boxes, outlines and shadows.
+    let differ = 0, union = 0;
+    for (let i = 0; i < W * H; i++) {
+      const a = styled.f[i]! > 200, b = plainFace.f[i]! > 200;
+      if (a || b) union++;
+      if (a !== b) differ++;
+    }
+    assert.ok(union > 1000 && differ / union > 0.3, `"${v.text}": only ${(100 * differ / union).toFixed(1)} % of the glyph pixels differ from the default face`);
+  }
 });

@@ -6,11 +6,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import { makeThumbnail } from '../../src/engine/media/thumbnail.js';
 import { isPrivateAddress } from '../../src/service/fetch-url.js';
+import { attachment, downloadName } from '../../src/service/routes/export.js';
 import { loadSettings } from '../../src/service/settings.js';
 import { tempDir, texturedJpeg } from '../support/fixtures.js';
 import { api, runSse, setup, sleep, testServer, uploadFile, type TestServer } from './support.js';
@@ -131,6 +134,31 @@ describe('service API (embedded)', () => {
     assert.equal(named.json.data.files[0]!.kind, 'image');
     const corrupt = await uploadFile(a, 'half.jpg', photo.subarray(0, 2000), 'image/jpeg');
     assert.equal(corrupt.json.code, 4003, 'a truncated photo is refused at the door');
+  });
+
+  test("a transparent PNG's thumbnail shows the canvas colour behind it, as the video does (black), not white", async () => {
+    const a = await setup(srv.url);
+    // Left half opaque red, right half fully transparent.
+    const W = 200, H = 100;
+    const rgba = Buffer.alloc(W * H * 4);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W / 2; x++) rgba.set([230, 20, 20, 255], (y * W + x) * 4);
+    const png = await sharp(rgba, { raw: { width: W, height: H, channels: 4 } }).png().toBuffer();
+    const up = await uploadFile(a, 'cutout.png', png, 'image/png');
+    assert.equal(up.json.code, 0);
+    const thumb = await fetch(String(up.json.data.files[0]!.thumbnail_url));
+    const { data, info } = await sharp(Buffer.from(await thumb.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    const clear = px(Math.round(info.width * 0.8), Math.round(info.height / 2));
+    assert.ok(clear.every((v) => v <= 12), `transparent area drawn as ${clear} (the canvas is #000000)`);
+    const red = px(Math.round(info.width * 0.2), Math.round(info.height / 2));
+    assert.ok(red[0]! > 180 && red[1]! < 60, `opaque area ${red}`);
+    // The engine's thumbnail follows whatever colour it is given (a draft's `bg`).
+    const out = tmp.path('blue-thumb.jpg');
+    writeFileSync(tmp.path('cutout.png'), png);
+    await makeThumbnail(tmp.path('cutout.png'), 'image', out, { maxImageBytes: 1e7, maxPixels: 1e7, background: '#3366cc' });
+    const blue = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    const bp = [...blue.data.subarray((50 * blue.info.width + 180) * 3, (50 * blue.info.width + 180) * 3 + 3)];
+    assert.ok(Math.abs(bp[0]! - 0x33) < 8 && Math.abs(bp[1]! - 0x66) < 8 && Math.abs(bp[2]! - 0xcc) < 8, `transparent area on #3366cc drawn as ${bp}`);
   });
 
   test('4002: over the photo limit; data.limit_bytes; what was saved before stays saved', async () => {
@@ -421,4 +449,21 @@ describe('service API (embedded)', () => {
     const s = loadSettings({ PORT: '9000', STILLMOTION_TURN_COST: '7', DATABASE_URL: 'postgres://u@h/db' });
     assert.deepEqual([s.port, s.turnCost, s.databaseUrl, s.startCredits], [9000, 7, 'postgres://u@h/db', 100]);
   });
+});
+
+test('a download is named after the project, else the first photo, safely for any file system and header', () => {
+  assert.equal(downloadName('Summer Sale', 'IMG_0042.HEIC', 'mp4'), 'Summer Sale.mp4');
+  assert.equal(downloadName('夏日特卖', 'a.jpg', 'webm'), '夏日特卖.webm');
+  for (const generic of ['Untitled', 'Workspace project', 'stillmotion 2026-11-27 10:42', 'test', '', '   ']) assert.equal(downloadName(generic, 'IMG_0042.HEIC', 'mp4'), 'IMG_0042-video.mp4', generic);
+  assert.equal(downloadName(null, null, 'gif'), 'stillmotion-video.gif');
+  // Path separators, reserved and control characters, bidi overrides, dots at the ends: gone.
+  assert.equal(downloadName('../../etc/passwd', null, 'mp4'), 'etc passwd.mp4');
+  assert.equal(downloadName('a<b>:c"d|e?f*g\u0000h\u202ei', null, 'mp4'), 'a b c d e f g h i.mp4');
+  assert.equal(downloadName('x'.repeat(300), null, 'mp4'), `${'x'.repeat(80)}.mp4`);
+  assert.equal(downloadName('...', 'C:\\photos\\..\\beach.jpg', 'mp4'), 'C photos beach-video.mp4');
+  // The header: an ASCII fallback that cannot close its quotes, and the exact name percent-encoded.
+  assert.equal(attachment('Summer Sale.mp4'), `attachment; filename="Summer Sale.mp4"; filename*=UTF-8''Summer%20Sale.mp4`);
+  assert.equal(attachment('夏日特卖.mp4'), `attachment; filename="____.mp4"; filename*=UTF-8''%E5%A4%8F%E6%97%A5%E7%89%B9%E5%8D%96.mp4`);
+  assert.equal(attachment(`it's (50%) "off".mp4`), `attachment; filename="it's (50_) _off_.mp4"; filename*=UTF-8''it%27s%20%2850%25%29%20%22off%22.mp4`);
+  assert.equal(decodeURIComponent(attachment('夏日 "x".mp4').split("UTF-8''")[1]!), '夏日 "x".mp4');
 });

@@ -97,6 +97,9 @@ for (const db of DATABASES) {
 
       const dl = await fetch(`${srv.url}/api/render/proxy/${id}/download`, { headers: { authorization: `Bearer ${a.token}` } });
       assert.equal(dl.status, 200);
+      // Named after the first photo (the session's name, "test", names nothing), not after the render id.
+      assert.equal(out.file_name, 'beach-video.mp4');
+      assert.equal(dl.headers.get('content-disposition'), `attachment; filename="beach-video.mp4"; filename*=UTF-8''beach-video.mp4`);
       const bytes = Buffer.from(await dl.arrayBuffer());
       assert.equal(bytes.length, out.size_bytes);
       writeFileSync(tmp.path('out.mp4'), bytes);
@@ -125,15 +128,23 @@ for (const db of DATABASES) {
       const t1 = await runSse(a, '把这张照片做成3秒的视频，慢慢推近');
       assert.match(t1.text, /预览已生成：3\.0 秒/);
       const t2 = await runSse(a, '加标题“夏日特卖”');
-      assert.match(t2.text, /Title: "夏日特卖"/);
+      // The summary line of a Chinese reply is Chinese too (the state's `summary` keeps API.md's English form).
+      assert.match(t2.text, /时间线（2 条轨道）：1\. 视频：p\.jpg，缓慢推近（0–3 秒） 2\. 标题：“夏日特卖”（0–3 秒）/);
+      assert.doesNotMatch(t2.text, /Timeline|Title|Video/);
       const st = await a.call<{ state: Record<string, any> }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
+      assert.match(st.json.data.state.summary, /^Timeline \(2 tracks\): 1\. Video: p\.jpg, zoom-in \(0-3s\) 2\. Title: "夏日特卖" \(0-3s\)$/);
+      assert.equal(st.json.data.state.summaries.en, st.json.data.state.summary);
+      assert.match(st.json.data.state.summaries.zh, /^时间线（2 条轨道）/);
       assert.equal(st.json.data.state.generated_media.length, 2);
       assert.ok(st.json.data.state.draft.t.some((t: { tt: number }) => t.tt === 7), 'a text track');
       const hist = await srv.store.draftHistory(a.sessionId);
       assert.deepEqual(hist.map((h) => h.version), [1, 2, 3], 'every edit is a new version; none is lost');
       const t3 = await runSse(a, '积分');
       assert.match(t3.text, /积分：可用 90/);
+      const t3b = await runSse(a, '状态');
+      assert.match(t3b.text, /^当前时间线：\n时间线（2 条轨道）：/);
       const t4 = await runSse(a, 'status');
+      assert.match(t4.text, /^Here is the timeline:\nTimeline \(2 tracks\)/, 'an English question, an English answer');
       assert.equal(t4.events.filter((e) => (e.json?.content as { parts: Array<Record<string, unknown>> } | undefined)?.parts.some((p) => p.function_call)).length, 0, 'a question runs no tool');
     });
   });

@@ -91,6 +91,10 @@ test('the one-line summary', () => {
   d = E.addText(d, { text: 'Urban Dreams', role: 'title' });
   assert.equal(summarize(d), 'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)');
   assert.equal(summarize(emptyDraft()), 'Timeline (0 tracks): empty');
+  // The same line for a Chinese reader; the English one above stays the API's parseable form.
+  const moved = E.setShots(d, 'all', { move: 'pan-up-left' });
+  assert.equal(summarize(moved, {}, {}, 'zh'), '时间线（3 条轨道）：1. 视频：city timelapse，向左上平移（0–10 秒） 2. 背景音乐：Lo-fi（0–10 秒，35%） 3. 标题：“Urban Dreams”（0–3 秒）');
+  assert.equal(summarize(emptyDraft(), {}, {}, 'zh'), '时间线（0 条轨道）：空');
 });
 
 test('a request applies through the edit functions: only what the words state changes', () => {

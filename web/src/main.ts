@@ -121,9 +121,12 @@ newBtn.addEventListener('click', async () => {
 
 // ---- project state -----------------------------------------------------------------------------
 
+/** The one-line summary in the page's language. */
+const summaryOf = (s: ProjectState | null | undefined): string | undefined => s?.summaries?.[lang] ?? s?.summary;
+
 const render = (s: ProjectState | null): void => {
   media.setServerMedia(s?.video_infos ?? []);
-  timeline.render(s?.timeline, s?.summary);
+  timeline.render(s?.timeline, summaryOf(s));
   preview.setDraft(s?.draft, s?.draft_version);
   preview.setMedia(s?.generated_media);
   document.body.classList.toggle('is-fresh', !media.hasMedia && !s?.timeline?.tracks?.some((tr) => tr.items.length));
@@ -175,7 +178,7 @@ const recover = async (status = t('turn_lost')): Promise<string | null> => {
 const routes: [RegExp, () => Promise<string | null>][] = [
   [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => { void preview.export(); return t('export_pending'); }],
   [/^(credits|balance|积分|余额)[?？]?$/i, async () => { await refreshCredits(); return lastCredits ? creditsLine(lastCredits) : null; }],
-  [/^(status|show tracks|状态)[?？]?$/i, async () => (await refresh())?.summary || t('timeline_empty')],
+  [/^(status|show tracks|状态)[?？]?$/i, async () => summaryOf(await refresh()) || t('timeline_empty')],
 ];
 
 const send = async (text: string): Promise<void> => {
@@ -189,7 +192,7 @@ const send = async (text: string): Promise<void> => {
     return;
   }
   chat.busy = true;
-  const before = state?.summary ?? '';
+  const before = summaryOf(state) ?? '';
   const turn = new TurnView();
   const bubble = chat.agent();
   bubble.set('', true);
@@ -209,7 +212,7 @@ const send = async (text: string): Promise<void> => {
     if (turn.error && !turn.text) bubble.set(t('error', { msg: turn.error }));
     const s = await refresh();
     if (!turn.text && !turn.error) {
-      const after = s?.summary ?? '';
+      const after = summaryOf(s) ?? '';
       bubble.set(after && after !== before ? t('turn_changed', { summary: after }) : s?.last_turn?.text ?? t('turn_no_text'));
     } else bubble.set(turn.text || t('turn_done'));
   } catch (e) {

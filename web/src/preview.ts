@@ -145,7 +145,7 @@ export class PreviewView {
       }
       const out = job.output!;
       this.#download.href = out.url;
-      this.#download.setAttribute('download', `stillmotion-${job.id}.${out.format || this.#format.value}`);
+      this.#download.setAttribute('download', out.file_name || `stillmotion-video.${out.format || this.#format.value}`);
       this.#download.hidden = false;
       this.#exportBarWrap.hidden = true;
       const meta = [out.width && out.height ? `${out.width}×${out.height}` : '', out.duration_ms ? duration(out.duration_ms) : '', out.size_bytes ? bytes(out.size_bytes) : ''].filter(Boolean).join(' · ');

@@ -65,6 +65,8 @@ export interface ProjectState {
   draft?: CompactDraft | null;
   draft_version?: number;
   summary?: string;
+  /** The summary for people to read, per language (`summary` keeps API.md's English labels, which clients parse). */
+  summaries?: { en?: string; zh?: string };
   timeline?: TimelineDisplay | null;
   video_infos?: MediaInfo[];
   canvas_config?: { width?: number; height?: number; fps?: number; aspect?: string; background?: string };
@@ -73,7 +75,8 @@ export interface ProjectState {
 }
 
 export type RenderStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export interface RenderOutput { url: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number }
+/** `file_name`: what the download is called (the project's or the first photo's name). */
+export interface RenderOutput { url: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number; file_name?: string }
 export interface RenderJob {
   id: string;
   status: RenderStatus;

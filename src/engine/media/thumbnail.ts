@@ -1,21 +1,24 @@
 /**
  * A small JPEG picture of a photo or clip for lists and timelines: upright, sRGB, fits in a
  * box of `size` pixels. Photos go through the same door as rendering (HEIC included); clips
- * give a frame from their first second.
+ * give a frame from their first second. A transparent photo is shown on `background`, the
+ * colour the video puts behind it (the canvas background, black unless the draft says otherwise).
  */
 import sharp from 'sharp';
 import { StillmotionError } from '../../errors.js';
+import { parseColour } from '../settings.js';
 import { resolveBinaries, runTool } from '../ffmpeg/index.js';
 import { corrupt, openStill, stillPipeline, type StillLimits } from '../input/load-still.js';
 
-export const makeThumbnail = async (input: string, kind: 'image' | 'video', output: string, o: StillLimits & { size?: number; signal?: AbortSignal }): Promise<{ width: number; height: number }> => {
+export const makeThumbnail = async (input: string, kind: 'image' | 'video', output: string, o: StillLimits & { size?: number; signal?: AbortSignal; background?: string }): Promise<{ width: number; height: number }> => {
   const size = o.size ?? 320;
+  const [r, g, b] = parseColour(o.background ?? '#000000');
   if (kind === 'image') {
     const still = await openStill(input, o);
     try {
       const info = await stillPipeline(still)
         .resize(size, size, { fit: 'inside', withoutEnlargement: true, fastShrinkOnLoad: true })
-        .flatten({ background: '#ffffff' })
+        .flatten({ background: { r, g, b } })
         .toColourspace('srgb')
         .jpeg({ quality: 78, mozjpeg: false })
         .toFile(output);

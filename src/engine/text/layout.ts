@@ -2,6 +2,7 @@
  * Places a text block on a canvas: picks the font size that fits, wraps to the safe width and
  * puts the block (with its box, outline and shadow) inside the safe area at the asked position.
  */
+import { Resvg } from '@resvg/resvg-js';
 import { fontStackFor, metricsOf, type FontStack } from './fonts.js';
 import { safeArea, type Rect } from './safe-area.js';
 import { wrapText } from './wrap.js';
@@ -42,6 +43,37 @@ export interface TextLayout {
 const LINE_HEIGHT = 1.25;
 /** Measured widths ignore kerning; keep this much of the line free to absorb the difference. */
 const WIDTH_SLACK = 0.97;
+
+/** Size at which a line's ink is measured; offsets scale linearly with the font size. */
+const INK_PX = 100;
+const inkCache = new Map<string, number>();
+
+/**
+ * How far the middle of a line's ink lies from the middle of its advance box, in em (positive: to
+ * the right). Advances say nothing of where a glyph's ink sits in its box: CJK punctuation
+ * (！，」) draws in one half of its square, so "夏日特卖！" measured by advances lands visibly left
+ * of centre. resvg lays the runs out exactly as the overlay will and reports the ink's box.
+ */
+const inkOffsetEm = (runs: readonly TextRun[], width: number, stack: FontStack, weight: number): number => {
+  const key = JSON.stringify([weight, stack.faces.map((f) => f.file), runs.map((r) => [r.family, r.x, r.graphemes.join('')])]);
+  const hit = inkCache.get(key);
+  if (hit !== undefined) return hit;
+  const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+  const texts = runs.map((r) => {
+    const t = r.graphemes.join('').trimEnd();
+    return t === '' ? '' : `<text x="${r.x}" y="${2 * INK_PX}" font-family="'${esc(r.family)}'" xml:space="preserve">${esc(t)}</text>`;
+  }).join('');
+  let offset = 0;
+  if (texts !== '') {
+    const w = Math.ceil(width + 4 * INK_PX);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${3 * INK_PX}" viewBox="${-2 * INK_PX} 0 ${w} ${3 * INK_PX}"><g font-size="${INK_PX}" font-weight="${weight}">${texts}</g></svg>`;
+    const box = new Resvg(svg, { font: { fontFiles: stack.faces.map((f) => f.file), loadSystemFonts: false, defaultFontFamily: stack.faces[0]!.family }, logLevel: 'off' }).getBBox();
+    if (box && box.width > 0) offset = (box.x + box.width / 2 - width / 2) / INK_PX;
+  }
+  if (inkCache.size > 512) inkCache.clear();
+  inkCache.set(key, offset);
+  return offset;
+};
 
 const isCjk = (g: string): boolean => {
   const cp = g.codePointAt(0)!;
@@ -145,16 +177,24 @@ export const layoutText = (text: string, style: TextStyle, position: TextPositio
     const h = blockH + ext.t + ext.b;
     const col = position.endsWith('left') ? 'left' : position.endsWith('right') ? 'right' : position === 'lower-third' ? style.align : 'center';
     const row = position.startsWith('top') ? 'top' : position.startsWith('bottom') ? 'bottom' : position === 'lower-third' ? 'lower-third' : 'middle';
-    let left = col === 'left' ? safe.left : col === 'right' ? safe.right - w : (safe.left + safe.right - w) / 2;
-    let top = row === 'top' ? safe.top : row === 'bottom' ? safe.bottom - h : row === 'middle' ? (safe.top + safe.bottom - h) / 2 : canvas.height * 0.75 - h / 2;
+    // Centred means on the picture's centre line, moved only as far as the safe area requires (on
+    // 9:16 the safe area is off-centre: the platforms' buttons cover the right and the bottom).
+    let left = col === 'left' ? safe.left : col === 'right' ? safe.right - w : canvas.width / 2 - blockW / 2 - ext.l;
+    let top = row === 'top' ? safe.top : row === 'bottom' ? safe.bottom - h : row === 'middle' ? canvas.height / 2 - blockH / 2 - ext.t : canvas.height * 0.75 - h / 2;
     left = Math.max(safe.left, Math.min(left, safe.right - w));
     top = Math.max(safe.top, Math.min(top, safe.bottom - h));
     const block = { x: left + ext.l, y: top + ext.t, w: blockW, h: blockH };
     const anchorX = style.align === 'left' ? block.x : style.align === 'right' ? block.x + blockW : block.x + blockW / 2;
     const capMid = (primary.capHeight / 2) * fontPx;
+    /** Centred lines are centred by their ink, not their advances (CJK punctuation: up to about a third of an em). */
+    const inkShift = (gs: string[], i: number): number => {
+      if (style.align !== 'center') return 0;
+      const off = inkOffsetEm(runsOf(gs, 0, INK_PX), (widths[i]! / fontPx) * INK_PX, stack, style.weight);
+      return -Math.max(-0.5, Math.min(0.5, off)) * fontPx;
+    };
     const lines = wrapped.map((gs, i) => ({
       graphemes: gs,
-      runs: runsOf(gs, style.align === 'left' ? anchorX : style.align === 'right' ? anchorX - widths[i]! : anchorX - widths[i]! / 2, fontPx),
+      runs: runsOf(gs, (style.align === 'left' ? anchorX : style.align === 'right' ? anchorX - widths[i]! : anchorX - widths[i]! / 2) + inkShift(gs, i), fontPx),
       width: widths[i]!,
       baseline: block.y + (i + 0.5) * lineHeight + (gs.some(isCjk) ? Math.max(capMid, 0.38 * fontPx) : capMid),
     }));

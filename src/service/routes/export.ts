@@ -30,6 +30,30 @@ const publicJobError = (e: JobError): JobError => {
   return e.code === 5000 ? { code: 5000, message: 'an unexpected error happened on the server' } : { code: e.code, message: e.message };
 };
 
+/** Session names the clients give when the user named nothing: the file is named after the photo then. */
+const GENERIC_NAMES = /^(untitled|workspace project|new project|project|video|test|stillmotion(\s+\d{4}-\d\d-\d\d.*)?)$/i;
+
+/**
+ * The name a downloaded file gets: the project's (when the user gave it one), else the first
+ * photo's with `-video` (as the CLI saves it), else `stillmotion-video`. Only what a file name can
+ * hold on any system: no path separators, control or reserved characters; at most 80 characters.
+ */
+export const downloadName = (projectName: string | null, firstMediaName: string | null, format: string): string => {
+  const clean = (s: string) => Array.from(s.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/(^|\s)\.+(?=\s|$)/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|[.\s]+$/g, '')).slice(0, 80).join('').trim();
+  const project = clean(projectName ?? '');
+  if (project && !GENERIC_NAMES.test(project)) return `${project}.${format}`;
+  const photo = clean((firstMediaName ?? '').replace(/\.[A-Za-z0-9]{1,5}$/, ''));
+  return `${photo || 'stillmotion'}-video.${format}`;
+};
+
+/** Content-Disposition for a name: an ASCII fallback, and the exact name in UTF-8 (RFC 6266, RFC 5987). */
+export const attachment = (name: string): string => {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+};
+
 /** Render ids are the client's, per user: two users may both say `render_1700000000`. */
 const jobKey = (userId: string, id: string): string => `${userId}/${id}`;
 const clientId = (job: JobState): string => job.id.slice(job.user_id.length + 1);
@@ -42,14 +66,23 @@ const visible = (p: Principal, job: JobState): boolean =>
 export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   const { store } = ctx;
 
-  const status = (req: FastifyRequest, job: JobState) => {
+  /** The download's file name: the project's, else the first photo's (see downloadName). */
+  const fileName = async (job: JobState, format: string): Promise<string> => {
+    const [session, media] = await Promise.all([store.sessionOf({ userId: job.user_id }, job.session_id).catch(() => null), store.mediaOf(job.session_id)]);
+    const first = media.find((m) => m.kind === 'image') ?? media[0];
+    return downloadName(session?.task_name ?? null, first?.name ?? null, format);
+  };
+
+  const status = async (req: FastifyRequest, job: JobState) => {
     const out = job.output;
+    const name = out ? await fileName(job, out.format) : null;
     const data = {
       id: clientId(job), status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
       ...(out ? {
         output: {
           url: ctx.fileUrl(req, out.area, out.file), download_url: `${ctx.origin(req)}/api/render/proxy/${encodeURIComponent(clientId(job))}/download`,
           format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes,
+          file_name: name,
         },
       } : {}),
       ...(job.error ? { error: publicJobError(job.error) } : {}),
@@ -135,10 +168,9 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       throw new StillmotionError('RENDER_NOT_FOUND', `render ${clientId(job)} is ${job.status}, not completed`, { hint: 'poll GET /api/render/proxy/lambda/<id> until it is completed', details: { status: job.status } });
     }
     const out = job.output;
-    const safe = clientId(job).replace(/[^A-Za-z0-9_.-]/g, '_');
     const path = ctx.files.path(out.area, out.file);
     checkRange(req, await stat(path).then((st) => st.size, () => { throw new StillmotionError('RENDER_NOT_FOUND', `the file of render ${clientId(job)} is gone`, { hint: 'submit the export again' }); }));
-    reply.header('content-disposition', `attachment; filename="stillmotion-${safe}.${out.format}"`);
+    reply.header('content-disposition', attachment(await fileName(job, out.format)));
     return reply.sendFile(out.file, dirname(path));
   });
 };

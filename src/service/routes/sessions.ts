@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import { emptyDraft, toCompact } from '../../timeline/index.js';
 import { emptyDisplay, type StoredDisplay } from '../../agent/turn.js';
+import { summaryIn } from '../../agent/display.js';
 import type { MediaRow } from '../../store/store.js';
 import type { Ctx } from '../context.js';
 import { ok } from '../http.js';
@@ -46,7 +47,7 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     return ok({
       state: {
         session_id: s.id, task_id: s.task_id, task_name: s.task_name, language: s.language,
-        draft, draft_version: s.draft_version, summary: shown.summary,
+        draft, draft_version: s.draft_version, summary: shown.summary, summaries: { en: shown.summary, zh: summaryIn(shown, 'zh') },
         timeline: {
           duration_ms: shown.duration_ms,
           tracks: shown.tracks.map((t) => ({

@@ -34,8 +34,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const lang = requestLang(s.language, req.headers['accept-language']);
     const saved: MediaRow[] = [];
     onBodyTimeout(req, () => ({ files: saved.map((m) => mediaInfo(ctx, req, m)) }));
+    // Thumbnails of transparent photos show the canvas colour the video will show behind them.
+    const bg = (JSON.parse(s.draft) as { bg?: unknown }).bg;
+    const background = typeof bg === 'string' ? bg : undefined;
     const save = async (stream: Readable, name: string | undefined) => {
-      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, lang });
+      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, lang, background });
       try {
         await store.addMedia(m);
       } catch (e) {
