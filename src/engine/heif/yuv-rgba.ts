@@ -70,7 +70,9 @@ export interface TileTarget {
   readonly matrix: number;
 }
 
-const clip = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
+/** v clamped to 0..255 is CLAMP[v + CLAMP_AT], for v in -CLAMP_AT..CLAMP_AT + 511 (Y + an offset of at most ±2 * 1.9 * 128). */
+const CLAMP_AT = 512;
+const CLAMP = Uint8Array.from({ length: CLAMP_AT * 2 + 512 }, (_, i) => Math.max(0, Math.min(255, i - CLAMP_AT)));
 
 /**
  * Converts one decoded tile (I420: Y tw x th, then Cb and Cr at half size) whose top-left corner is
@@ -86,37 +88,38 @@ export const convertTile = (frame: Uint8Array, tw: number, th: number, x0: numbe
   const { o0, ox, oy } = t.place;
   const out = t.out;
   const c = ycbcrCoefficients(t.matrix);
-  const A = 0xff000000;
+  const A = 0xff000000 | 0;
   if (t.fullRange) {
     const rc = Math.round(256 * c.rCr), gcb = Math.round(256 * c.gCb), gcr = Math.round(256 * c.gCr), bc = Math.round(256 * c.bCb);
+    const k = CLAMP;
     for (let y = 0; y < h; y += 2) {
-      const yy = y0 + y;
       const two = y + 1 < h;
+      const rowOut = o0 + (y0 + y) * oy + x0 * ox;
+      const rowIn = y * tw;
+      const crow = uAt + (y >> 1) * cw;
       for (let x = 0; x < w; x += 2) {
-        const ci = (y >> 1) * cw + (x >> 1);
-        const cb = frame[uAt + ci]! - 128;
-        const cr = frame[vAt + ci]! - 128;
-        const dr = (rc * cr + 128) >> 8;
-        const dg = (gcb * cb + gcr * cr + 128) >> 8;
-        const db = (bc * cb + 128) >> 8;
-        const xx = x0 + x;
-        let p = y * tw + x;
-        let o = o0 + xx * ox + yy * oy;
+        const ci = crow + (x >> 1);
+        const cb = frame[ci]! - 128;
+        const cr = frame[ci + vAt - uAt]! - 128;
+        // Offsets into the clamp table, one per channel, shifted to the bytes they fill.
+        const dr = ((rc * cr + 128) >> 8) + CLAMP_AT;
+        const dg = ((gcb * cb + gcr * cr + 128) >> 8) + CLAMP_AT;
+        const db = ((bc * cb + 128) >> 8) + CLAMP_AT;
+        const p = rowIn + x;
+        const o = rowOut + x * ox;
         let v = frame[p]!;
-        out[o] = (A | (clip(v + db) << 16) | (clip(v + dg) << 8) | clip(v + dr)) >>> 0;
+        out[o] = A | (k[v + db]! << 16) | (k[v + dg]! << 8) | k[v + dr]!;
         const right = x + 1 < w;
         if (right) {
           v = frame[p + 1]!;
-          out[o + ox] = (A | (clip(v + db) << 16) | (clip(v + dg) << 8) | clip(v + dr)) >>> 0;
+          out[o + ox] = A | (k[v + db]! << 16) | (k[v + dg]! << 8) | k[v + dr]!;
         }
         if (two) {
-          p += tw;
-          o += oy;
-          v = frame[p]!;
-          out[o] = (A | (clip(v + db) << 16) | (clip(v + dg) << 8) | clip(v + dr)) >>> 0;
+          v = frame[p + tw]!;
+          out[o + oy] = A | (k[v + db]! << 16) | (k[v + dg]! << 8) | k[v + dr]!;
           if (right) {
-            v = frame[p + 1]!;
-            out[o + ox] = (A | (clip(v + db) << 16) | (clip(v + dg) << 8) | clip(v + dr)) >>> 0;
+            v = frame[p + tw + 1]!;
+            out[o + oy + ox] = A | (k[v + db]! << 16) | (k[v + dg]! << 8) | k[v + dr]!;
           }
         }
       }
