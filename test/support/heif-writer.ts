@@ -130,7 +130,7 @@ export const writeHeif = (l: HeifLayout): Buffer => {
     props.push(b);
     return props.length;
   };
-  interface Item { id: number; type: string; data: Buffer; props: Array<[number, boolean]> }
+  interface Item { id: number; type: string; data: Buffer; props: Array<[number, boolean]>; hidden?: boolean }
   const items: Item[] = [];
   const refs: Array<[string, number, number[]]> = [];
   let nextId = 1;
@@ -157,6 +157,7 @@ export const writeHeif = (l: HeifLayout): Buffer => {
   if (l.grid) {
     const g = l.grid;
     const tiles = l.pictures.map((p) => picItem(p));
+    for (const t of items) if (tiles.includes(t.id)) t.hidden = true; // tiles are not shown on their own
     const desc = Buffer.concat([u8(0), u8(0), u8(g.rows - 1), u8(g.columns - 1), u16(g.width), u16(g.height)]);
     primary = add('grid', desc, [[prop(box('ispe', full(0), u32(g.width), u32(g.height))), false], ...colour, ...transforms]);
     refs.push(['dimg', primary, tiles]);
@@ -177,7 +178,7 @@ export const writeHeif = (l: HeifLayout): Buffer => {
   const ipco = box('ipco', ...props);
   const ipma = box('ipma', full(0), u32(items.length), ...items.map((it) => Buffer.concat([u16(it.id), u8(it.props.length), ...it.props.map(([i, e]) => u8((e ? 0x80 : 0) | i))])));
   const iref = refs.length ? box('iref', full(0), ...refs.map(([t, from, to]) => box(t, u16(from), u16(to.length), ...to.map(u16)))) : Buffer.alloc(0);
-  const iinf = box('iinf', full(0), u16(items.length), ...items.map((it) => box('infe', full(2), u16(it.id), u16(0), Buffer.from(it.type), cstr(''))));
+  const iinf = box('iinf', full(0), u16(items.length), ...items.map((it) => box('infe', full(2, it.hidden ? 1 : 0), u16(it.id), u16(0), Buffer.from(it.type), cstr(''))));
   const meta = (base: number) => {
     let off = base;
     const entries = items.map((it) => {
