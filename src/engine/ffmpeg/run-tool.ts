@@ -16,6 +16,13 @@ export interface RunToolOptions {
   readonly maxStdoutBytes?: number;
   /** Receives the command line and every stderr line; default: util.debuglog('stillmotion') (NODE_DEBUG=stillmotion). */
   readonly log?: (line: string) => void;
+  /** Bytes written to the tool's stdin (then closed); without it stdin is closed at once. */
+  readonly input?: Uint8Array;
+  /**
+   * Receives stdout as it arrives instead of collecting it (the result's stdout is then empty). A
+   * throw stops the tool and becomes the run's error.
+   */
+  readonly onStdout?: (chunk: Buffer) => void;
 }
 
 export interface ToolResult {
@@ -34,8 +41,11 @@ export const runTool = (bin: string, args: readonly string[], o: RunToolOptions 
       return;
     }
     log(`spawn ${bin} ${args.join(' ')}`);
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     dieWithParent(child);
+    child.stdin.on('error', () => undefined); // EPIPE: the tool stopped reading; its exit status says why
+    if (o.input) child.stdin.end(o.input);
+    else child.stdin.end();
     const tail = new StderrTail();
     const lines = lineSplitter((l) => { tail.push(l); log(`${name}: ${l}`); });
     const out: Buffer[] = [];
@@ -51,9 +61,17 @@ export const runTool = (bin: string, args: readonly string[], o: RunToolOptions 
     const onAbort = () => stop(new StillmotionError('CANCELLED', `${name} cancelled`));
     o.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (d: Buffer) => {
+      if (failure) return;
       size += d.length;
       if (size > max) stop(new StillmotionError('ENCODER_FAILED', `${name} wrote more than ${max} bytes`, { details: { args } }));
-      else out.push(d);
+      else if (!o.onStdout) out.push(d);
+      else {
+        try {
+          o.onStdout(d);
+        } catch (e) {
+          stop(e instanceof StillmotionError ? e : new StillmotionError('INTERNAL', `reading ${name}'s output failed: ${(e as Error).message}`, { cause: e }));
+        }
+      }
     });
     child.stderr.on('data', (d: Buffer) => lines.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => { if (child.pid === undefined) spawnError = e; });
@@ -70,7 +88,7 @@ export const runTool = (bin: string, args: readonly string[], o: RunToolOptions 
           details: { args, exit_code: code, signal, stderr_tail: tail.text },
         }));
       } else {
-        resolve({ stdout: Buffer.concat(out, size), stderrTail: tail.text });
+        resolve({ stdout: o.onStdout ? Buffer.alloc(0) : Buffer.concat(out, size), stderrTail: tail.text });
       }
     });
   });

@@ -1,5 +1,9 @@
 /**
- * HEIC/HEIF decoding through libheif compiled to WebAssembly (prebuilt sharp has no HEVC decoder).
+ * HEIC/HEIF decoding (prebuilt sharp has no HEVC decoder). The primary image's HEVC tiles go to
+ * ffmpeg's native decoder (multi-threaded; ./decode-ffmpeg.ts) when the file is of the common kind
+ * (./hevc-plan.ts says which); everything else, and anything ffmpeg stumbles on, goes to libheif
+ * compiled to WebAssembly. Both give the same picture: same size, orientation, colour handling
+ * and YCbCr → RGB arithmetic.
  *
  * - The primary image of multi-image files (bursts, files with depth/matte/gain-map images).
  * - Tile grids decode whole (libheif assembles them).
@@ -12,6 +16,10 @@
  */
 import { StillmotionError } from '../../errors.js';
 import { ftypBrands, primaryProps, truncatedItems, type Nclx, type PrimaryProps } from './bmff.js';
+import { decodeWithFfmpeg, FfmpegDecodeFailed } from './decode-ffmpeg.js';
+import { planHevc } from './hevc-plan.js';
+import { readItems } from './items.js';
+import { placement } from './yuv-rgba.js';
 import {
   AUX_FILTER_OMIT_ALPHA,
   CHANNEL_INTERLEAVED,
@@ -58,6 +66,8 @@ export interface HeifStill {
   readonly notes: string[];
   /** How the colours were read and converted (extra detail for logs; the pixels are already sRGB). */
   readonly colour: HeifColour;
+  /** Which decoder made the pixels: ffmpeg's HEVC decoder, or libheif (WebAssembly). */
+  readonly decoder: 'ffmpeg' | 'libheif';
 }
 
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis']);
@@ -169,6 +179,7 @@ interface Decoded {
   notes: string[];
   icc: Buffer | null;
   colour: Omit<HeifColour, 'converted'> & { convert: 'icc' | 'p3' | null };
+  decoder: HeifStill['decoder'];
 }
 
 export interface DecodeHeifOptions {
@@ -176,6 +187,10 @@ export interface DecodeHeifOptions {
   readonly maxPixels: number;
   /** Diagnostics and tests only: return the image as coded, without irot/imir/clap. */
   readonly ignoreTransformations?: boolean;
+  /** 'auto' (default): ffmpeg when the file allows, libheif otherwise; 'libheif': libheif only. */
+  readonly decoder?: 'auto' | 'libheif';
+  /** ffmpeg to run (default: resolveBinaries()). */
+  readonly ffmpegPath?: string;
 }
 
 export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => {
@@ -187,7 +202,8 @@ export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Prom
   const props = primaryProps(buf);
   if (truncatedItems(buf)) throw corrupt('the file is truncated (its image data reaches past the end of the file)', { bytes: buf.length });
 
-  const d = decodeWithLibheif(buf, opts.maxPixels, props, opts.ignoreTransformations === true);
+  const fast = opts.decoder === 'libheif' ? null : await decodeFast(buf, props, opts);
+  const d = fast ?? decodeWithLibheif(buf, opts.maxPixels, props, opts.ignoreTransformations === true);
 
   let data = d.buf;
   if (d.premultiplied && d.hasAlpha) unpremultiply(data, d.offset);
@@ -222,6 +238,58 @@ export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Prom
     primaryIndex: d.primaryIndex,
     notes: d.notes,
     colour: { kind: c.kind, description: c.description, converted, ...(c.nclx ? { nclx: c.nclx } : {}) },
+    decoder: d.decoder,
+  };
+};
+
+const tooManyPixels = (width: number, height: number, maxPixels: number, what = 'is') =>
+  new StillmotionError('TOO_MANY_PIXELS', `HEIC image ${what} ${width}x${height} = ${fmtPixels(width * height)}; the decode limit is ${fmtPixels(maxPixels)}`, {
+    details: { width, height, pixels: width * height, limit_pixels: maxPixels },
+  });
+
+/** The notes both decoders give: what else the file holds, and the rotation/mirroring applied. */
+const fileNotes = (topCount: number, auxNames: readonly string[], thumbs: number, transforms: PrimaryProps['transforms']): { imageCount: number; notes: string[] } => {
+  const notes: string[] = [];
+  const imageCount = topCount + auxNames.length + thumbs;
+  if (imageCount > 1) {
+    const parts = [`${topCount} top-level`];
+    if (auxNames.length) parts.push(`${auxNames.length} auxiliary: ${summarise(auxNames)}`);
+    if (thumbs) parts.push(`${thumbs} thumbnail${thumbs > 1 ? 's' : ''}`);
+    notes.push(`file holds ${imageCount} images (${parts.join('; ')}); using the primary one`);
+  }
+  const t = describeTransforms(transforms);
+  if (t) notes.push(`${t} as the file's rotation/mirror boxes ask (EXIF orientation ignored, as HEIF requires)`);
+  return { imageCount, notes };
+};
+
+/**
+ * The native path: null when the file is not of the kind it handles or ffmpeg could not decode it
+ * (libheif then decodes it, and says what is wrong if anything is).
+ */
+const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeifOptions): Promise<Decoded | null> => {
+  const items = readItems(buf);
+  const planned = items ? planHevc(items) : null;
+  if (!planned?.plan) return null;
+  const plan = planned.plan;
+  const transforms = opts.ignoreTransformations === true ? [] : props.transforms;
+  const shown = placement(plan.width, plan.height, transforms);
+  if (shown.width * shown.height > opts.maxPixels) throw tooManyPixels(shown.width, shown.height, opts.maxPixels);
+  const { imageCount, notes } = fileNotes(plan.summary.topCount, plan.summary.auxTypes.map(auxName), plan.summary.thumbnails, transforms);
+  const colour = colourPlan(plan.icc, plan.nclx);
+  if (colour.note) notes.push(colour.note);
+  const offset = colour.convert === 'icc' && colour.icc ? tiffHeaderBytes(colour.icc) : 0;
+  let out;
+  try {
+    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath });
+  } catch (e) {
+    if (e instanceof FfmpegDecodeFailed) return null;
+    throw e;
+  }
+  return {
+    width: out.width, height: out.height, buf: out.buf, offset: out.offset, hasAlpha: false, premultiplied: false,
+    imageCount, primaryIndex: plan.summary.primaryIndex, notes, icc: colour.icc,
+    colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) },
+    decoder: 'ffmpeg',
   };
 };
 
@@ -271,16 +339,11 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
     const height = h._heif_image_handle_get_height(handle);
     if (!(width > 0 && height > 0)) throw corrupt('the primary image has no size');
     size = { width, height };
-    if (width * height > maxPixels) {
-      throw new StillmotionError('TOO_MANY_PIXELS', `HEIC image is ${width}x${height} = ${fmtPixels(width * height)}; the decode limit is ${fmtPixels(maxPixels)}`, {
-        details: { width, height, pixels: width * height, limit_pixels: maxPixels },
-      });
-    }
+    if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
     const hasAlpha = h._heif_image_handle_has_alpha_channel(handle) !== 0;
     const premultiplied = hasAlpha && h._heif_image_handle_is_premultiplied_alpha(handle) !== 0;
 
     // What else the file holds, for the notes.
-    const notes: string[] = [];
     const auxNames: string[] = [];
     let thumbs = 0;
     for (const id of ids) {
@@ -299,15 +362,7 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
         h._heif_image_handle_release(hd);
       }
     }
-    const imageCount = topCount + auxNames.length + thumbs;
-    if (imageCount > 1) {
-      const parts = [`${topCount} top-level`];
-      if (auxNames.length) parts.push(`${auxNames.length} auxiliary: ${summarise(auxNames)}`);
-      if (thumbs) parts.push(`${thumbs} thumbnail${thumbs > 1 ? 's' : ''}`);
-      notes.push(`file holds ${imageCount} images (${parts.join('; ')}); using the primary one`);
-    }
-    const t = ignoreTransformations ? '' : describeTransforms(props.transforms);
-    if (t) notes.push(`${t} as the file's rotation/mirror boxes ask (EXIF orientation ignored, as HEIF requires)`);
+    const { imageCount, notes } = fileNotes(topCount, auxNames, thumbs, ignoreTransformations ? [] : props.transforms);
 
     // The colour description, as libheif read it from the primary item's colr box(es).
     const colour = readColour(s, handle, props);
@@ -332,7 +387,7 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
     const plane = h._heif_image_get_plane_readonly2(img, CHANNEL_INTERLEAVED, stridePtr);
     const stride = s.u32(stridePtr);
     if (!plane || !(w > 0 && ht > 0) || stride < w * 4) throw corrupt('the decoder returned no RGBA picture');
-    if (w * ht > maxPixels) throw new StillmotionError('TOO_MANY_PIXELS', `HEIC image decodes to ${w}x${ht} = ${fmtPixels(w * ht)}; the decode limit is ${fmtPixels(maxPixels)}`, { details: { width: w, height: ht, pixels: w * ht, limit_pixels: maxPixels } });
+    if (w * ht > maxPixels) throw tooManyPixels(w, ht, maxPixels, 'decodes to');
 
     const row = w * 4;
     const target = Buffer.allocUnsafe(offset + row * ht);
@@ -346,7 +401,7 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
     const warnings = decodingWarnings(s, img);
     if (warnings.length) throw corrupt(`part of the picture could not be decoded (${warnings[0]}${warnings.length > 1 ? ` and ${warnings.length - 1} more` : ''})`, { warnings });
 
-    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) } };
+    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, decoder: 'libheif' };
   } catch (e) {
     throw classify(e, size);
   } finally {
@@ -376,7 +431,7 @@ const auxType = (s: Scope, main: number, id: number): string => {
   }
 };
 
-const summarise = (names: string[]): string => {
+const summarise = (names: readonly string[]): string => {
   const counts = new Map<string, number>();
   for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
   return [...counts].map(([n, c]) => (c > 1 ? `${c} ${n}s` : n)).join(', ');
@@ -428,6 +483,11 @@ const readColour = (s: Scope, handle: number, props: PrimaryProps): ColourPlan =
       /* no nclx box: heif_error_Color_profile_does_not_exist */
     }
   }
+  return colourPlan(icc, nclx);
+};
+
+/** The colour decision both decoders share, from the image's ICC profile and nclx box (either may be absent). */
+const colourPlan = (icc: Buffer | null, nclx: Nclx | null): ColourPlan => {
   if (icc && icc.length >= 132 && icc.toString('latin1', 36, 40) === 'acsp') {
     const description = iccDescription(icc) || `${icc.toString('latin1', 4, 8).trim() || 'unnamed'} ICC profile`;
     return { kind: 'icc', description, icc, convert: 'icc', ...(nclx ? { nclx } : {}) };

@@ -14,8 +14,8 @@ const IFD_BYTES = 2 + ENTRIES * 12 + 4;
 const BPS_AT = IFD_AT + IFD_BYTES;
 const ICC_AT = BPS_AT + 8;
 
-/** Bytes before the pixels in a TIFF carrying this profile (always even). */
-export const tiffHeaderBytes = (icc: Uint8Array): number => ICC_AT + icc.length + (icc.length & 1);
+/** Bytes before the pixels in a TIFF carrying this profile (a multiple of 4, so pixels can be written as u32). */
+export const tiffHeaderBytes = (icc: Uint8Array): number => (ICC_AT + icc.length + 3) & ~3;
 
 /**
  * Fill `buf[0, tiffHeaderBytes(icc))` with a little-endian baseline TIFF header for a single strip
@@ -57,7 +57,7 @@ export const writeTiffHeader = (buf: Buffer, width: number, height: number, icc:
   buf.writeUInt32LE(0, IFD_AT + 2 + ENTRIES * 12); // no next IFD
   for (let i = 0; i < 4; i++) buf.writeUInt16LE(8, BPS_AT + i * 2);
   buf.set(icc, ICC_AT);
-  if (icc.length & 1) buf[ICC_AT + icc.length] = 0;
+  buf.fill(0, ICC_AT + icc.length, pixelsAt);
 };
 
 /** Convert a TIFF made by writeTiffHeader (+ pixels) to sRGB RGBA. */
