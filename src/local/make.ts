@@ -60,7 +60,7 @@ export const draftFromWords = (media: readonly MediaInfo[], prompt: string | und
   const applied = applyRequest(emptyDraft(), request ?? parseInstruction(''), refs);
   const notes = [...applied.notes];
   if (request?.not_understood.length) notes.push(`not understood: ${request.not_understood.map((x) => `"${x}"`).join(', ')}`);
-  const draft = fromCompact(toCompact(applyOptions(applied.draft, options)));
+  const draft = fromCompact(toCompact(applyOptions(applied.draft, options)), { mediaPaths: true });
   return { draft, request, notes };
 };
 
