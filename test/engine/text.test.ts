@@ -297,29 +297,6 @@ test('blend: opaque white fill gives Y=235 and neutral chroma; opacity 0 leaves 
   assert.ok(h[W * H + (W * H) / 4 + 1 * (W >> 1) + 31]! > 140, 'Cr rises under red');
 });
 
-test('timings: overlay render and a 1080p blend', () => {
-  const c = { width: 1920, height: 1080 };
-  const style = defaultStyleFor('title', c);
-  renderTextOverlay('warm up 热身', style, 'top', c);
-  let t = performance.now();
-  const ov = renderTextOverlay('Summer Sale 夏日特卖 限时优惠', style, 'top', c);
-  const renderMs = performance.now() - t;
-  const f = greyFrame(1920, 1080);
-  t = performance.now();
-  overlayToYuv(ov);
-  const convertMs = performance.now() - t;
-  blendOverlayYuv420(f, 1920, 1080, ov, 0.8);
-  const runs = 20;
-  t = performance.now();
-  for (let i = 0; i < runs; i++) blendOverlayYuv420(f, 1920, 1080, ov, 0.8);
-  const blendMs = (performance.now() - t) / runs;
-  t = performance.now();
-  for (let i = 0; i < 5; i++) blendOverlayYuv420(f, 1920, 1080, ov, 0.8, 0, 0, 0.93);
-  const scaledMs = (performance.now() - t) / 5;
-  console.log(`# text overlay ${ov.width}x${ov.height}: render ${renderMs.toFixed(1)} ms, to-yuv ${convertMs.toFixed(1)} ms, blend ${blendMs.toFixed(2)} ms, scaled blend ${scaledMs.toFixed(1)} ms (1080p)`);
-  assert.ok(blendMs < 50);
-});
-
 test('centred text is centred by its ink on the picture, Chinese punctuation and 9:16 included', () => {
   for (const [W, H] of CANVASES) {
     for (const text of ['夏日特卖', '夏日特卖！', '标题「夏日特卖」', 'Summer Sale', 'SALE 夏日特卖，限时！']) {
