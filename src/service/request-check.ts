@@ -9,6 +9,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { StillmotionError } from '../errors.js';
+import { fieldName } from '../timeline/check.js';
 
 /** Deeper than any body a route accepts (a draft is 6 levels); a JSON bomb of brackets stops here. */
 export const MAX_BODY_DEPTH = 32;
@@ -27,7 +28,6 @@ const checkString = (field: string, s: string, re = REFUSED): void => {
   if (m) throw refuse(field, `contains U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, a character that cannot be accepted`);
 };
 
-const key = (k: string): string => (k.length > 40 ? `${k.slice(0, 40)}…` : k);
 
 /** Walks a parsed JSON value without recursion (a deep one cannot overflow the stack). */
 const checkValue = (root: unknown, rootPath: string): void => {
@@ -41,7 +41,7 @@ const checkValue = (root: unknown, rootPath: string): void => {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, depth + 1]);
     } else {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const p = path ? `${path}.${key(k)}` : key(k);
+        const p = fieldName(path, k);
         checkString(p, k);
         stack.push([x, p, depth + 1]);
       }
@@ -52,7 +52,7 @@ const checkValue = (root: unknown, rootPath: string): void => {
 export const checkRequestValues = (req: FastifyRequest): void => {
   for (const [k, v] of Object.entries((req.params ?? {}) as Record<string, unknown>)) if (typeof v === 'string') checkString(`${k} (in the path)`, v);
   for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
-    for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') checkString(`${key(k)} (in the query)`, s);
+    for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') checkString(`${fieldName('', k)} (in the query)`, s);
   }
   for (const h of HEADERS) {
     const v = req.headers[h];
