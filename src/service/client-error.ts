@@ -5,7 +5,7 @@
  * details are only the numbers and lists a client can act on.
  */
 import { StillmotionError, isStillmotionError, type ErrorName } from '../errors.js';
-import { ACCEPTED_AUDIO, ACCEPTED_IMAGES, ACCEPTED_VIDEO } from '../engine/input/sniff.js';
+import { ACCEPTED_AUDIO, ACCEPTED_IMAGES, ACCEPTED_VIDEO } from '../engine/index.js';
 
 export type Lang = 'en' | 'zh';
 

@@ -4,7 +4,7 @@
  * spans are the format); the Chinese form says the same for people to read, with the move,
  * transition and role names in Chinese.
  */
-import type { MoveName } from '../engine/plan/moves.js';
+import type { MoveName } from '../engine/index.js';
 import { timing } from './timing.js';
 import type { Draft, TextRole, TransitionType } from './types.js';
 
