@@ -1,6 +1,6 @@
 /** The HTTP application: the edge (errors, limits, log), then the routes by area. */
 import { tmpdir } from 'node:os';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { StillmotionError } from '../errors.js';
@@ -36,11 +36,12 @@ export const securityHeaders = (publicUrl: string | null): Record<string, string
   };
 };
 
-export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: boolean }): Promise<FastifyInstance> => {
+export const buildApp = async (ctx: Ctx, log: RequestLog, logger: FastifyBaseLogger, state: { closing: boolean }): Promise<FastifyInstance> => {
   const { settings } = ctx;
   const trust = trustProxyFn(settings.trustProxy);
   const app = Fastify({
-    logger: false, bodyLimit: settings.bodyLimitBytes, ...(trust ? { trustProxy: trust } : {}), return503OnClosing: true, forceCloseConnections: 'idle',
+    // Fastify's own request lines are off: RequestLog writes one per failed request, with its code.
+    loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: settings.bodyLimitBytes, ...(trust ? { trustProxy: trust } : {}), return503OnClosing: true, forceCloseConnections: 'idle',
     // A body field of the wrong type is refused, never coerced ("text": 5 is not the message "5").
     ajv: { customOptions: { coerceTypes: false } },
     // A path that is not percent-encoded UTF-8 (`/%ED%A0%80`) is refused in our envelope too.

@@ -15,6 +15,7 @@ import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
 import { Files } from './files.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
+import { serverLogger } from './log.js';
 import { sessionMedia } from './media.js';
 import { renderJobHandler } from './render-job.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -26,10 +27,10 @@ export interface StartOptions {
   readonly host?: string;
   readonly dataDir?: string;
   readonly settings?: Partial<Settings>;
-  /** No request log lines (the banner is the caller's to print). */
+  /** No log lines at all (the banner is the caller's to print). */
   readonly quiet?: boolean;
   readonly env?: NodeJS.ProcessEnv;
-  /** Receives log lines when not quiet. */
+  /** Receives the log's lines (JSON, one per event) when not quiet; default stdout. */
   readonly log?: (line: string) => void;
 }
 
@@ -120,8 +121,9 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     origin: ctxOrigin,
     fileUrl,
   };
-  const log = new RequestLog(store, !o.quiet && settings.logRequests ? (o.log ?? ((l) => process.stdout.write(`${l}\n`))) : null);
-  const app = await buildApp(ctx, log, state);
+  const logger = serverLogger(o.quiet ? 'silent' : settings.logLevel, o.log);
+  const log = new RequestLog(store, logger, settings.logRequests);
+  const app = await buildApp(ctx, log, logger, state);
   await app.listen({ port: settings.port, host: settings.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
