@@ -10,7 +10,7 @@ import { Agent } from '../agent/turn.js';
 import { InProcessQueue } from '../jobs/queue.js';
 import { openSql } from '../store/open.js';
 import { Store } from '../store/store.js';
-import { buildApp } from './app.js';
+import { buildApp, routesOf, type RouteEntry } from './app.js';
 import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
 import { Files } from './files.js';
@@ -21,6 +21,7 @@ import { renderJobHandler } from './render-job.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export { loadSettings, type Settings } from './settings.js';
+export type { RouteEntry } from './app.js';
 
 export interface StartOptions {
   readonly port?: number;
@@ -53,6 +54,8 @@ export interface ServerHandle {
   readonly recovery: Recovery;
   /** The store, for operators' tools and tests (the ledger, the request log). */
   readonly store: Store;
+  /** Every route the HTTP app registered (method and URL pattern), the page's own files aside. */
+  readonly routes: readonly RouteEntry[];
   close(): Promise<void>;
 }
 
@@ -140,6 +143,7 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     database: sql.kind,
     recovery: { failedTurns, releasedHolds, resumedJobs, failedJobs },
     store,
+    routes: routesOf(app),
     close: () => {
       closed ??= (async () => {
         state.closing = true;
