@@ -116,12 +116,6 @@ const dilate = (p: Float32Array, w: number, h: number, r: number): Float32Array 
   return out;
 };
 
-/** Nearest sample of a guide-resolution plane at full-resolution pixel i. */
-const resizeAt = (p: Float32Array, gw: number, gh: number, W: number, H: number, i: number): number => {
-  const x = i % W, y = (i - x) / W;
-  return p[Math.min(gh - 1, Math.floor((y * gh) / H)) * gw + Math.min(gw - 1, Math.floor((x * gw) / W))]!;
-};
-
 /** Guide resolution: depth is refined and backgrounds filled at most this many pixels on the long side. */
 const GUIDE = 768;
 
@@ -172,63 +166,75 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
     const s = resizeArea(ch, W, H, gw, gh);
     for (let i = 0; i < s.length; i++) g3[i * 3 + c] = s[i]!;
   }
-  const layers: LayerPlanes[] = [];
-  const disparities: number[] = [];
-  let behind: Uint8Array | null = null;
+  // Pass 1: each layer's colour, with what the nearer layers hide filled from around it.
+  const colours: Uint8Array[] = [];
   for (let l = 0; l < K; l++) {
-    // Colour of layer l: the photo, with what the nearer layers hide filled from around it.
-    let colour: Uint8Array = rgb;
-    let hideUp: Float32Array | null = null;
-    if (l < K - 1) {
-      const hide = cover[l]!;
-      // Known: clearly uncovered pixels, a few pixels away from any nearer edge (their colour bleeds).
-      const grown = boxMean(hide, gw, gh, Math.max(2, Math.round(Math.max(gw, gh) / 120)));
-      const known = new Float32Array(gw * gh);
-      for (let i = 0; i < known.length; i++) known[i] = grown[i]! < 0.02 ? 1 : 0;
-      const filled = pullPush(g3, known, gw, gh);
-      const fillUp = [0, 1, 2].map((c) => {
-        const ch = new Float32Array(gw * gh);
-        for (let i = 0; i < ch.length; i++) ch[i] = filled[i * 3 + c]!;
-        return resizeBilinear(ch, gw, gh, W, H);
-      });
-      hideUp = resizeBilinear(hide, gw, gh, W, H);
-      colour = new Uint8Array(W * H * 3);
-      for (let i = 0; i < W * H; i++) {
-        // The fill wherever a nearer layer reaches (its soft edge too: the near thing's colour must not stay behind as a ghost).
-        const m = smoothstep(0.02, 0.3, hideUp[i]!);
-        for (let c = 0; c < 3; c++) colour[i * 3 + c] = Math.round(rgb[i * 3 + c]! + (fillUp[c]![i]! - rgb[i * 3 + c]!) * m);
+    if (l === K - 1) { colours.push(Uint8Array.from(rgb)); continue; }
+    const hide = cover[l]!;
+    // Known: clearly uncovered pixels, a few pixels away from any nearer edge (their colour bleeds).
+    const grown = boxMean(hide, gw, gh, Math.max(2, Math.round(Math.max(gw, gh) / 120)));
+    const known = new Float32Array(gw * gh);
+    for (let i = 0; i < known.length; i++) known[i] = grown[i]! < 0.02 ? 1 : 0;
+    const filled = pullPush(g3, known, gw, gh);
+    const fillUp = [0, 1, 2].map((c) => {
+      const ch = new Float32Array(gw * gh);
+      for (let i = 0; i < ch.length; i++) ch[i] = filled[i * 3 + c]!;
+      return resizeBilinear(ch, gw, gh, W, H);
+    });
+    const hideUp = resizeBilinear(hide, gw, gh, W, H);
+    const colour = new Uint8Array(W * H * 3);
+    for (let i = 0; i < W * H; i++) {
+      // The fill wherever a nearer layer reaches (its soft edge too: the near thing's colour must not stay behind as a ghost).
+      const m = smoothstep(0.02, 0.3, hideUp[i]!);
+      for (let c = 0; c < 3; c++) colour[i * 3 + c] = Math.round(rgb[i * 3 + c]! + (fillUp[c]![i]! - rgb[i * 3 + c]!) * m);
+    }
+    colours.push(colour);
+  }
+  // Pass 2: unblend the soft edges. There the photo is layer l over layer l−1 with coverage a, so
+  // a·C + (1 − a)·B = photo: C = (photo − (1 − a)·B) / a, and where that leaves 0..255, B takes the
+  // rest. At rest the layers give the photo back; moving, an edge carries the near thing's colour.
+  const alphas: Float32Array[] = [new Float32Array(0)];
+  for (let l = 1; l < K; l++) {
+    const a = resizeBilinear(cover[l - 1]!, gw, gh, W, H);
+    for (let i = 0; i < a.length; i++) a[i] = Math.round(Math.min(1, Math.max(0, a[i]!)) * 255) / 255;
+    alphas.push(a);
+    const C = colours[l]!, B = colours[l - 1]!;
+    const next = l < K - 1 ? resizeBilinear(cover[l]!, gw, gh, W, H) : null;
+    for (let i = 0; i < W * H; i++) {
+      const al = a[i]!;
+      if (al <= 0 || al >= 1) continue;
+      if (next && next[i]! > 0.02) continue; // hidden by a nearer layer: nothing to give back here
+      for (let c = 0; c < 3; c++) {
+        const p = rgb[i * 3 + c]!;
+        let v = Math.round((p - (1 - al) * B[i * 3 + c]!) / al);
+        v = v < 0 ? 0 : v > 255 ? 255 : v;
+        C[i * 3 + c] = v;
+        const b = Math.round((p - al * v) / (1 - al));
+        B[i * 3 + c] = b < 0 ? 0 : b > 255 ? 255 : b;
       }
     }
-    const below = behind;
-    behind = colour;
+  }
+  // Pass 3: planes, the near layers cropped to their boxes. Chroma is averaged by how much of each
+  // layer shows (its coverage, less what the next layer covers).
+  const shows = (l: number, i: number): number => (l === 0 ? 1 : alphas[l]![i]!) * (l + 1 < K ? 1 - alphas[l + 1]![i]! : 1);
+  const layers: LayerPlanes[] = [];
+  const disparities: number[] = [];
+  for (let l = 0; l < K; l++) {
+    const colour = colours[l]!;
     if (l === 0) {
-      layers.push({ still: rgbToYuv(colour, W, H, 3, true), alpha: null, alphaC: null, x: 0, y: 0 });
+      const w0 = new Float32Array(W * H);
+      for (let i = 0; i < w0.length; i++) w0[i] = shows(0, i);
+      layers.push({ still: rgbToYuv(colour, W, H, 3, true, K > 1 ? w0 : undefined), alpha: null, alphaC: null, x: 0, y: 0 });
       disparities.push(split.disparities[0]!);
       continue;
     }
-    const alphaUp = resizeBilinear(cover[l - 1]!, gw, gh, W, H);
-    // Unblend the soft edge: there the photo is this layer over the one behind, so this layer's own
-    // colour is (photo − (1 − a)·behind) / a. Drawn over the layer behind, the photo comes back exactly
-    // (at rest), and a moving edge carries the near thing's colour, not a fringe of the background.
-    if (below) {
-      const own = l < K - 1 ? colour : (colour = Uint8Array.from(colour));
-      for (let i = 0; i < W * H; i++) {
-        const a = alphaUp[i]!;
-        if (a <= 0.06 || a >= 0.995) continue;
-        const hid = l < K - 1 ? smoothstep(0.02, 0.3, resizeAt(cover[l]!, gw, gh, W, H, i)) : 0;
-        if (hid > 0) continue;
-        for (let c = 0; c < 3; c++) {
-          const v = (rgb[i * 3 + c]! - (1 - a) * below[i * 3 + c]!) / a;
-          own[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-        }
-      }
-    }
+    const alphaUp = alphas[l]!;
     // Box of the layer (alpha above 1/255), grown a little and even-aligned.
     let x0 = W, y0 = H, x1 = -1, y1 = -1;
     for (let y = 0; y < H; y++) {
       const row = y * W;
       for (let x = 0; x < W; x++) {
-        if (alphaUp[row + x]! * 255 < 1) continue;
+        if (alphaUp[row + x]! <= 0) continue;
         if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
       }
     }
@@ -240,11 +246,15 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
     if (chei & 1 && y0 + chei < H) chei++;
     const crop = new Uint8Array(cwid * chei * 3);
     const a = new Uint8Array(new SharedArrayBuffer(cwid * chei));
+    const wl = new Float32Array(cwid * chei);
     for (let y = 0; y < chei; y++) {
       crop.set(colour.subarray(((y0 + y) * W + x0) * 3, ((y0 + y) * W + x0 + cwid) * 3), y * cwid * 3);
-      for (let x = 0; x < cwid; x++) a[y * cwid + x] = Math.round(alphaUp[(y0 + y) * W + x0 + x]! * 255);
+      for (let x = 0; x < cwid; x++) {
+        a[y * cwid + x] = Math.round(alphaUp[(y0 + y) * W + x0 + x]! * 255);
+        wl[y * cwid + x] = shows(l, (y0 + y) * W + x0 + x);
+      }
     }
-    const still: YuvStill = rgbToYuv(crop, cwid, chei, 3, true);
+    const still: YuvStill = rgbToYuv(crop, cwid, chei, 3, true, wl);
     const acw = still.u.width, ach = still.u.height;
     const ac = new Uint8Array(new SharedArrayBuffer(acw * ach));
     for (let y = 0; y < ach; y++) {
