@@ -4,9 +4,11 @@
  * sharing one PostgreSQL schema, one Redis key prefix and one media folder:
  *  (a) a second API process starting does not fail the first's running turn; the turn's preview,
  *      rendered on a worker, streams its progress through the API process holding the stream;
+ *  (f) twenty turns on five tokens sent alternately to both API processes all stream and complete;
  *  (b) an export submitted on one API process is cancelled from the other;
  *  (c) kill -9 the worker rendering an export: another worker finishes it, the file is whole;
  *  (d) 20 simultaneous exports of one user across both API processes: the per-user cap holds;
+ *  (e) SIGTERM drains a worker, a second SIGTERM hands its job back to another worker;
  * and at the end the ledger holds available + frozen = total with nothing frozen.
  * Runs when DATABASE_URL and REDIS_URL are both set (CI sets them); skips with a message otherwise.
  */
@@ -185,6 +187,37 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     assert.equal(g.status, 200, 'the preview is served by the other API process from the shared media folder');
   });
 
+  test('(f) twenty turns on five tokens, sent alternately to both API processes: each streams its progress and result, each is charged once', async (t) => {
+    const photo = readFileSync(tmp.path('photo.jpg'));
+    const users = await Promise.all(Array.from({ length: 5 }, async (_, u) => {
+      const s = await setup(u % 2 ? apiB.url : apiA.url);
+      const form = new FormData();
+      form.append('files', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+      assert.equal((await s.call('POST', `/api/upload-video/nemo_agent/me/${s.sessionId}`, form)).json.code, 0);
+      return s;
+    }));
+    const messages = ['animate this photo into a 5-second video', 'make it 6 seconds', 'make it 7 seconds', 'make it 8 seconds'];
+    let turns = 0;
+    // Sessions in parallel; one session's turns one after another, each on the other API process than the last.
+    await Promise.all(users.map(async (u, ui) => {
+      for (const [i, m] of messages.entries()) {
+        const via = Object.assign(api((ui + i) % 2 ? apiB.url : apiA.url, u.token), { sessionId: u.sessionId });
+        const turn = openTurn(via, m);
+        await turn.done;
+        const final = turn.events.at(-1);
+        assert.equal(final?.turn_complete, true);
+        assert.ok(!final?.error_code, `${m}: ${JSON.stringify(final)}`);
+        assert.ok(turn.events.some((e) => e.partial === true && e.content?.parts?.[0]?.function_response?.name === 'render_preview'), `${m}: progress reached the stream`);
+        assert.ok(turn.events.some((e) => e.content?.parts?.[0]?.function_response?.response?.status === 'completed'), `${m}: the preview reached the stream`);
+        turns++;
+      }
+    }));
+    assert.equal(turns, 20);
+    for (const u of users) assert.deepEqual(await balance(u), { available: 80, frozen: 0, total: 80 }, 'four turns charged once each');
+    const by = workers.map((w) => `${w.name}: ${w.output().split('\n').filter((l) => l.includes('"msg":"job completed"') && l.includes('"lane":"preview"')).length}`);
+    t.diagnostic(`previews per worker: ${by.join(', ')}`);
+  });
+
   test('(b) an export submitted on one API process is cancelled from the other', async () => {
     const draft = await exportDraft(30_000);
     const id = `render_cancel_${++n}`;
@@ -204,14 +237,14 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     const r = await submit(b, id, draft);
     assert.equal(r.json.code, 0, JSON.stringify(r.json));
     await until('the export to render', async () => { const s = await status(a, id); return s.status === 'processing' && s.progress > 0; });
-    const holder = workers.find((w) => w.proc.exitCode === null && workerSaid(w, 'job started', id));
+    const holder = workers.find((w) => w.proc.exitCode === null && workerSaid(w, 'job started', `${id}"`));
     assert.ok(holder, 'a worker logged that it started the export');
     holder.proc.kill('SIGKILL');
     assert.equal((await holder.exited).signal, 'SIGKILL');
     t.diagnostic(`killed ${holder.name}`);
     const done = await waitExport(a, id, 300_000);
     assert.equal(done.status, 'completed', JSON.stringify(done));
-    const other = workers.find((w) => w !== holder && workerSaid(w, 'job completed', id));
+    const other = workers.find((w) => w !== holder && workerSaid(w, 'job completed', `${id}"`));
     assert.ok(other, 'another worker completed it');
     t.diagnostic(`completed by ${other.name}`);
     const dl = await fetch(`${b.base}/api/render/proxy/${id}/download`, { headers: { authorization: `Bearer ${b.token}` } });
@@ -242,6 +275,25 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     for (const id of taken) assert.equal((await waitExport(a, id, 60_000)).status, 'failed');
   });
 
+  test('(e) SIGTERM drains a worker; a second SIGTERM hands its export back, and another worker finishes it', async (t) => {
+    const draft = await exportDraft(8_000);
+    const id = `render_term_${++n}`;
+    const r = await submit(a, id, draft);
+    assert.equal(r.json.code, 0, JSON.stringify(r.json));
+    await until('the export to render', async () => { const s = await status(b, id); return s.status === 'processing' && s.progress > 0; });
+    const holder = workers.find((w) => w.proc.exitCode === null && w.proc.signalCode === null && workerSaid(w, 'job started', `${id}"`));
+    assert.ok(holder, 'a live worker logged that it started the export');
+    holder.proc.kill('SIGTERM');
+    await until('the worker to say it drains', async () => /draining: 1 render\(s\) finishing/.test(holder.output()), 30_000);
+    holder.proc.kill('SIGTERM');
+    assert.deepEqual(await holder.exited, { code: 0, signal: null }, holder.output());
+    assert.ok(workerSaid(holder, 'job handed back', `${id}"`), holder.output());
+    t.diagnostic(`${holder.name} handed it back`);
+    const done = await waitExport(a, id, 300_000);
+    assert.equal(done.status, 'completed', JSON.stringify(done));
+    assert.ok(workers.some((w) => w !== holder && workerSaid(w, 'job completed', `${id}"`)), 'another worker completed it');
+  });
+
   test('the ledger adds up across processes, and nothing is left frozen', async () => {
     const c = new pg.Client({ connectionString: schema!.url });
     await c.connect();
@@ -251,7 +303,7 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
       const open = await c.query("select count(*)::int as n from holds where status = 'held'");
       assert.equal(open.rows[0].n, 0);
       const charged = await c.query("select count(*)::int as n from ledger where kind = 'charge'");
-      assert.equal(charged.rows[0].n, 1, 'the one rendered turn was charged once');
+      assert.equal(charged.rows[0].n, 21, 'each rendered turn was charged once');
     } finally {
       await c.end();
     }

@@ -33,5 +33,7 @@ export const workerCommand = async (argv: string[], io: Io): Promise<number> => 
     process.on('SIGTERM', stop);
   });
   io.stdout.write('worker stopped\n');
+  // Everything is closed; a client library's idle socket must not keep a stopped worker alive.
+  setTimeout(() => process.exit(0), 2000).unref();
   return 0;
 };
