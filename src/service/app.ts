@@ -36,6 +36,14 @@ export const securityHeaders = (publicUrl: string | null): Record<string, string
   };
 };
 
+/** A route the service answers: its method(s) and URL pattern as registered (`/api/render/proxy/lambda/:id`). */
+export interface RouteEntry { readonly methods: readonly string[]; readonly url: string }
+
+const ROUTES = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** The routes `buildApp` registered (the page's static files aside): docs/api.md documents each (test/docs.test.ts). */
+export const routesOf = (app: FastifyInstance): readonly RouteEntry[] => ROUTES.get(app) ?? [];
+
 export const buildApp = async (ctx: Ctx, log: RequestLog, logger: FastifyBaseLogger, state: { closing: boolean }): Promise<FastifyInstance> => {
   const { settings } = ctx;
   const trust = trustProxyFn(settings.trustProxy);
@@ -100,6 +108,13 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, logger: FastifyBaseLog
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, new StillmotionError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    // Fastify adds a HEAD route for each GET by itself; the GET is the one listed.
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
+    if (methods.length) routes.push({ methods, url: r.url });
+  });
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);
   chatRoutes(app, ctx);

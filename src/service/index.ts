@@ -15,7 +15,7 @@ import { openRedis } from '../jobs/redis.js';
 import { openMediaStorage, sweepHalfWritten } from '../media-storage/index.js';
 import { openSql } from '../store/open.js';
 import { Store } from '../store/store.js';
-import { buildApp } from './app.js';
+import { buildApp, routesOf, type RouteEntry } from './app.js';
 import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
 import type { Files } from './files.js';
@@ -28,6 +28,7 @@ import { RedisRateLimiter } from './shared-limits.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export { loadSettings, type Settings } from './settings.js';
+export type { RouteEntry } from './app.js';
 
 export interface StartOptions {
   readonly port?: number;
@@ -64,6 +65,8 @@ export interface ServerHandle {
   readonly owner: string;
   /** The store, for operators' tools and tests (the ledger, the request log). */
   readonly store: Store;
+  /** Every route the HTTP app registered (method and URL pattern), the page's own files aside. */
+  readonly routes: readonly RouteEntry[];
   close(): Promise<void>;
 }
 
@@ -182,6 +185,7 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     distributed,
     owner,
     store,
+    routes: routesOf(app),
     close: () => {
       closed ??= (async () => {
         state.closing = true;
