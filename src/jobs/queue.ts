@@ -33,6 +33,8 @@ export interface JobQueue {
   onProgress(jobId: string, fn: (percent: number, stage: string) => void): () => void;
   /** Jobs waiting or running in this process. */
   readonly depth: number;
+  /** The shared queue's jobs by state and lane (distributed adapter): what an operator watches. */
+  counts?(): Promise<Record<Lane, Record<string, number>>>;
   /** Stops taking work and checkpoints running jobs back to pending. */
   close(): Promise<void>;
 }

@@ -91,7 +91,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   // Render files a killed process left half-written (ffmpeg writes `.<name>.partial` and renames it
   // when done) and uploads it was receiving. Alone, no render of ours runs yet: all of them go. On a
   // shared folder only those older than any live render or upload could be.
-  sweepHalfWritten(files.root, distributed ? Math.max(settings.jobTimeoutMs, settings.uploadTimeoutMs) + 2 * settings.jobLockMs : 0);
+  const halfWrittenAge = Math.max(settings.jobTimeoutMs, settings.uploadTimeoutMs) + 2 * settings.jobLockMs;
+  sweepHalfWritten(files.root, distributed ? halfWrittenAge : 0);
   const sql = await openSql({ databaseUrl: settings.databaseUrl, dataDir });
   const owner = newOwnerId();
   const store = await Store.open(sql, files.secret, distributed ? { cache: false, owner } : {});
@@ -116,6 +117,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     lease.keep(async () => {
       await sweepDeadOwners(store, stoppedTurn, stoppedText);
       await bq.requeueLost(60_000);
+      // What a worker killed mid-render left, once no live render can own it.
+      sweepHalfWritten(files.root, halfWrittenAge);
     });
   } else {
     // What a previous process left: no turn survives a restart; exports get another attempt.

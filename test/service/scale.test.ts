@@ -166,6 +166,8 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     assert.deepEqual(await balance(b), { available: 95, frozen: 5, total: 100 }, 'the running turn still holds its credits, seen from either process');
     assert.equal((await state(b)).last_turn?.status, 'running');
     assert.ok(!turn.events.some((e) => e.turn_complete), 'the turn is still running');
+    const health = (await api(apiB.url).call<{ jobs: { preview: { waiting: number } } }>('GET', '/healthz')).json.data;
+    assert.equal(health.jobs.preview.waiting, 1, `the other process sees the preview waiting in the shared queue: ${JSON.stringify(health)}`);
 
     await Promise.all([startWorker('w1'), startWorker('w2')]);
     await turn.done;
