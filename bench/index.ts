@@ -172,6 +172,9 @@ const main = async () => {
   const garden = join(photosDir, 'mate_Garden.jpg');
   console.log(`\n## Service (loopback, autocannon 16 connections x 5 s; preview for ${existsSync(garden) ? 'mate_Garden.jpg' : 'a generated 1600x1200 photo'})\n`);
   console.log((await benchService(existsSync(garden) ? garden : null)).join('\n'));
+  const { benchScale } = await import('./scale-bench.js');
+  console.log('\n## Scale out (serve + worker over PostgreSQL and Redis)\n');
+  console.log((await benchScale()).join('\n'));
   rmSync(work, { recursive: true, force: true });
   rmSync(rawDir, { recursive: true, force: true });
 };
