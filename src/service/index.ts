@@ -17,6 +17,7 @@ import { Files } from './files.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
 import { sessionMedia } from './media.js';
 import { renderJobHandler } from './render-job.js';
+import { Sweeper } from './sweeper.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export { loadSettings, type Settings } from './settings.js';
@@ -52,6 +53,8 @@ export interface ServerHandle {
   readonly recovery: Recovery;
   /** The store, for operators' tools and tests (the ledger, the request log). */
   readonly store: Store;
+  /** Retention: deletes what the settings let go, on its interval; `sweep()` runs one now. */
+  readonly sweeper: Sweeper;
   close(): Promise<void>;
 }
 
@@ -129,6 +132,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   origin = settings.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;
   knownHost = hostCheck({ listenHost: settings.host, port, allowedHosts: settings.allowedHosts });
   for (const id of toResume) queue.enqueue(id, 'export');
+  const sweeper = new Sweeper({ store, files, settings, log: !o.quiet ? (o.log ?? ((l) => process.stdout.write(`${l}\n`))) : undefined });
+  sweeper.start();
 
   let closed: Promise<void> | null = null;
   return {
@@ -138,9 +143,11 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     database: sql.kind,
     recovery: { failedTurns, releasedHolds, resumedJobs, failedJobs },
     store,
+    sweeper,
     close: () => {
       closed ??= (async () => {
         state.closing = true;
+        await sweeper.stop();
         await queue.close(); // running renders go back to pending; their turns end failed, holds released
         await agent.drain();
         await app.close();
