@@ -18,7 +18,7 @@ import { RenderPool } from '../render/pool.js';
 import { frameBytes, type FrameView } from '../render/render-frame.js';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, parseColour } from '../settings.js';
 import { shotsAt } from './shots-at.js';
-import { composeTransition, transitionProgress } from './transitions.js';
+import { transitionProgress } from './transitions.js';
 
 export interface RenderPlanCall {
   readonly output: string;
@@ -77,7 +77,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           return;
         }
         const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
-        pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
+        const picture = await prepareStill(opened, s.framing, W, H, background);
+        await pool.addStillRgb(i, picture.data, picture.width, picture.height);
       })();
       p.catch(() => undefined); // awaited where it is used; never an unhandled rejection
       prepared.set(i, p);
@@ -118,9 +119,10 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     const p = transitionProgress(f - sb.startFrame, Math.max(1, tr.frames));
     // Zoom transition: the outgoing shot pushes further in about its own centre.
     const [a, b] = await Promise.all([layer(ia, f - sa.startFrame, tr.kind === 'zoom' ? 1 + 0.3 * p : 1), layer(ib, f - sb.startFrame, 1)]);
-    composeTransition(tr.kind, a, b, p, W, H, a);
-    spent.push(b.buffer as ArrayBuffer);
-    return a;
+    // Blended on a render thread: a frame of arithmetic per transition frame would hold the main thread.
+    const { frame, spare } = await pool.mix(req++, tr.kind, a, b, p);
+    if (spare && spare.byteOffset === 0 && spare.byteLength === spare.buffer.byteLength) spent.push(spare.buffer as ArrayBuffer);
+    return frame;
   };
 
   const drawTexts = plan.texts.length ? (await import('../text/track.js')).renderTextTrackOnFrame : null;
