@@ -49,3 +49,23 @@ test('mix: every transition blended on a render thread equals the blend made her
     await pool.close();
   }
 });
+
+test('text overlays drawn ahead on a thread are the ones the frames would draw themselves', async () => {
+  const { prerenderTextTrack } = await import('../../src/engine/text/track.js');
+  const { drawTextOverlay, renderTextOverlay, clearTextOverlayCache } = await import('../../src/engine/text/render-overlay.js');
+  const style = { font: 'display' as const, weight: 900 as const, size: 0.12, color: '#ffffff', align: 'center' as const, shadow: true, outline: { color: '#000000', width: 0.08 } };
+  const layers = [
+    { text: 'Summer Sale 夏日特卖', style, position: 'center' as const, animation: 'fade' as const, startS: 0, endS: 2 },
+    { text: 'typed', style: { ...style, size: 0.05 }, position: 'bottom' as const, animation: 'typewriter' as const, startS: 0.5, endS: 2 },
+  ];
+  clearTextOverlayCache();
+  await prerenderTextTrack(W, H, layers, 25, 50);
+  for (const [l, chars] of [[layers[0]!, null], [layers[1]!, 3]] as const) {
+    const cached = renderTextOverlay(l.text, l.style, l.position, { width: W, height: H }, chars);
+    const drawn = drawTextOverlay(l.text, l.style, l.position, { width: W, height: H }, chars);
+    assert.ok(drawn.width > 0);
+    assert.deepEqual([cached.width, cached.height, cached.x, cached.y], [drawn.width, drawn.height, drawn.x, drawn.y]);
+    assert.ok(Buffer.from(cached.rgba).equals(Buffer.from(drawn.rgba)), `${l.text}: the same pixels`);
+  }
+  clearTextOverlayCache();
+});

@@ -125,7 +125,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     return frame;
   };
 
-  const drawTexts = plan.texts.length ? (await import('../text/track.js')).renderTextTrackOnFrame : null;
+  const textTrack = plan.texts.length ? await import('../text/track.js') : null;
+  const drawTexts = textTrack?.renderTextTrackOnFrame ?? null;
   const audio: AudioSpec[] = plan.audio.map((a) => ({
     path: call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
     ...(a.durationS !== null ? { durationS: a.durationS } : {}),
@@ -134,7 +135,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   let encoder: ReturnType<typeof startEncoder> | null = null;
   const inFlight: Array<Promise<Uint8Array>> = [];
   try {
-    await prepare(0);
+    // The text overlays are drawn on a thread while the first photo is prepared.
+    await Promise.all([prepare(0), textTrack?.prerenderTextTrack(W, H, plan.texts, plan.fps, F)]);
     if (call.signal?.aborted) throw cancelled();
     meter.report('analyse', 1, 1);
     const o = plan.output;
