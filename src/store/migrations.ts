@@ -167,6 +167,14 @@ export const MIGRATIONS: readonly string[] = [
    create index tokens_claim on tokens(claim_id)`,
   // Photos keep what analysis learned at upload (JSON: size, orientation, subject), read by every plan.
   `alter table media add column analysis text`,
+  // Several API processes on one database: each running turn names the process that runs it, and
+  // each process holds a lease it renews; a turn is failed only once its process's lease has run out.
+  `alter table turns add column owner text;
+   create table leases (
+     owner text primary key,
+     started_at bigint not null,
+     expires_at bigint not null
+   )`,
   // Retention and quotas: a finished render's size is a column (a user's stored bytes are one sum),
   // and what the sweeper looks for by age has an index.
   `alter table jobs add column size_bytes bigint;
