@@ -1,4 +1,5 @@
 /** What the agent says, in the session's language: English or Chinese. */
+import { builtinTrackNamed } from '../engine/index.js';
 import { moveName, ROLE_ZH, type Draft, type TextRole } from '../timeline/index.js';
 
 export type Lang = 'en' | 'zh';
@@ -32,7 +33,10 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^handheld shake is not supported yet; made a gentle drift instead$/, () => '暂不支持手持抖动，已改为轻微漂移'],
   [/^21:9 is not a canvas we make yet; used 16:9$/, () => '暂不支持 21:9 画幅，已使用 16:9'],
   [/^(\d+(?:\.\d+)?) fps is not offered; used (\d+)$/, (m) => `不提供 ${m[1]} fps，已使用 ${m[2]} fps`],
-  [/^music "(.*)" noted; attach a music file \(mp3, wav, m4a, aac\) to hear it: nothing is downloaded$/s, (m) => `已记下音乐“${m[1] === 'background' ? '背景音乐' : m[1]}”；上传一个音乐文件（mp3、wav、m4a、aac）才能听到，不会从网上下载`],
+  [/^music: built-in (.*) track "(.*)" \((\d+) BPM, made by Stillmotion\); upload a music file to use your own$/s, (m) => {
+    const x = builtinTrackNamed(m[2]!);
+    return `音乐：内置${x?.styleZh ?? ''}曲目《${x?.nameZh ?? m[2]}》（每分钟 ${m[3]} 拍，本工具自己生成）；上传音乐文件可换成你自己的`;
+  }],
   [/^motion inside the scene \("(.*)"\) needs a generative model; the camera moves instead$/s, (m) => `画面内的运动（“${m[1]}”）需要生成模型，改为移动镜头`],
   [/^a (\w+) was asked for without its words: say the words in quotes$/, (m) => `要加${ROLE_ZH[m[1] as TextRole] ?? '文字'}却没有给出内容：请把文字放在引号里`],
 ];

@@ -34,6 +34,10 @@ export {
   type TextLayerPlan, type AudioSegmentPlan, type OutputPlan, type OutputFormat, type OutputQuality,
 } from './plan/render-plan.js';
 export { StillCache } from './input/still-cache.js';
+export {
+  BUILTIN_TRACKS, builtinTrack, builtinTrackNamed, builtinGrid, pickTrack, beatTimes, isBuiltinMedia, trackSeconds, beatSeconds,
+  type BuiltinTrack, type BeatGrid,
+} from './music/library.js';
 export type { StillLimits } from './input/load-still.js';
 export type { MediaFacts, DescribeOptions } from './media/local-media.js';
 export type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js';
@@ -51,6 +55,14 @@ export const describeMediaFile = async (path: string, o?: DescribeOptions): Prom
 /** A photo's analysis (upright size, orientation, subject), computed once and stored with the media. */
 export const analyseStill = async (path: string, limits: StillLimits, cache?: StillCache): Promise<StillAnalysis> =>
   (await import('./analyze/analyse-still.js')).analyseStill(path, limits, cache);
+
+/** The file of a built-in music track (`builtin:<slug>`), synthesised and mastered on first use, then cached. */
+export const ensureBuiltinTrack = async (id: string, o?: { dir?: string; ffmpegPath?: string }): Promise<string> =>
+  (await import('./music/builtin.js')).ensureBuiltinTrack(id, o);
+
+/** EBU R128 loudness of a sound file (integrated LUFS, true peak dBTP, range LU), by ffmpeg's meter. */
+export const measureLoudness = async (path: string, o?: { ffmpegPath?: string }): Promise<import('./music/builtin.js').Loudness> =>
+  (await import('./music/builtin.js')).measureLoudness(path, o);
 
 /** A small JPEG of a photo or a clip for lists and timelines. */
 export const makeThumbnail = async (...a: Parameters<typeof import('./media/thumbnail.js').makeThumbnail>): ReturnType<typeof import('./media/thumbnail.js').makeThumbnail> =>

@@ -3,7 +3,7 @@
  * changes, nothing else. Returns the new draft and notes on what could not be applied as asked.
  */
 import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
-import { FPS_VALUES, type MoveName } from '../engine/index.js';
+import { FPS_VALUES, pickTrack, type MoveName } from '../engine/index.js';
 import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY } from './defaults.js';
 import * as E from './edit.js';
 import { timing } from './timing.js';
@@ -165,10 +165,13 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
         ...(mu.fade_out_s !== null ? { fadeOutMs: Math.round(mu.fade_out_s * 1000) } : {}),
         ...(file ? { mediaId: file.mediaId, label: file.name ?? null } : {}),
       };
-      if (mu.action === 'add' && d.audio.length === 0) {
-        touch(E.setMusic(d, patch));
-        if (!file) notes.push(`music "${mu.style ?? 'background'}" noted; attach a music file (mp3, wav, m4a, aac) to hear it: nothing is downloaded`);
-      } else touch(E.setMusic(d, patch));
+      // No file: the built-in track for the style (the project's own music), named on the timeline.
+      const current = d.audio[0];
+      if (!file && (!current || !current.mediaId) && (mu.style || !current)) {
+        const track = pickTrack(mu.style ?? current?.style ?? null);
+        notes.push(`music: built-in ${track.style} track "${track.name}" (${track.bpm} BPM, made by Stillmotion); upload a music file to use your own`);
+      }
+      touch(E.setMusic(d, patch));
     }
   } else if (media.some((m) => m.kind === 'audio')) {
     const file = [...media].reverse().find((m) => m.kind === 'audio')!;

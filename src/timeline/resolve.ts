@@ -7,7 +7,7 @@
  */
 import { StillmotionError } from '../errors.js';
 import {
-  ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize,
+  ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize, pickTrack,
   type Aspect, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
 } from '../engine/index.js';
 import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
@@ -88,6 +88,7 @@ export interface ResolvedAudio {
   readonly loop: boolean;
   readonly fadeInS: number;
   readonly fadeOutS: number;
+  readonly sourceDurationS?: number;
 }
 
 export interface ResolvedDraft {
@@ -163,11 +164,13 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
 
   const audio: ResolvedAudio[] = [];
   for (const a of d.audio) {
-    if (!a.mediaId) { notes.push(`music "${a.style ?? 'background'}" has no file attached, so the video is silent`); continue; }
-    if (!lookup(a.mediaId)) throw new StillmotionError('MEDIA_NOT_FOUND', `music ${a.id} refers to media "${a.mediaId}" that does not exist`, { details: { media_id: a.mediaId } });
+    // Music asked for in words with no file: the built-in track of that style (made by the project).
+    const media = a.mediaId ?? pickTrack(a.style).id;
+    if (a.mediaId && !lookup(a.mediaId)) throw new StillmotionError('MEDIA_NOT_FOUND', `music ${a.id} refers to media "${a.mediaId}" that does not exist`, { details: { media_id: a.mediaId } });
     audio.push({
-      id: a.id, media: a.mediaId, volume: a.volume, startS: a.startMs / 1000, trimS: 0, durationS: a.durationMs === null ? null : a.durationMs / 1000,
+      id: a.id, media, volume: a.volume, startS: a.startMs / 1000, trimS: 0, durationS: a.durationMs === null ? null : a.durationMs / 1000,
       loop: a.loop, fadeInS: a.fadeInMs / 1000, fadeOutS: a.fadeOutMs / 1000,
+      ...(a.mediaId && lookup(a.mediaId)?.durationMs ? { sourceDurationS: lookup(a.mediaId)!.durationMs! / 1000 } : {}),
     });
   }
   // A clip's own sound plays under its shot, unless the clip has none.

@@ -33,6 +33,8 @@ export interface RenderPlanCall {
   /** Photos already opened in this run (by their analysis): taken from here instead of opened again. */
   readonly stills?: StillCache;
   readonly ffmpegPath?: string;
+  /** Where built-in music tracks are cached (default: STILLMOTION_MUSIC_DIR or ~/.cache/stillmotion/music). */
+  readonly musicDir?: string;
 }
 
 export interface RenderPlanResult extends RenderedFile {
@@ -124,9 +126,17 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   };
 
   const drawTexts = plan.texts.length ? (await import('../text/track.js')).renderTextTrackOnFrame : null;
+  const { isBuiltinMedia, builtinTrack, trackSeconds } = await import('../music/library.js');
+  const builtinPaths = new Map<string, string>();
+  for (const a of plan.audio) {
+    if (isBuiltinMedia(a.media) && !builtinPaths.has(a.media)) {
+      builtinPaths.set(a.media, await (await import('../music/builtin.js')).ensureBuiltinTrack(a.media, { ...(call.musicDir ? { dir: call.musicDir } : {}), ...(call.ffmpegPath ? { ffmpegPath: call.ffmpegPath } : {}) }));
+    }
+  }
   const audio: AudioSpec[] = plan.audio.map((a) => ({
-    path: call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
+    path: builtinPaths.get(a.media) ?? call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
     ...(a.durationS !== null ? { durationS: a.durationS } : {}),
+    ...(a.sourceDurationS !== undefined ? { sourceDurationS: a.sourceDurationS } : isBuiltinMedia(a.media) && builtinTrack(a.media) ? { sourceDurationS: trackSeconds(builtinTrack(a.media)!) } : {}),
   }));
 
   let encoder: ReturnType<typeof startEncoder> | null = null;

@@ -18,10 +18,22 @@ export interface BuiltinTrack {
   /** The loop's length in bars: the file is exactly this long and loops without a seam. */
   readonly bars: number;
   readonly description: string;
+  /** The name and style as a Chinese reply says them. */
+  readonly nameZh: string;
+  readonly styleZh: string;
 }
 
+const ZH: Record<string, [string, string]> = {
+  'lofi-rainy-window': ['雨窗', '低保真'], 'pop-sunny-side': ['向阳', '欢快流行'], 'cinematic-rising-tide': ['涨潮', '电影史诗'],
+  'ambient-still-water': ['静水', '氛围舒缓'], 'piano-quiet-letters': ['静默的信', '钢琴'], 'corporate-forward-motion': ['向前', '商务'],
+  'acoustic-open-road': ['远方的路', '原声吉他'], 'electronic-neon-drive': ['霓虹', '电子'], 'hiphop-block-party': ['街区派对', '嘻哈'],
+  'guofeng-moon-river': ['江月', '古风'],
+};
 const t = (slug: string, name: string, style: string, bpm: number, bars: number, words: string[], description: string): BuiltinTrack =>
-  ({ id: `builtin:${slug}`, slug, name, style, words, bpm, beatsPerBar: 4, bars, description });
+  ({ id: `builtin:${slug}`, slug, name, style, words, bpm, beatsPerBar: 4, bars, description, nameZh: ZH[slug]![0], styleZh: ZH[slug]![1] });
+
+/** A track by the English name a note gives it. */
+export const builtinTrackNamed = (name: string): BuiltinTrack | undefined => BUILTIN_TRACKS.find((x) => x.name === name);
 
 export const BUILTIN_TRACKS: readonly BuiltinTrack[] = Object.freeze([
   t('lofi-rainy-window', 'Rainy Window', 'lo-fi', 80, 8, ['lo-fi', 'chillhop', 'jazz-hop', 'study', 'chill', 'chilled', 'jazz', 'jazzy', 'cozy', 'cosy', 'mellow', 'nostalgic', 'vintage', 'retro', 'relaxed', 'sleepy', '轻音乐', 'lofi'],

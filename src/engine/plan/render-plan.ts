@@ -116,6 +116,8 @@ export interface AudioSegmentPlan {
   readonly loop: boolean;
   readonly fadeInS: number;
   readonly fadeOutS: number;
+  /** The file's own length, seconds, when known (a file long enough is not looped). */
+  readonly sourceDurationS?: number;
 }
 
 /** The move each photo shot got (shot id → move name), for replies and the timeline display. */
