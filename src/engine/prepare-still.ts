@@ -5,7 +5,7 @@
  * the framing and the move were planned from the photo's analysis before rendering.
  */
 import sharp from 'sharp';
-import { decodeRgb, type DecodedRgb, type OpenedStill } from './input/load-still.js';
+import { decodeRgb, stillPipeline, type DecodedRgb, type OpenedStill } from './input/load-still.js';
 import type { Framing } from './plan/render-plan.js';
 import { rgbToYuv, type YuvStill } from './render/yuv.js';
 
@@ -18,8 +18,65 @@ const blurredFill = async (fg: DecodedRgb, cw: number, ch: number): Promise<Buff
     .raw()
     .toBuffer();
 
-export const prepareStill = async (opened: OpenedStill, framing: Framing, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<YuvStill> => {
+/** RGBA (straight alpha) at exactly width x height. */
+const decodeRgba = async (s: OpenedStill, width: number, height: number): Promise<Buffer> => {
+  let p = stillPipeline(s);
+  if (width !== s.source.width || height !== s.source.height) p = p.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
+  return p.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer();
+};
+
+/**
+ * RGB for the colour planes and the alpha plane of an RGBA picture. Where a pixel is (partly)
+ * transparent its colour is bled from its opaque neighbours (a blurred premultiplied picture over
+ * its blurred alpha), so resampling at an edge never mixes in the black of empty pixels: no dark
+ * fringe when the video is laid over something else.
+ */
+const splitAlpha = async (rgba: Buffer, w: number, h: number): Promise<{ rgb: Buffer; a: Uint8Array }> => {
+  const n = w * h;
+  const pre = Buffer.alloc(n * 4);
+  for (let i = 0; i < n; i++) {
+    const al = rgba[i * 4 + 3]!;
+    pre[i * 4] = Math.round((rgba[i * 4]! * al) / 255); pre[i * 4 + 1] = Math.round((rgba[i * 4 + 1]! * al) / 255); pre[i * 4 + 2] = Math.round((rgba[i * 4 + 2]! * al) / 255); pre[i * 4 + 3] = al;
+  }
+  const sigma = Math.max(1, Math.min(w, h) / 100);
+  const bled = await sharp(pre, { raw: { width: w, height: h, channels: 4 } }).blur(sigma).raw().toBuffer();
+  const rgb = Buffer.alloc(n * 3);
+  const a = new Uint8Array(new SharedArrayBuffer(n));
+  for (let i = 0; i < n; i++) {
+    const al = rgba[i * 4 + 3]!;
+    a[i] = al;
+    const ba = bled[i * 4 + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const own = rgba[i * 4 + c]!;
+      const near = ba > 0 ? Math.min(255, (bled[i * 4 + c]! * 255) / ba) : own;
+      rgb[i * 3 + c] = Math.round((own * al + near * (255 - al)) / 255);
+    }
+  }
+  return { rgb, a };
+};
+
+export const prepareStill = async (opened: OpenedStill, framing: Framing, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number], alpha = false): Promise<YuvStill> => {
   const src = opened.source;
+  if (alpha && framing.fit !== 'blur') {
+    // Transparent output: the photo's own alpha, and (contained) a transparent canvas around it.
+    let rgba: Buffer, w: number, h: number;
+    if (framing.fit === 'cover') {
+      const A = canvasWidth / canvasHeight;
+      const cropAcross = src.width / src.height > A ? src.height * A : src.width;
+      const k = Math.min(1, (canvasWidth * framing.detailZoom) / cropAcross);
+      w = Math.max(1, Math.round(src.width * k)); h = Math.max(1, Math.round(src.height * k));
+      rgba = await decodeRgba(opened, w, h);
+    } else {
+      ({ width: w, height: h } = framing.picture);
+      const at = framing.photo;
+      const photo = await decodeRgba(opened, at.width, at.height);
+      rgba = await sharp({ create: { width: w, height: h, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+        .composite([{ input: photo, raw: { width: at.width, height: at.height, channels: 4 }, left: at.x, top: at.y }])
+        .raw().toBuffer();
+    }
+    const { rgb, a } = await splitAlpha(rgba, w, h);
+    return { ...rgbToYuv(rgb, w, h, 3, true), a: { data: a, width: w, height: h } };
+  }
   let picture: DecodedRgb;
   if (framing.fit === 'cover') {
     // Working size: the zoom-1 crop is canvasWidth * detailZoom pixels across (never more than the photo has).

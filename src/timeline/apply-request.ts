@@ -188,6 +188,31 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     touch(E.setTransitions(d, type === 'cut' ? null : { type, durationMs: t.duration_s !== null ? Math.round(t.duration_s * 1000) : DEFAULTS.transition.durationMs }));
   }
   if (req.loop !== null) touch(E.setLoop(d, req.loop));
+  if (req.beat_sync) {
+    const b = req.beat_sync;
+    if (!b.on) touch(E.setBeat(d, null));
+    else {
+      const prev = d.beat ?? null;
+      touch(E.setBeat(d, { every: b.every ?? prev?.every ?? null, accent: b.accent ?? prev?.accent ?? 'none' }));
+      // Beat sync needs music: the built-in track of the style asked for (or lo-fi) when there is none.
+      if (d.audio.length === 0 && !media.some((m) => m.kind === 'audio')) {
+        const track = pickTrack(req.music?.style ?? null);
+        touch(E.setMusic(d, { style: track.words[0]! }));
+        notes.push(`music: built-in ${track.style} track "${track.name}" (${track.bpm} BPM, made by Stillmotion); upload a music file to use your own`);
+      }
+      // A cut lands on the beat: cross-fades would blur it.
+      if (!req.transitions.length) touch(E.setTransitions(d, null));
+    }
+  }
+  if (req.background) {
+    const bg = req.background;
+    if (bg.kind === 'blur') touch(E.setShots(d, 'all', { fit: 'blur' }));
+    else {
+      touch(E.setCanvas(d, { background: bg.kind === 'transparent' ? 'transparent' : bg.color! }));
+      // A chosen colour (or transparency) shows around the whole photo, not a blurred copy of it.
+      touch({ ...d, shots: d.shots.map((s) => (s.fit === 'blur' ? { ...s, fit: 'color' } : s)) });
+    }
+  }
   if (req.subject_motion) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);
   return { draft: d, notes, visual };
 };

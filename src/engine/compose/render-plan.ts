@@ -61,7 +61,9 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   const background = parseColour(plan.background);
   const meter = new ProgressMeter(call.output, call.onProgress);
   meter.report('decode', 0, 1);
-  const pool = new RenderPool(null, W, H, call.workers ?? 2);
+  const alpha = plan.transparent === true;
+  const alphaAt = frameBytes(W, H);
+  const pool = new RenderPool(null, W, H, call.workers ?? 2, alpha);
   const prepared = new Map<number, Promise<void>>();
   const clips = new Map<number, Promise<import('../media/clip-frames.js').ClipFrames>>();
   const clipChain = new Map<number, Promise<unknown>>();
@@ -79,7 +81,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           return;
         }
         const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
-        pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
+        pool.addStill(i, await prepareStill(opened, s.framing, W, H, background, alpha));
       })();
       p.catch(() => undefined); // awaited where it is used; never an unhandled rejection
       prepared.set(i, p);
@@ -96,11 +98,19 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       const prev = clipChain.get(i) ?? Promise.resolve();
       const next = prev.then(async () => {
         const f = await (await clips.get(i)!).next();
-        if (f) return f;
+        // A clip is opaque: its frames get a full alpha plane when the output keeps alpha.
+        const opaque = (x: Uint8Array): Uint8Array => {
+          if (!alpha) return x;
+          const o = new Uint8Array(alphaAt + W * H);
+          o.set(x.subarray(0, alphaAt));
+          o.fill(255, alphaAt);
+          return o;
+        };
+        if (f) return opaque(f);
         const blank = new Uint8Array(frameBytes(W, H));
         blank.fill(16, 0, W * H);
         blank.fill(128, W * H);
-        return blank;
+        return opaque(blank);
       });
       clipChain.set(i, next.catch(() => undefined));
       return next;
@@ -108,11 +118,28 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost), spent.pop(), i);
   };
 
+  // Accents on beats: strength 1 at an accent's frame, decaying over the next few frames.
+  const accentFrames = plan.accents ? [...plan.accents.frames].sort((a, b) => a - b) : [];
+  const accentAt = (f: number): number => {
+    let last = -1;
+    for (const a of accentFrames) { if (a <= f) last = a; else break; }
+    if (last < 0) return 0;
+    const k = (f - last) * (30 / plan.fps);
+    return k > 8 ? 0 : Math.exp(-k / 2.2);
+  };
+  const pulse = (f: number): number => (plan.accents?.kind === 'pulse' ? 1 + 0.07 * accentAt(f) : 1);
+  const flash = (frame: Uint8Array, f: number): void => {
+    const s = plan.accents?.kind === 'flash' ? 0.75 * accentAt(f) : 0;
+    if (s <= 0.01) return;
+    for (let i = 0; i < W * H; i++) frame[i] = frame[i]! + (235 - frame[i]!) * s;
+    for (let i = W * H; i < alphaAt; i++) frame[i] = 128 + (frame[i]! - 128) * (1 - s);
+  };
+
   const compose = async (f: number): Promise<Uint8Array> => {
     const active = shotsAt(plan.shots, f);
     if (active.length === 1) {
       const i = active[0]!;
-      return layer(i, f - plan.shots[i]!.startFrame, 1);
+      return layer(i, f - plan.shots[i]!.startFrame, pulse(f));
     }
     const [ia, ib] = [active[0]!, active[active.length - 1]!];
     const sa = plan.shots[ia]!, sb = plan.shots[ib]!;
@@ -121,6 +148,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     // Zoom transition: the outgoing shot pushes further in about its own centre.
     const [a, b] = await Promise.all([layer(ia, f - sa.startFrame, tr.kind === 'zoom' ? 1 + 0.3 * p : 1), layer(ib, f - sb.startFrame, 1)]);
     composeTransition(tr.kind, a, b, p, W, H, a);
+    // The alpha plane (transparent output) cross-fades whatever the picture does.
+    if (alpha && tr.kind !== 'cut' && p > 0 && p < 1) for (let k = alphaAt; k < a.length; k++) a[k] = a[k]! + (b[k]! - a[k]!) * p;
     spent.push(b.buffer as ArrayBuffer);
     return a;
   };
@@ -147,7 +176,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     meter.report('analyse', 1, 1);
     const o = plan.output;
     encoder = startEncoder(
-      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}) },
+      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
       { signal: call.signal, ffmpegPath: call.ffmpegPath },
     );
     const ahead = pool.size * 2;
@@ -164,6 +193,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       }
       if (call.signal?.aborted) throw cancelled();
       const frame = await inFlight.shift()!;
+      flash(frame, f);
       drawTexts?.(frame, W, H, plan.texts, f / plan.fps);
       await encoder.write(frame);
       spent.push(frame.buffer as ArrayBuffer);

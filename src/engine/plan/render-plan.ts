@@ -28,6 +28,13 @@ export interface RenderPlan {
   readonly texts: readonly TextLayerPlan[];
   readonly audio: readonly AudioSegmentPlan[];
   readonly output: OutputPlan;
+  /**
+   * Keep the alpha of transparent photos (and transparent canvas around contained ones) in the file:
+   * WebM (VP9, yuva420p) and MOV (ProRes 4444, yuva444p10le) only. Absent: the picture is opaque.
+   */
+  readonly transparent?: boolean;
+  /** Accents on beats: a short zoom pulse or a flash starting at each of these frames. */
+  readonly accents?: { readonly kind: 'pulse' | 'flash'; readonly frames: readonly number[] };
 }
 
 export interface OutputPlan {
