@@ -64,6 +64,10 @@ export const ensureBuiltinTrack = async (id: string, o?: { dir?: string; ffmpegP
 export const measureLoudness = async (path: string, o?: { ffmpegPath?: string }): Promise<import('./music/builtin.js').Loudness> =>
   (await import('./music/builtin.js')).measureLoudness(path, o);
 
+/** Beats and downbeats of a sound file (found once at upload and kept with the media). */
+export const detectBeats = async (path: string, o?: { ffmpegPath?: string; signal?: AbortSignal; maxSeconds?: number }): Promise<import('./music/library.js').BeatGrid> =>
+  (await import('./music/beats.js')).detectBeats(path, o);
+
 /** A small JPEG of a photo or a clip for lists and timelines. */
 export const makeThumbnail = async (...a: Parameters<typeof import('./media/thumbnail.js').makeThumbnail>): ReturnType<typeof import('./media/thumbnail.js').makeThumbnail> =>
   (await import('./media/thumbnail.js')).makeThumbnail(...a);

@@ -8,7 +8,7 @@ import type { BeatSync, InstructionRequest } from './request.js';
 import type { Scan } from './scan.js';
 
 const SYNC = new RegExp([
-  `(?<![a-z])(?:beat[\\s-]?(?:sync(?:ed|ing)?|synchroni[sz]ed|match(?:ed|ing)?|cuts?)|(?:sync(?:ed|hroni[sz]ed)?|match(?:ed)?|cut(?:s|ting)?|time(?:d)?|switch(?:es|ing)?|change(?:s)?)\\s+(?:(?:the\\s+)?(?:cuts|photos|pictures|images|shots|slides|it|them|everything)\\s+)?(?:to|on|with)\\s+(?:the\\s+)?(?:beats?|rhythm|music(?:'s)?\\s+beats?|bpm)|on\\s+(?:the\\s+|every\\s+)?beats?|rhythm(?:ic)?\\s+cuts?|cuts?\\s+on\\s+beat)(?![a-z])`,
+  `(?<![a-z])(?:beat[\\s-]?(?:sync(?:ed|ing)?|synchroni[sz]ed|match(?:ed|ing)?|cuts?)|(?:sync(?:ed|hroni[sz]ed)?|match(?:ed)?|cut(?:s|ting)?|time(?:d)?|switch(?:es|ing)?|change(?:s)?)\\s+(?:(?:the\\s+)?(?:cuts|photos|pictures|images|shots|slides|it|them|everything)\\s+)?(?:to|on|with)\\s+(?:the\\s+)?(?:beats?|rhythm|music(?:'s)?\\s+beats?|bpm)|sync(?:ed|hroni[sz]ed)?\\s+(?:(?:the\\s+)?(?:cuts|photos|pictures|images|shots|slides|it|them|everything)\\s+)?(?:to|with)\\s+(?:the\\s+)?music|on\\s+(?:the\\s+|every\\s+)?beats?|rhythm(?:ic)?\\s+cuts?|cuts?\\s+on\\s+beat)(?![a-z])`,
   `卡点|踩点|踩节拍|卡节拍|跟着?节拍|随节拍|按节拍|节拍同步|踩着?鼓点|卡着?鼓点|跟着?鼓点|鼓点`,
 ].join('|'), 'g');
 const OFF = /(?<![a-z])(?:no|without|stop|turn\s+off|remove|don'?t|do\s+not)\s+(?:the\s+)?(?:beat[\s-]?sync(?:ing)?|cut(?:ting)?\s+(?:to|on)\s+the\s+beat|beat\s+cuts?)(?![a-z])|(?:不要|取消|去掉|关掉|别|不用)\s*(?:卡点|踩点|节拍同步)/g;
