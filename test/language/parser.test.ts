@@ -26,8 +26,10 @@ for (const [i, [sentence, expected]] of ROWS.entries()) {
       else assert.deepEqual(g[k], EMPTY[k], `${k} of "${sentence}" should stay ${JSON.stringify(EMPTY[k])}`);
     }
     assert.deepEqual(got.edits, expected.edits, `edits of "${sentence}"`);
-    // Exactly the contract fields (plus edits when present), serialisable as one JSON object.
-    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits').sort(), [...CONTRACT_KEYS].sort());
+    assert.deepEqual(got.beat_sync, expected.beat_sync, `beat_sync of "${sentence}"`);
+    assert.deepEqual(got.background, expected.background, `background of "${sentence}"`);
+    // Exactly the contract fields (plus edits, beat_sync, background when present), serialisable as one JSON object.
+    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits' && k !== 'beat_sync' && k !== 'background').sort(), [...CONTRACT_KEYS].sort());
     assert.deepEqual(JSON.parse(JSON.stringify(got)), got);
   });
 }
