@@ -54,7 +54,7 @@ export const BUILTIN_TRACKS: readonly BuiltinTrack[] = Object.freeze([
     'four-on-the-floor kick, side-chained pads, a filtered saw arpeggio and open hats (Am–F–C–G)'),
   t('hiphop-block-party', 'Block Party', 'hip-hop', 90, 8, ['hip-hop', 'rap', 'trap', 'r&b', 'soul', 'funk', 'funky', 'groovy', 'urban', '说唱', '嘻哈'],
     'hard kick and snare, sixteenth hats with rolls, gliding 808 bass and a dark bell loop in C minor'),
-  t('guofeng-moon-river', 'Moon over the River', 'Chinese traditional (古风)', 76, 8, ['chinese', 'asian', 'guofeng', 'traditional', 'guzheng', 'oriental', 'ethnic', 'world', '古风', '国风', '中国风', '古典', '悠扬', '古筝'],
+  t('guofeng-moon-river', 'Moon over the River', 'Chinese traditional 古风', 76, 8, ['chinese', 'asian', 'guofeng', 'traditional', 'guzheng', 'oriental', 'ethnic', 'world', '古风', '国风', '中国风', '古典', '悠扬', '古筝'],
     'D major pentatonic guzheng plucks with glissandi and bends, a bowed erhu-like melody, frame drum and wood block'),
 ]);
 
