@@ -60,7 +60,7 @@ test('beats: a click track\'s beats and downbeat are found (as at upload)', asyn
   assert.ok(Math.abs(firstDown - FIRST) < 0.012 || Math.abs(((firstDown - FIRST) / (4 * 60 / BPM)) - Math.round((firstDown - FIRST) / (4 * 60 / BPM))) < 0.02, `downbeat on a heavy click: ${firstDown}`);
 });
 
-test('beats: "cut to the beat" puts every cut of the rendered video within one frame of a beat', async () => {
+test('beats: "cut to the beat" puts every cut of the rendered video within one frame of a beat', async (t) => {
   assert.ok(grid, 'the analysis test ran');
   const W = 160, H = 90, FPS = 30;
   const media: MediaRef[] = [];
@@ -96,6 +96,7 @@ test('beats: "cut to the beat" puts every cut of the rendered video within one f
   const cuts: number[] = [];
   for (let f = 1; f < frames; f++) if (shown[f] !== shown[f - 1]) cuts.push(f);
   assert.equal(cuts.length, COLOURS.length - 1, `four cuts between five photos: ${cuts}`);
+  t.diagnostic(`detected ${grid.bpm} BPM; cuts at frames ${cuts.join(', ')}; beats at ${BEATS.slice(0, 8).map((b) => b.toFixed(3)).join(', ')} s`);
   for (const f of cuts) {
     const t = f / FPS;
     const near = Math.min(...BEATS.map((b) => Math.abs(b - t)));

@@ -30,10 +30,11 @@ const meanVolume = async (path: string, filters: string[] = [], seconds?: number
   return Number(m[1]);
 };
 
-test('music: every built-in track is mastered to about -14 LUFS, true peak under -1 dBTP, and loops in whole bars', async () => {
+test('music: every built-in track is mastered to about -14 LUFS, true peak under -1 dBTP, and loops in whole bars', async (t) => {
   for (const x of BUILTIN_TRACKS) {
     const file = await ensureBuiltinTrack(x.id, { dir: MUSIC_DIR });
     const l = await measureLoudness(file);
+    t.diagnostic(`${x.slug}: ${l.integrated} LUFS, true peak ${l.truePeak} dBTP, LRA ${l.range} LU`);
     assert.ok(Math.abs(l.integrated - -14) <= 0.5, `${x.slug}: ${l.integrated} LUFS`);
     assert.ok(l.truePeak < -1, `${x.slug}: true peak ${l.truePeak} dBTP`);
     const p = await probeMedia(file);
@@ -54,7 +55,7 @@ test('music: styles in words choose their track (English and Chinese)', () => {
   assert.equal(pickTrack(null).slug, 'lofi-rainy-window', 'no style: the lo-fi track');
 });
 
-test('music: "add lo-fi music at 30%" with no file exports the lo-fi track at 30% (reply names it; an uploaded file still wins)', async () => {
+test('music: "add lo-fi music at 30%" with no file exports the lo-fi track at 30% (reply names it; an uploaded file still wins)', async (t) => {
   const photo = await texturedJpeg(tmp.path('p.jpg'), 640, 360);
   const info: MediaInfo = { mediaId: 'p1', kind: 'image', width: 640, height: 360 };
   const lookup = (id: string) => (id === 'p1' ? info : undefined);
@@ -77,6 +78,7 @@ test('music: "add lo-fi music at 30%" with no file exports the lo-fi track at 30
   const track = await ensureBuiltinTrack(a.media, { dir: MUSIC_DIR });
   const own = await meanVolume(track, [`afade=t=in:st=0:d=${a.fadeInS}`, `afade=t=out:st=${seconds - a.fadeOutS}:d=${a.fadeOutS}`], seconds);
   const expected = own + 20 * Math.log10(0.3);
+  t.diagnostic(`export mean ${exported} dBFS; track ${own} dBFS over the same span; expected ${expected.toFixed(2)} dBFS`);
   assert.ok(exported > -35, `audible: ${exported} dBFS`);
   assert.ok(Math.abs(exported - expected) <= 2, `30% of the track: ${exported} dBFS, expected ${expected.toFixed(1)}`);
 
