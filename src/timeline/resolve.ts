@@ -8,7 +8,7 @@
 import { StillmotionError } from '../errors.js';
 import {
   ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize, pickTrack,
-  type Aspect, type BeatGrid, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
+  type Aspect, type BeatGrid, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
 } from '../engine/index.js';
 import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
 import { beatGridFor, timing } from './timing.js';
@@ -65,6 +65,8 @@ export interface ResolvedShot {
   readonly easing: EasingName;
   /** Varies `auto` moves from shot to shot. */
   readonly variant: number;
+  /** Which depth a depth move may use. */
+  readonly depth: DepthMode;
   readonly trimS: number;
   readonly volume: number;
   /** Into the next shot: it overlaps the next shot's first `frames` frames. */
@@ -106,6 +108,8 @@ export interface ResolvedDraft {
   readonly transparent: boolean;
   /** Accents on the cut beats (beat sync), by frame. */
   readonly accents: { readonly kind: 'pulse' | 'flash'; readonly frames: readonly number[] } | null;
+  /** A seamless loop was asked for: depth moves take a closed path. */
+  readonly loop?: boolean;
   /** What could not be done as asked (music without a file…). */
   readonly notes: readonly string[];
 }
@@ -169,7 +173,7 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
       id: s.id, media: s.mediaId, kind: s.kind, startFrame: start, frames: Math.max(1, end - start),
       fit: s.fit ?? ((f: Fit) => (f === 'blur' && chosenBg && s.kind === 'image' ? 'color' : f))(fitFor({ kind: s.kind, shots: d.shots.length, width: m.width, height: m.height, canvasWidth: W, canvasHeight: H })),
       move: s.move, intensity: s.intensity ?? DEFAULTS.shot.intensity, easing: s.easing ?? DEFAULTS.shot.easing,
-      variant: i, trimS: s.trimStartMs / 1000, volume: s.volume,
+      variant: i, trimS: s.trimStartMs / 1000, volume: s.volume, depth: s.depth ?? 'auto',
       transitionOut: next && s.transition && s.transition.type !== 'cut' && overlap > 0 ? { kind: s.transition.type, frames: overlap } : null,
     };
   });
@@ -201,7 +205,7 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
   if (canvas.transparent && !keepsAlpha) notes.push(`${format.toUpperCase()} has no transparency: the transparent background is black in this ${format.toUpperCase()}; export as WebM or MOV to keep it`);
   const accent = d.beat && d.beat.accent !== 'none' && beatGridFor(d, grids) ? d.beat.accent : null;
   return {
-    canvas, frames, shots, texts, audio, notes,
+    canvas, frames, shots, texts, audio, notes, loop: d.loop,
     output: { format, quality: o.quality ?? out.quality, preset: o.preset ?? out.preset, loudnorm: o.loudnorm ?? out.loudnorm },
     transparent: canvas.transparent && keepsAlpha,
     accents: accent ? { kind: accent, frames: shots.slice(1).map((s) => s.startFrame) } : null,
