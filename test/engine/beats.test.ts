@@ -6,13 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { builtinGrid, detectBeats, pickTrack, renderPlan, type BeatGrid } from '../../src/engine/index.js';
 import { resolveBinaries, runTool } from '../../src/engine/ffmpeg/index.js';
 import { parseInstruction } from '../../src/language/index.js';
 import { applyRequest, emptyDraft, planDraft, resolveDraft, type MediaInfo, type MediaRef } from '../../src/timeline/index.js';
-import { tempDir } from '../support/fixtures.js';
+import { clickWav, tempDir } from '../support/fixtures.js';
 
 const tmp = tempDir();
 test.after(() => tmp.remove());
@@ -22,25 +21,8 @@ const FIRST = 0.37;
 const SECONDS = 20;
 const BEATS = Array.from({ length: Math.floor((SECONDS - FIRST) / (60 / BPM)) }, (_, i) => FIRST + (i * 60) / BPM);
 
-/** A click track: a short 1.5 kHz click on every beat, a louder one with a low thump on every fourth. */
 const clickTrack = (path: string): string => {
-  const n = SECONDS * RATE;
-  const x = new Float32Array(n);
-  BEATS.forEach((t, i) => {
-    const at = Math.round(t * RATE);
-    const down = i % 4 === 0;
-    for (let k = 0; k < 0.08 * RATE && at + k < n; k++) {
-      const s = k / RATE;
-      x[at + k]! += (down ? 0.6 : 0.35) * Math.sin(2 * Math.PI * 1500 * s) * Math.exp(-s / 0.01) + (down ? 0.5 * Math.sin(2 * Math.PI * 70 * s) * Math.exp(-s / 0.03) : 0);
-    }
-  });
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i]! * 32767))), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(RATE, 24);
-  h.writeUInt32LE(RATE * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([h, data]));
+  clickWav(path, { bpm: BPM, firstS: FIRST, seconds: SECONDS, rate: RATE });
   return path;
 };
 
