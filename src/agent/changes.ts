@@ -1,5 +1,15 @@
 /** What an edit changed, in words (English or Chinese): the agent's reply says what was done. */
+import { pickTrack } from '../engine/index.js';
 import { moveName, ROLE_ZH, timing, TRANSITION_ZH, type Draft } from '../timeline/index.js';
+
+const COLOUR_ZH: Readonly<Record<string, string>> = { black: '黑色', white: '白色', gray: '灰色', grey: '灰色', red: '红色', green: '绿色', blue: '蓝色', yellow: '黄色', pink: '粉色', transparent: '透明' };
+/** Music as a reply names it: the file's label, or the built-in track its style plays. */
+const musicName = (m: Draft['audio'][number], zh: boolean): string | null => {
+  if (m.label) return m.label;
+  if (m.mediaId) return m.style;
+  const x = pickTrack(m.style);
+  return zh ? `《${x.nameZh}》` : `${x.name} (${x.style})`;
+};
 import type { Lang } from './reply.js';
 
 const num = (ms: number) => `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)}`;
@@ -17,6 +27,19 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
   if (a.canvas.aspect !== b.canvas.aspect) out.push(zh ? `画幅改为 ${b.canvas.aspect}` : `canvas ${b.canvas.aspect}`);
   if (a.canvas.size !== b.canvas.size) out.push(zh ? `分辨率 ${b.canvas.size}` : `size ${b.canvas.size}`);
   if (a.canvas.fps !== b.canvas.fps) out.push(`${b.canvas.fps} fps`);
+  if (a.canvas.background !== b.canvas.background) {
+    const c = b.canvas.background;
+    out.push(zh ? `背景：${COLOUR_ZH[c.toLowerCase()] ?? `“${c}”`}` : `background ${c}`);
+  }
+  const blurA = a.shots.some((s) => s.fit === 'blur'), blurB = b.shots.length > 0 && b.shots.every((s) => s.fit === 'blur');
+  if (!blurA && blurB && a.shots.length === b.shots.length) out.push(zh ? '背景：模糊的照片' : 'blurred background');
+  if (JSON.stringify(a.beat ?? null) !== JSON.stringify(b.beat ?? null)) {
+    const e = b.beat?.every;
+    const acc = b.beat?.accent === 'pulse' ? (zh ? '，缩放' : ', zoom pulse') : b.beat?.accent === 'flash' ? (zh ? '，闪光' : ', flash') : '';
+    out.push(!b.beat ? (zh ? '取消卡点' : 'no beat sync')
+      : zh ? `卡点（${e === 'bar' ? '每小节' : e ? `每 ${e} 拍` : '按节奏'}${acc}）`
+        : `cuts on the beat (${e === 'bar' ? 'every bar' : e ? `every ${e === 1 ? 'beat' : `${e} beats`}` : 'by tempo'}${acc})`);
+  }
   const same = a.shots.filter((s) => b.shots.some((t) => t.id === s.id));
   const moved = same.filter((s) => b.shots.find((t) => t.id === s.id)!.move !== s.move);
   if (moved.length) {
@@ -35,11 +58,14 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
   }
   for (const t of a.texts) if (!b.texts.some((x) => x.id === t.id)) out.push(zh ? `删除“${t.text}”` : `removed ${t.role} "${t.text}"`);
   const ma = a.audio[0], mb = b.audio[0];
-  if (!ma && mb) out.push(zh ? `加入音乐${mb.label ?? mb.style ? `“${mb.label ?? mb.style}”` : ''}（音量 ${Math.round(mb.volume * 100)}%）` : `added music${mb.label ?? mb.style ? ` "${mb.label ?? mb.style}"` : ''} at ${Math.round(mb.volume * 100)}%`);
+  if (!ma && mb) {
+    const name = musicName(mb, zh);
+    out.push(zh ? `加入音乐${name ? `“${name}”` : ''}（音量 ${Math.round(mb.volume * 100)}%）` : `added music${name ? ` "${name}"` : ''} at ${Math.round(mb.volume * 100)}%`);
+  }
   else if (ma && !mb) out.push(zh ? '移除音乐' : 'removed the music');
   else if (ma && mb) {
     if (ma.volume !== mb.volume) out.push(zh ? `音乐音量 ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%` : `music volume ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%`);
-    if (ma.mediaId !== mb.mediaId) out.push(zh ? `音乐换成“${mb.label ?? mb.style ?? '新文件'}”` : `music now "${mb.label ?? mb.style ?? 'new file'}"`);
+    if (ma.mediaId !== mb.mediaId || (!mb.mediaId && pickTrack(ma.style).id !== pickTrack(mb.style).id)) out.push(zh ? `音乐换成“${musicName(mb, true) ?? '新文件'}”` : `music now "${musicName(mb, false) ?? 'new file'}"`);
   }
   if (a.loop !== b.loop) out.push(zh ? (b.loop ? '循环播放' : '不循环') : (b.loop ? 'loops' : 'no loop'));
   return out;

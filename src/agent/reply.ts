@@ -1,4 +1,5 @@
 /** What the agent says, in the session's language: English or Chinese. */
+import { builtinTrackNamed } from '../engine/index.js';
 import { moveName, ROLE_ZH, type Draft, type TextRole } from '../timeline/index.js';
 
 export type Lang = 'en' | 'zh';
@@ -34,7 +35,12 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^handheld shake is not supported yet; made a gentle drift instead$/, () => '暂不支持手持抖动，已改为轻微漂移'],
   [/^21:9 is not a canvas we make yet; used 16:9$/, () => '暂不支持 21:9 画幅，已使用 16:9'],
   [/^(\d+(?:\.\d+)?) fps is not offered; used (\d+)$/, (m) => `不提供 ${m[1]} fps，已使用 ${m[2]} fps`],
-  [/^music "(.*)" noted; attach a music file \(mp3, wav, m4a, aac\) to hear it: nothing is downloaded$/s, (m) => `已记下音乐“${m[1] === 'background' ? '背景音乐' : m[1]}”；上传一个音乐文件（mp3、wav、m4a、aac）才能听到，不会从网上下载`],
+  [/^music: built-in (.*) track "(.*)" \((\d+) BPM, made by Stillmotion\); upload a music file to use your own$/s, (m) => {
+    const x = builtinTrackNamed(m[2]!);
+    return `音乐：内置${x?.styleZh ?? ''}曲目《${x?.nameZh ?? m[2]}》（每分钟 ${m[3]} 拍，本工具自己生成）；上传音乐文件可换成你自己的`;
+  }],
+  [/^(MP4|GIF|MOV|WEBM) has no transparency: the transparent background is black in this \1; export as WebM or MOV to keep it$/, (m) => `${m[1]} 不支持透明：这个 ${m[1]} 里透明背景显示为黑色；要保留透明请导出 WebM 或 MOV`],
+  [/^cuts on the beat need music with a beat: add music \(a style such as lo-fi, or a file\); timed as usual for now$/, () => '卡点需要有节拍的音乐：请加音乐（比如轻音乐，或上传文件）；现在先按常规时长切换'],
   [/^motion inside the scene \("(.*)"\) needs a generative model; the camera moves instead$/s, (m) => `画面内的运动（“${m[1]}”）需要生成模型，改为移动镜头`],
   [/^a (\w+) was asked for without its words: say the words in quotes$/, (m) => `要加${ROLE_ZH[m[1] as TextRole] ?? '文字'}却没有给出内容：请把文字放在引号里`],
 ];

@@ -20,7 +20,8 @@ animate flags:
       --aspect <a>          16:9, 9:16, 1:1, 4:5, 4:3, 3:4 (default: follow the photo)
       --fit <f>             cover (default, subject-aware crop), blur (contain over a blurred copy),
                             color (contain over --background)
-      --background <c>      fill colour for --fit color and transparent photos (default #000000)
+      --background <c>      fill colour for --fit color and transparent photos (default #000000),
+                            or transparent (kept by --format webm or mov)
       --format <f>          mp4 (default), webm, gif, mov
       --quality <q>         high (default), medium, low
   -m, --move <m>            auto (default), zoom-in, zoom-out, pan-left, pan-right, pan-up, pan-down,

@@ -35,6 +35,10 @@ export {
   type TextLayerPlan, type AudioSegmentPlan, type OutputPlan, type OutputFormat, type OutputQuality,
 } from './plan/render-plan.js';
 export { StillCache } from './input/still-cache.js';
+export {
+  BUILTIN_TRACKS, builtinTrack, builtinTrackNamed, builtinGrid, pickTrack, beatTimes, isBuiltinMedia, trackSeconds, beatSeconds,
+  type BuiltinTrack, type BeatGrid,
+} from './music/library.js';
 export type { StillLimits } from './input/load-still.js';
 export type { MediaFacts, DescribeOptions } from './media/local-media.js';
 export type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js';
@@ -52,6 +56,18 @@ export const describeMediaFile = async (path: string, o?: DescribeOptions): Prom
 /** A photo's analysis (upright size, orientation, subject), computed once and stored with the media. */
 export const analyseStill = async (path: string, limits: StillLimits, cache?: StillCache): Promise<StillAnalysis> =>
   (await import('./analyze/analyse-still.js')).analyseStill(path, limits, cache);
+
+/** The file of a built-in music track (`builtin:<slug>`), synthesised and mastered on first use, then cached. */
+export const ensureBuiltinTrack = async (id: string, o?: { dir?: string; ffmpegPath?: string }): Promise<string> =>
+  (await import('./music/builtin.js')).ensureBuiltinTrack(id, o);
+
+/** EBU R128 loudness of a sound file (integrated LUFS, true peak dBTP, range LU), by ffmpeg's meter. */
+export const measureLoudness = async (path: string, o?: { ffmpegPath?: string }): Promise<import('./music/builtin.js').Loudness> =>
+  (await import('./music/builtin.js')).measureLoudness(path, o);
+
+/** Beats and downbeats of a sound file (found once at upload and kept with the media). */
+export const detectBeats = async (path: string, o?: { ffmpegPath?: string; signal?: AbortSignal; maxSeconds?: number }): Promise<import('./music/library.js').BeatGrid> =>
+  (await import('./music/beats.js')).detectBeats(path, o);
 
 /** A PNG of a depth map for people to look at (`--save-depth`). */
 export const depthPicture = async (m: import('./depth/map.js').DepthMap, minSide?: number): Promise<Buffer> =>

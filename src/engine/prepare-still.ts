@@ -5,8 +5,9 @@
  * the framing and the move were planned from the photo's analysis before rendering.
  */
 import sharp from 'sharp';
-import { decodeRgb, type DecodedRgb, type OpenedStill } from './input/load-still.js';
+import { decodeRgb, stillPipeline, type DecodedRgb, type OpenedStill } from './input/load-still.js';
 import type { Framing } from './plan/render-plan.js';
+import { rgbToYuv, type YuvStill } from './render/yuv.js';
 import type { LayeredStill } from './render/layered.js';
 import type { DepthMotion } from './plan/depth-motion.js';
 
@@ -18,6 +19,43 @@ const blurredFill = async (fg: DecodedRgb, cw: number, ch: number): Promise<Buff
     .linear(0.78, 0)
     .raw()
     .toBuffer();
+
+/** RGBA (straight alpha) at exactly width x height. */
+const decodeRgba = async (s: OpenedStill, width: number, height: number): Promise<Buffer> => {
+  let p = stillPipeline(s);
+  if (width !== s.source.width || height !== s.source.height) p = p.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
+  return p.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer();
+};
+
+/**
+ * RGB for the colour planes and the alpha plane of an RGBA picture. Where a pixel is (partly)
+ * transparent its colour is bled from its opaque neighbours (a blurred premultiplied picture over
+ * its blurred alpha), so resampling at an edge never mixes in the black of empty pixels: no dark
+ * fringe when the video is laid over something else.
+ */
+const splitAlpha = async (rgba: Buffer, w: number, h: number): Promise<{ rgb: Buffer; a: Uint8Array }> => {
+  const n = w * h;
+  const pre = Buffer.alloc(n * 4);
+  for (let i = 0; i < n; i++) {
+    const al = rgba[i * 4 + 3]!;
+    pre[i * 4] = Math.round((rgba[i * 4]! * al) / 255); pre[i * 4 + 1] = Math.round((rgba[i * 4 + 1]! * al) / 255); pre[i * 4 + 2] = Math.round((rgba[i * 4 + 2]! * al) / 255); pre[i * 4 + 3] = al;
+  }
+  const sigma = Math.max(1, Math.min(w, h) / 100);
+  const bled = await sharp(pre, { raw: { width: w, height: h, channels: 4 } }).blur(sigma).raw().toBuffer();
+  const rgb = Buffer.alloc(n * 3);
+  const a = new Uint8Array(new SharedArrayBuffer(n));
+  for (let i = 0; i < n; i++) {
+    const al = rgba[i * 4 + 3]!;
+    a[i] = al;
+    const ba = bled[i * 4 + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const own = rgba[i * 4 + c]!;
+      const near = ba > 0 ? Math.min(255, (bled[i * 4 + c]! * 255) / ba) : own;
+      rgb[i * 3 + c] = Math.round((own * al + near * (255 - al)) / 255);
+    }
+  }
+  return { rgb, a };
+};
 
 /** The photo at the working resolution of a cover framing: its zoom-1 crop is canvasWidth * zoom pixels across (never more than the photo has). */
 const decodeCover = (opened: OpenedStill, zoom: number, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<DecodedRgb> => {
@@ -37,6 +75,33 @@ export const prepareLayers = async (opened: OpenedStill, motion: DepthMotion, ca
   const zoom = Math.max(motion.camera.start.zoom, motion.camera.end.zoom) * (1 + Math.max(0, motion.az) * 0.7);
   const picture = await decodeCover(opened, Math.min(2, zoom), canvasWidth, canvasHeight, background);
   return buildLayers(picture.data, picture.width, picture.height, motion.depth).still;
+};
+
+/**
+ * The picture of a shot for transparent output (WebM, MOV): the photo's own alpha and, contained,
+ * a transparent canvas around it, as video planes plus an alpha plane. (A blurred fill is opaque:
+ * it takes prepareStill.)
+ */
+export const prepareStillAlpha = async (opened: OpenedStill, framing: Exclude<Framing, { fit: 'blur' }>, canvasWidth: number, canvasHeight: number): Promise<YuvStill> => {
+  const src = opened.source;
+  // Transparent output: the photo's own alpha, and (contained) a transparent canvas around it.
+  let rgba: Buffer, w: number, h: number;
+  if (framing.fit === 'cover') {
+    const A = canvasWidth / canvasHeight;
+    const cropAcross = src.width / src.height > A ? src.height * A : src.width;
+    const k = Math.min(1, (canvasWidth * framing.detailZoom) / cropAcross);
+    w = Math.max(1, Math.round(src.width * k)); h = Math.max(1, Math.round(src.height * k));
+    rgba = await decodeRgba(opened, w, h);
+  } else {
+    ({ width: w, height: h } = framing.picture);
+    const at = framing.photo;
+    const photo = await decodeRgba(opened, at.width, at.height);
+    rgba = await sharp({ create: { width: w, height: h, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .composite([{ input: photo, raw: { width: at.width, height: at.height, channels: 4 }, left: at.x, top: at.y }])
+      .raw().toBuffer();
+  }
+  const { rgb, a } = await splitAlpha(rgba, w, h);
+  return { ...rgbToYuv(rgb, w, h, 3, true), a: { data: a, width: w, height: h } };
 };
 
 /**

@@ -1,4 +1,6 @@
 /** The parser: runs the extractors in order over one scan of the sentence. Pure; never throws. */
+import { extractBackground } from './background.js';
+import { extractBeatSync } from './beats.js';
 import { extractCanvas } from './canvas.js';
 import { extractDurations } from './durations.js';
 import { consumeIntentWords, decideIntent } from './intent.js';
@@ -27,6 +29,8 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   const notes: string[] = [];
   const found: FoundText[] = [];
 
+  extractBeatSync(scan, req);
+  extractBackground(scan, req);
   extractRemovals(scan, req);
   extractTexts(scan, req, found);
   extractCanvas(scan, req);
@@ -47,7 +51,7 @@ export const parseUnguarded = (text: string): InstructionRequest => {
     req.moves.length > 0 || req.texts.length > 0 || req.music !== null || req.transitions.length > 0 || req.duration_s !== null ||
     req.per_photo_s !== null || req.aspect !== null || req.platform !== null || req.resolution !== null || req.fps !== null ||
     req.loop !== null || req.format !== null || req.photos !== null || req.subject_motion !== null || req.speed !== null ||
-    req.edits !== undefined;
+    req.edits !== undefined || req.beat_sync !== undefined || req.background !== undefined;
   req.intent = decideIntent(scan.norm, req, extracted);
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);

@@ -107,6 +107,22 @@ export interface Edits {
 }
 export type Removable = 'texts' | TextRole | 'subject_motion' | 'moves';
 
+/** Cuts on the beat of the music: how often (beats, or 'bar'), with an accent on the cut beats. */
+export interface BeatSync {
+  /** false: "no beat sync", 不要卡点. */
+  on: boolean;
+  /** Beats per cut (1, 2, 4…) or 'bar'; null: chosen by the tempo. */
+  every: number | 'bar' | null;
+  accent: 'pulse' | 'flash' | null;
+}
+
+/** The background behind transparent or letterboxed photos. */
+export interface Background {
+  kind: 'color' | 'blur' | 'transparent';
+  /** A colour name or '#hex' when kind is 'color'. */
+  color: string | null;
+}
+
 export interface InstructionRequest {
   intent: Intent;
   duration_s: number | null;
@@ -127,6 +143,10 @@ export interface InstructionRequest {
   not_understood: string[];
   /** Optional, see Edits: only present when a follow-up states a relative change or a removal. */
   edits?: Edits;
+  /** Only present when the sentence asks for cuts on the beat (or for none). */
+  beat_sync?: BeatSync;
+  /** Only present when the sentence names a background. */
+  background?: Background;
 }
 
 export const emptyRequest = (): InstructionRequest => ({

@@ -9,7 +9,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StillmotionError, isStillmotionError } from '../errors.js';
 import { clientError, type Lang } from './client-error.js';
-import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, describeMediaFile, makeThumbnail, parseColour, type Sniffed } from '../engine/index.js';
+import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, describeMediaFile, detectBeats, makeThumbnail, parseColour, type Sniffed } from '../engine/index.js';
 import { badCharacter } from '../timeline/check.js';
 import { newId, type MediaRow } from '../store/store.js';
 import type { Files } from '../media-storage/files.js';
@@ -124,6 +124,8 @@ const ingestFile = async (source: Readable, name: string, o: IngestCall): Promis
   try {
     // A photo is analysed once, here (size, orientation, subject); every plan reads what is kept.
     const info = await describeMediaFile(tmp, { analyse: true, limits: { maxImageBytes: o.limits.maxImageBytes, maxPixels: o.limits.maxPixels } });
+    // Music is analysed once, here: its beats and downbeats, for cuts on the beat.
+    const beats = info.kind === 'audio' ? await detectBeats(tmp).catch(() => null) : null;
     let thumb: string | null = null;
     if (info.kind !== 'audio') {
       thumb = `${id}.jpg`;
@@ -139,7 +141,7 @@ const ingestFile = async (source: Readable, name: string, o: IngestCall): Promis
       id, session_id: o.sessionId, user_id: o.userId, name, kind: info.kind, mime: sniffed.mime, type: sniffed.type,
       width: info.width ?? null, height: info.height ?? null, duration_ms: info.durationMs !== undefined ? Math.round(info.durationMs) : null,
       size_bytes: bytes, file, thumb, created_at: Date.now(), has_audio: info.kind === 'image' ? null : info.kind === 'audio' ? true : (info.hasAudio ?? null),
-      analysis: info.analysis ?? null,
+      analysis: info.analysis ?? (beats ? { version: 1, beats } as unknown as MediaRow['analysis'] : null),
     };
   } catch (e) {
     await rm(tmp, { force: true });

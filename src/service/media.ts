@@ -4,7 +4,7 @@
  * kept (or before depth was part of the analysis) is analysed at its first use and the result stored,
  * so it is never made twice.
  */
-import { analyseStill } from '../engine/index.js';
+import { analyseStill, type BeatGrid } from '../engine/index.js';
 import type { MediaInfo } from '../timeline/index.js';
 import type { MediaRow, Store } from '../store/store.js';
 import type { Files } from '../media-storage/files.js';
@@ -14,7 +14,9 @@ export const mediaInfoOf = (m: MediaRow): MediaInfo => ({
   ...(m.width !== null ? { width: m.width } : {}), ...(m.height !== null ? { height: m.height } : {}),
   ...(m.duration_ms !== null ? { durationMs: m.duration_ms } : {}),
   ...(m.has_audio === false ? { hasAudio: false } : {}),
-  ...(m.analysis ? { analysis: m.analysis } : {}),
+  ...(m.analysis && m.kind === 'image' ? { analysis: m.analysis } : {}),
+  // Music keeps its beats in the same column: { version: 1, beats: BeatGrid }.
+  ...(m.kind === 'audio' && (m.analysis as unknown as { beats?: BeatGrid } | null)?.beats ? { beats: (m.analysis as unknown as { beats: BeatGrid }).beats } : {}),
 });
 
 export const sessionMedia = async (o: { store: Store; files: Files; maxImageBytes: number; maxPixels: number }, sessionId: string): Promise<MediaInfo[]> => {

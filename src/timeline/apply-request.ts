@@ -3,7 +3,7 @@
  * changes, nothing else. Returns the new draft and notes on what could not be applied as asked.
  */
 import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
-import { FPS_VALUES, type MoveName } from '../engine/index.js';
+import { FPS_VALUES, pickTrack, type MoveName } from '../engine/index.js';
 import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY } from './defaults.js';
 import * as E from './edit.js';
 import { timing } from './timing.js';
@@ -172,10 +172,13 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
         ...(mu.fade_out_s !== null ? { fadeOutMs: Math.round(mu.fade_out_s * 1000) } : {}),
         ...(file ? { mediaId: file.mediaId, label: file.name ?? null } : {}),
       };
-      if (mu.action === 'add' && d.audio.length === 0) {
-        touch(E.setMusic(d, patch));
-        if (!file) notes.push(`music "${mu.style ?? 'background'}" noted; attach a music file (mp3, wav, m4a, aac) to hear it: nothing is downloaded`);
-      } else touch(E.setMusic(d, patch));
+      // No file: the built-in track for the style (the project's own music), named on the timeline.
+      const current = d.audio[0];
+      if (!file && (!current || !current.mediaId) && (mu.style || !current)) {
+        const track = pickTrack(mu.style ?? current?.style ?? null);
+        notes.push(`music: built-in ${track.style} track "${track.name}" (${track.bpm} BPM, made by Stillmotion); upload a music file to use your own`);
+      }
+      touch(E.setMusic(d, patch));
     }
   } else if (media.some((m) => m.kind === 'audio')) {
     const file = [...media].reverse().find((m) => m.kind === 'audio')!;
@@ -192,6 +195,31 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     touch(E.setTransitions(d, type === 'cut' ? null : { type, durationMs: t.duration_s !== null ? Math.round(t.duration_s * 1000) : DEFAULTS.transition.durationMs }));
   }
   if (req.loop !== null) touch(E.setLoop(d, req.loop));
+  if (req.beat_sync) {
+    const b = req.beat_sync;
+    if (!b.on) touch(E.setBeat(d, null));
+    else {
+      const prev = d.beat ?? null;
+      touch(E.setBeat(d, { every: b.every ?? prev?.every ?? null, accent: b.accent ?? prev?.accent ?? 'none' }));
+      // Beat sync needs music: the built-in track of the style asked for (or lo-fi) when there is none.
+      if (d.audio.length === 0 && !media.some((m) => m.kind === 'audio')) {
+        const track = pickTrack(req.music?.style ?? null);
+        touch(E.setMusic(d, { style: track.words[0]! }));
+        notes.push(`music: built-in ${track.style} track "${track.name}" (${track.bpm} BPM, made by Stillmotion); upload a music file to use your own`);
+      }
+      // A cut lands on the beat: cross-fades would blur it.
+      if (!req.transitions.length) touch(E.setTransitions(d, null));
+    }
+  }
+  if (req.background) {
+    const bg = req.background;
+    if (bg.kind === 'blur') touch(E.setShots(d, 'all', { fit: 'blur' }));
+    else {
+      touch(E.setCanvas(d, { background: bg.kind === 'transparent' ? 'transparent' : bg.color! }));
+      // A chosen colour (or transparency) shows around the whole photo, not a blurred copy of it.
+      touch({ ...d, shots: d.shots.map((s) => (s.fit === 'blur' ? { ...s, fit: 'color' } : s)) });
+    }
+  }
   if (req.subject_motion) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);
   return { draft: d, notes, visual };
 };

@@ -21,6 +21,8 @@ export interface CompactDraft {
   bg: string;
   target_d?: number;
   loop?: boolean;
+  /** Cuts on the beat: beats per cut (or 'bar', or null: by tempo) and the accent. */
+  beat?: { every: number | 'bar' | null; accent: 'none' | 'pulse' | 'flash' };
   t: CompactTrack[];
 }
 
@@ -59,7 +61,7 @@ export const toCompact = (d: Draft): CompactDraft => {
       })),
     });
   }
-  return drop({ version: 1 as const, aspect: d.canvas.aspect, size: d.canvas.size, fps: d.canvas.fps, bg: d.canvas.background, target_d: d.targetDurationMs, loop: d.loop || null, t }) as CompactDraft;
+  return drop({ version: 1 as const, aspect: d.canvas.aspect, size: d.canvas.size, fps: d.canvas.fps, bg: d.canvas.background, target_d: d.targetDurationMs, loop: d.loop || null, beat: d.beat ? { every: d.beat.every, accent: d.beat.accent } : null, t }) as CompactDraft;
 };
 
 /**
@@ -95,7 +97,7 @@ const HEX68 = /^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const SIZE_WXH = /^([1-9]\d{1,3})x([1-9]\d{1,3})$/;
 const SIZE_TEXT = `one of ${Object.keys(SIZE_PRESETS).join(', ')} or WxH (even sides from 16 to 7680)`;
 
-const TOP = ['version', 'aspect', 'size', 'fps', 'bg', 'target_d', 'loop', 't'] as const;
+const TOP = ['version', 'aspect', 'size', 'fps', 'bg', 'target_d', 'loop', 'beat', 't'] as const;
 const TRACK = ['tt', 'name', 'sg'] as const;
 const SEGMENT = ['id', 's', 'd', 'm'] as const;
 const VIDEO_M = ['media_id', 'kind', 'move', 'depth', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d'] as const;
@@ -182,7 +184,17 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
   const size = checkSize(c, 'size', root.size ?? '1080p') ?? '1080p';
   const fps = c.num('fps', root.fps ?? 30, { oneOf: FPS_VALUES }) ?? 30;
   let bg = c.str('bg', root.bg ?? '#000000', { max: 16 }) ?? '#000000';
-  if (!HEX6.test(bg) && !COLOUR_NAMES.includes(bg)) { c.fail('bg', `must be #RRGGBB or one of ${COLOUR_NAMES.join(', ')}`, bg); bg = '#000000'; }
+  if (!HEX6.test(bg) && !COLOUR_NAMES.includes(bg) && bg !== 'transparent') { c.fail('bg', `must be #RRGGBB, transparent or one of ${COLOUR_NAMES.join(', ')}`, bg); bg = '#000000'; }
+  let beat: Draft['beat'] = null;
+  if (root.beat !== undefined && root.beat !== null) {
+    const b = c.obj('beat', root.beat);
+    if (b) {
+      c.keys('beat', b, ['every', 'accent']);
+      const every = b.every === 'bar' ? 'bar' : b.every === null || b.every === undefined ? null : c.num('beat.every', b.every, { oneOf: [1, 2, 3, 4, 6, 8, 16] });
+      const accent = (c.str('beat.accent', b.accent ?? 'none', { oneOf: ['none', 'pulse', 'flash'] }) ?? 'none') as 'none' | 'pulse' | 'flash';
+      beat = { every, accent };
+    }
+  }
   const target = c.num('target_d', root.target_d, { gt: 0, max: L.maxMs, optional: true, round: true });
   const loop = c.bool('loop', root.loop);
   const mediaId = (path: string, v: unknown, optional = false): string | null =>
@@ -273,7 +285,7 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
     });
   });
   if (c.problems.length) throw c.error();
-  return { canvas: { aspect, size, fps, background: bg }, targetDurationMs: target, shots, audio, texts, loop };
+  return { canvas: { aspect, size, fps, background: bg }, targetDurationMs: target, shots, audio, texts, loop, ...(beat ? { beat } : {}) };
 };
 
 /** Ready to export: at least one track with a segment (API.md). */

@@ -92,3 +92,6 @@ export const addMusic = (d: Draft, patch: MusicPatch): Draft => ({
 });
 
 export const removeMusic = (d: Draft): Draft => ({ ...d, audio: [] });
+
+/** Cuts on the beat (null: off). */
+export const setBeat = (d: Draft, beat: Draft['beat']): Draft => ({ ...d, beat: beat ?? null });

@@ -75,8 +75,9 @@ export const checkOptions = (o: ClipOptions): CheckedOptions => {
   }
   if (o.fit !== undefined) c.fit = oneOf<Fit>('fit', FITS, o.fit, { contain: 'blur', 'contain-blur': 'blur', 'contain-color': 'color', colour: 'color', 'contain-colour': 'color', crop: 'cover', fill: 'cover' });
   if (o.background !== undefined) {
-    parseColour(o.background);
-    c.background = o.background.trim();
+    // 'transparent' keeps the alpha in WebM and MOV (MP4 and GIF show black, with a note).
+    if (o.background.trim().toLowerCase() !== 'transparent') parseColour(o.background);
+    c.background = o.background.trim().toLowerCase() === 'transparent' ? 'transparent' : o.background.trim();
   }
   if (o.move !== undefined) {
     c.move = oneOf<MoveName>('move', MOVES, o.move, {

@@ -36,5 +36,7 @@ export const planDraft = (r: ResolvedDraft, lookup: MediaLookup, o: PlanOptions 
     texts: r.texts.map(({ role: _role, ...t }) => t),
     audio: r.audio,
     output: r.output,
+    ...(r.transparent ? { transparent: true } : {}),
+    ...(r.accents ? { accents: r.accents } : {}),
   };
 };

@@ -7,11 +7,11 @@
  */
 import { StillmotionError } from '../errors.js';
 import {
-  ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize,
-  type Aspect, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
+  ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize, pickTrack,
+  type Aspect, type BeatGrid, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
 } from '../engine/index.js';
 import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
-import { timing } from './timing.js';
+import { beatGridFor, timing } from './timing.js';
 import type { Draft, TextItem } from './types.js';
 
 /** What the draft layer needs to know of a media id (the caller's records, or a file described once). */
@@ -26,6 +26,8 @@ export interface MediaInfo {
   readonly hasAudio?: boolean;
   /** Photos: what analysis learned (subject, orientation), once; without it the planner aims at the centre. */
   readonly analysis?: StillAnalysis;
+  /** Music: its beats and downbeats, found once at upload. */
+  readonly beats?: BeatGrid;
 }
 
 export type MediaLookup = (id: string) => MediaInfo | undefined;
@@ -47,6 +49,8 @@ export interface ResolvedCanvas {
   readonly fps: number;
   /** '#rrggbb'. */
   readonly background: string;
+  /** The background was asked to be transparent (kept by WebM and MOV). */
+  readonly transparent: boolean;
 }
 
 export interface ResolvedShot {
@@ -90,6 +94,7 @@ export interface ResolvedAudio {
   readonly loop: boolean;
   readonly fadeInS: number;
   readonly fadeOutS: number;
+  readonly sourceDurationS?: number;
 }
 
 export interface ResolvedDraft {
@@ -99,6 +104,10 @@ export interface ResolvedDraft {
   readonly texts: readonly ResolvedText[];
   readonly audio: readonly ResolvedAudio[];
   readonly output: { readonly format: Format; readonly quality: Quality; readonly preset: string; readonly loudnorm: boolean };
+  /** Keep the canvas's transparency in the file (WebM, MOV). */
+  readonly transparent: boolean;
+  /** Accents on the cut beats (beat sync), by frame. */
+  readonly accents: { readonly kind: 'pulse' | 'flash'; readonly frames: readonly number[] } | null;
   /** A seamless loop was asked for: depth moves take a closed path. */
   readonly loop?: boolean;
   /** What could not be done as asked (music without a file…). */
@@ -112,12 +121,13 @@ export interface ResolvedDraft {
 export const canvasFor = (d: Draft, lookup: MediaLookup, size?: string): ResolvedCanvas => {
   const spec = parseSize(size ?? d.canvas.size);
   const fps = d.canvas.fps;
-  const background = colourHex(parseColour(d.canvas.background));
-  if (spec.kind === 'exact' && !size) return { width: spec.width, height: spec.height, aspect: (ASPECTS as readonly string[]).includes(d.canvas.aspect) ? d.canvas.aspect as Aspect : 'custom', fps, background };
+  const transparent = d.canvas.background.trim().toLowerCase() === 'transparent';
+  const background = transparent ? '#000000' : colourHex(parseColour(d.canvas.background));
+  if (spec.kind === 'exact' && !size) return { width: spec.width, height: spec.height, aspect: (ASPECTS as readonly string[]).includes(d.canvas.aspect) ? d.canvas.aspect as Aspect : 'custom', fps, background, transparent };
   const first = d.shots.map((s) => lookup(s.mediaId)).find((m) => m?.width && m.height);
   const aspect: Aspect = (ASPECTS as readonly string[]).includes(d.canvas.aspect) ? (d.canvas.aspect as Aspect) : first ? aspectForPhoto(first.width!, first.height!) : '16:9';
   const [width, height] = aspectSize(aspect, spec.kind === 'preset' ? spec.shortSide : Math.min(spec.width, spec.height));
-  return { width, height, aspect, fps, background };
+  return { width, height, aspect, fps, background, transparent };
 };
 
 /** A text item with its role's style (the item's own style on top), place and entrance. */
@@ -145,7 +155,12 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
   const { width: W, height: H, fps } = canvas;
 
   // Frame-exact boundaries from the millisecond timing: each shot ends where rounding puts it.
-  const tm = timing(d, mediaMs);
+  const grids: Record<string, BeatGrid> = {};
+  for (const a of d.audio) { const b = a.mediaId ? lookup(a.mediaId)?.beats : undefined; if (b) grids[a.mediaId!] = b; }
+  const tm = timing(d, mediaMs, grids);
+  if (d.beat && !beatGridFor(d, grids)) notes.push('cuts on the beat need music with a beat: add music (a style such as lo-fi, or a file); timed as usual for now');
+  // A chosen colour or transparency shows around a whole photo, not a blurred copy of it.
+  const chosenBg = canvas.transparent || canvas.background !== DEFAULTS.canvas.background;
   const frameAt = (ms: number) => Math.round((ms * fps) / 1000);
   const shots: ResolvedShot[] = d.shots.map((s, i) => {
     const t = tm.shots[i]!;
@@ -156,7 +171,7 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
     const m = media[i]!;
     return {
       id: s.id, media: s.mediaId, kind: s.kind, startFrame: start, frames: Math.max(1, end - start),
-      fit: s.fit ?? fitFor({ kind: s.kind, shots: d.shots.length, width: m.width, height: m.height, canvasWidth: W, canvasHeight: H }),
+      fit: s.fit ?? ((f: Fit) => (f === 'blur' && chosenBg && s.kind === 'image' ? 'color' : f))(fitFor({ kind: s.kind, shots: d.shots.length, width: m.width, height: m.height, canvasWidth: W, canvasHeight: H })),
       move: s.move, intensity: s.intensity ?? DEFAULTS.shot.intensity, easing: s.easing ?? DEFAULTS.shot.easing,
       variant: i, trimS: s.trimStartMs / 1000, volume: s.volume, depth: s.depth ?? 'auto',
       transitionOut: next && s.transition && s.transition.type !== 'cut' && overlap > 0 ? { kind: s.transition.type, frames: overlap } : null,
@@ -167,11 +182,13 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
 
   const audio: ResolvedAudio[] = [];
   for (const a of d.audio) {
-    if (!a.mediaId) { notes.push(`music "${a.style ?? 'background'}" has no file attached, so the video is silent`); continue; }
-    if (!lookup(a.mediaId)) throw new StillmotionError('MEDIA_NOT_FOUND', `music ${a.id} refers to media "${a.mediaId}" that does not exist`, { details: { media_id: a.mediaId } });
+    // Music asked for in words with no file: the built-in track of that style (made by the project).
+    const media = a.mediaId ?? pickTrack(a.style).id;
+    if (a.mediaId && !lookup(a.mediaId)) throw new StillmotionError('MEDIA_NOT_FOUND', `music ${a.id} refers to media "${a.mediaId}" that does not exist`, { details: { media_id: a.mediaId } });
     audio.push({
-      id: a.id, media: a.mediaId, volume: a.volume, startS: a.startMs / 1000, trimS: 0, durationS: a.durationMs === null ? null : a.durationMs / 1000,
+      id: a.id, media, volume: a.volume, startS: a.startMs / 1000, trimS: 0, durationS: a.durationMs === null ? null : a.durationMs / 1000,
       loop: a.loop, fadeInS: a.fadeInMs / 1000, fadeOutS: a.fadeOutMs / 1000,
+      ...(a.mediaId && lookup(a.mediaId)?.durationMs ? { sourceDurationS: lookup(a.mediaId)!.durationMs! / 1000 } : {}),
     });
   }
   // A clip's own sound plays under its shot, unless the clip has none.
@@ -183,8 +200,14 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
 
   const texts = d.texts.map((x) => resolveText(x, canvas, durS)).filter((x) => x.endS > x.startS);
   const out = DEFAULTS.output;
+  const format = o.format ?? out.format;
+  const keepsAlpha = format === 'webm' || format === 'mov';
+  if (canvas.transparent && !keepsAlpha) notes.push(`${format.toUpperCase()} has no transparency: the transparent background is black in this ${format.toUpperCase()}; export as WebM or MOV to keep it`);
+  const accent = d.beat && d.beat.accent !== 'none' && beatGridFor(d, grids) ? d.beat.accent : null;
   return {
     canvas, frames, shots, texts, audio, notes, loop: d.loop,
-    output: { format: o.format ?? out.format, quality: o.quality ?? out.quality, preset: o.preset ?? out.preset, loudnorm: o.loudnorm ?? out.loudnorm },
+    output: { format, quality: o.quality ?? out.quality, preset: o.preset ?? out.preset, loudnorm: o.loudnorm ?? out.loudnorm },
+    transparent: canvas.transparent && keepsAlpha,
+    accents: accent ? { kind: accent, frames: shots.slice(1).map((s) => s.startFrame) } : null,
   };
 };

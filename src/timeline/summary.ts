@@ -4,7 +4,7 @@
  * spans are the format); the Chinese form says the same for people to read, with the move,
  * transition and role names in Chinese.
  */
-import type { MoveName } from '../engine/index.js';
+import { pickTrack, type MoveName } from '../engine/index.js';
 import { timing } from './timing.js';
 import type { Draft, TextRole, TransitionType } from './types.js';
 
@@ -52,7 +52,9 @@ export const summarize = (d: Draft, mediaMs: Readonly<Record<string, number>> = 
   }
   for (const a of d.audio) {
     const end = a.durationMs === null ? tm.totalMs : a.startMs + a.durationMs;
-    const name = a.label ?? (a.mediaId ? names[a.mediaId] : null) ?? a.style ?? (zh ? '音乐' : 'music');
+    // Music in words with no file plays the built-in track of its style: named as such.
+    const built = a.mediaId ? null : pickTrack(a.style);
+    const name = a.label ?? (a.mediaId ? names[a.mediaId] : null) ?? (built ? (zh ? `《${built.nameZh}》（${built.styleZh}）` : `${built.name} (${built.style})`) : null) ?? (zh ? '音乐' : 'music');
     parts.push(zh ? `背景音乐：${name}（${span(a.startMs, end)}，${Math.round(a.volume * 100)}%）` : `BGM: ${name} (${span(a.startMs, end)}, ${Math.round(a.volume * 100)}%)`);
   }
   for (const x of d.texts) {

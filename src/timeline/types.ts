@@ -20,6 +20,7 @@ export interface Canvas {
   /** Short-side preset ('1080p') or exact 'WxH'. */
   readonly size: string;
   readonly fps: number;
+  /** A colour ('#rrggbb' or a name), or 'transparent' (kept by WebM and MOV; MP4 and GIF show black). */
   readonly background: string;
 }
 
@@ -75,8 +76,17 @@ export interface TextItem {
   readonly style: Readonly<Record<string, unknown>>;
 }
 
+/** Cuts on the beat of the first music track. */
+export interface BeatSync {
+  /** Beats per cut, or 'bar'; null: chosen from the tempo (about half a second or more per photo). */
+  readonly every: number | 'bar' | null;
+  readonly accent: 'none' | 'pulse' | 'flash';
+}
+
 export interface Draft {
   readonly canvas: Canvas;
+  /** Cuts between photos on the music's beats; absent or null: timed as usual. */
+  readonly beat?: BeatSync | null;
   /** Total length asked for (ms), or null to follow the shots (or the music). */
   readonly targetDurationMs: number | null;
   readonly shots: readonly Shot[];

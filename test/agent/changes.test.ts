@@ -82,5 +82,5 @@ test('a Chinese reply is all Chinese: the summary, the changes, the notes (only 
   assert.deepEqual(english(T.failed('zh', 'the video encoder failed: x264 exited', 5001)), []);
   assert.deepEqual(english(T.noCredits('zh', 'this needs 5 credits; 0 are available', { needed: 5, available: 0 })), []);
   // The check itself sees English when it is there.
-  assert.deepEqual(english(T.status('zh', summarize(d))), ['Timeline', 'tracks', 'Video', 'orbit', 'right', 'BGM', 'Title']);
+  assert.deepEqual(english(T.status('zh', summarize(d))), ['Timeline', 'tracks', 'Video', 'orbit', 'right', 'BGM', 'Rainy', 'Window', 'Title']);
 });

@@ -26,8 +26,10 @@ for (const [i, [sentence, expected]] of ROWS.entries()) {
       else assert.deepEqual(g[k], EMPTY[k], `${k} of "${sentence}" should stay ${JSON.stringify(EMPTY[k])}`);
     }
     assert.deepEqual(got.edits, expected.edits, `edits of "${sentence}"`);
-    // Exactly the contract fields (plus edits when present), serialisable as one JSON object.
-    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits').sort(), [...CONTRACT_KEYS].sort());
+    assert.deepEqual(got.beat_sync, expected.beat_sync, `beat_sync of "${sentence}"`);
+    assert.deepEqual(got.background, expected.background, `background of "${sentence}"`);
+    // Exactly the contract fields (plus edits, beat_sync, background when present), serialisable as one JSON object.
+    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits' && k !== 'beat_sync' && k !== 'background').sort(), [...CONTRACT_KEYS].sort());
     assert.deepEqual(JSON.parse(JSON.stringify(got)), got);
   });
 }
@@ -115,7 +117,8 @@ test('property: 2000 random inputs never throw and give a well-formed request', 
     } catch (e) {
       assert.fail(`generator ${i % gens.length} input ${JSON.stringify(input.slice(0, 80))}… threw ${(e as Error).stack}`);
     }
-    assert.deepEqual(Object.keys(r).filter((k) => k !== 'edits').sort(), [...CONTRACT_KEYS].sort());
+    // Optional fields appear only when stated: edits, beat_sync, background.
+    assert.deepEqual(Object.keys(r).filter((k) => k !== 'edits' && k !== 'beat_sync' && k !== 'background').sort(), [...CONTRACT_KEYS].sort());
     assert.ok(Array.isArray(r.not_understood) && r.not_understood.every((s) => typeof s === 'string'));
     assert.ok(Array.isArray(r.moves) && Array.isArray(r.texts) && Array.isArray(r.transitions));
     assert.ok(r.duration_s === null || (Number.isFinite(r.duration_s) && r.duration_s > 0), `duration_s ${r.duration_s}`);

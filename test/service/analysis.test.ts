@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { RenderPlan, StillAnalysis } from '../../src/engine/index.js';
-import { texturedJpeg, tempDir } from '../support/fixtures.js';
+import { clickWav, texturedJpeg, tempDir } from '../support/fixtures.js';
 import { runSse, setup, testServer, uploadFile } from './support.js';
 
 const planOf = (events: Awaited<ReturnType<typeof runSse>>['events']): RenderPlan | undefined =>
@@ -48,6 +48,36 @@ test('photos are analysed at upload, plans read the stored analysis, old rows ar
     const r = await runSse(b, 'slow zoom in');
     assert.ok(planOf(r.events), r.text);
     assert.ok(await analysisOf(id), 'stored at first use');
+  } finally {
+    await srv.stop();
+    tmp.remove();
+  }
+});
+
+test('music is analysed at upload (beats kept with the media); "cut to the beat" in a chat turn cuts on them', { timeout: 600_000 }, async () => {
+  const tmp = tempDir();
+  const beats = clickWav(tmp.path('click.wav'), { bpm: 100, firstS: 0.25, seconds: 12 });
+  const srv = await testServer('embedded', { turnCost: 0 });
+  try {
+    const a = await setup(srv.url);
+    for (const [i, seed] of [[0, 3], [1, 4], [2, 5]] as const) {
+      const up = await uploadFile(a, `p${i}.jpg`, readFileSync(await texturedJpeg(tmp.path(`p${i}.jpg`), 800, 450, seed)), 'image/jpeg');
+      assert.equal(up.json.code, 0, JSON.stringify(up.json));
+    }
+    const up = await uploadFile(a, 'click.wav', readFileSync(tmp.path('click.wav')), 'audio/wav');
+    const id = up.json.data.files[0]!.media_id;
+    const row = (await srv.store.sql.query<{ analysis: string | null }>('select analysis from media where id = $1', [id]))[0]!;
+    const stored = JSON.parse(row.analysis!) as { beats: { bpm: number; beats: number[] } };
+    assert.ok(Math.abs(stored.beats.bpm - 100) < 0.5, `tempo kept at upload: ${stored.beats.bpm}`);
+    const r = await runSse(a, 'cut to the beat, static');
+    const plan = planOf(r.events);
+    assert.ok(plan, r.text);
+    assert.equal(plan.audio[0]?.media, id, 'the uploaded track plays');
+    assert.equal(plan.shots.length, 3);
+    for (const s of plan.shots.slice(1)) {
+      const t = s.startFrame / plan.fps;
+      assert.ok(Math.min(...beats.map((b) => Math.abs(b - t))) <= 1 / plan.fps, `cut at ${t.toFixed(3)} s is on a beat`);
+    }
   } finally {
     await srv.stop();
     tmp.remove();

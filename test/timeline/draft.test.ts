@@ -89,11 +89,11 @@ test('the one-line summary', () => {
   d = E.setTargetDuration(d, 10000);
   d = E.setMusic(d, { style: 'Lo-fi', volume: 0.35 });
   d = E.addText(d, { text: 'Urban Dreams', role: 'title' });
-  assert.equal(summarize(d), 'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)');
+  assert.equal(summarize(d), 'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Rainy Window (lo-fi) (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)');
   assert.equal(summarize(emptyDraft()), 'Timeline (0 tracks): empty');
   // The same line for a Chinese reader; the English one above stays the API's parseable form.
   const moved = E.setShots(d, 'all', { move: 'pan-up-left' });
-  assert.equal(summarize(moved, {}, {}, 'zh'), '时间线（3 条轨道）：1. 视频：city timelapse，向左上平移（0–10 秒） 2. 背景音乐：Lo-fi（0–10 秒，35%） 3. 标题：“Urban Dreams”（0–3 秒）');
+  assert.equal(summarize(moved, {}, {}, 'zh'), '时间线（3 条轨道）：1. 视频：city timelapse，向左上平移（0–10 秒） 2. 背景音乐：《雨窗》（低保真）（0–10 秒，35%） 3. 标题：“Urban Dreams”（0–3 秒）');
   assert.equal(summarize(emptyDraft(), {}, {}, 'zh'), '时间线（0 条轨道）：空');
 });
 
@@ -108,7 +108,7 @@ test('a request applies through the edit functions: only what the words state ch
   assert.ok(a.draft.shots.every((s) => s.move === 'zoom-in' && s.intensity === 0.3));
   assert.equal(a.draft.texts[0]!.text, 'Summer Sale');
   assert.deepEqual([a.draft.audio[0]!.style, a.draft.audio[0]!.volume], ['lo-fi', 0.35]);
-  assert.ok(a.notes.some((n) => /attach a music file/.test(n)), 'says the music needs a file');
+  assert.ok(a.notes.some((n) => /built-in lo-fi track "Rainy Window"/.test(n)), 'names the built-in track it uses');
   assert.equal(a.draft.shots[0]!.transition?.type, 'crossfade');
   assert.equal(a.draft.canvas.fps, 30, 'unstated fields keep their values');
   // Follow-ups.

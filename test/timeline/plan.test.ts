@@ -40,7 +40,7 @@ test('a plan is plain data: it survives JSON and carries every decision', () => 
   assert.ok(title!.style.size > 0.05 && title!.endS === 3, 'a title stays 3 s');
   assert.deepEqual([cta!.style.box?.color, cta!.position, cta!.animation], ['#ffd60a', 'bottom', 'pop']);
   // Music: gain and fades from the table (500 ms in, 1 s out), to the end of the video.
-  assert.deepEqual(p.audio, [{ id: 'music1', media: 'song', volume: 0.35, startS: 0, trimS: 0, durationS: null, loop: true, fadeInS: 0.5, fadeOutS: 1 }]);
+  assert.deepEqual(p.audio, [{ id: 'music1', media: 'song', volume: 0.35, startS: 0, trimS: 0, durationS: null, loop: true, fadeInS: 0.5, fadeOutS: 1, sourceDurationS: 20 }]);
 });
 
 test('a photo alone is cropped and panned along toward its subject when its shape is far from the canvas', () => {

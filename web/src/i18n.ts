@@ -92,6 +92,14 @@ const en = {
   try_again: 'Try again',
   blocked_title: 'This page cannot start a session right now.',
   seconds: '{n} s',
+  bg_label: 'Background',
+  bg_black: 'Black',
+  bg_white: 'White',
+  bg_color: 'Colour…',
+  bg_blur: 'Blurred photo',
+  bg_transparent: 'Transparent (WebM/MOV)',
+  bg_apply: 'Apply',
+  bg_help: 'Shown around photos that do not fill the frame and through transparent parts.',
 } as const;
 
 type Messages = { [K in keyof typeof en]: (typeof en)[K] extends readonly string[] ? readonly string[] : string };
@@ -188,6 +196,14 @@ const zh: Messages = {
   try_again: '重试',
   blocked_title: '此页面暂时无法开始会话。',
   seconds: '{n} 秒',
+  bg_label: '背景',
+  bg_black: '黑色',
+  bg_white: '白色',
+  bg_color: '其他颜色…',
+  bg_blur: '模糊的照片',
+  bg_transparent: '透明（WebM/MOV）',
+  bg_apply: '应用',
+  bg_help: '照片没铺满画面时四周的颜色，以及透明部分透出的背景。',
 };
 
 export type Lang = 'en' | 'zh';

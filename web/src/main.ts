@@ -1,6 +1,7 @@
 /** The workspace page: set-up (token, session, claim links), layout, and the flow of a chat turn. */
 import './styles.css';
 import { Api, ApiError, CODE, StreamLost } from './api';
+import { BackgroundPicker } from './background';
 import { ChatView } from './chat';
 import { fill, h, icon } from './dom';
 import { wait as waitText } from './format';
@@ -16,6 +17,7 @@ const media = new MediaView(api);
 const timeline = new TimelineView();
 const preview = new PreviewView(api);
 const chat = new ChatView();
+const background = new BackgroundPicker();
 let state: ProjectState | null = null;
 
 // ---- header: credits, share, new project -----------------------------------------------------
@@ -131,6 +133,7 @@ const render = (s: ProjectState | null): void => {
   media.setServerMedia(s?.video_infos ?? []);
   timeline.render(s?.timeline, summaryOf(s));
   preview.setDraft(s?.draft, s?.draft_version);
+  background.show(typeof s?.draft?.bg === 'string' ? s.draft.bg : undefined);
   preview.setMedia(s?.generated_media);
   document.body.classList.toggle('is-fresh', !media.hasMedia && !s?.timeline?.tracks?.some((tr) => tr.items.length));
 };
@@ -259,6 +262,11 @@ const follow = async (): Promise<void> => {
 };
 
 chat.onSend = (text) => void send(text);
+// The background picker speaks through the chat (the public API), like typed words.
+background.onPick = (sentence, choice) => {
+  if (choice === 'transparent') preview.preferFormat(['webm', 'mov']);
+  void send(sentence);
+};
 chat.onExample = (text) => {
   if (media.hasMedia && !chat.busy) void send(text);
   else {
@@ -281,7 +289,7 @@ const mount = (): void => {
     ),
     notice,
     h('main', { class: 'layout' },
-      h('div', { class: 'col col-main' }, media.el, timeline.el),
+      h('div', { class: 'col col-main' }, media.el, background.el, timeline.el),
       h('div', { class: 'col col-side' }, preview.el, chat.el),
     ),
     h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', {}, icon('upload', 'icon icon-xl'), h('span', {}, t('drop_active')))),

@@ -129,6 +129,11 @@ export class PreviewView {
    * `report` hears every status line the panel shows (the chat's bubble follows the export with
    * it); the answer is the last line.
    */
+  /** Switches the export format to the first of `formats` unless one of them is chosen already. */
+  preferFormat(formats: readonly string[]): void {
+    if (!formats.includes(this.#format.value)) this.#format.value = formats[0]!;
+  }
+
   async export(report?: (line: string) => void): Promise<string> {
     this.#report = report ?? null;
     if (this.#exporting) return this.#status(t('export_pending'));

@@ -12,14 +12,14 @@ import { openStill, type StillLimits } from '../input/load-still.js';
 import type { StillCache } from '../input/still-cache.js';
 import { cameraAt, viewRect } from '../plan/plan-motion.js';
 import type { PhotoShotPlan, RenderPlan, ShotMotion } from '../plan/render-plan.js';
-import { prepareLayers, prepareStill } from '../prepare-still.js';
+import { prepareLayers, prepareStill, prepareStillAlpha } from '../prepare-still.js';
 import { layerView } from '../plan/depth-motion.js';
 import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
 import { RenderPool } from '../render/pool.js';
 import { frameBytes, type FrameView } from '../render/render-frame.js';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, parseColour } from '../settings.js';
 import { shotsAt } from './shots-at.js';
-import { transitionProgress } from './transitions.js';
+import { composeTransition, transitionProgress } from './transitions.js';
 
 export interface RenderPlanCall {
   readonly output: string;
@@ -34,6 +34,8 @@ export interface RenderPlanCall {
   /** Photos already opened in this run (by their analysis): taken from here instead of opened again. */
   readonly stills?: StillCache;
   readonly ffmpegPath?: string;
+  /** Where built-in music tracks are cached (default: STILLMOTION_MUSIC_DIR or ~/.cache/stillmotion/music). */
+  readonly musicDir?: string;
 }
 
 export interface RenderPlanResult extends RenderedFile {
@@ -71,7 +73,9 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   const background = parseColour(plan.background);
   const meter = new ProgressMeter(call.output, call.onProgress);
   meter.report('decode', 0, 1);
-  const pool = new RenderPool(null, W, H, call.workers ?? 2);
+  const alpha = plan.transparent === true;
+  const alphaAt = frameBytes(W, H);
+  const pool = new RenderPool(null, W, H, call.workers ?? 2, alpha);
   const prepared = new Map<number, Promise<void>>();
   const disparities = new Map<number, readonly number[]>();
   const clips = new Map<number, Promise<import('../media/clip-frames.js').ClipFrames>>();
@@ -94,6 +98,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           const layered = await prepareLayers(opened, s.motion, W, H, background);
           disparities.set(i, layered.disparities);
           pool.addStill(i, layered);
+        } else if (alpha && s.framing.fit !== 'blur') {
+          pool.addStill(i, await prepareStillAlpha(opened, s.framing, W, H));
         } else {
           const picture = await prepareStill(opened, s.framing, W, H, background);
           await pool.addStillRgb(i, picture.data, picture.width, picture.height);
@@ -114,11 +120,19 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       const prev = clipChain.get(i) ?? Promise.resolve();
       const next = prev.then(async () => {
         const f = await (await clips.get(i)!).next();
-        if (f) return f;
+        // A clip is opaque: its frames get a full alpha plane when the output keeps alpha.
+        const opaque = (x: Uint8Array): Uint8Array => {
+          if (!alpha) return x;
+          const o = new Uint8Array(alphaAt + W * H);
+          o.set(x.subarray(0, alphaAt));
+          o.fill(255, alphaAt);
+          return o;
+        };
+        if (f) return opaque(f);
         const blank = new Uint8Array(frameBytes(W, H));
         blank.fill(16, 0, W * H);
         blank.fill(128, W * H);
-        return blank;
+        return opaque(blank);
       });
       clipChain.set(i, next.catch(() => undefined)); // the chain only orders; `next` itself carries the error to its caller
       return next;
@@ -126,11 +140,28 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost, disparities.get(i)), spent.pop(), i);
   };
 
+  // Accents on beats: strength 1 at an accent's frame, decaying over the next few frames.
+  const accentFrames = plan.accents ? [...plan.accents.frames].sort((a, b) => a - b) : [];
+  const accentAt = (f: number): number => {
+    let last = -1;
+    for (const a of accentFrames) { if (a <= f) last = a; else break; }
+    if (last < 0) return 0;
+    const k = (f - last) * (30 / plan.fps);
+    return k > 8 ? 0 : Math.exp(-k / 2.2);
+  };
+  const pulse = (f: number): number => (plan.accents?.kind === 'pulse' ? 1 + 0.07 * accentAt(f) : 1);
+  const flash = (frame: Uint8Array, f: number): void => {
+    const s = plan.accents?.kind === 'flash' ? 0.75 * accentAt(f) : 0;
+    if (s <= 0.01) return;
+    for (let i = 0; i < W * H; i++) frame[i] = frame[i]! + (235 - frame[i]!) * s;
+    for (let i = W * H; i < alphaAt; i++) frame[i] = 128 + (frame[i]! - 128) * (1 - s);
+  };
+
   const compose = async (f: number): Promise<Uint8Array> => {
     const active = shotsAt(plan.shots, f);
     if (active.length === 1) {
       const i = active[0]!;
-      return layer(i, f - plan.shots[i]!.startFrame, 1);
+      return layer(i, f - plan.shots[i]!.startFrame, pulse(f));
     }
     const [ia, ib] = [active[0]!, active[active.length - 1]!];
     const sa = plan.shots[ia]!, sb = plan.shots[ib]!;
@@ -138,6 +169,13 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     const p = transitionProgress(f - sb.startFrame, Math.max(1, tr.frames));
     // Zoom transition: the outgoing shot pushes further in about its own centre.
     const [a, b] = await Promise.all([layer(ia, f - sa.startFrame, tr.kind === 'zoom' ? 1 + 0.3 * p : 1), layer(ib, f - sb.startFrame, 1)]);
+    if (alpha) {
+      // Transparent output: blended here, with the alpha plane cross-faded as the picture is.
+      composeTransition(tr.kind, a, b, p, W, H, a);
+      if (tr.kind !== 'cut' && p > 0 && p < 1) for (let k = alphaAt; k < a.length; k++) a[k] = a[k]! + (b[k]! - a[k]!) * p;
+      spent.push(b.buffer as ArrayBuffer);
+      return a;
+    }
     // Blended on a render thread: a frame of arithmetic per transition frame would hold the main thread.
     const { frame, spare } = await pool.mix(req++, tr.kind, a, b, p);
     if (spare && spare.byteOffset === 0 && spare.byteLength === spare.buffer.byteLength) spent.push(spare.buffer as ArrayBuffer);
@@ -146,9 +184,17 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
 
   const textTrack = plan.texts.length ? await import('../text/track.js') : null;
   const drawTexts = textTrack?.renderTextTrackOnFrame ?? null;
+  const { isBuiltinMedia, builtinTrack, trackSeconds } = await import('../music/library.js');
+  const builtinPaths = new Map<string, string>();
+  for (const a of plan.audio) {
+    if (isBuiltinMedia(a.media) && !builtinPaths.has(a.media)) {
+      builtinPaths.set(a.media, await (await import('../music/builtin.js')).ensureBuiltinTrack(a.media, { ...(call.musicDir ? { dir: call.musicDir } : {}), ...(call.ffmpegPath ? { ffmpegPath: call.ffmpegPath } : {}) }));
+    }
+  }
   const audio: AudioSpec[] = plan.audio.map((a) => ({
-    path: call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
+    path: builtinPaths.get(a.media) ?? call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
     ...(a.durationS !== null ? { durationS: a.durationS } : {}),
+    ...(a.sourceDurationS !== undefined ? { sourceDurationS: a.sourceDurationS } : isBuiltinMedia(a.media) && builtinTrack(a.media) ? { sourceDurationS: trackSeconds(builtinTrack(a.media)!) } : {}),
   }));
 
   let encoder: ReturnType<typeof startEncoder> | null = null;
@@ -160,7 +206,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     meter.report('analyse', 1, 1);
     const o = plan.output;
     encoder = startEncoder(
-      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}) },
+      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
       { signal: call.signal, ffmpegPath: call.ffmpegPath },
     );
     const ahead = pool.size * 2;
@@ -177,6 +223,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       }
       if (call.signal?.aborted) throw cancelled();
       const frame = await inFlight.shift()!;
+      flash(frame, f);
       drawTexts?.(frame, W, H, plan.texts, f / plan.fps);
       await encoder.write(frame);
       spent.push(frame.buffer as ArrayBuffer);

@@ -13,7 +13,7 @@
  */
 import { buildAudioMix } from '../media/audio-mix.js';
 import {
-  DEFAULT_THREADS, DEFAULT_X264_PRESET, VP9_CPU_USED, VP9_CRF, X264_CRF,
+  DEFAULT_THREADS, DEFAULT_X264_PRESET, PRORES_QSCALE, VP9_CPU_USED, VP9_CRF, X264_CRF,
   gifGlobalPalette, gifTiming, type EncodeSpec,
 } from './encode-spec.js';
 import { partialPath } from './partial-path.js';
@@ -43,7 +43,7 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
   const audio = hasAudio ? buildAudioMix(s.audio ?? [], s.frames, s.fps, { loudnorm: s.loudnorm === true }) : { inputs: [], chains: [] };
 
   const a: string[] = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:2', '-y'];
-  a.push('-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${s.width}x${s.height}`, '-framerate', String(s.fps), ...BT709_TV,
+  a.push('-f', 'rawvideo', '-pix_fmt', s.alpha ? 'yuva420p' : 'yuv420p', '-s', `${s.width}x${s.height}`, '-framerate', String(s.fps), ...BT709_TV,
     '-i', s.input.kind === 'pipe' ? 'pipe:0' : s.input.path);
   a.push(...audio.inputs);
   a.push('-filter_complex', [videoChain(s), ...audio.chains].join(';'));
@@ -51,8 +51,16 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
   if (hasAudio) a.push('-map', '[aout]');
 
   switch (s.format) {
-    case 'mp4':
     case 'mov':
+    case 'mp4':
+      if (s.format === 'mov' && s.alpha) {
+        // ProRes 4444 keeps a 16-bit alpha channel; quality by its quantiser (lower is better).
+        a.push('-c:v', 'prores_ks', '-profile:v', '4444', '-pix_fmt', 'yuva444p10le', '-alpha_bits', '16', '-qscale:v', String(PRORES_QSCALE[s.quality]),
+          '-vendor', 'apl0', ...BT709_TV, '-vsync', 'cfr', '-r', String(s.fps),
+          '-c:a', 'aac', '-profile:a', 'aac_low', '-b:a', '160k', '-ar', '48000', '-ac', '2');
+        break;
+      }
+      // An opaque MOV is H.264 like the MP4.
       a.push('-c:v', 'libx264', '-preset', s.preset ?? DEFAULT_X264_PRESET, '-crf', String(X264_CRF[s.quality]),
         '-profile:v', 'high', '-pix_fmt', 'yuv420p', ...BT709_TV,
         '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-flags', '+cgop', '-x264-params', 'open-gop=0:scenecut=0',
@@ -62,7 +70,7 @@ export const buildEncodeArgs = (s: EncodeSpec): string[] => {
       break;
     case 'webm':
       a.push('-c:v', 'libvpx-vp9', '-crf', String(VP9_CRF[s.quality]), '-b:v', '0', '-deadline', 'good', '-cpu-used', String(VP9_CPU_USED),
-        '-row-mt', '1', '-tile-columns', '1', '-threads', threads, '-pix_fmt', 'yuv420p', ...BT709_TV,
+        '-row-mt', '1', '-tile-columns', '1', '-threads', threads, '-pix_fmt', s.alpha ? 'yuva420p' : 'yuv420p', ...(s.alpha ? ['-auto-alt-ref', '0'] : []), ...BT709_TV,
         '-g', gop, '-keyint_min', gop, '-vsync', 'cfr', '-r', String(s.fps),
         '-c:a', 'libopus', '-b:a', '128k', '-ar', '48000', '-ac', '2');
       break;

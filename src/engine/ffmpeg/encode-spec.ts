@@ -47,6 +47,11 @@ export interface EncodeSpec {
   readonly input: EncodeInput;
   /** Absent or empty: a silent track (mp4/mov/webm). GIF has no audio. */
   readonly audio?: readonly AudioSpec[];
+  /**
+   * Frames carry straight alpha after the chroma planes (raw yuva420p) and the file keeps it: WebM
+   * (VP9 with alpha, yuva420p) and MOV (ProRes 4444, yuva444p10le) only.
+   */
+  readonly alpha?: boolean;
   /** Encoder threads for x264 (default: x264 decides; measured faster on 2 cores than a fixed 2, as its lookahead overlaps our rendering). VP9 uses 2. */
   readonly threads?: number;
 }
@@ -59,6 +64,8 @@ export interface EncodeSpec {
 export const X264_CRF: Readonly<Record<OutputQuality, number>> = Object.freeze({ high: 18, medium: 21, low: 26 });
 /** libvpx-vp9 constant-quality CRF (with -b:v 0) per quality; VP9's scale sits ~10 above x264's. */
 export const VP9_CRF: Readonly<Record<OutputQuality, number>> = Object.freeze({ high: 28, medium: 33, low: 40 });
+/** prores_ks quantiser per quality for transparent MOV (ProRes 4444): lower is larger and cleaner. */
+export const PRORES_QSCALE: Readonly<Record<OutputQuality, number>> = Object.freeze({ high: 4, medium: 8, low: 14 });
 /** libvpx-vp9 speed for `-deadline good`: 5 is the fastest "good" setting that keeps row-mt busy on 2 cores. */
 export const VP9_CPU_USED = 5;
 /** Chosen by quality per encode second, see bench/x264-presets.ts. */
@@ -72,6 +79,10 @@ export const GIF_MAX_FPS = 30;
 /** Above this many bytes of RGBA frames the one-pass palette (which holds every frame) switches to per-frame palettes. */
 export const GIF_GLOBAL_PALETTE_MAX_BYTES = 1 << 30;
 export const AUDIO_RATE = 48000;
+
+/** Bytes in one raw input frame of a spec (yuv420p, or yuva420p with alpha). */
+export const inputFrameBytes = (s: Pick<EncodeSpec, 'width' | 'height' | 'alpha'>): number =>
+  yuv420pFrameBytes(s.width, s.height) + (s.alpha ? s.width * s.height : 0);
 
 /** Bytes in one raw yuv420p frame. */
 export const yuv420pFrameBytes = (width: number, height: number): number =>

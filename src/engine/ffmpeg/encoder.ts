@@ -13,7 +13,7 @@ import { StillmotionError, isStillmotionError } from '../../errors.js';
 import { resolveBinaries } from './binaries.js';
 import { dieWithParent } from './child-guard.js';
 import { buildEncodeArgs } from './encode-args.js';
-import { yuv420pFrameBytes, type EncodeSpec } from './encode-spec.js';
+import { inputFrameBytes, type EncodeSpec } from './encode-spec.js';
 import { partialPath } from './partial-path.js';
 import { parseProgressLine, progressFolder, type EncodeProgress } from './progress-line.js';
 import { StderrTail, lineSplitter } from './stderr-tail.js';
@@ -61,7 +61,7 @@ export const startEncoder = (spec: EncodeSpec, opts: EncoderOptions = {}): Encod
   const args = buildEncodeArgs(spec);
   const bin = opts.ffmpegPath ?? resolveBinaries().ffmpeg;
   const partial = partialPath(spec.output);
-  const frameBytes = yuv420pFrameBytes(spec.width, spec.height);
+  const frameBytes = inputFrameBytes(spec);
   const log = opts.log ?? ((l: string) => defaultLog('%s', l));
   try {
     accessSync(dirname(partial), constants.W_OK);
@@ -161,7 +161,7 @@ export const startEncoder = (spec: EncodeSpec, opts: EncoderOptions = {}): Encod
     const index = written;
     if (index >= spec.frames) throw new StillmotionError('INTERNAL', `frame ${index} is beyond the ${spec.frames} frames of this encode`);
     if (frame.byteLength !== frameBytes) {
-      throw new StillmotionError('INTERNAL', `frame ${index} has ${frame.byteLength} bytes; ${spec.width}x${spec.height} yuv420p needs ${frameBytes}`);
+      throw new StillmotionError('INTERNAL', `frame ${index} has ${frame.byteLength} bytes; ${spec.width}x${spec.height} ${spec.alpha ? 'yuva420p' : 'yuv420p'} needs ${frameBytes}`);
     }
     if (exit || spawnError) {
       await exited;

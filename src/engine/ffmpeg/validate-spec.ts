@@ -27,6 +27,9 @@ export const validateEncodeSpec = (s: EncodeSpec): void => {
   if (typeof s.fps !== 'number' || !Number.isFinite(s.fps) || s.fps <= 0 || s.fps > 240) throw invalid('fps', 'a frame rate in (0, 240]', s.fps);
   if (!FORMATS.includes(s.format)) throw invalid('format', `one of ${FORMATS.join(', ')}`, s.format);
   if (!QUALITIES.includes(s.quality)) throw invalid('quality', `one of ${QUALITIES.join(', ')}`, s.quality);
+  if (s.alpha && s.format !== 'webm' && s.format !== 'mov') {
+    throw invalid('alpha', 'WebM or MOV output (MP4 and GIF have no alpha channel here)', s.format, 'export as webm or mov to keep transparency, or choose a background colour');
+  }
   if (s.format !== 'gif') {
     // 4:2:0 video needs even dimensions.
     for (const [field, v] of [['width', s.width], ['height', s.height]] as const) {

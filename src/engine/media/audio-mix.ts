@@ -113,8 +113,12 @@ export const buildAudioMix = (tracks: readonly AudioSpec[], frames: number, fps:
       chains.push(`[${first + i}:${t.streamIndex === undefined ? 'a' : `a:${t.streamIndex}`}]${[...c, 'volume=0', fit].join(',')}[a${i}]`);
       return;
     }
-    // aloop repeats what it has buffered once the file ends; size only bounds the buffer.
-    if (t.loop) c.push(`aloop=loop=-1:size=${Math.max(1, Math.ceil(len * AUDIO_RATE))}`);
+    // aloop repeats what it has buffered once the file ends; size bounds the buffer. This ffmpeg's
+    // aloop misbehaves when the file is longer than its buffer (it loops the buffer and holds the rest:
+    // measured at 22 GB for a 24 s track under a 6 s video), so with the file's length known a file
+    // long enough is not looped at all, and a shorter one gets a buffer that holds all of it.
+    const own = t.sourceDurationS !== undefined ? Math.max(0, t.sourceDurationS - (t.trimS ?? 0)) : undefined;
+    if (t.loop && (own === undefined || own < len)) c.push(`aloop=loop=-1:size=${Math.max(1, Math.ceil((own !== undefined ? own + 0.1 : len) * AUDIO_RATE))}`);
     c.push(`atrim=duration=${num(len)}`, 'asetpts=PTS-STARTPTS', `volume=${num(t.volume ?? 1)}`);
     if (t.fadeInS) c.push(`afade=t=in:st=0:d=${num(Math.min(t.fadeInS, len))}`);
     if (t.fadeOutS) c.push(`afade=t=out:st=${num(Math.max(0, len - t.fadeOutS))}:d=${num(Math.min(t.fadeOutS, len))}`);

@@ -30,6 +30,13 @@ export interface RenderPlan {
   readonly texts: readonly TextLayerPlan[];
   readonly audio: readonly AudioSegmentPlan[];
   readonly output: OutputPlan;
+  /**
+   * Keep the alpha of transparent photos (and transparent canvas around contained ones) in the file:
+   * WebM (VP9, yuva420p) and MOV (ProRes 4444, yuva444p10le) only. Absent: the picture is opaque.
+   */
+  readonly transparent?: boolean;
+  /** Accents on beats: a short zoom pulse or a flash starting at each of these frames. */
+  readonly accents?: { readonly kind: 'pulse' | 'flash'; readonly frames: readonly number[] };
 }
 
 export interface OutputPlan {
@@ -122,6 +129,8 @@ export interface AudioSegmentPlan {
   readonly loop: boolean;
   readonly fadeInS: number;
   readonly fadeOutS: number;
+  /** The file's own length, seconds, when known (a file long enough is not looped). */
+  readonly sourceDurationS?: number;
 }
 
 /** The move each photo shot got (shot id → move name), for replies and the timeline display. */

@@ -22,13 +22,13 @@ export class RenderPool {
   #next = 0;
   #closed = false;
 
-  constructor(still: YuvStill | null, width: number, height: number, threads: number) {
+  constructor(still: YuvStill | null, width: number, height: number, threads: number, alpha = false) {
     for (let i = 0; i < threads; i++) {
       const w = new Worker(new URL('./worker.js', import.meta.url));
       w.on('message', (m: WorkerReply) => this.#settle(m));
       w.on('error', (e) => this.#failAll(e));
       w.on('exit', (code) => { if (!this.#closed && code !== 0) this.#failAll(new Error(`render thread exited with code ${code}`)); });
-      const init: WorkerRequest = { type: 'init', still, width, height };
+      const init: WorkerRequest = { type: 'init', still, width, height, alpha };
       w.postMessage(init);
       this.#workers.push(w);
     }

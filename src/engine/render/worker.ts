@@ -4,14 +4,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
-import { SamplerScratch } from './sampler.js';
+import { SamplerScratch, samplePlane } from './sampler.js';
 import { loadStillWasm, sampleFrameWasm, WasmSampler, type WasmStill } from './sampler-wasm.js';
 import { rgbToYuv, type YuvStill } from './yuv.js';
 import { drawNearLayers, isLayered, jsLayerSample, type LayeredStill } from './layered.js';
 import { composeTransition, type TransitionKind } from '../compose/transitions.js';
 
 export type WorkerRequest =
-  | { type: 'init'; still: YuvStill | null; width: number; height: number }
+  | { type: 'init'; still: YuvStill | null; width: number; height: number; /** Frames carry an alpha plane after the chroma (yuva420p). */ alpha?: boolean }
   /** Another still this thread may be asked to render (a slideshow's next shot). */
   | { type: 'still'; id: number; still: YuvStill | LayeredStill }
   | { type: 'drop'; id: number }
@@ -34,6 +34,7 @@ interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredSti
 const stills = new Map<number, Loaded>();
 let width = 0;
 let height = 0;
+let alpha = false;
 const scratch = new SamplerScratch();
 
 /** A layered still: the farthest layer as a still, and a wasm sampler per nearer layer (Y, U, V, A, A at chroma size). */
@@ -63,6 +64,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
   if (m.type === 'init') {
     width = m.width;
     height = m.height;
+    alpha = m.alpha === true;
     stills.clear(); // drop the previous still's copy before making the new one
     if (m.still) stills.set(0, { still: m.still, wasm: loadWasm(m.still) });
     return;
@@ -101,7 +103,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
   try {
     const s = stills.get(m.still ?? 0);
     if (!s) throw new Error(`render worker has no still ${m.still ?? 0}`);
-    const bytes = frameBytes(width, height);
+    const bytes = frameBytes(width, height) + (alpha ? width * height : 0);
     const out = m.buffer && m.buffer.byteLength === bytes ? new Uint8Array(m.buffer) : new Uint8Array(bytes);
     let done = false;
     if (s.wasm) {
@@ -128,6 +130,13 @@ parentPort!.on('message', (m: WorkerRequest) => {
         }
         js(l, p, view, buf, w, h);
       });
+    }
+    if (alpha) {
+      const base = frameBytes(width, height);
+      if (s.still.a) {
+        const scale = (m.view.w * s.still.width) / width;
+        samplePlane(s.still.a, { left: m.view.x * s.still.width, top: m.view.y * s.still.height, scale }, out, base, width, height, scratch);
+      } else out.fill(255, base, base + width * height);
     }
     const reply: WorkerReply = { type: 'frame', index: m.index, data: out };
     parentPort!.postMessage(reply, [out.buffer]);

@@ -10,6 +10,8 @@ export interface YuvStill {
   readonly y: Plane;
   readonly u: Plane;
   readonly v: Plane;
+  /** Straight alpha at full resolution (0 transparent … 255 opaque), for transparent output only. */
+  readonly a?: Plane;
 }
 
 /** BT.709 luma coefficients (shared by every YUV conversion in the project). */
