@@ -77,7 +77,9 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           return;
         }
         const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
-        pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
+        const still = await prepareStill(opened, s.framing, W, H, background);
+        const effects = s.effects ?? [];
+        pool.addStill(i, still, effects.length ? (await import('../living/prepare.js')).prepareLiving(still, effects) : undefined);
       })();
       p.catch(() => undefined); // awaited where it is used; never an unhandled rejection
       prepared.set(i, p);
@@ -103,7 +105,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       clipChain.set(i, next.catch(() => undefined));
       return next;
     }
-    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost), spent.pop(), i);
+    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost), spent.pop(), i, local);
   };
 
   const compose = async (f: number): Promise<Uint8Array> => {

@@ -7,6 +7,7 @@
 import type { TextAnimation, TextPosition, TextStyle } from '../text/types.js';
 import type { TransitionKind } from '../compose/transitions.js';
 import type { Box, MotionPlan } from './plan-motion.js';
+import type { EffectPlan } from '../living/effects.js';
 
 export const RENDER_PLAN_VERSION = 1;
 
@@ -55,6 +56,8 @@ export interface PhotoShotPlan extends ShotBase {
   readonly kind: 'image';
   readonly framing: Framing;
   readonly motion: ShotMotion;
+  /** Motion inside the picture and overlays (living photos, issue 14), in order; absent: none. */
+  readonly effects?: readonly EffectPlan[];
 }
 
 export interface ClipShotPlan extends ShotBase {

@@ -7,16 +7,17 @@ import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch } from './sampler.js';
 import { loadStillWasm, sampleFrameWasm, type WasmStill } from './sampler-wasm.js';
 import type { YuvStill } from './yuv.js';
+import { applyLiving, type LivingStill } from '../living/render.js';
 
 export type WorkerRequest =
   | { type: 'init'; still: YuvStill | null; width: number; height: number }
   /** Another still this thread may be asked to render (a slideshow's next shot). */
-  | { type: 'still'; id: number; still: YuvStill }
+  | { type: 'still'; id: number; still: YuvStill; /** Effects and their masks (living photos). */ living?: LivingStill }
   | { type: 'drop'; id: number }
-  | { type: 'frame'; index: number; view: FrameView; still?: number; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer };
+  | { type: 'frame'; index: number; view: FrameView; still?: number; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer; /** The shot's own frame index (for effects). */ t?: number };
 export type WorkerReply = { type: 'frame'; index: number; data: Uint8Array } | { type: 'error'; index: number; message: string };
 
-interface Loaded { still: YuvStill; wasm: WasmStill | null }
+interface Loaded { still: YuvStill; wasm: WasmStill | null; living?: LivingStill }
 const stills = new Map<number, Loaded>();
 let width = 0;
 let height = 0;
@@ -40,7 +41,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
     return;
   }
   if (m.type === 'still') {
-    stills.set(m.id, { still: m.still, wasm: loadWasm(m.still) });
+    stills.set(m.id, { still: m.still, wasm: loadWasm(m.still), ...(m.living ? { living: m.living } : {}) });
     return;
   }
   if (m.type === 'drop') {
@@ -62,6 +63,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
       }
     }
     if (!done) renderFrame(s.still, m.view, width, height, out, scratch);
+    if (s.living && s.living.effects.length) applyLiving(s.living, s.still, m.view, m.t ?? 0, width, height, out);
     const reply: WorkerReply = { type: 'frame', index: m.index, data: out };
     parentPort!.postMessage(reply, [out.buffer]);
   } catch (e) {
