@@ -7,6 +7,7 @@ import { openStill, stillPipeline, corrupt, type OpenedStill, type StillLimits }
 import type { StillAnalysis } from '../plan/plan-shot.js';
 import type { StillCache } from '../input/still-cache.js';
 import { findSubject } from './saliency.js';
+import { regionShares, smallFromRgb } from './regions.js';
 
 /** The saliency estimate works on a thumbnail this many pixels on its long side. */
 const THUMB = 160;
@@ -36,6 +37,7 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
     subject: { x: r(s.box.x), y: r(s.box.y), w: r(s.box.w), h: r(s.box.h) },
     confidence: r(s.confidence),
     notes: [...src.notes],
+    regions: regionShares(smallFromRgb(thumb.data, thumb.info.width, thumb.info.height)),
   };
 };
 

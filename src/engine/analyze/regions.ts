@@ -284,7 +284,8 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
   const r = Math.max(1, Math.round(Math.min(w, h) * 0.015));
   // Erode (the blurred hard mask must be wholly inside), then feather by the same radius. Picture
   // edges count as inside, so a region touching them keeps its full strength there.
-  const eroded = boxBlur(hard, w, h, r);
+  // Two blurs of radius r reach 2r: erode by 2r (a box of radius 2r wholly inside).
+  const eroded = boxBlur(hard, w, h, 2 * r);
   for (let i = 0; i < w * h; i++) eroded[i] = eroded[i]! > 0.999 ? 1 : 0;
   const soft = boxBlur(boxBlur(eroded, w, h, r), w, h, r);
   let any = false;

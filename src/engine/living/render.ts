@@ -77,7 +77,9 @@ const makeField = (e: EffectPlan, still: YuvStill, t: number) => {
   const W = still.width;
   const P = e.period;
   const vx = e.dir[0] * e.speed * W, vy = e.dir[1] * e.speed * W; // still px per frame
-  const ph0 = (t / P) - Math.floor(t / P);
+  // The time within the period, exactly (t and t + P give the same bits, so the same frame).
+  const tm = ((t % P) + P) % P;
+  const ph0 = tm / P;
   const ph1 = (ph0 + 0.5) - Math.floor(ph0 + 0.5);
   // Each phase is alone for most of its cycle and crossfades with the other around a quarter and
   // three quarters (weights sum to 1; a phase's jump back happens at weight 0).
@@ -85,7 +87,7 @@ const makeField = (e: EffectPlan, still: YuvStill, t: number) => {
   const w0 = Math.min(1, Math.max(0, (tri - 0.5) / CROSSFADE + 0.5)), w1 = 1 - w0;
   const tex = noiseTexture(e.seed);
   const amp = e.strength * W;
-  const cyc = TAU * (t / P);
+  const cyc = TAU * ph0;
   const out: Phases = { x0: 0, y0: 0, w0, x1: 0, y1: 0, w1 };
   switch (e.type) {
     case 'drift':
@@ -291,7 +293,7 @@ const frac = (x: number) => x - Math.floor(x);
 
 const drawParticles = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
   const ps = particlesOf(e, outW, outH);
-  const p = t / e.period;
+  const p = (((t % e.period) + e.period) % e.period) / e.period;
   const col = COLOURS[e.type]!;
   const W = still.width, H = still.height, scale = (view.w * W) / outW;
   for (const q of ps) {
@@ -327,7 +329,7 @@ const outMask = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW
 };
 
 const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
-  const p = t / e.period;
+  const p = (((t % e.period) + e.period) % e.period) / e.period;
   const mAt = outMask(mask, still, view, outW);
   const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
   const s = e.strength;
