@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
-import { movesOf } from '../engine/index.js';
+import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
 import { parseInstruction, type InstructionRequest } from '../language/index.js';
 import { applyRequest, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
@@ -82,8 +82,8 @@ const COSTLY = new Set(['generate', 'edit']);
 
 export const emptyDisplay = (): StoredDisplay => ({ summary: 'Timeline (0 tracks): empty', summary_zh: '时间线（0 条轨道）：空', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
 
-export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Readonly<Record<string, string>>): StoredDisplay =>
-  ({ ...displayOf(d, media.map((m) => ({ id: m.mediaId, name: m.name ?? m.mediaId, duration_ms: m.durationMs ?? null, width: m.width ?? null, height: m.height ?? null })), moves), moves });
+export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Readonly<Record<string, string>>, depth: Readonly<Record<string, ShotDepthInfo>> = {}): StoredDisplay =>
+  ({ ...displayOf(d, media.map((m) => ({ id: m.mediaId, name: m.name ?? m.mediaId, duration_ms: m.durationMs ?? null, width: m.width ?? null, height: m.height ?? null })), moves, depth), moves });
 
 export class Agent {
   private readonly runs = new Map<string, TurnRun>();
@@ -119,6 +119,8 @@ export class Agent {
     const run = new TurnRun();
     this.runs.set(key, run);
     const prev = this.tails.get(session.id) ?? Promise.resolve();
+    // Turns of one session run one after another; the previous one's failure was its own, reported
+    // to its own stream, and does not stop this one.
     const work = prev.catch(() => undefined).then(() => this.turn(p, session.id, message, run, origin)).finally(() => {
       run.end();
       if (this.runs.get(key) === run) this.runs.delete(key);
@@ -130,6 +132,7 @@ export class Agent {
 
   /** Resolves when every turn in flight has ended. */
   async drain(): Promise<void> {
+    // Each turn reports its own failure on its stream; draining only waits.
     await Promise.all([...this.tails.values()].map((t) => t.catch(() => undefined)));
   }
 
@@ -189,6 +192,7 @@ export class Agent {
       const resolved = resolveDraft(applied.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
       const plan = planDraft(resolved, lookup);
       const moves = movesOf(plan);
+      const depth = depthOf(plan);
 
       if (this.deps.turnCost > 0) {
         try {
@@ -208,10 +212,12 @@ export class Agent {
       run.emit([{ function_call: { id: callId, name: 'edit_timeline', args: { instruction: message, request: req as unknown as Record<string, unknown> } } }]);
       let version = session.draft_version;
       const compact = toCompact(applied.draft);
-      const stored = storedDisplayOf(applied.draft, media, moves);
+      const stored = storedDisplayOf(applied.draft, media, moves, depth);
       if (applied.visual) version = await store.saveDraft(sessionId, JSON.stringify(compact), JSON.stringify(stored), message);
       else await store.setDisplay(sessionId, JSON.stringify(stored));
-      const notes = [...applied.notes, ...resolved.notes];
+      // The reply names the depth each depth move used, or says it was made flat and why.
+      const depthNotes = [...new Set(Object.values(depth).flatMap((x) => (x.fallback ? [x.fallback] : x.depth ? [`${x.move} used ${DEPTH_LABELS[x.depth]}`] : [])))];
+      const notes = [...applied.notes, ...resolved.notes, ...depthNotes];
       run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: stored.summary, notes, moves, draft_version: version } } }]);
 
       // 2. The preview.
@@ -244,6 +250,8 @@ export class Agent {
       say(text);
     } catch (e) {
       const err = toStillmotionError(e);
+      // Best effort on a turn that already failed: a hold or a turn row the database refuses now is
+      // released or failed by the next start's recovery, and the user hears why either way.
       if (hold) await store.settle(hold, 'release').catch(() => undefined);
       const code = typeof err.details.code === 'number' ? err.details.code : err.code;
       // An unexpected error's own text (a path, a driver's message) is not the client's to read.

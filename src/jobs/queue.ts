@@ -2,7 +2,8 @@
  * The render queue port, and its in-process adapter (the default: no broker to install).
  * Jobs are rows in the store; the queue decides when each runs, reports progress, enforces the
  * time limit, cancels, and on shutdown puts running jobs back to pending (a checkpoint: the next
- * start runs them again). A distributed adapter (BullMQ on REDIS_URL) implements the same port.
+ * start runs them again). The distributed adapter (BullMQ on REDIS_URL, src/jobs/bullmq-queue.ts)
+ * implements the same port.
  *
  * Two lanes: exports run in `concurrency` slots; chat previews have `previewConcurrency` slots of
  * their own (and take an export slot that is idle), so a preview never waits behind a long export.
@@ -25,13 +26,15 @@ export interface JobQueue {
   /** Runs the job whose row already exists (status pending), in its kind's lane. */
   enqueue(jobId: string, lane: Lane): void;
   /** Cancels a pending or running job; it ends failed with `reason`'s code (default CANCELLED, 5003; a caller's time limit says TIMEOUT, 5004). */
-  cancel(jobId: string, reason?: StillmotionError): boolean;
+  cancel(jobId: string, reason?: StillmotionError): boolean | Promise<boolean>;
   /** Resolves with the job's final state (completed or failed). */
   wait(jobId: string): Promise<JobState>;
   /** Progress of a running job; returns the unsubscribe function. */
   onProgress(jobId: string, fn: (percent: number, stage: string) => void): () => void;
   /** Jobs waiting or running in this process. */
   readonly depth: number;
+  /** The shared queue's jobs by state and lane (distributed adapter): what an operator watches. */
+  counts?(): Promise<Record<Lane, Record<string, number>>>;
   /** Stops taking work and checkpoints running jobs back to pending. */
   close(): Promise<void>;
 }
@@ -146,13 +149,16 @@ export class InProcessQueue implements JobQueue {
         onProgress: (p, stage) => {
           this.events.emit('progress', id, p, stage);
           const now = Date.now();
+          // Progress in the table is a hint for pollers (the stream gets every value): a write that
+          // fails is replaced by the next one 400 ms later.
           if (now - lastWrite > 400) { lastWrite = now; void this.store.jobProgress(id, p).catch(() => undefined); }
         },
       });
       await this.finish(id, { status: 'completed', output });
     } catch (e) {
       if (this.closed && !entry.cancelled) {
-        // Shutting down: checkpoint, the next start runs it again.
+        // Shutting down: checkpoint, the next start runs it again (if the database is already gone
+        // the row stays running, and the next start's recovery resumes it just the same).
         await this.store.jobFinished(id, { status: 'pending' }).catch(() => undefined);
         this.running.delete(id);
         this.events.emit('done', id);
@@ -166,6 +172,8 @@ export class InProcessQueue implements JobQueue {
   }
 
   private async finish(id: string, r: { status: 'completed'; output: JobOutput } | { status: 'failed'; error: JobError }): Promise<void> {
+    // A database that refuses the result leaves the row running: the next start's recovery runs
+    // the export again (or fails a preview), so nothing is lost; waiters still hear the end.
     await this.store.jobFinished(id, r).catch(() => undefined);
     this.events.emit('done', id);
   }

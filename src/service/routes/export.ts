@@ -88,7 +88,8 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       ...(job.error ? { error: publicJobError(job.error) } : {}),
       created_at: new Date(job.created_at).toISOString(),
     };
-    return { code: 0, message: job.status, status: data.status, progress: data.progress, data };
+    // API.md: a client following the brief reads `status`, `progress` and `output.url` at the top level.
+    return { code: 0, message: job.status, status: data.status, progress: data.progress, ...(data.output ? { output: data.output } : {}), data };
   };
 
   /** Another user's render, or another session's for a claim token, is answered exactly like one that does not exist. */
@@ -157,7 +158,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   app.delete<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
     const p = await ctx.auth.principal(req, 'render');
     const job = await ownJob(p, req.params.id);
-    ctx.queue.cancel(job.id);
+    await ctx.queue.cancel(job.id);
     return status(req, (await store.jobState(job.id)) ?? job);
   });
 
