@@ -147,54 +147,67 @@ const warpPlane = (
   mask: Uint8Array | null, mw: number, mh: number, mk: number,
   left: number, top: number, scale: number, grid: Float32Array, gw: number, gstep: number, w0: number, w1: number,
 ): void => {
-  const maxX = sw - 1.001, maxY = sh - 1.001;
+  const maxX = sw - 1.001, maxY = sh - 1.001, mxMax = mw - 1, myMax = mh - 1;
+  const inv = 1 / gstep, w0m = w0 / 255, w1m = w1 / 255;
   for (let oy = 0; oy < oh; oy++) {
     const sy = top + (oy + 0.5) * scale - 0.5;
-    const myi = Math.min(mh - 1, Math.max(0, Math.round((sy + 0.5) * mk - 0.5)));
-    const gyf = (oy + 0.5) / gstep, gy0 = Math.floor(gyf), ty = gyf - gy0;
+    let myi = ((sy + 0.5) * mk) | 0;
+    myi = myi < 0 ? 0 : myi > myMax ? myMax : myi;
+    const mrow = myi * mw;
+    const gyf = (oy + 0.5) * inv, gy0 = gyf | 0, ty = gyf - gy0;
     const rowA = gy0 * gw * 4, rowB = rowA + gw * 4;
     const ob = at + oy * ow;
     for (let ox = 0; ox < ow; ox++) {
       const sx = left + (ox + 0.5) * scale - 0.5;
       let m = 255;
       if (mask !== null) {
-        const mxi = Math.min(mw - 1, Math.max(0, Math.round((sx + 0.5) * mk - 0.5)));
-        m = mask[myi * mw + mxi]!;
+        let mxi = ((sx + 0.5) * mk) | 0;
+        mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
+        m = mask[mrow + mxi]!;
         if (m === 0) continue;
       }
-      const gxf = (ox + 0.5) / gstep, gx0 = gxf | 0, tx = gxf - gx0;
+      const gxf = (ox + 0.5) * inv, gx0 = gxf | 0, tx = gxf - gx0;
       const a = rowA + gx0 * 4, b = rowB + gx0 * 4;
       const k00 = (1 - tx) * (1 - ty), k10 = tx * (1 - ty), k01 = (1 - tx) * ty, k11 = tx * ty;
       const base = out[ob + ox]!;
       let acc = 0, wsum = 0;
       if (w0 > 0) {
-        const dx = grid[a]! * k00 + grid[a + 4]! * k10 + grid[b]! * k01 + grid[b + 4]! * k11;
-        const dy = grid[a + 1]! * k00 + grid[a + 5]! * k10 + grid[b + 1]! * k01 + grid[b + 5]! * k11;
-        let x = sx - dx, y = sy - dy;
+        let x = sx - (grid[a]! * k00 + grid[a + 4]! * k10 + grid[b]! * k01 + grid[b + 4]! * k11);
+        let y = sy - (grid[a + 1]! * k00 + grid[a + 5]! * k10 + grid[b + 1]! * k01 + grid[b + 5]! * k11);
         x = x < 0 ? 0 : x > maxX ? maxX : x;
         y = y < 0 ? 0 : y > maxY ? maxY : y;
         let w = w0;
-        if (mask !== null) w *= mask[Math.min(mh - 1, Math.round((y + 0.5) * mk - 0.5)) * mw + Math.min(mw - 1, Math.round((x + 0.5) * mk - 0.5))]! / 255;
-        const xi = x | 0, yi = y | 0, fx = x - xi, fy = y - yi, i = yi * sw + xi;
-        const p = src[i]! + (src[i + 1]! - src[i]!) * fx, q = src[i + sw]! + (src[i + sw + 1]! - src[i + sw]!) * fx;
-        acc += w * (p + (q - p) * fy);
+        if (mask !== null) {
+          let qy = ((y + 0.5) * mk) | 0, qx = ((x + 0.5) * mk) | 0;
+          if (qy > myMax) qy = myMax;
+          if (qx > mxMax) qx = mxMax;
+          w = w0m * mask[qy * mw + qx]!;
+        }
+        const xi = x | 0, yi = y | 0, fx = x - xi, i = yi * sw + xi;
+        const p0 = src[i]!, q0 = src[i + sw]!;
+        const p = p0 + (src[i + 1]! - p0) * fx, q = q0 + (src[i + sw + 1]! - q0) * fx;
+        acc += w * (p + (q - p) * (y - yi));
         wsum += w;
       }
       if (w1 > 0) {
-        const dx = grid[a + 2]! * k00 + grid[a + 6]! * k10 + grid[b + 2]! * k01 + grid[b + 6]! * k11;
-        const dy = grid[a + 3]! * k00 + grid[a + 7]! * k10 + grid[b + 3]! * k01 + grid[b + 7]! * k11;
-        let x = sx - dx, y = sy - dy;
+        let x = sx - (grid[a + 2]! * k00 + grid[a + 6]! * k10 + grid[b + 2]! * k01 + grid[b + 6]! * k11);
+        let y = sy - (grid[a + 3]! * k00 + grid[a + 7]! * k10 + grid[b + 3]! * k01 + grid[b + 7]! * k11);
         x = x < 0 ? 0 : x > maxX ? maxX : x;
         y = y < 0 ? 0 : y > maxY ? maxY : y;
         let w = w1;
-        if (mask !== null) w *= mask[Math.min(mh - 1, Math.round((y + 0.5) * mk - 0.5)) * mw + Math.min(mw - 1, Math.round((x + 0.5) * mk - 0.5))]! / 255;
-        const xi = x | 0, yi = y | 0, fx = x - xi, fy = y - yi, i = yi * sw + xi;
-        const p = src[i]! + (src[i + 1]! - src[i]!) * fx, q = src[i + sw]! + (src[i + sw + 1]! - src[i + sw]!) * fx;
-        acc += w * (p + (q - p) * fy);
+        if (mask !== null) {
+          let qy = ((y + 0.5) * mk) | 0, qx = ((x + 0.5) * mk) | 0;
+          if (qy > myMax) qy = myMax;
+          if (qx > mxMax) qx = mxMax;
+          w = w1m * mask[qy * mw + qx]!;
+        }
+        const xi = x | 0, yi = y | 0, fx = x - xi, i = yi * sw + xi;
+        const p0 = src[i]!, q0 = src[i + sw]!;
+        const p = p0 + (src[i + 1]! - p0) * fx, q = q0 + (src[i + sw + 1]! - q0) * fx;
+        acc += w * (p + (q - p) * (y - yi));
         wsum += w;
       }
-      const moved = acc + (1 - wsum) * base;
-      out[ob + ox] = base + ((moved - base) * m) / 255 + 0.5;
+      out[ob + ox] = base + ((acc - wsum * base) * m) / 255 + 0.5;
     }
   }
 };
