@@ -418,9 +418,84 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   }
 };
 
-/** All of a shot's effects on frame `t` (the shot's own frame index), in order: flows first, then overlays. */
-export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
-  living.effects.forEach((e, i) => { if (isFlowEffect(e.type)) applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out); });
+/** Renders the still for a view into a frame buffer (the render thread's fast sampler). */
+export type SampleView = (view: FrameView, out: Uint8Array) => void;
+
+const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uint8Array(0), maskKey: '' };
+
+/**
+ * Drift is a rigid translation per phase: each phase is the camera's frame for a shifted view,
+ * rendered by the fast sampler, then blended by the mask (read once per view at output size).
+ * Same rule as the general warp: a phase counts by the mask where its pixels come from, and
+ * nothing outside the mask changes.
+ */
+const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
+  const W = still.width, H = still.height, n = out.length;
+  const field = makeField(e, still, t);
+  const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
+  field(0, 0, ph);
+  const scale = (view.w * W) / outW;
+  if (driftBuffers.a.length !== n) { driftBuffers.a = new Uint8Array(n); driftBuffers.b = new Uint8Array(n); }
+  // The mask at output size for this view (kept while the view stays: a still camera reads it once).
+  const mk = `${key}:${view.x}:${view.y}:${view.w}:${outW}x${outH}`;
+  if (driftBuffers.maskKey !== mk) {
+    if (driftBuffers.mask.length !== outW * outH) driftBuffers.mask = new Uint8Array(outW * outH);
+    const left = view.x * W, top = view.y * H;
+    for (let oy = 0; oy < outH; oy++) {
+      let sy = ((top + (oy + 0.5) * scale - 0.5 + 0.5) | 0); sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
+      for (let ox = 0; ox < outW; ox++) {
+        let sx = ((left + (ox + 0.5) * scale - 0.5 + 0.5) | 0); sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
+        driftBuffers.mask[oy * outW + ox] = mask ? mask[sy * W + sx]! : 255;
+      }
+    }
+    driftBuffers.maskKey = mk;
+  }
+  const om = driftBuffers.mask;
+  const phases: Array<[Uint8Array, number, number, number]> = [];
+  if (ph.w0 > 0) { sample({ x: view.x - ph.x0 / W, y: view.y - ph.y0 / H, w: view.w }, driftBuffers.a); phases.push([driftBuffers.a, ph.w0 / 255, ph.x0 / scale, ph.y0 / scale]); }
+  if (ph.w1 > 0) { sample({ x: view.x - ph.x1 / W, y: view.y - ph.y1 / H, w: view.w }, driftBuffers.b); phases.push([driftBuffers.b, ph.w1 / 255, ph.x1 / scale, ph.y1 / scale]); }
+  const [A, wa, ax, ay] = phases[0]!;
+  const [B, wb, bx, by] = phases[1] ?? [A, 0, 0, 0];
+  // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
+  const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
+  const mAt = (x: number, y: number) => om[(y < 0 ? 0 : y >= outH ? outH - 1 : y) * outW + (x < 0 ? 0 : x >= outW ? outW - 1 : x)]!;
+  for (let y = 0; y < outH; y++) {
+    const row = y * outW;
+    for (let x = 0; x < outW; x++) {
+      const i = row + x;
+      const m = om[i]!;
+      if (m === 0) continue;
+      const base = out[i]!;
+      const w0 = wa * mAt(x - adx, y - ady), w1 = wb * mAt(x - bdx, y - bdy);
+      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+    }
+  }
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH;
+  for (let cy = 0; cy < ch; cy++) {
+    for (let cx = 0; cx < cw; cx++) {
+      const x = cx * 2, y = cy * 2;
+      const m = om[y * outW + x]!;
+      if (m === 0) continue;
+      const w0 = wa * mAt(x - adx, y - ady), w1 = wb * mAt(x - bdx, y - bdy);
+      for (const off of [U0, U0 + cw * ch]) {
+        const i = off + cy * cw + cx;
+        const base = out[i]!;
+        out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      }
+    }
+  }
+};
+
+/**
+ * All of a shot's effects on frame `t` (the shot's own frame index), in order: flows first, then
+ * overlays. With `sample` (the render thread's fast sampler), drifts take the fast path.
+ */
+export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView): void => {
+  living.effects.forEach((e, i) => {
+    if (!isFlowEffect(e.type)) return;
+    if (e.type === 'drift' && sample) applyDriftFast(e, living.masks[i] ?? null, still, view, t, outW, outH, out, sample, `${i}:${e.seed}`);
+    else applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
+  });
   living.effects.forEach((e, i) => {
     if (isFlowEffect(e.type)) return;
     if (e.type in COLOURS) drawParticles(e, living.masks[i] ?? null, still, view, t, outW, outH, out);

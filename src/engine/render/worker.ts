@@ -100,7 +100,16 @@ parentPort!.on('message', (m: WorkerRequest) => {
         js(l, p, view, buf, w, h);
       });
     }
-    if (s.living && s.living.effects.length) applyLiving(s.living, s.still, m.view, m.t ?? 0, width, height, out);
+    if (s.living && s.living.effects.length) {
+      const wasm = s.wasm;
+      const sample = (v: FrameView, o: Uint8Array) => {
+        if (wasm) {
+          try { sampleFrameWasm(wasm, v, width, height, o); return; } catch { /* the JS reference renders it */ }
+        }
+        renderFrame(s.still, v, width, height, o, scratch);
+      };
+      applyLiving(s.living, s.still, m.view, m.t ?? 0, width, height, out, sample);
+    }
     const reply: WorkerReply = { type: 'frame', index: m.index, data: out };
     parentPort!.postMessage(reply, [out.buffer]);
   } catch (e) {
