@@ -18,6 +18,7 @@ import { prepareLiving } from '../src/engine/living/prepare.js';
 import { rgbToYuv } from '../src/engine/render/yuv.js';
 import { renderFrame } from '../src/engine/render/render-frame.js';
 import { SamplerScratch } from '../src/engine/render/sampler.js';
+import { loadStillWasm, sampleFrameWasm } from '../src/engine/render/sampler-wasm.js';
 import { EFFECT_TYPES, DEFAULT_REGION, type EffectPlan } from '../src/engine/index.js';
 import { skyLandscapeRgb } from '../test/support/fixtures.js';
 
@@ -71,19 +72,22 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
     const sc = new SamplerScratch();
     const out = new Uint8Array(W * H * 1.5);
     const view = { x: 0, y: 0, w: 1 };
+    const wasm = loadStillWasm(still);
+    const sample = (v: typeof view, o: Uint8Array) => sampleFrameWasm(wasm, v, W, H, o);
+    void renderFrame; void sc;
     const t0 = performance.now();
-    for (let f = 0; f < 10; f++) renderFrame(still, view, W, H, out, sc);
+    for (let f = 0; f < 10; f++) sample(view, out);
     const baseMs = (performance.now() - t0) / 10;
     const cost: string[] = [];
     for (const type of EFFECT_TYPES) {
       const e: EffectPlan = { type, region: { kind: 'named', name: DEFAULT_REGION[type] === 'water' || DEFAULT_REGION[type] === 'background' ? 'bottom-half' : DEFAULT_REGION[type] }, dir: [-1, 0], speed: 0.0008, strength: 0.5, seed: 1, period: 75 };
       const liv = prepareLiving(still, [e]);
-      applyLiving(liv, still, view, 0, W, H, out);
+      applyLiving(liv, still, view, 0, W, H, out, sample);
       const t1 = performance.now();
-      for (let f = 1; f <= 10; f++) applyLiving(liv, still, view, f * 7, W, H, out);
+      for (let f = 1; f <= 10; f++) applyLiving(liv, still, view, f * 7, W, H, out, sample);
       cost.push(`${type} ${((performance.now() - t1) / 10).toFixed(1)}`);
     }
-    lines.push('', `Cost per 1080p frame, one thread, ms (the JS reference sampler's frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
+    lines.push('', `Cost per 1080p frame, one thread, ms (the WebAssembly sampler's whole frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -91,5 +95,5 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
 };
 
 if (process.argv[1] && process.argv[1].endsWith('living-bench.js')) {
-  console.log((await benchLiving(resolve(root, '..', 'shared', 'photos'))).join('\n'));
+  console.log((await benchLiving(process.env.STILLMOTION_BENCH_PHOTOS ?? resolve(root, '..', 'shared', 'photos'))).join('\n'));
 }
