@@ -67,5 +67,8 @@ export const planEffects = (effects: readonly Effect[], shotId: string, frames: 
     speed: speedFraction(e.type, e.speed) / fps,
     strength: e.strength,
     seed: seedOf(`${shotId}:${i}:${e.type}`),
-    period: isFlowEffect(e.type) ? effectPeriod(frames, fps, 2.5) : e.type === 'shine' ? effectPeriod(frames, fps, 4) : frames,
+    // A travelling flow's two copies are half a period's travel apart while they crossfade: keep that
+    // under about 2.5% of the picture (fast flows cycle faster), and the cycle between 0.6 and 2.5 s.
+    period: isFlowEffect(e.type) ? effectPeriod(frames, fps, Math.max(0.6, Math.min(2.5, 0.05 / Math.max(1e-6, speedFraction(e.type, e.speed)))))
+      : e.type === 'shine' ? effectPeriod(frames, fps, 4) : frames,
   }));

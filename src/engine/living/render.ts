@@ -325,7 +325,7 @@ const drawParticles = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, 
     if (e.type === 'rain') {
       // A streak along the fall: a few discs.
       const len = outH * 0.025 * q.a;
-      for (let k = 0; k < 5; k++) splat(out, outW, outH, x - (e.dir[0] * len * k) / 5, y - (e.dir[1] * len * k) / 5, q.r * 1.4, a * 0.35, col);
+      for (let k = 0; k < 6; k++) splat(out, outW, outH, x - (e.dir[0] * len * k) / 6, y - (e.dir[1] * len * k) / 6, q.r * 1.6, a * 0.6, col);
     } else if (e.type === 'petals') splat(out, outW, outH, x, y, q.r, a, col, 1.4 + 0.4 * Math.sin(TAU * q.sf * p + q.ph), 0.8);
     else splat(out, outW, outH, x, y, q.r, a, col);
   }
