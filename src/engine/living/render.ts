@@ -459,14 +459,19 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
   // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
   const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
   const mAt = (x: number, y: number) => om[(y < 0 ? 0 : y >= outH ? outH - 1 : y) * outW + (x < 0 ? 0 : x >= outW ? outW - 1 : x)]!;
+  const xMax = outW - 1, yMax = outH - 1;
   for (let y = 0; y < outH; y++) {
     const row = y * outW;
+    const ya = y - ady, yb = y - bdy;
+    const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
     for (let x = 0; x < outW; x++) {
       const i = row + x;
       const m = om[i]!;
       if (m === 0) continue;
       const base = out[i]!;
-      const w0 = wa * mAt(x - adx, y - ady), w1 = wb * mAt(x - bdx, y - bdy);
+      const xa = x - adx, xb = x - bdx;
+      const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
+      const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
       out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
