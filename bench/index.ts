@@ -174,6 +174,9 @@ const main = async () => {
       console.log(`\n${label}: skipped (${(e as Error).message.split('\n')[0]})`);
     }
   }
+  const { benchLiving } = await import('./living-bench.js');
+  console.log('\n## Living photos (5 s 1080p30, static camera)\n');
+  console.log((await benchLiving(photosDir)).join('\n'));
   const { benchService } = await import('./service-bench.js');
   const garden = join(photosDir, 'mate_Garden.jpg');
   console.log(`\n## Service (loopback, autocannon 16 connections x 5 s; preview for ${existsSync(garden) ? 'mate_Garden.jpg' : 'a generated 1600x1200 photo'})\n`);

@@ -28,6 +28,9 @@ animate flags:
                             pan-up-left, pan-up-right, pan-down-left, pan-down-right, ken-burns, static
       --intensity <i>       subtle, normal (default), strong, or 0–1
       --easing <e>          smooth (default), linear, ease-in, ease-out
+      --effect <e>          motion inside the photo, repeatable: type[:region][:direction][:speed][:strength]
+                            (drift:sky:left, ripple:water:gentle, snow, shine, fog:bottom-half:0.3)
+      --loop                the clip loops seamlessly (camera still unless --move is given)
   -p, --prompt <text>       an instruction in English or Chinese ("8-second slow zoom", "竖屏 五秒")
       --json                NDJSON on stdout: progress events, then one result per photo
       --dry-run             print the render plan (every decision made) instead of rendering

@@ -23,6 +23,11 @@ export {
 export { TEXT_COLOUR_NAMES } from './text/color.js';
 export { TEXT_POSITIONS, TEXT_ANIMATIONS, TEXT_ALIGNS, TEXT_FONTS, TEXT_WEIGHTS, type TextPosition, type TextAnimation, type TextStyle, type TextFont, type TextWeight, type TextLayer } from './text/types.js';
 export { TRANSITION_KINDS, type TransitionKind } from './compose/transitions.js';
+export {
+  EFFECT_TYPES, FLOW_EFFECTS, REGION_NAMES, FOUND_REGIONS, EFFECT_DIRECTIONS, DIRECTION_VECTORS, DEFAULT_DIRECTION, DEFAULT_REGION,
+  isFlowEffect, speedFraction, effectPeriod,
+  type EffectType, type RegionName, type EffectDirection, type EffectPlan, type RegionPlan, type Polygon,
+} from './living/effects.js';
 export { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from './input/sniff.js';
 export type { Progress, ProgressListener, Stage, RenderedFile } from './progress.js';
 

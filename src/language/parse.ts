@@ -12,6 +12,7 @@ import { extractPhotos } from './photos.js';
 import { emptyRequest, type InstructionRequest } from './request.js';
 import { Scan } from './scan.js';
 import { extractSubjectMotion } from './subject.js';
+import { extractEffects } from './effects.js';
 import { extractTextPlacement, extractTexts, resolveTextTiming, type FoundText } from './texts.js';
 import { extractTransitions, fadeTransition } from './transitions.js';
 
@@ -55,6 +56,7 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   req.intent = decideIntent(scan.norm, req, extracted);
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);
+  extractEffects(head, req);
   if (text.length > MAX_INPUT && req.not_understood.length < 20) req.not_understood.push(`${text.slice(MAX_INPUT, MAX_INPUT + 200)}…`);
   if (req.edits !== undefined && Object.keys(req.edits).length === 0) delete req.edits;
   return req;

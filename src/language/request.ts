@@ -123,6 +123,41 @@ export interface Background {
   color: string | null;
 }
 
+/** Motion inside the picture (issue 14), the words' own names; the engine's list is the same. */
+export const EFFECT_WORDS = [
+  'drift', 'flow', 'ripple', 'sway', 'rise', 'dust', 'snow', 'rain', 'sparkles', 'bokeh', 'petals', 'embers',
+  'shine', 'light-leak', 'warm-shift', 'flicker', 'fog',
+] as const;
+export type EffectWord = (typeof EFFECT_WORDS)[number];
+export const EFFECT_REGION_WORDS = [
+  'sky', 'water', 'subject', 'background', 'all', 'top-half', 'bottom-half', 'left-half', 'right-half',
+  'top-third', 'middle-third', 'bottom-third', 'left-third', 'right-third',
+] as const;
+export type EffectRegionWord = (typeof EFFECT_REGION_WORDS)[number];
+export const EFFECT_DIRECTION_WORDS = ['left', 'right', 'up', 'down', 'up-left', 'up-right', 'down-left', 'down-right'] as const;
+export type EffectDirectionWord = (typeof EFFECT_DIRECTION_WORDS)[number];
+
+/** One motion inside the picture: "the clouds drift left" → {drift, sky, left}. Null: not said. */
+export interface EffectRequest {
+  type: EffectWord;
+  /** Where; null when the words name something that has to be shown (steam, a waterfall, hair). */
+  region: EffectRegionWord | null;
+  direction: EffectDirectionWord | null;
+  /** 0–1: slow 0.3, fast 0.8. */
+  speed: number | null;
+  /** 0–1: gentle 0.3, strong 0.8. */
+  strength: number | null;
+  /** The words it came from. */
+  phrase: string;
+}
+
+/** A change to effects already there: "make the water calmer", "stop the clouds", "云再慢一点". */
+export interface EffectEdit {
+  /** An effect kind, a region, or every effect. */
+  target: EffectWord | EffectRegionWord | 'all';
+  change: 'slower' | 'faster' | 'calmer' | 'stronger' | 'stop';
+}
+
 export interface InstructionRequest {
   intent: Intent;
   duration_s: number | null;
@@ -147,6 +182,14 @@ export interface InstructionRequest {
   beat_sync?: BeatSync;
   /** Only present when the sentence names a background. */
   background?: Background;
+  /** Optional (issue 14): motion inside the picture the words ask for, when they ask for any. */
+  effects?: EffectRequest[];
+  /** Optional: changes to effects already on the draft. */
+  effect_edits?: EffectEdit[];
+  /** Optional: "only the water moves, everything else still": a static camera. */
+  cinemagraph?: true;
+  /** Optional: motion of people or animals that one photo cannot give (blinking, a dog running), verbatim. */
+  impossible_motion?: string[];
 }
 
 export const emptyRequest = (): InstructionRequest => ({

@@ -8,6 +8,7 @@ import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY } from './defaults.js';
 import * as E from './edit.js';
 import { timing } from './timing.js';
 import type { Draft, TextPosition, TransitionType } from './types.js';
+import { applyEffects } from './effects.js';
 
 export interface MediaRef {
   readonly mediaId: string;
@@ -220,7 +221,10 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
       touch({ ...d, shots: d.shots.map((s) => (s.fit === 'blur' ? { ...s, fit: 'color' } : s)) });
     }
   }
-  if (req.subject_motion) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);
+  const living = applyEffects(d, req, which);
+  touch(living.draft);
+  notes.push(...living.notes);
+  if (req.subject_motion && !living.handled) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);
   return { draft: d, notes, visual };
 };
 

@@ -5,11 +5,11 @@
  * the path of anything wrong (`t[0].sg[2].d: must be > 0, got -5`); `toCompact` and `fromCompact`
  * round-trip losslessly.
  */
-import { ASPECTS, COLOUR_NAMES, DEPTH_MODES, EASINGS, FITS, FPS_VALUES, MOVES, SIZE_PRESETS, TEXT_ALIGNS, TEXT_COLOUR_NAMES, TEXT_FONTS, TEXT_WEIGHTS } from '../engine/index.js';
+import { ASPECTS, COLOUR_NAMES, DEPTH_MODES, EASINGS, EFFECT_DIRECTIONS, EFFECT_TYPES, FITS, FPS_VALUES, MOVES, REGION_NAMES, SIZE_PRESETS, TEXT_ALIGNS, TEXT_COLOUR_NAMES, TEXT_FONTS, TEXT_WEIGHTS } from '../engine/index.js';
 import { Checker, fieldName } from './check.js';
 import { textAnimationFor } from './defaults.js';
 import { timing } from './timing.js';
-import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Shot, type TextItem, type TransitionType } from './types.js';
+import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Effect, type Shot, type TextItem, type TransitionType } from './types.js';
 
 export type CompactSegment = { id: string; s: number; d: number; m: Record<string, unknown> };
 export type CompactTrack = { tt: 0 | 1 | 7; name?: string; sg: CompactSegment[] };
@@ -40,6 +40,7 @@ export const toCompact = (d: Draft): CompactDraft => {
         tr: sh.transition ? { type: sh.transition.type, d: sh.transition.durationMs } : null,
         trim: sh.trimStartMs || null, vol: sh.kind === 'video' ? sh.volume : null, label: sh.label,
         auto_d: sh.durationMs === null ? true : null,
+        fx: sh.effects?.length ? sh.effects.map(effectToCompact) : null,
       }),
     })),
   });
@@ -100,7 +101,55 @@ const SIZE_TEXT = `one of ${Object.keys(SIZE_PRESETS).join(', ')} or WxH (even s
 const TOP = ['version', 'aspect', 'size', 'fps', 'bg', 'target_d', 'loop', 'beat', 't'] as const;
 const TRACK = ['tt', 'name', 'sg'] as const;
 const SEGMENT = ['id', 's', 'd', 'm'] as const;
-const VIDEO_M = ['media_id', 'kind', 'move', 'depth', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d'] as const;
+const VIDEO_M = ['media_id', 'kind', 'move', 'depth', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d', 'fx'] as const;
+const EFFECT_M = ['type', 'region', 'dir', 'speed', 'strength'] as const;
+/** Effects a shot may carry, and corners a painted region may have. */
+export const MAX_EFFECTS = 8;
+export const MAX_POLYGON_POINTS = 64;
+
+const effectToCompact = (e: Effect): Record<string, unknown> => drop({
+  type: e.type, region: typeof e.region === 'string' ? e.region : { poly: e.region.polygon.map(([x, y]) => [x, y]) },
+  dir: e.direction, speed: e.speed, strength: e.strength,
+});
+
+/** A shot's effects (`m.fx`): a closed list of kinds, regions and directions, fractions in 0–1. */
+const effectsOf = (c: Checker, path: string, v: unknown): Effect[] | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) { c.fail(path, 'must be a list of effects', v); return undefined; }
+  if (v.length > MAX_EFFECTS) { c.fail(path, `must hold at most ${MAX_EFFECTS} effects`, v.length); return undefined; }
+  const out: Effect[] = [];
+  v.forEach((raw, i) => {
+    const p = `${path}[${i}]`;
+    const o = c.obj(p, raw);
+    if (!o) return;
+    c.keys(p, o, EFFECT_M);
+    const type = c.str(`${p}.type`, o.type, { oneOf: EFFECT_TYPES }) as Effect['type'] | null;
+    let region: Effect['region'] | null = null;
+    if (typeof o.region === 'string' || o.region === undefined) region = c.str(`${p}.region`, o.region ?? 'all', { oneOf: REGION_NAMES }) as Effect['region'] | null;
+    else {
+      const r = c.obj(`${p}.region`, o.region);
+      if (r) {
+        c.keys(`${p}.region`, r, ['poly']);
+        const pts = r.poly;
+        if (!Array.isArray(pts) || pts.length < 3 || pts.length > MAX_POLYGON_POINTS) c.fail(`${p}.region.poly`, `must be a list of 3 to ${MAX_POLYGON_POINTS} [x, y] points`, Array.isArray(pts) ? pts.length : pts);
+        else {
+          const poly: Array<readonly [number, number]> = [];
+          pts.forEach((pt, k) => {
+            if (!Array.isArray(pt) || pt.length !== 2) { c.fail(`${p}.region.poly[${k}]`, 'must be [x, y]', pt); return; }
+            const x = c.num(`${p}.region.poly[${k}][0]`, pt[0], { min: 0, max: 1 }), y = c.num(`${p}.region.poly[${k}][1]`, pt[1], { min: 0, max: 1 });
+            if (x !== null && y !== null) poly.push([x, y]);
+          });
+          if (poly.length === pts.length) region = { polygon: poly };
+        }
+      }
+    }
+    const direction = c.str(`${p}.dir`, o.dir, { oneOf: EFFECT_DIRECTIONS, optional: true }) as Effect['direction'];
+    const speed = c.num(`${p}.speed`, o.speed ?? 0.5, { min: 0, max: 1 });
+    const strength = c.num(`${p}.strength`, o.strength ?? 0.5, { min: 0, max: 1 });
+    if (type && region && speed !== null && strength !== null) out.push({ type, region, direction, speed, strength });
+  });
+  return out;
+};
 const AUDIO_M = ['media_id', 'style', 'label', 'vol', 'fi', 'fo', 'loop', 'auto_d'] as const;
 const TEXT_M = ['text', 'role', 'pos', 'anim', 'style', 'auto_d'] as const;
 const STYLE = ['font', 'weight', 'size', 'color', 'outline', 'shadow', 'box', 'align'] as const;
@@ -254,6 +303,7 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
           trimStartMs: c.num(`${p}.m.trim`, m.trim ?? 0, { min: 0, max: L.maxMs, round: true }) ?? 0,
           volume: kind === 'video' ? volume : 1,
           label: c.str(`${p}.m.label`, m.label, { optional: true, max: L.labelChars }),
+          ...(m.fx !== undefined ? { effects: effectsOf(c, `${p}.m.fx`, m.fx) ?? [] } : {}),
         });
       } else if (track.tt === 1) {
         c.keys(`${p}.m`, m, AUDIO_M);

@@ -5,12 +5,13 @@
  * arrived. Output settings (format, quality, preset) are not part of a draft: they go to the plan.
  */
 import {
-  ASPECTS, DEPTH_MODES, EASINGS, FITS, FORMATS, FPS_VALUES, MOVES, QUALITIES, aspectSize, invalidOption, num, oneOf, parseColour, parseIntensity, parseSize,
+  ASPECTS, DEPTH_MODES, EASINGS, EFFECT_DIRECTIONS, EFFECT_TYPES, FITS, FORMATS, FPS_VALUES, MOVES, QUALITIES, REGION_NAMES, DEFAULT_REGION,
+  aspectSize, invalidOption, num, oneOf, parseColour, parseIntensity, parseSize, type EffectType, type EffectDirection, type RegionName,
   type Aspect, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality,
 } from '../engine/index.js';
 import { DEFAULTS } from './defaults.js';
 import * as E from './edit.js';
-import type { Draft } from './types.js';
+import type { Draft, Effect } from './types.js';
 
 export interface ClipOptions {
   /** Seconds, 0.5–60. */
@@ -29,6 +30,10 @@ export interface ClipOptions {
   quality?: string;
   /** x264 preset. */
   preset?: string;
+  /** Motion inside the photo, one or more of `type[:region][:direction][:speed][:strength]` ("drift:sky:left:0.3", "snow"). */
+  effect?: string | readonly string[];
+  /** The clip loops seamlessly (a still camera unless a move is given). */
+  loop?: boolean;
 }
 
 /** Every option given, checked; absent ones stay absent (the draft's defaults apply). */
@@ -46,7 +51,30 @@ export interface CheckedOptions {
   readonly format?: Format;
   readonly quality?: Quality;
   readonly preset?: string;
+  readonly effects?: readonly Effect[];
+  readonly loop?: boolean;
 }
+
+const SPEED_WORDS: Record<string, number> = { slow: 0.3, normal: 0.5, fast: 0.8 };
+const STRENGTH_WORDS: Record<string, number> = { gentle: 0.3, subtle: 0.3, medium: 0.5, strong: 0.8 };
+
+/** `type[:region][:direction][:speed][:strength]`: each part known by its list (numbers: speed, then strength). */
+export const parseEffectOption = (raw: string): Effect => {
+  const hint = `type[:region][:direction][:speed][:strength], e.g. drift:sky:left:0.3; types ${EFFECT_TYPES.join(', ')}; regions ${REGION_NAMES.join(', ')}`;
+  const [t, ...rest] = raw.trim().toLowerCase().split(':');
+  if (!t || !(EFFECT_TYPES as readonly string[]).includes(t)) throw invalidOption('effect', `an effect such as ${hint}`, raw);
+  const type = t as EffectType;
+  let region: RegionName = DEFAULT_REGION[type], direction: EffectDirection | null = null, speed: number | null = null, strength: number | null = null;
+  for (const p of rest) {
+    if ((REGION_NAMES as readonly string[]).includes(p)) region = p as RegionName;
+    else if ((EFFECT_DIRECTIONS as readonly string[]).includes(p)) direction = p as EffectDirection;
+    else if (p in SPEED_WORDS) speed = SPEED_WORDS[p]!;
+    else if (p in STRENGTH_WORDS) strength = STRENGTH_WORDS[p]!;
+    else if (/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/.test(p)) { if (speed === null) speed = Number(p); else strength = Number(p); }
+    else throw invalidOption('effect', hint, raw);
+  }
+  return { type, region, direction, speed: speed ?? 0.5, strength: strength ?? 0.5 };
+};
 
 export const checkOptions = (o: ClipOptions): CheckedOptions => {
   const c: { -readonly [K in keyof CheckedOptions]: CheckedOptions[K] } = {};
@@ -94,6 +122,8 @@ export const checkOptions = (o: ClipOptions): CheckedOptions => {
     if (!/^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$/.test(o.preset)) throw invalidOption('preset', 'an x264 preset such as veryfast or medium', o.preset);
     c.preset = o.preset;
   }
+  if (o.effect !== undefined) c.effects = (typeof o.effect === 'string' ? [o.effect] : o.effect).slice(0, 8).map(parseEffectOption);
+  if (o.loop !== undefined) c.loop = !!o.loop;
   return c;
 };
 
@@ -111,6 +141,8 @@ export const applyOptions = (d: Draft, c: CheckedOptions): Draft => {
     ...(c.easing ? { easing: c.easing } : {}), ...(c.fit ? { fit: c.fit } : {}),
   };
   if (Object.keys(shot).length) out = E.setShots(out, 'all', shot);
+  if (c.effects) out = { ...out, shots: out.shots.map((s) => (s.kind === 'image' ? { ...s, effects: c.effects } : s)) };
+  if (c.loop !== undefined) out = E.setLoop(out, c.loop);
   return out;
 };
 

@@ -5,7 +5,11 @@
  * entrance, per sound its gains and fades. Plain data; `renderPlan` only executes it.
  */
 import { StillmotionError } from '../errors.js';
-import { planPhotoShot, RENDER_PLAN_VERSION, type RenderPlan, type ShotPlan } from '../engine/index.js';
+import {
+  DEFAULT_DIRECTION, DIRECTION_VECTORS, effectPeriod, isFlowEffect, planPhotoShot, RENDER_PLAN_VERSION, speedFraction,
+  type EffectPlan, type RenderPlan, type ShotPlan, type StillAnalysis,
+} from '../engine/index.js';
+import type { Effect } from './types.js';
 import type { MediaLookup, ResolvedDraft } from './resolve.js';
 
 export interface PlanOptions {
@@ -27,7 +31,8 @@ export const planDraft = (r: ResolvedDraft, lookup: MediaLookup, o: PlanOptions 
       // A seamless loop of one shot: a depth move takes a closed path.
       loop: (r.loop ?? false) && r.shots.length === 1,
     });
-    return { ...base, kind: 'image', framing, motion };
+    const effects = planEffects(s.effects ?? [], s.id, s.frames, fps, m?.analysis);
+    return { ...base, kind: 'image', framing, motion, ...(effects.length ? { effects } : {}) };
   });
   return {
     version: RENDER_PLAN_VERSION,
@@ -40,3 +45,32 @@ export const planDraft = (r: ResolvedDraft, lookup: MediaLookup, o: PlanOptions 
     ...(r.accents ? { accents: r.accents } : {}),
   };
 };
+
+/** A small stable hash: the seed of a shot's effect (same draft, same particles). */
+const seedOf = (s: string): number => {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+};
+
+/**
+ * Effects as the renderer executes them: direction as a vector (the kind's own when none was said),
+ * speed in picture widths per frame, and the period each repeats over: travelling flows about every
+ * 2.5 s, a light sweep about every 4 s, particles and light over the whole shot, always a whole
+ * number of times in the shot, so the last frame flows into the first.
+ */
+export const planEffects = (effects: readonly Effect[], shotId: string, frames: number, fps: number, analysis?: StillAnalysis): EffectPlan[] =>
+  effects.map((e, i) => ({
+    type: e.type,
+    region: typeof e.region === 'string'
+      ? { kind: 'named' as const, name: e.region, ...(analysis && analysis.confidence >= 0.05 && (e.region === 'subject' || e.region === 'background') ? { subject: analysis.subject } : {}) }
+      : { kind: 'polygon' as const, points: e.region.polygon },
+    dir: DIRECTION_VECTORS[e.direction ?? DEFAULT_DIRECTION[e.type]],
+    speed: speedFraction(e.type, e.speed) / fps,
+    strength: e.strength,
+    seed: seedOf(`${shotId}:${i}:${e.type}`),
+    // A travelling flow's two copies are half a period's travel apart while they crossfade: keep that
+    // under about 2.5% of the picture (fast flows cycle faster), and the cycle between 0.6 and 2.5 s.
+    period: isFlowEffect(e.type) ? effectPeriod(frames, fps, Math.max(0.6, Math.min(2.5, 0.05 / Math.max(1e-6, speedFraction(e.type, e.speed)))))
+      : e.type === 'shine' ? effectPeriod(frames, fps, 4) : frames,
+  }));

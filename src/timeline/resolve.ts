@@ -12,7 +12,8 @@ import {
 } from '../engine/index.js';
 import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
 import { beatGridFor, timing } from './timing.js';
-import type { Draft, TextItem } from './types.js';
+import type { Draft, Effect, TextItem } from './types.js';
+import { resolveEffects } from './resolve-effects.js';
 
 /** What the draft layer needs to know of a media id (the caller's records, or a file described once). */
 export interface MediaInfo {
@@ -71,6 +72,8 @@ export interface ResolvedShot {
   readonly volume: number;
   /** Into the next shot: it overlaps the next shot's first `frames` frames. */
   readonly transitionOut: { readonly kind: TransitionKind; readonly frames: number } | null;
+  /** Photos: effects the photo can show (a sky that analysis did not find is dropped, with a note). */
+  readonly effects?: readonly Effect[];
 }
 
 export interface ResolvedText {
@@ -169,10 +172,13 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
     const next = tm.shots[i + 1];
     const overlap = next ? end - frameAt(next.startMs) : 0;
     const m = media[i]!;
+    const effects = s.kind === 'image' && s.effects?.length ? resolveEffects(s.effects, m, notes) : [];
     return {
+      ...(effects.length ? { effects } : {}),
       id: s.id, media: s.mediaId, kind: s.kind, startFrame: start, frames: Math.max(1, end - start),
       fit: s.fit ?? ((f: Fit) => (f === 'blur' && chosenBg && s.kind === 'image' ? 'color' : f))(fitFor({ kind: s.kind, shots: d.shots.length, width: m.width, height: m.height, canvasWidth: W, canvasHeight: H })),
-      move: s.move, intensity: s.intensity ?? DEFAULTS.shot.intensity, easing: s.easing ?? DEFAULTS.shot.easing,
+      // A looping clip with motion inside the picture keeps the camera still (unless a move was asked for).
+      move: effects.length && d.loop && s.move === 'auto' ? 'static' : s.move, intensity: s.intensity ?? DEFAULTS.shot.intensity, easing: s.easing ?? DEFAULTS.shot.easing,
       variant: i, trimS: s.trimStartMs / 1000, volume: s.volume, depth: s.depth ?? 'auto',
       transitionOut: next && s.transition && s.transition.type !== 'cut' && overlap > 0 ? { kind: s.transition.type, frames: overlap } : null,
     };

@@ -6,6 +6,7 @@
  */
 import { pickTrack, type MoveName } from '../engine/index.js';
 import { timing } from './timing.js';
+import { effectWords } from './effects.js';
 import type { Draft, TextRole, TransitionType } from './types.js';
 
 export type SummaryLang = 'en' | 'zh';
@@ -46,9 +47,11 @@ export const summarize = (d: Draft, mediaMs: Readonly<Record<string, number>> = 
       ? (one.label ?? names[one.mediaId] ?? (zh ? `1 ${one.kind === 'video' ? '段视频' : '张照片'}` : `1 ${one.kind === 'video' ? 'clip' : 'photo'}`))
       : (zh ? `${d.shots.length} 个镜头` : `${d.shots.length} shots`);
     const moves = [...new Set(d.shots.map((s) => s.move).filter((m) => m !== 'auto'))];
+    const fx = [...new Set(d.shots.flatMap((s) => (s.effects ?? []).map((e) => effectWords(e, lang))))];
+    const fxText = fx.length ? (zh ? `，${fx.join('，')}` : `, ${fx.join(', ')}`) : '';
     parts.push(zh
-      ? `视频：${what}${moves.length ? `，${moves.map((m) => moveName(m, 'zh')).join('/')}` : ''}（${span(0, tm.totalMs)}）`
-      : `Video: ${what}${moves.length ? `, ${moves.join('/')}` : ''} (${span(0, tm.totalMs)})`);
+      ? `视频：${what}${moves.length ? `，${moves.map((m) => moveName(m, 'zh')).join('/')}` : ''}${fxText}（${span(0, tm.totalMs)}）`
+      : `Video: ${what}${moves.length ? `, ${moves.join('/')}` : ''}${fxText} (${span(0, tm.totalMs)})`);
   }
   for (const a of d.audio) {
     const end = a.durationMs === null ? tm.totalMs : a.startMs + a.durationMs;

@@ -2,7 +2,7 @@
  * The draft: the whole timeline a user edits. Typed form (what the code works with); the compact
  * JSON form of API.md (`t`, `tt`, `sg`, `s`, `d`, `m`) lives in compact.ts. Times in milliseconds.
  */
-import { TRANSITION_KINDS, type DepthMode, type EasingName, type Fit, type MoveName, type TextAnimation, type TextPosition, type TransitionKind } from '../engine/index.js';
+import { TRANSITION_KINDS, type DepthMode, type EasingName, type EffectDirection, type EffectType, type Fit, type MoveName, type Polygon, type RegionName, type TextAnimation, type TextPosition, type TransitionKind } from '../engine/index.js';
 import { DEFAULTS } from './defaults.js';
 
 export { TEXT_ANIMATIONS, TEXT_POSITIONS, type TextAnimation, type TextPosition } from '../engine/index.js';
@@ -29,6 +29,19 @@ export interface Transition {
   readonly durationMs: number;
 }
 
+/**
+ * Motion inside a photo (living photos, issue 14): a flow in a region (drift, flow, ripple, sway,
+ * rise) or an overlay (particles, light, fog). `region` is a named region or a polygon in fractions
+ * of the photo (painted on the page); speed and strength 0–1 (0.5 normal).
+ */
+export interface Effect {
+  readonly type: EffectType;
+  readonly region: RegionName | { readonly polygon: Polygon };
+  readonly direction: EffectDirection | null;
+  readonly speed: number;
+  readonly strength: number;
+}
+
 export interface Shot {
   readonly id: string;
   readonly mediaId: string;
@@ -47,6 +60,8 @@ export interface Shot {
   readonly trimStartMs: number;
   readonly volume: number;
   readonly label: string | null;
+  /** Photos: motion inside the picture (absent or empty: none). */
+  readonly effects?: readonly Effect[];
 }
 
 export interface AudioClip {

@@ -109,7 +109,7 @@ export const ROWS: readonly Row[] = [
   ["thanks!", {intent: "unknown"}],
   ["asdfghjkl", {intent: "unknown", not_understood: ["asdfghjkl"]}],
   ["Make a video that feels like a summer afternoon", {intent: "generate", not_understood: ["summer afternoon"]}],
-  ["Zoom in on the cake and add sparkles", {intent: "generate", moves: [{type: "zoom", direction: "in", intensity: null}], not_understood: ["sparkles"]}],
+  ["Zoom in on the cake and add sparkles", {intent: "generate", moves: [{type: "zoom", direction: "in", intensity: null}]}],
   ["Add a dog barking sound effect", {intent: "edit", not_understood: ["dog barking sound"]}],
   ["Make the background blurry and zoom in slowly", {intent: "generate", moves: [{type: "zoom", direction: "in", intensity: 0.3}], speed: "slow", not_understood: ["background blurry"]}],
   ["Make it look like an old film with grain, slow zoom, 8 seconds", {intent: "generate", duration_s: 8, moves: [{type: "zoom", direction: null, intensity: 0.3}], speed: "slow", not_understood: ["old film with grain"]}],

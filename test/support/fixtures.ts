@@ -100,3 +100,42 @@ export const clickWav = (path: string, o: { bpm: number; firstS: number; seconds
   writeFileSync(path, Buffer.concat([h, data]));
   return beats;
 };
+
+/**
+ * A landscape made in code for living-photo tests: a blue sky gradient with soft cloud texture in
+ * the top ~45%, over textured green-brown ground with a slightly uneven horizon.
+ */
+export const skyLandscapeRgb = (w: number, h: number, seed = 3): Buffer => {
+  const buf = Buffer.alloc(w * h * 3);
+  let s = seed >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  // Smooth noise from a few random sine waves (clouds) and sharper ones (ground).
+  const waves = (n: number, fmin: number, fmax: number) => Array.from({ length: n }, () => ({ fx: (fmin + rnd() * (fmax - fmin)) * (rnd() < 0.5 ? -1 : 1), fy: fmin + rnd() * (fmax - fmin), p: rnd() * 6.283 }));
+  const cloud = waves(9, 2, 9);
+  const ground = waves(14, 25, 70);
+  const hz = (x: number) => 0.45 * h + 0.03 * h * Math.sin((x / w) * 9) + 0.015 * h * Math.sin((x / w) * 31);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const u = x / w, v = y / h;
+      if (y < hz(x)) {
+        let c = 0;
+        for (const k of cloud) c += Math.sin(6.283 * (k.fx * u + k.fy * v * (h / w)) + k.p);
+        const a = Math.max(0, Math.min(1, c / 3 + 0.1));
+        const t = y / hz(x);
+        const sky = [40 + 90 * t, 110 + 80 * t, 210 + 35 * t];
+        buf[i] = sky[0]! + (245 - sky[0]!) * a;
+        buf[i + 1] = sky[1]! + (245 - sky[1]!) * a;
+        buf[i + 2] = sky[2]! + (250 - sky[2]!) * a;
+      } else {
+        let g = 0;
+        for (const k of ground) g += Math.sin(6.283 * (k.fx * u + k.fy * v) + k.p);
+        const q = g / 4;
+        buf[i] = Math.max(0, Math.min(255, 80 + 45 * q));
+        buf[i + 1] = Math.max(0, Math.min(255, 110 + 55 * q));
+        buf[i + 2] = Math.max(0, Math.min(255, 40 + 30 * q));
+      }
+    }
+  }
+  return buf;
+};

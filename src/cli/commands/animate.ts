@@ -32,6 +32,8 @@ export const ANIMATE_FLAGS = {
   easing: { type: 'string' },
   prompt: { type: 'string', short: 'p' },
   preset: { type: 'string' },
+  effect: { type: 'string', multiple: true },
+  loop: { type: 'boolean' },
   workers: { type: 'string' },
   json: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -41,7 +43,7 @@ export const ANIMATE_FLAGS = {
   'save-draft': { type: 'string' },
 } as const;
 
-const OPTION_FLAGS = ['duration', 'fps', 'size', 'aspect', 'fit', 'background', 'format', 'quality', 'move', 'depth', 'intensity', 'easing', 'preset'] as const;
+const OPTION_FLAGS = ['duration', 'fps', 'size', 'aspect', 'fit', 'background', 'format', 'quality', 'move', 'depth', 'intensity', 'easing', 'preset', 'effect', 'loop'] as const;
 
 /** Where each photo's clip goes: -o file (one photo), -o dir/ (several), or next to the photo. */
 export const outputPaths = (inputs: string[], out: string | undefined, ext: string, cwd: string): string[] => {

@@ -17,6 +17,7 @@ import { layerView } from '../plan/depth-motion.js';
 import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
 import { RenderPool } from '../render/pool.js';
 import { frameBytes, type FrameView } from '../render/render-frame.js';
+import { rgbToYuv } from '../render/yuv.js';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, parseColour } from '../settings.js';
 import { shotsAt } from './shots-at.js';
 import { composeTransition, transitionProgress } from './transitions.js';
@@ -100,6 +101,11 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           pool.addStill(i, layered);
         } else if (alpha && s.framing.fit !== 'blur') {
           pool.addStill(i, await prepareStillAlpha(opened, s.framing, W, H));
+        } else if (s.effects?.length) {
+          // Living photos: the effects' masks are made from the planes here, once per shot.
+          const picture = await prepareStill(opened, s.framing, W, H, background);
+          const still = rgbToYuv(picture.data, picture.width, picture.height, 3, true);
+          pool.addStill(i, still, (await import('../living/prepare.js')).prepareLiving(still, s.effects));
         } else {
           const picture = await prepareStill(opened, s.framing, W, H, background);
           await pool.addStillRgb(i, picture.data, picture.width, picture.height);
@@ -137,7 +143,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       clipChain.set(i, next.catch(() => undefined)); // the chain only orders; `next` itself carries the error to its caller
       return next;
     }
-    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost, disparities.get(i)), spent.pop(), i);
+    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost, disparities.get(i)), spent.pop(), i, local);
   };
 
   // Accents on beats: strength 1 at an accent's frame, decaying over the next few frames.

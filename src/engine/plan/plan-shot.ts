@@ -26,6 +26,8 @@ export interface StillAnalysis {
   readonly confidence: number;
   /** What the decoder noticed (a multi-page file, a HEIC's auxiliary images…). */
   readonly notes: readonly string[];
+  /** Shares of the photo found to be sky and water (0: none found); absent in analyses made before issue 14. */
+  readonly regions?: { readonly sky: number; readonly water: number };
   /** The photo's depth: its own map when it has one, and an estimate (absent in analyses made before depth). */
   readonly depth?: DepthAnalysis;
 }

@@ -7,6 +7,7 @@
 import type { TextAnimation, TextPosition, TextStyle } from '../text/types.js';
 import type { TransitionKind } from '../compose/transitions.js';
 import type { Box, MotionPlan } from './plan-motion.js';
+import type { EffectPlan } from '../living/effects.js';
 import type { DepthMotion } from './depth-motion.js';
 import { DEPTH_LABELS, type DepthSource } from '../depth/map.js';
 
@@ -64,6 +65,8 @@ export interface PhotoShotPlan extends ShotBase {
   readonly kind: 'image';
   readonly framing: Framing;
   readonly motion: ShotMotion;
+  /** Motion inside the picture and overlays (living photos, issue 14), in order; absent: none. */
+  readonly effects?: readonly EffectPlan[];
 }
 
 export interface ClipShotPlan extends ShotBase {

@@ -7,13 +7,14 @@ import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch, samplePlane } from './sampler.js';
 import { loadStillWasm, sampleFrameWasm, WasmSampler, type WasmStill } from './sampler-wasm.js';
 import { rgbToYuv, type YuvStill } from './yuv.js';
+import { applyLiving, type LivingStill } from '../living/render.js';
 import { drawNearLayers, isLayered, jsLayerSample, type LayeredStill } from './layered.js';
 import { composeTransition, type TransitionKind } from '../compose/transitions.js';
 
 export type WorkerRequest =
   | { type: 'init'; still: YuvStill | null; width: number; height: number; /** Frames carry an alpha plane after the chroma (yuva420p). */ alpha?: boolean }
   /** Another still this thread may be asked to render (a slideshow's next shot). */
-  | { type: 'still'; id: number; still: YuvStill | LayeredStill }
+  | { type: 'still'; id: number; still: YuvStill | LayeredStill; /** Effects and their masks (living photos). */ living?: LivingStill }
   | { type: 'drop'; id: number }
   /** A photo's RGB picture to convert to planes here (off the main thread), keep under `id`, and send back to share. */
   | { type: 'convert'; id: number; rgb: Uint8Array; width: number; height: number; channels: number }
@@ -21,6 +22,8 @@ export type WorkerRequest =
     type: 'frame'; index: number; view: FrameView; still?: number; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer;
     /** A layered still: one view per layer, farthest first (`view` is the farthest's). */
     views?: readonly FrameView[];
+    /** The shot's own frame index (for effects). */
+    t?: number;
   }
   /** Two frames of a transition to blend here (a whole frame of arithmetic: never on the main thread); the result is written into `a`. */
   | { type: 'mix'; index: number; kind: TransitionKind; p: number; a: Uint8Array; b: Uint8Array };
@@ -30,7 +33,7 @@ export type WorkerReply =
   | { type: 'converted'; id: number; still: YuvStill }
   | { type: 'convert-error'; id: number; message: string };
 
-interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layerWasm?: Array<WasmSampler | null> }
+interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layerWasm?: Array<WasmSampler | null>; living?: LivingStill }
 const stills = new Map<number, Loaded>();
 let width = 0;
 let height = 0;
@@ -70,7 +73,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
     return;
   }
   if (m.type === 'still') {
-    stills.set(m.id, isLayered(m.still) ? loadLayered(m.still) : { still: m.still, wasm: loadWasm(m.still) });
+    stills.set(m.id, isLayered(m.still) ? loadLayered(m.still) : { still: m.still, wasm: loadWasm(m.still), ...(m.living ? { living: m.living } : {}) });
     return;
   }
   if (m.type === 'drop') {
@@ -130,6 +133,16 @@ parentPort!.on('message', (m: WorkerRequest) => {
         }
         js(l, p, view, buf, w, h);
       });
+    }
+    if (s.living && s.living.effects.length) {
+      const wasm = s.wasm;
+      const sample = (v: FrameView, o: Uint8Array) => {
+        if (wasm) {
+          try { sampleFrameWasm(wasm, v, width, height, o); return; } catch { /* the JS reference renders it */ }
+        }
+        renderFrame(s.still, v, width, height, o, scratch);
+      };
+      applyLiving(s.living, s.still, m.view, m.t ?? 0, width, height, out, sample);
     }
     if (alpha) {
       const base = frameBytes(width, height);

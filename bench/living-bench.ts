@@ -1,0 +1,99 @@
+/**
+ * Living photos (issue 14) in the benchmark: a 5 s 1080p30 clip with one flow effect and particles
+ * against the same photo with the plain (static) camera, each effect's cost per frame on one thread,
+ * and the motion measured on the decoded video (block matching): the sky's median motion and the
+ * land's, and the loop point against the median step. Photos: a landscape made in code, and
+ * exif_Landscape_5.jpg from ../shared/photos when it is there.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { decodeFrames } from '../src/engine/ffmpeg/index.js';
+import { blockFlow, meanAbsDiff, median } from '../src/engine/analyze/block-flow.js';
+import { findSky, smallFromYuv } from '../src/engine/analyze/regions.js';
+import { applyLiving } from '../src/engine/living/render.js';
+import { prepareLiving } from '../src/engine/living/prepare.js';
+import { rgbToYuv } from '../src/engine/render/yuv.js';
+import { renderFrame } from '../src/engine/render/render-frame.js';
+import { SamplerScratch } from '../src/engine/render/sampler.js';
+import { loadStillWasm, sampleFrameWasm } from '../src/engine/render/sampler-wasm.js';
+import { EFFECT_TYPES, DEFAULT_REGION, type EffectPlan } from '../src/engine/index.js';
+import { skyLandscapeRgb } from '../test/support/fixtures.js';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+
+const run = (photo: string, out: string, opts: Record<string, unknown>) => {
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'animate-one.js'), photo, out, JSON.stringify(opts)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`animate failed for ${photo}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { wall_s: number; frames: number };
+};
+
+/** Sky median dx, land median |v| (px/frame), loop point vs median step, on the decoded video (960x540 grey). */
+const measure = async (video: string, horizon: number) => {
+  const W = 960, H = 540;
+  const fr = await decodeFrames(video, { pixFmt: 'gray', width: W, height: H });
+  const sky: number[] = [], land: number[] = [];
+  for (let f = 0; f + 1 < fr.length; f += 5) {
+    for (const v of blockFlow(fr[f]!, fr[f + 1]!, W, H, { block: 24, radius: 5 })) {
+      if (v.y < (horizon - 0.08) * H) sky.push(v.dx); else if (v.y > (horizon + 0.08) * H) land.push(Math.hypot(v.dx, v.dy));
+    }
+  }
+  const steps = fr.slice(1).map((f, i) => meanAbsDiff(fr[i]!, f));
+  return { sky_dx: median(sky), land: median(land), seam: meanAbsDiff(fr[fr.length - 1]!, fr[0]!), step: median(steps) };
+};
+
+export const benchLiving = async (photosDir: string): Promise<string[]> => {
+  const work = mkdtempSync(join(tmpdir(), 'stillmotion-living-'));
+  const lines: string[] = [];
+  try {
+    const made = join(work, 'landscape.png');
+    await sharp(skyLandscapeRgb(2400, 1350), { raw: { width: 2400, height: 1350, channels: 3 } }).png().toFile(made);
+    const photos: Array<[string, string]> = [['landscape made in code', made]];
+    const shared = join(photosDir, 'exif_Landscape_5.jpg');
+    if (existsSync(shared)) photos.push(['exif_Landscape_5.jpg', shared]);
+    lines.push('| photo | plain static s | drift + snow s | ratio | sky median px/frame | land median px/frame | loop point / median step |', '|---|---|---|---|---|---|---|');
+    for (const [name, photo] of photos) {
+      const base = { move: 'static', size: '1080p', aspect: '16:9', duration: 5 };
+      const plain = run(photo, join(work, 'plain.mp4'), base);
+      const out = join(work, 'living.mp4');
+      const living = run(photo, out, { ...base, effect: ['drift:sky:left', 'snow'] });
+      // The horizon where the detector puts it (for the land/sky split of the measurement).
+      const { data, info } = await sharp(photo).rotate().resize(480, 270, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+      const st = rgbToYuv(data, info.width, info.height, 3, false);
+      const hz = findSky(smallFromYuv(st.y, st.u, st.v))?.horizon ?? 0.45;
+      const m = await measure(out, hz);
+      lines.push(`| ${name} | ${plain.wall_s.toFixed(2)} | ${living.wall_s.toFixed(2)} | ${(living.wall_s / plain.wall_s).toFixed(2)}x | ${m.sky_dx.toFixed(2)} | ${m.land.toFixed(3)} | ${m.seam.toFixed(3)} / ${m.step.toFixed(3)} |`);
+    }
+    // Each effect alone, one thread, 1080p frame from a 2400x1350 still (static view).
+    const W = 1920, H = 1080;
+    const still = rgbToYuv(skyLandscapeRgb(2400, 1350), 2400, 1350, 3, false);
+    const sc = new SamplerScratch();
+    const out = new Uint8Array(W * H * 1.5);
+    const view = { x: 0, y: 0, w: 1 };
+    const wasm = loadStillWasm(still);
+    const sample = (v: typeof view, o: Uint8Array) => sampleFrameWasm(wasm, v, W, H, o);
+    void renderFrame; void sc;
+    const t0 = performance.now();
+    for (let f = 0; f < 10; f++) sample(view, out);
+    const baseMs = (performance.now() - t0) / 10;
+    const cost: string[] = [];
+    for (const type of EFFECT_TYPES) {
+      const e: EffectPlan = { type, region: { kind: 'named', name: DEFAULT_REGION[type] === 'water' || DEFAULT_REGION[type] === 'background' ? 'bottom-half' : DEFAULT_REGION[type] }, dir: [-1, 0], speed: 0.0008, strength: 0.5, seed: 1, period: 75 };
+      const liv = prepareLiving(still, [e]);
+      applyLiving(liv, still, view, 0, W, H, out, sample);
+      const t1 = performance.now();
+      for (let f = 1; f <= 10; f++) applyLiving(liv, still, view, f * 7, W, H, out, sample);
+      cost.push(`${type} ${((performance.now() - t1) / 10).toFixed(1)}`);
+    }
+    lines.push('', `Cost per 1080p frame, one thread, ms (the WebAssembly sampler's whole frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return lines;
+};
+
+if (process.argv[1] && process.argv[1].endsWith('living-bench.js')) {
+  console.log((await benchLiving(process.env.STILLMOTION_BENCH_PHOTOS ?? resolve(root, '..', 'shared', 'photos'))).join('\n'));
+}

@@ -1,0 +1,509 @@
+/**
+ * Living photos, per frame (runs on the render threads after the camera's frame is sampled):
+ * flow effects re-sample the still's planes at displaced positions inside their region's mask,
+ * overlays draw particles and light over the frame. Pure functions of (still, masks, view, frame
+ * index): deterministic for a seed, periodic over each effect's period.
+ *
+ * Flows that travel (drift, flow, rise) use two phases half a period apart: each phase displaces
+ * the still by velocity x (its phase - 1/2) x period and fades in and out (a triangle), so its jump
+ * back happens when its weight is 0 and the sum of the two moves steadily along the velocity. The
+ * frame at t and at t + period are the same. Oscillating flows (ripple, sway) are periodic by
+ * construction. A displaced sample taken from outside the region counts only by its mask, and the
+ * result is mixed with the camera's frame by the mask at the pixel: 0 outside, exactly the frame.
+ */
+import type { FrameView } from '../render/render-frame.js';
+import type { YuvStill } from '../render/yuv.js';
+import { isFlowEffect, type EffectPlan } from './effects.js';
+
+/** What a render thread holds for a shot with effects: the plan and each effect's mask (still Y resolution, or null for everywhere). */
+export interface LivingStill {
+  readonly effects: readonly EffectPlan[];
+  readonly masks: ReadonlyArray<Uint8Array | null>;
+}
+
+const TAU = Math.PI * 2;
+/** Share of a travelling flow's cycle spent crossfading its two phases (each time). */
+const CROSSFADE = 0.3;
+
+/** mulberry32: a small deterministic generator. */
+export const rng = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const NOISE = 128;
+const noiseCache = new Map<number, Float32Array>();
+/** A tileable value-noise texture (NOISE x NOISE, 0–1), two octaves, for a seed. */
+export const noiseTexture = (seed: number): Float32Array => {
+  let t = noiseCache.get(seed);
+  if (t) return t;
+  t = new Float32Array(NOISE * NOISE);
+  const r = rng(seed);
+  for (const [cells, amp] of [[4, 0.65], [9, 0.35]] as const) {
+    const g = new Float32Array(cells * cells).map(() => r());
+    for (let y = 0; y < NOISE; y++) {
+      const fy = (y / NOISE) * cells, y0 = Math.floor(fy), ty = fy - y0, sy = ty * ty * (3 - 2 * ty);
+      for (let x = 0; x < NOISE; x++) {
+        const fx = (x / NOISE) * cells, x0 = Math.floor(fx), tx = fx - x0, sx = tx * tx * (3 - 2 * tx);
+        const a = g[(y0 % cells) * cells + (x0 % cells)]!, b = g[(y0 % cells) * cells + ((x0 + 1) % cells)]!;
+        const c = g[((y0 + 1) % cells) * cells + (x0 % cells)]!, d = g[((y0 + 1) % cells) * cells + ((x0 + 1) % cells)]!;
+        t[y * NOISE + x]! += amp * ((a * (1 - sx) + b * sx) * (1 - sy) + (c * (1 - sx) + d * sx) * sy);
+      }
+    }
+  }
+  noiseCache.set(seed, t);
+  return t;
+};
+
+/** Noise at (u, v) in tiles (wraps every 1), bilinear. */
+const noiseAt = (tex: Float32Array, u: number, v: number): number => {
+  const fx = (u - Math.floor(u)) * NOISE, fy = (v - Math.floor(v)) * NOISE;
+  const x0 = fx | 0, y0 = fy | 0, tx = fx - x0, ty = fy - y0;
+  const x1 = (x0 + 1) & (NOISE - 1), y1 = (y0 + 1) & (NOISE - 1);
+  const a = tex[y0 * NOISE + x0]!, b = tex[y0 * NOISE + x1]!, c = tex[y1 * NOISE + x0]!, d = tex[y1 * NOISE + x1]!;
+  return (a + (b - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
+};
+
+/** The displacement of one flow effect at a still position and time, as two phases (offset and weight each). */
+interface Phases { x0: number; y0: number; w0: number; x1: number; y1: number; w1: number }
+
+const makeField = (e: EffectPlan, still: YuvStill, t: number) => {
+  const W = still.width;
+  const P = e.period;
+  const vx = e.dir[0] * e.speed * W, vy = e.dir[1] * e.speed * W; // still px per frame
+  // The time within the period, exactly (t and t + P give the same bits, so the same frame).
+  const tm = ((t % P) + P) % P;
+  const ph0 = tm / P;
+  const ph1 = (ph0 + 0.5) - Math.floor(ph0 + 0.5);
+  // Each phase is alone for most of its cycle and crossfades with the other around a quarter and
+  // three quarters (weights sum to 1; a phase's jump back happens at weight 0).
+  const tri = 1 - Math.abs(2 * ph0 - 1);
+  const w0 = Math.min(1, Math.max(0, (tri - 0.5) / CROSSFADE + 0.5)), w1 = 1 - w0;
+  const tex = noiseTexture(e.seed);
+  const amp = e.strength * W;
+  const cyc = TAU * ph0;
+  const out: Phases = { x0: 0, y0: 0, w0, x1: 0, y1: 0, w1 };
+  switch (e.type) {
+    case 'drift':
+      return (_x: number, _y: number, o: Phases) => {
+        o.x0 = vx * P * (ph0 - 0.5); o.y0 = vy * P * (ph0 - 0.5); o.x1 = vx * P * (ph1 - 0.5); o.y1 = vy * P * (ph1 - 0.5);
+        o.w0 = w0; o.w1 = w1;
+        return o;
+      };
+    case 'flow':
+      return (x: number, y: number, o: Phases) => {
+        // Speed varies in space (turbulence): faster and slower threads of water.
+        const k = 0.6 + 0.8 * noiseAt(tex, (x / W) * 3, (y / W) * 3);
+        o.x0 = k * vx * P * (ph0 - 0.5); o.y0 = k * vy * P * (ph0 - 0.5); o.x1 = k * vx * P * (ph1 - 0.5); o.y1 = k * vy * P * (ph1 - 0.5);
+        o.w0 = w0; o.w1 = w1;
+        return o;
+      };
+    case 'rise':
+      return (x: number, y: number, o: Phases) => {
+        const curl = amp * 0.006 * Math.sin(TAU * (y / W) * 6 + cyc + TAU * noiseAt(tex, x / W, y / W));
+        o.x0 = vx * P * (ph0 - 0.5) + curl; o.y0 = vy * P * (ph0 - 0.5); o.x1 = vx * P * (ph1 - 0.5) + curl; o.y1 = vy * P * (ph1 - 0.5);
+        o.w0 = w0; o.w1 = w1;
+        return o;
+      };
+    case 'ripple':
+      return (x: number, y: number, o: Phases) => {
+        // Small waves travelling along the direction, two wavelengths: the surface shimmers in place.
+        const u = (x * e.dir[0] + y * e.dir[1]) / W, v = (y * e.dir[0] - x * e.dir[1]) / W;
+        const n = noiseAt(tex, u * 2, v * 2);
+        const a = Math.sin(TAU * (u * 40 + v * 7 + n * 2) - 2 * cyc), b = Math.sin(TAU * (u * 90 - v * 15) - 3 * cyc);
+        o.x0 = amp * 0.0015 * b; o.y0 = amp * 0.004 * (0.7 * a + 0.3 * b);
+        o.w0 = 1; o.w1 = 0;
+        return o;
+      };
+    case 'sway':
+      return (x: number, y: number, o: Phases) => {
+        const ph = TAU * noiseAt(tex, (x / W) * 2, (y / W) * 2) * 2;
+        const s = amp * 0.004 * Math.sin(cyc + ph);
+        o.x0 = e.dir[0] * s + (1 - Math.abs(e.dir[0])) * s * 0.3; o.y0 = e.dir[1] * s;
+        o.w0 = 1; o.w1 = 0;
+        return o;
+      };
+    default:
+      return (_x: number, _y: number, o: Phases) => { o.x0 = o.y0 = o.x1 = o.y1 = 0; o.w0 = 1; o.w1 = 0; return out; };
+  }
+};
+
+/** Output pixels between displacement-grid nodes: fields are smooth, so they are evaluated on this grid and interpolated. */
+const STEP = 8;
+
+/**
+ * Re-samples one plane inside the mask: `grid` holds per node (dx0, dy0, dx1, dy1) in this plane's
+ * pixels; `w0`/`w1` the two phases' weights. The mask is read at luma resolution (`mk` = 2 for
+ * chroma). Everything inlined: this is the hot loop.
+ */
+const warpPlane = (
+  out: Uint8Array, at: number, ow: number, oh: number, src: Uint8Array, sw: number, sh: number,
+  mask: Uint8Array | null, mw: number, mh: number, mk: number,
+  left: number, top: number, scale: number, grid: Float32Array, gw: number, gstep: number, w0: number, w1: number,
+): void => {
+  const maxX = sw - 1.001, maxY = sh - 1.001, mxMax = mw - 1, myMax = mh - 1;
+  const inv = 1 / gstep, w0m = w0 / 255, w1m = w1 / 255;
+  for (let oy = 0; oy < oh; oy++) {
+    const sy = top + (oy + 0.5) * scale - 0.5;
+    let myi = ((sy + 0.5) * mk) | 0;
+    myi = myi < 0 ? 0 : myi > myMax ? myMax : myi;
+    const mrow = myi * mw;
+    const gyf = (oy + 0.5) * inv, gy0 = gyf | 0, ty = gyf - gy0;
+    const rowA = gy0 * gw * 4, rowB = rowA + gw * 4;
+    const ob = at + oy * ow;
+    for (let ox = 0; ox < ow; ox++) {
+      const sx = left + (ox + 0.5) * scale - 0.5;
+      let m = 255;
+      if (mask !== null) {
+        let mxi = ((sx + 0.5) * mk) | 0;
+        mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
+        m = mask[mrow + mxi]!;
+        if (m === 0) continue;
+      }
+      const gxf = (ox + 0.5) * inv, gx0 = gxf | 0, tx = gxf - gx0;
+      const a = rowA + gx0 * 4, b = rowB + gx0 * 4;
+      const k00 = (1 - tx) * (1 - ty), k10 = tx * (1 - ty), k01 = (1 - tx) * ty, k11 = tx * ty;
+      const base = out[ob + ox]!;
+      let acc = 0, wsum = 0;
+      if (w0 > 0) {
+        let x = sx - (grid[a]! * k00 + grid[a + 4]! * k10 + grid[b]! * k01 + grid[b + 4]! * k11);
+        let y = sy - (grid[a + 1]! * k00 + grid[a + 5]! * k10 + grid[b + 1]! * k01 + grid[b + 5]! * k11);
+        x = x < 0 ? 0 : x > maxX ? maxX : x;
+        y = y < 0 ? 0 : y > maxY ? maxY : y;
+        let w = w0;
+        if (mask !== null) {
+          let qy = ((y + 0.5) * mk) | 0, qx = ((x + 0.5) * mk) | 0;
+          if (qy > myMax) qy = myMax;
+          if (qx > mxMax) qx = mxMax;
+          w = w0m * mask[qy * mw + qx]!;
+        }
+        const xi = x | 0, yi = y | 0, fx = x - xi, i = yi * sw + xi;
+        const p0 = src[i]!, q0 = src[i + sw]!;
+        const p = p0 + (src[i + 1]! - p0) * fx, q = q0 + (src[i + sw + 1]! - q0) * fx;
+        acc += w * (p + (q - p) * (y - yi));
+        wsum += w;
+      }
+      if (w1 > 0) {
+        let x = sx - (grid[a + 2]! * k00 + grid[a + 6]! * k10 + grid[b + 2]! * k01 + grid[b + 6]! * k11);
+        let y = sy - (grid[a + 3]! * k00 + grid[a + 7]! * k10 + grid[b + 3]! * k01 + grid[b + 7]! * k11);
+        x = x < 0 ? 0 : x > maxX ? maxX : x;
+        y = y < 0 ? 0 : y > maxY ? maxY : y;
+        let w = w1;
+        if (mask !== null) {
+          let qy = ((y + 0.5) * mk) | 0, qx = ((x + 0.5) * mk) | 0;
+          if (qy > myMax) qy = myMax;
+          if (qx > mxMax) qx = mxMax;
+          w = w1m * mask[qy * mw + qx]!;
+        }
+        const xi = x | 0, yi = y | 0, fx = x - xi, i = yi * sw + xi;
+        const p0 = src[i]!, q0 = src[i + sw]!;
+        const p = p0 + (src[i + 1]! - p0) * fx, q = q0 + (src[i + sw + 1]! - q0) * fx;
+        acc += w * (p + (q - p) * (y - yi));
+        wsum += w;
+      }
+      out[ob + ox] = base + ((acc - wsum * base) * m) / 255 + 0.5;
+    }
+  }
+};
+
+/**
+ * Applies one flow effect to a frame: the field evaluated on a grid over the frame, then every
+ * output pixel whose source is in the mask re-sampled from the still at the displaced positions,
+ * mixed in by the mask (0 outside: the camera's frame untouched).
+ */
+const applyFlow = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
+  const W = still.width, H = still.height;
+  const scale = (view.w * W) / outW;
+  const left = view.x * W, top = view.y * H;
+  const field = makeField(e, still, t);
+  const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
+  const gw = Math.ceil(outW / STEP) + 2, gh = Math.ceil(outH / STEP) + 2;
+  const grid = new Float32Array(gw * gh * 4);
+  for (let gy = 0; gy < gh; gy++) {
+    for (let gx = 0; gx < gw; gx++) {
+      field(left + gx * STEP * scale, top + gy * STEP * scale, ph);
+      const k = (gy * gw + gx) * 4;
+      grid[k] = ph.x0; grid[k + 1] = ph.y0; grid[k + 2] = ph.x1; grid[k + 3] = ph.y1;
+    }
+  }
+  const { w0, w1 } = ph;
+  warpPlane(out, 0, outW, outH, still.y.data, W, H, mask, W, H, 1, left, top, scale, grid, gw, STEP, w0, w1);
+  // Chroma: half the positions and half the offsets, the same grid at half the step.
+  const half = grid.map((v) => v / 2);
+  const cw = outW >> 1, ch = outH >> 1;
+  warpPlane(out, outW * outH, cw, ch, still.u.data, still.u.width, still.u.height, mask, W, H, 2, left / 2, top / 2, scale, half, gw, STEP / 2, w0, w1);
+  warpPlane(out, outW * outH + cw * ch, cw, ch, still.v.data, still.v.width, still.v.height, mask, W, H, 2, left / 2, top / 2, scale, half, gw, STEP / 2, w0, w1);
+};
+
+// ---- overlays ---------------------------------------------------------------------------------
+
+interface Particle { x: number; y: number; r: number; a: number; kx: number; ky: number; sw: number; sf: number; ph: number; tw: number }
+
+const particleCache = new WeakMap<EffectPlan, Particle[]>();
+
+/** Particles of an effect: base positions (fractions), sizes, whole numbers of wraps per period (so they loop). */
+const particlesOf = (e: EffectPlan, outW: number, outH: number): Particle[] => {
+  let ps = particleCache.get(e);
+  if (ps) return ps;
+  const r = rng(e.seed * 7919 + 17);
+  const dens: Record<string, number> = { dust: 160, snow: 420, rain: 500, sparkles: 90, bokeh: 28, petals: 45, embers: 110 };
+  const n = Math.round((dens[e.type] ?? 100) * (0.3 + 1.4 * e.strength));
+  // Wraps per period along the direction: the distance the speed covers in one period, in whole frames' heights.
+  const travel = (e.speed * e.period * outW) / outH;
+  ps = [];
+  for (let i = 0; i < n; i++) {
+    const depth = 0.4 + 0.6 * r();
+    const k = e.type === 'sparkles' ? 0 : Math.max(1, Math.round(travel * depth));
+    const size: Record<string, number> = { dust: 0.0022, snow: 0.004, rain: 0.0011, sparkles: 0.004, bokeh: 0.03, petals: 0.008, embers: 0.0025 };
+    ps.push({
+      x: r(), y: r(), r: Math.max(0.8, (size[e.type] ?? 0.003) * outH * depth * (0.6 + 0.8 * r())),
+      a: depth, kx: Math.round(e.dir[0] * k), ky: Math.round(e.dir[1] * k) || (e.type === 'dust' || e.type === 'sparkles' ? 0 : Math.sign(e.dir[1]) * k),
+      sw: (e.type === 'rain' ? 0 : e.type === 'dust' ? 0.01 : 0.02) * r(), sf: 1 + Math.floor(r() * 2), ph: r() * TAU, tw: 1 + Math.floor(r() * 3),
+    });
+  }
+  particleCache.set(e, ps);
+  return ps;
+};
+
+const COLOURS: Record<string, readonly [number, number, number]> = {
+  // Y, Cb, Cr (limited range)
+  dust: [225, 124, 134], snow: [235, 128, 128], rain: [200, 132, 126], sparkles: [235, 120, 138], bokeh: [220, 118, 140],
+  petals: [200, 126, 158], embers: [175, 78, 200],
+};
+
+/** A soft disc (or a streak of discs) blended into the frame. */
+const splat = (out: Uint8Array, outW: number, outH: number, x: number, y: number, r: number, alpha: number, col: readonly [number, number, number], sx = 1, sy = 1): void => {
+  const rx = r * sx, ry = r * sy;
+  const x0 = Math.max(0, Math.floor(x - rx)), x1 = Math.min(outW - 1, Math.ceil(x + rx));
+  const y0 = Math.max(0, Math.floor(y - ry)), y1 = Math.min(outH - 1, Math.ceil(y + ry));
+  if (x0 > x1 || y0 > y1) return;
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
+  for (let py = y0; py <= y1; py++) {
+    const dy = (py + 0.5 - y) / ry;
+    for (let px = x0; px <= x1; px++) {
+      const dx = (px + 0.5 - x) / rx;
+      const q = 1 - (dx * dx + dy * dy);
+      if (q <= 0) continue;
+      const a = alpha * q * q;
+      const i = py * outW + px;
+      out[i] = out[i]! + (col[0] - out[i]!) * a + 0.5;
+      if (((px | py) & 1) === 0 && (px >> 1) < cw && (py >> 1) < ch) {
+        const c = (py >> 1) * cw + (px >> 1);
+        out[U0 + c] = out[U0 + c]! + (col[1] - out[U0 + c]!) * a + 0.5;
+        out[V0 + c] = out[V0 + c]! + (col[2] - out[V0 + c]!) * a + 0.5;
+      }
+    }
+  }
+};
+
+const frac = (x: number) => x - Math.floor(x);
+
+const drawParticles = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
+  const ps = particlesOf(e, outW, outH);
+  const p = (((t % e.period) + e.period) % e.period) / e.period;
+  const col = COLOURS[e.type]!;
+  const W = still.width, H = still.height, scale = (view.w * W) / outW;
+  for (const q of ps) {
+    let x = frac(q.x + q.kx * p + q.sw * Math.sin(TAU * q.sf * p + q.ph)) * outW;
+    let y = frac(q.y + q.ky * p + q.sw * 0.5 * Math.cos(TAU * q.sf * p + q.ph)) * outH;
+    if (e.type === 'sparkles' || e.type === 'bokeh') { x = frac(q.x + q.kx * p) * outW; y = frac(q.y + q.ky * p) * outH; }
+    let a = e.strength * 0.9 * q.a;
+    if (e.type === 'sparkles') a *= Math.max(0, Math.sin(TAU * q.tw * p + q.ph)) ** 6;
+    else if (e.type === 'embers' || e.type === 'dust') a *= 0.55 + 0.45 * Math.sin(TAU * q.tw * p + q.ph);
+    else if (e.type === 'bokeh') a *= 0.25;
+    if (mask) {
+      const sx = Math.min(W - 1, Math.max(0, Math.round(view.x * W + x * scale))), sy = Math.min(H - 1, Math.max(0, Math.round(view.y * H + y * scale)));
+      a *= mask[sy * W + sx]! / 255;
+    }
+    if (a < 0.01) continue;
+    if (e.type === 'rain') {
+      // A streak along the fall: a few discs.
+      const len = outH * 0.025 * q.a;
+      for (let k = 0; k < 6; k++) splat(out, outW, outH, x - (e.dir[0] * len * k) / 6, y - (e.dir[1] * len * k) / 6, q.r * 1.6, a * 0.6, col);
+    } else if (e.type === 'petals') splat(out, outW, outH, x, y, q.r, a, col, 1.4 + 0.4 * Math.sin(TAU * q.sf * p + q.ph), 0.8);
+    else splat(out, outW, outH, x, y, q.r, a, col);
+  }
+};
+
+/** Mask value at an output pixel (1 when the effect has no mask). */
+const outMask = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW: number) => {
+  if (!mask) return null;
+  const W = still.width, H = still.height, scale = (view.w * W) / outW, left = view.x * W, top = view.y * H;
+  return (ox: number, oy: number): number => {
+    const sx = Math.min(W - 1, Math.max(0, Math.round(left + (ox + 0.5) * scale - 0.5))), sy = Math.min(H - 1, Math.max(0, Math.round(top + (oy + 0.5) * scale - 0.5)));
+    return mask[sy * W + sx]! / 255;
+  };
+};
+
+const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
+  const p = (((t % e.period) + e.period) % e.period) / e.period;
+  const mAt = outMask(mask, still, view, outW);
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
+  const s = e.strength;
+  switch (e.type) {
+    case 'shine': {
+      // A soft diagonal band crossing in the first half of each period, then gone until the next.
+      const c = -0.25 + 1.5 * Math.min(1, frac(p) / 0.5);
+      const dx = e.dir[0] >= 0 ? 1 : -1;
+      const width = 0.07;
+      for (let y = 0; y < outH; y++) {
+        for (let x = 0; x < outW; x++) {
+          const u0 = x / outW, u = (dx > 0 ? u0 : 1 - u0) + 0.25 * (y / outH - 0.5);
+          const d = (u - c) / width;
+          if (d < -3 || d > 3) continue;
+          let g = Math.exp(-d * d) * s * 0.6;
+          if (mAt) g *= mAt(x, y);
+          const i = y * outW + x;
+          out[i] = out[i]! + (235 - out[i]!) * g + 0.5;
+        }
+      }
+      return;
+    }
+    case 'light-leak': case 'warm-shift': case 'flicker': {
+      let a: number;
+      if (e.type === 'flicker') a = 0.06 * s * (Math.sin(TAU * 7 * p) * 0.5 + Math.sin(TAU * 13 * p + 1) * 0.3 + Math.sin(TAU * 23 * p + 2) * 0.2);
+      else a = s * (0.5 - 0.5 * Math.cos(TAU * p));
+      const fromLeft = e.dir[0] >= 0;
+      const gx = new Float32Array(outW);
+      for (let x = 0; x < outW; x++) gx[x] = e.type === 'light-leak' ? Math.exp(-((fromLeft ? x : outW - 1 - x) / outW) / 0.3) : 1;
+      for (let y = 0; y < outH; y++) {
+        const gy = e.type === 'light-leak' ? 0.7 + 0.3 * Math.sin(TAU * (y / outH) + TAU * p) : 1;
+        for (let x = 0; x < outW; x++) {
+          let g = gx[x]! * gy;
+          if (mAt) g *= mAt(x, y);
+          const i = y * outW + x;
+          if (e.type === 'flicker') out[i] = Math.min(235, Math.max(16, 16 + (out[i]! - 16) * (1 + a * g))) + 0.5;
+          else if (e.type === 'light-leak') out[i] = out[i]! + (235 - out[i]!) * a * g * 0.35 + 0.5;
+          else out[i] = Math.min(235, out[i]! + a * g * 4) + 0.5;
+          if (e.type !== 'flicker' && (x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+            const c = (y >> 1) * cw + (x >> 1);
+            const k = e.type === 'light-leak' ? a * g * 0.5 : a * g * 0.35;
+            out[U0 + c] = out[U0 + c]! + (100 - out[U0 + c]!) * k * 0.5 + 0.5;
+            out[V0 + c] = out[V0 + c]! + (175 - out[V0 + c]!) * k * 0.5 + 0.5;
+          }
+        }
+      }
+      return;
+    }
+    case 'fog': {
+      // A tileable noise layer moved by a whole tile per period: seamless.
+      const tex = noiseTexture(e.seed);
+      const ox = e.dir[0] * p, oy = e.dir[1] * p;
+      const aspect = outW / outH;
+      for (let y = 0; y < outH; y++) {
+        const v = (y / outH) * 1.2 - oy;
+        const lowBias = 0.6 + 0.4 * (y / outH);
+        for (let x = 0; x < outW; x++) {
+          const n = noiseAt(tex, ((x / outW) * aspect) / 1.5 - ox, v);
+          let g = Math.max(0, n - 0.3) * 1.4 * s * 0.75 * lowBias;
+          if (mAt) g *= mAt(x, y);
+          if (g <= 0) continue;
+          const i = y * outW + x;
+          out[i] = out[i]! + (205 - out[i]!) * g + 0.5;
+          if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+            const c = (y >> 1) * cw + (x >> 1);
+            out[U0 + c] = out[U0 + c]! + (128 - out[U0 + c]!) * g + 0.5;
+            out[V0 + c] = out[V0 + c]! + (128 - out[V0 + c]!) * g + 0.5;
+          }
+        }
+      }
+      return;
+    }
+  }
+};
+
+/** Renders the still for a view into a frame buffer (the render thread's fast sampler). */
+export type SampleView = (view: FrameView, out: Uint8Array) => void;
+
+const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uint8Array(0), maskKey: '' };
+
+/**
+ * Drift is a rigid translation per phase: each phase is the camera's frame for a shifted view,
+ * rendered by the fast sampler, then blended by the mask (read once per view at output size).
+ * Same rule as the general warp: a phase counts by the mask where its pixels come from, and
+ * nothing outside the mask changes.
+ */
+const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
+  const W = still.width, H = still.height, n = out.length;
+  const field = makeField(e, still, t);
+  const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
+  field(0, 0, ph);
+  const scale = (view.w * W) / outW;
+  if (driftBuffers.a.length !== n) { driftBuffers.a = new Uint8Array(n); driftBuffers.b = new Uint8Array(n); }
+  // The mask at output size for this view (kept while the view stays: a still camera reads it once).
+  const mk = `${key}:${view.x}:${view.y}:${view.w}:${outW}x${outH}`;
+  if (driftBuffers.maskKey !== mk) {
+    if (driftBuffers.mask.length !== outW * outH) driftBuffers.mask = new Uint8Array(outW * outH);
+    const left = view.x * W, top = view.y * H;
+    for (let oy = 0; oy < outH; oy++) {
+      let sy = ((top + (oy + 0.5) * scale - 0.5 + 0.5) | 0); sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
+      for (let ox = 0; ox < outW; ox++) {
+        let sx = ((left + (ox + 0.5) * scale - 0.5 + 0.5) | 0); sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
+        driftBuffers.mask[oy * outW + ox] = mask ? mask[sy * W + sx]! : 255;
+      }
+    }
+    driftBuffers.maskKey = mk;
+  }
+  const om = driftBuffers.mask;
+  const phases: Array<[Uint8Array, number, number, number]> = [];
+  if (ph.w0 > 0) { sample({ x: view.x - ph.x0 / W, y: view.y - ph.y0 / H, w: view.w }, driftBuffers.a); phases.push([driftBuffers.a, ph.w0 / 255, ph.x0 / scale, ph.y0 / scale]); }
+  if (ph.w1 > 0) { sample({ x: view.x - ph.x1 / W, y: view.y - ph.y1 / H, w: view.w }, driftBuffers.b); phases.push([driftBuffers.b, ph.w1 / 255, ph.x1 / scale, ph.y1 / scale]); }
+  const [A, wa, ax, ay] = phases[0]!;
+  const [B, wb, bx, by] = phases[1] ?? [A, 0, 0, 0];
+  // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
+  const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
+  const mAt = (x: number, y: number) => om[(y < 0 ? 0 : y >= outH ? outH - 1 : y) * outW + (x < 0 ? 0 : x >= outW ? outW - 1 : x)]!;
+  const xMax = outW - 1, yMax = outH - 1;
+  for (let y = 0; y < outH; y++) {
+    const row = y * outW;
+    const ya = y - ady, yb = y - bdy;
+    const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
+    for (let x = 0; x < outW; x++) {
+      const i = row + x;
+      const m = om[i]!;
+      if (m === 0) continue;
+      const base = out[i]!;
+      const xa = x - adx, xb = x - bdx;
+      const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
+      const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
+      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+    }
+  }
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH;
+  for (let cy = 0; cy < ch; cy++) {
+    for (let cx = 0; cx < cw; cx++) {
+      const x = cx * 2, y = cy * 2;
+      const m = om[y * outW + x]!;
+      if (m === 0) continue;
+      const w0 = wa * mAt(x - adx, y - ady), w1 = wb * mAt(x - bdx, y - bdy);
+      for (const off of [U0, U0 + cw * ch]) {
+        const i = off + cy * cw + cx;
+        const base = out[i]!;
+        out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      }
+    }
+  }
+};
+
+/**
+ * All of a shot's effects on frame `t` (the shot's own frame index), in order: flows first, then
+ * overlays. With `sample` (the render thread's fast sampler), drifts take the fast path.
+ */
+export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView): void => {
+  living.effects.forEach((e, i) => {
+    if (!isFlowEffect(e.type)) return;
+    if (e.type === 'drift' && sample) applyDriftFast(e, living.masks[i] ?? null, still, view, t, outW, outH, out, sample, `${i}:${e.seed}`);
+    else applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
+  });
+  living.effects.forEach((e, i) => {
+    if (isFlowEffect(e.type)) return;
+    if (e.type in COLOURS) drawParticles(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
+    else drawLight(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
+  });
+};

@@ -1,0 +1,162 @@
+/**
+ * Motion inside the picture in words (issue 14): "make the clouds drift left" → {drift, sky, left},
+ * "gentle ripples on the lake" → {ripple, water, strength 0.3}, "add falling snow", "云向左飘",
+ * follow-ups that change effects already there ("make the water calmer", "stop the clouds",
+ * "云再慢一点"), "only the water moves" (a cinemagraph: static camera), and motion of people and
+ * animals that one photo cannot give ("make her blink"), kept verbatim so the reply can say so.
+ * Works on the whole sentence, clause by clause, after the other extractors.
+ */
+import type { EffectDirectionWord, EffectEdit, EffectRegionWord, EffectRequest, EffectWord, InstructionRequest } from './request.js';
+
+interface Rule { re: RegExp; type: EffectWord; region: EffectRegionWord | null; /** Words alone make it (no motion verb needed). */ self: boolean; strength?: number }
+
+const RULES: readonly Rule[] = [
+  { re: /light[- ]?leaks?|漏光/, type: 'light-leak', region: 'all', self: true },
+  { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'all', self: true },
+  { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting) (?:slowly )?(?:shift|chang|mov)\w*|shifting (?:light|sunlight)|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
+  { re: /embers?|\bsparks\b|火星|火花/, type: 'embers', region: 'all', self: true },
+  { re: /flicker\w*|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光/, type: 'flicker', region: 'all', self: true },
+  { re: /snow(?:flakes?|fall|ing)?\b|下雪|下着雪|雪花|飘雪|落雪/, type: 'snow', region: 'all', self: true },
+  { re: /\brain(?:drops?|ing|fall)?\b|drizzl\w*|下雨|下着雨|雨滴|雨丝|细雨/, type: 'rain', region: 'all', self: true },
+  { re: /petals?|cherry blossoms?|blossoms?|falling leaves|花瓣|樱花|落叶/, type: 'petals', region: 'all', self: true },
+  { re: /bokeh|light orbs|floating lights|光斑/, type: 'bokeh', region: 'all', self: true },
+  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|闪光|星光|闪闪|亮晶晶/, type: 'sparkles', region: 'all', self: true },
+  { re: /\bdust\b|\bmotes?\b|particles|pollen|灰尘|尘埃|粒子|微尘/, type: 'dust', region: 'all', self: true },
+  { re: /\bfog\w*|\bmist\w*|\bhaze\b|雾气|薄雾|起雾|云雾|晨雾|大雾/, type: 'fog', region: 'all', self: true },
+  { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: null, self: true },
+  { re: /waterfalls?|cascade|瀑布/, type: 'flow', region: null, self: false },
+  { re: /\brivers?\b|\bstreams?\b|\bcreek\b|rapids|河|溪/, type: 'flow', region: 'water', self: false },
+  { re: /ripples?|\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|流水|波纹|涟漪|倒影|波光/, type: 'ripple', region: 'water', self: false },
+  { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
+  { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: null, self: false },
+  { re: /\bhair\b|dress|scarf|curtains?|flags?|fabric|\bveil\b|skirt|头发|发丝|裙|窗帘|旗/, type: 'sway', region: null, self: false },
+];
+
+/** Words that make a scene noun move ("clouds drifting", "云飘"). */
+const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*)\b|飘|流|动|荡漾|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂/;
+
+const PEOPLE = /\b(?:people|person|man|men|woman|women|girl|boy|she|he|her|him|his|they|them|model|bride|groom|couple|baby|kids?|child(?:ren)?|dogs?|cats?|birds?|horses?|fish|butterfl(?:y|ies)|puppy|animals?)\b|人|她|他|狗|猫|鸟|马|鱼|蝴蝶|孩子|宝宝|新娘|模特|小狗|小猫/;
+const ACTION = /\b(?:blink\w*|smil\w*|breath\w*|turn\w*|nod\w*|wav(?:e|es|ing) (?:her|his|their)? ?hands?|wave\b|walk\w*|run\w*|ran|danc\w*|fly\w*|flies|flew|jump\w*|laugh\w*|wink\w*|wag\w*|gallop\w*|swim\w*|swam|talk\w*|look\w*|kiss\w*|hug\w*|wave at)\b|眨眼|微笑|笑|呼吸|转头|回头|点头|挥手|走|跑|跳|飞|游|说话|摇尾巴/;
+
+const REGION_WORDS: ReadonlyArray<readonly [RegExp, EffectRegionWord]> = [
+  [/\b(?:top|upper) third\b|上面三分之一|上方三分之一|顶部三分之一|上三分之一/, 'top-third'],
+  [/\b(?:bottom|lower) third\b|下面三分之一|下方三分之一|底部三分之一|下三分之一/, 'bottom-third'],
+  [/\bmiddle third\b|中间三分之一/, 'middle-third'],
+  [/\bleft third\b|左边三分之一|左侧三分之一/, 'left-third'],
+  [/\bright third\b|右边三分之一|右侧三分之一/, 'right-third'],
+  [/\b(?:top|upper) half\b|上半/, 'top-half'],
+  [/\b(?:bottom|lower) half\b|下半/, 'bottom-half'],
+  [/\bleft half\b|左半/, 'left-half'],
+  [/\bright half\b|右半/, 'right-half'],
+  [/\bbackground\b|背景/, 'background'],
+  [/\b(?:in|across|through) the sky\b|天空/, 'sky'],
+  [/\b(?:on|in|across) the (?:water|lake|sea|ocean|pond|river)\b|水面|湖面|海面/, 'water'],
+  [/\bin the (?:middle|center|centre)\b|\bthe subject\b|中间|中央|主体/, 'subject'],
+  [/\beverywhere\b|whole (?:photo|picture|image|frame)|整个画面|全画面/, 'all'],
+];
+
+const DIRECTIONS: ReadonlyArray<readonly [RegExp, EffectDirectionWord]> = [
+  [/\b(?:up and (?:to the )?left|upper left|up-left)\b|向左上|左上/, 'up-left'],
+  [/\b(?:up and (?:to the )?right|upper right|up-right)\b|向右上|右上/, 'up-right'],
+  [/\b(?:down and (?:to the )?left|lower left|down-left)\b|向左下|左下/, 'down-left'],
+  [/\b(?:down and (?:to the )?right|lower right|down-right)\b|向右下|右下/, 'down-right'],
+  [/\b(?:to the |towards? (?:the )?)?left(?:wards?)?\b(?! (?:half|third|side of))|向左|往左|朝左|自右向左/, 'left'],
+  [/\b(?:to the |towards? (?:the )?)?right(?:wards?)?\b(?! (?:half|third|side of))|向右|往右|朝右|自左向右/, 'right'],
+  [/\bupwards?\b|\bup\b|\brising\b|向上|往上|上升|升起|升腾/, 'up'],
+  [/\bdownwards?\b|\bdown\b|向下|往下|落下|飘落/, 'down'],
+];
+
+const SLOW = /\b(?:slow\w*|gentl\w*|lazy|lazily|calm\w*|subtl\w*|soft\w*|leisurely)\b|缓|慢|轻/;
+const FAST = /\b(?:fast\w*|quick\w*|rapid\w*|rushing|swift\w*)\b|快|急/;
+const WEAK = /\b(?:gentl\w*|subtl\w*|slight\w*|small|calm\w*|soft\w*|faint\w*|little)\b|\blight (?:rain|snow|fog|mist|dust|haze)|轻微|微微|淡淡|轻轻|一点点/;
+const STRONG = /\b(?:strong\w*|heavy|heavily|big|dramatic\w*|wild\w*|intense\w*|lots of|thick|dense)\b|大|强|猛|浓/;
+
+const STOP = /\b(?:stop\w*|remove|no more|freeze|without|get rid of|don'?t move|still)\b|^no\b|停|不要|去掉|别动|取消|不动/;
+const SLOWER = /\bslower\b|slow (?:it |them |that )?down|less fast|慢一点|慢一些|更慢|再慢|慢点/;
+const FASTER = /\bfaster\b|speed (?:it |them )?up|quicker|快一点|快一些|更快|再快|快点/;
+const CALMER = /\b(?:calmer|gentler|subtler|softer|weaker|less)\b|平静|小一点|弱一点|轻一点|柔和/;
+const STRONGER = /\b(?:stronger|bigger|more|heavier|denser)\b|更明显|强一点|大一点|多一点|明显一点/;
+
+const CINEMAGRAPH = /\bonly (?:the )?[a-z]+(?: [a-z]+)? (?:is |are |should )?(?:mov|animat|flow|drift|ripple|sway)\w*|\bonly (?:animate|move) |\beverything else (?:remains |stays |is |should be |should stay )?(?:perfectly |completely |totally )?(?:still|static|frozen)|\bthe rest (?:of the (?:photo|picture|image|frame) )?(?:remains |stays |is )?(?:perfectly |completely )?(?:still|static|frozen)|cinemagraph|只有|只让|仅让|其他(?:部分|地方)?(?:都)?(?:保持)?(?:静止|不动)|其余(?:部分)?(?:都)?(?:保持)?(?:静止|不动)|动态照片/;
+
+const SEP = /[,.;!?。，；！？、\n]+|\s+(?:and then|then|and|while|plus|but)\s+|同时|并且|然后|并/;
+
+/** Direction words of a camera move: a clause about the camera is not an effect. */
+const CAMERA = /\b(?:camera|zoom\w*|pan\w*|dolly|push(?:es|ing)? in|ken burns|tilt\w*)\b|镜头|推进|拉远|推近|平移|运镜/;
+
+const first = <T>(list: ReadonlyArray<readonly [RegExp, T]>, s: string): T | null => {
+  for (const [re, v] of list) if (re.test(s)) return v;
+  return null;
+};
+
+/** The effects, effect edits, cinemagraph and impossible motion in a sentence; edits `req` in place. */
+export const extractEffects = (text: string, req: InstructionRequest): void => {
+  const lower = text.toLowerCase().normalize('NFKC');
+  const effects: EffectRequest[] = [];
+  const edits: EffectEdit[] = [];
+  const impossible: string[] = [];
+  const used: string[] = [];
+  if (CINEMAGRAPH.test(lower)) { req.cinemagraph = true; used.push(...(lower.match(new RegExp(CINEMAGRAPH.source, 'g')) ?? [])); }
+  for (const raw of lower.split(SEP)) {
+    const clause = raw.trim();
+    if (clause.length < 1) continue;
+    if (PEOPLE.test(clause) && ACTION.test(clause) && !/\bhair\b|头发|发丝/.test(clause)) {
+      impossible.push(clause);
+      used.push(clause);
+      continue;
+    }
+    const adding = /\badd\b|添加|加上|加点|加一些|来点|要有/.test(clause);
+    const moving = MOTION.test(clause) || adding;
+    const rules = RULES.filter((r) => r.re.test(clause));
+    const named = first(REGION_WORDS, clause);
+    if (!rules.length && named && named !== 'subject' && moving && !CAMERA.test(clause)) {
+      // "make the top third move to the right": a region by position moving is a drift there.
+      const direction = first(DIRECTIONS, clause.replace(/\b(?:left|right|top|bottom|upper|lower) (?:half|third)\b|左半|右半|上半|下半/g, ' '));
+      effects.push({ type: 'drift', region: named, direction, speed: SLOW.test(clause) ? 0.3 : FAST.test(clause) ? 0.8 : null, strength: null, phrase: clause });
+      used.push(clause);
+      // The camera parser read "move to the right" as a pan: it was this region's motion.
+      req.moves = req.moves.filter((m) => !(m.type === 'pan' && m.direction === direction));
+      continue;
+    }
+    if (!rules.length) continue;
+    const rule = rules[0]!;
+    // A follow-up about an effect: a target and a change, no new motion asked for.
+    const change = STOP.test(clause) && !/\bstill (?:moving|drifting|flowing)/.test(clause) ? 'stop'
+      : SLOWER.test(clause) ? 'slower' : FASTER.test(clause) ? 'faster' : CALMER.test(clause) ? 'calmer' : STRONGER.test(clause) ? 'stronger' : null;
+    if (change && (!moving || change === 'stop' || /\b(?:make|let)\b|让|把|再|更/.test(clause)) && !/\badd\b|添加/.test(clause)) {
+      const region = first(REGION_WORDS, clause);
+      edits.push({ target: region ?? (rule.type === 'drift' ? 'sky' : rule.type === 'ripple' ? 'water' : rule.type), change });
+      used.push(clause);
+      continue;
+    }
+    if (!rule.self && !moving) continue;
+    if (CAMERA.test(clause) && !rule.self && !/clouds?|云|water|水|waves?|浪/.test(clause)) continue;
+    const region = first(REGION_WORDS, clause.replace(rule.re, ' ')) ?? rule.region;
+    const weak = WEAK.test(clause), strong = STRONG.test(clause);
+    effects.push({
+      type: rule.type,
+      region: rule.type === 'drift' || rule.type === 'ripple' ? (first(REGION_WORDS, clause.replace(rule.re, ' ')) ?? rule.region) : region,
+      direction: first(DIRECTIONS, clause.replace(/\b(?:left|right|top|bottom|upper|lower) (?:half|third)\b|左半|右半|上半|下半/g, ' ')),
+      speed: SLOW.test(clause) ? 0.3 : FAST.test(clause) ? 0.8 : null,
+      strength: weak ? 0.3 : strong || /\bwaves\b|浪/.test(clause) ? 0.8 : null,
+      phrase: clause,
+    });
+    used.push(clause);
+  }
+  // One effect per kind and region: "水面波光粼粼，只有水在动" is one ripple.
+  const unique = effects.filter((e, i) => effects.findIndex((x) => x.type === e.type && x.region === e.region) === i);
+  if (unique.length) req.effects = unique.slice(0, 6);
+  if (edits.length) req.effect_edits = edits.slice(0, 6);
+  if (impossible.length) req.impossible_motion = impossible.slice(0, 4);
+  if (!used.length) return;
+  // What the effect words took is understood now; a "drift" the camera parser took from "drifting fog" was not a camera move.
+  req.not_understood = req.not_understood.filter((n) => !used.some((u) => u.includes(n.toLowerCase()) || n.toLowerCase().includes(u)));
+  if (unique.some((e) => /drift/.test(e.phrase) && !CAMERA.test(e.phrase))) req.moves = req.moves.filter((m) => !(m.type === 'drift' && m.direction === null));
+  if (edits.length && req.edits) {
+    // "make the water calmer" is about the water, not the camera or the clip's length.
+    delete req.edits.speed;
+    delete req.edits.intensity;
+    if (Object.keys(req.edits).length === 0) delete req.edits;
+  }
+  if (req.intent === 'unknown') req.intent = 'edit';
+};

@@ -1,0 +1,62 @@
+/** Motion inside the picture in words (issue 14): effects, edits, cinemagraphs, what one photo cannot do. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseInstruction } from '../../src/language/index.js';
+
+const fx = (s: string) => parseInstruction(s).effects ?? [];
+
+test('effects keep the camera move separate', () => {
+  const r = parseInstruction('make the clouds drift left and add a slow zoom toward the subject');
+  assert.deepEqual(r.effects?.map(({ phrase: _p, ...e }) => e), [{ type: 'drift', region: 'sky', direction: 'left', speed: null, strength: null }]);
+  assert.deepEqual(r.moves.map((m) => [m.type, m.direction]), [['zoom', 'in']]);
+  const zh = parseInstruction('让天空的云向左飘，镜头慢慢推进');
+  assert.deepEqual(zh.effects?.map((e) => [e.type, e.region, e.direction]), [['drift', 'sky', 'left']]);
+  assert.equal(zh.moves[0]?.direction, 'in');
+});
+
+test('kinds, regions, speed and strength from the words', () => {
+  assert.deepEqual(fx('gentle ripples on the lake surface').map((e) => [e.type, e.region, e.strength]), [['ripple', 'water', 0.3]]);
+  assert.deepEqual(fx('add falling snow').map((e) => e.type), ['snow']);
+  assert.deepEqual(fx('dust particles in light beams').map((e) => [e.type, e.strength]), [['dust', null]]);
+  assert.deepEqual(fx('warm light shifting').map((e) => e.type), ['warm-shift']);
+  assert.deepEqual(fx('drifting fog').map((e) => e.type), ['fog']);
+  assert.equal(parseInstruction('drifting fog').moves.length, 0, '"drifting" was the fog, not the camera');
+  assert.deepEqual(fx('shine sweeping across the product').map((e) => e.type), ['shine']);
+  assert.deepEqual(fx('make the top third move to the right').map((e) => [e.type, e.region, e.direction]), [['drift', 'top-third', 'right']]);
+  assert.equal(parseInstruction('make the top third move to the right').moves.length, 0);
+  assert.deepEqual(fx('steam rising from the cup in the middle').map((e) => [e.type, e.region, e.direction]), [['rise', 'subject', 'up']]);
+  assert.deepEqual(fx('水面波光粼粼').map((e) => [e.type, e.region]), [['ripple', 'water']]);
+  assert.deepEqual(fx('背景里飘着雪花').map((e) => [e.type]), [['snow']]);
+  assert.deepEqual(fx('clouds moving fast').map((e) => e.speed), [0.8]);
+});
+
+test('a thing whose place the words do not give has no region (the reply asks where)', () => {
+  assert.deepEqual(fx('animate only the steam rising from the coffee cup').map((e) => [e.type, e.region]), [['rise', null]]);
+  assert.deepEqual(fx('only the waterfall is moving').map((e) => [e.type, e.region]), [['flow', null]]);
+});
+
+test('no effect from a scene noun without motion, nor from a camera sentence', () => {
+  assert.equal(parseInstruction('zoom into the clouds').effects, undefined);
+  assert.equal(parseInstruction('slow zoom in').effects, undefined);
+  assert.equal(parseInstruction('a photo of the lake').effects, undefined);
+});
+
+test('follow-ups change the effects there, not the camera or the length', () => {
+  const calmer = parseInstruction('make the water calmer');
+  assert.deepEqual(calmer.effect_edits, [{ target: 'water', change: 'calmer' }]);
+  assert.equal(calmer.edits?.speed, undefined);
+  assert.deepEqual(parseInstruction('stop the clouds').effect_edits, [{ target: 'sky', change: 'stop' }]);
+  assert.deepEqual(parseInstruction('云再慢一点').effect_edits, [{ target: 'sky', change: 'slower' }]);
+  assert.deepEqual(parseInstruction('make the snow faster').effect_edits, [{ target: 'snow', change: 'faster' }]);
+});
+
+test('"only X moves" is a cinemagraph; people and animals moving are kept to be answered', () => {
+  assert.equal(parseInstruction('only the waterfall is moving, everything else remains perfectly still').cinemagraph, true);
+  assert.equal(parseInstruction('水面荡漾，其他保持静止').cinemagraph, true);
+  assert.equal(parseInstruction('make the clouds drift').cinemagraph, undefined);
+  assert.deepEqual(parseInstruction('make her blink').impossible_motion, ['make her blink']);
+  assert.deepEqual(parseInstruction('a dog running on the beach').impossible_motion, ['a dog running on the beach']);
+  assert.equal(parseInstruction('让小狗跑起来').impossible_motion?.length, 1);
+  assert.equal(parseInstruction('her hair blowing in the wind').impossible_motion, undefined, 'hair swaying is a region, not a person moving');
+  assert.equal(parseInstruction('make her blink').effects, undefined);
+});

@@ -1,0 +1,104 @@
+/** Effects in the draft (issue 14): applied from words, checked by the schema, resolved against the photo's regions, summarised. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseInstruction } from '../../src/language/index.js';
+import { applyRequest, edit as E, emptyDraft, fromCompact, planDraft, resolveDraft, summarize, toCompact, type Draft, type MediaInfo } from '../../src/timeline/index.js';
+import { checkOptions, parseEffectOption } from '../../src/timeline/options.js';
+import type { StillAnalysis } from '../../src/engine/index.js';
+
+const analysis = (sky: number, water = 0): StillAnalysis => ({
+  version: 1, width: 1600, height: 900, orientation: 1, hasAlpha: false, subject: { x: 0.4, y: 0.5, w: 0.2, h: 0.3 }, confidence: 0.5, notes: [], regions: { sky, water },
+});
+const media: Record<string, MediaInfo> = {
+  'lake.jpg': { mediaId: 'lake.jpg', kind: 'image', width: 1600, height: 900, name: 'lake.jpg', analysis: analysis(0.35, 0.2) },
+  'room.jpg': { mediaId: 'room.jpg', kind: 'image', width: 1600, height: 900, name: 'room.jpg', analysis: analysis(0) },
+};
+const lookup = (id: string) => media[id];
+const say = (d: Draft, s: string) => applyRequest(d, parseInstruction(s));
+const withPhoto = (id: string) => E.addShots(emptyDraft(), [{ mediaId: id, label: id }]);
+
+test('words → effects on the shot, the camera separate, the summary says both', () => {
+  const a = say(withPhoto('lake.jpg'), 'make the clouds drift left and add a slow zoom toward the subject');
+  const s = a.draft.shots[0]!;
+  assert.equal(s.move, 'zoom-in');
+  assert.deepEqual(s.effects, [{ type: 'drift', region: 'sky', direction: 'left', speed: 0.5, strength: 0.5 }]);
+  assert.ok(a.visual);
+  assert.match(summarize(E.setTargetDuration(a.draft, 10000)), /Video: lake\.jpg, zoom-in, clouds drift left \(0-10s\)/);
+  assert.match(summarize(a.draft, {}, {}, 'zh'), /云向左飘/);
+  assert.ok(!a.notes.some((n) => /generative/.test(n)), 'no "needs a generative model" note any more');
+});
+
+test('follow-ups edit the effects: calmer, slower, stop', () => {
+  let d = say(withPhoto('lake.jpg'), 'gentle ripples on the lake and clouds drifting').draft;
+  assert.deepEqual(d.shots[0]!.effects!.map((e) => e.type).sort(), ['drift', 'ripple']);
+  const before = d.shots[0]!.effects!.find((e) => e.type === 'ripple')!;
+  d = say(d, 'make the water calmer').draft;
+  const after = d.shots[0]!.effects!.find((e) => e.type === 'ripple')!;
+  assert.ok(after.strength < before.strength && after.speed < before.speed);
+  const drift0 = d.shots[0]!.effects!.find((e) => e.type === 'drift')!.speed;
+  d = say(d, '云再慢一点').draft;
+  assert.ok(d.shots[0]!.effects!.find((e) => e.type === 'drift')!.speed < drift0);
+  d = say(d, 'stop the clouds').draft;
+  assert.deepEqual(d.shots[0]!.effects!.map((e) => e.type), ['ripple']);
+  assert.match(say(withPhoto('lake.jpg'), 'stop the clouds').notes.join(' '), /no "sky" motion to change/);
+});
+
+test('cinemagraph: static camera; impossible motion and unplaced effects are said, not faked', () => {
+  const c = say(withPhoto('lake.jpg'), 'only the water ripples, everything else perfectly still');
+  assert.equal(c.draft.shots[0]!.move, 'static');
+  assert.equal(c.draft.shots[0]!.effects?.[0]?.type, 'ripple');
+  const p = say(withPhoto('lake.jpg'), 'make her blink and smile');
+  assert.equal(p.draft.shots[0]!.effects, undefined);
+  assert.match(p.notes.join(' '), /cannot be made from one photo; the nearest is a slow push-in/);
+  const s = say(withPhoto('lake.jpg'), 'steam rising from the coffee cup');
+  assert.equal(s.draft.shots[0]!.effects, undefined);
+  assert.match(s.notes.join(' '), /say where it is .* or paint it on the page/);
+});
+
+test('a sky the photo does not have is not rendered, and the note says how to show it', () => {
+  const d = say(withPhoto('room.jpg'), 'make the clouds drift left').draft;
+  const r = resolveDraft(d, lookup);
+  assert.equal(r.shots[0]!.effects, undefined);
+  assert.match(r.notes.join(' '), /no sky was found in room\.jpg.*the top third.*paint it/);
+  const ok = resolveDraft(say(withPhoto('lake.jpg'), 'make the clouds drift left').draft, lookup);
+  const plan = planDraft(ok, lookup);
+  const shot = plan.shots[0]!;
+  assert.ok(shot.kind === 'image' && shot.effects?.length === 1);
+  const e = shot.kind === 'image' ? shot.effects![0]! : null;
+  assert.deepEqual(e?.dir, [-1, 0]);
+  assert.ok(e && Number.isInteger(Math.round(shot.frames / e.period)) && Math.abs(shot.frames / e.period - Math.round(shot.frames / e.period)) < 1e-9, 'the period divides the shot');
+});
+
+test('loop: a looping shot with effects keeps the camera still', () => {
+  const d = say(withPhoto('lake.jpg'), 'clouds drifting, seamless loop').draft;
+  assert.equal(d.loop, true);
+  assert.equal(resolveDraft(d, lookup).shots[0]!.move, 'static');
+});
+
+test('the draft schema: m.fx round-trips and refuses what is not in its lists', () => {
+  let d = say(withPhoto('lake.jpg'), 'make the clouds drift left').draft;
+  d = { ...d, shots: [{ ...d.shots[0]!, effects: [...d.shots[0]!.effects!, { type: 'sway', region: { polygon: [[0.1, 0.6], [0.4, 0.6], [0.3, 0.9]] }, direction: null, speed: 0.3, strength: 0.7 }] }] };
+  const c = toCompact(d);
+  assert.deepEqual(fromCompact(JSON.parse(JSON.stringify(c))).shots[0]!.effects, d.shots[0]!.effects);
+  const bad = (fx: unknown) => {
+    const x = JSON.parse(JSON.stringify(c));
+    x.t[0].sg[0].m.fx = fx;
+    return () => fromCompact(x);
+  };
+  assert.throws(bad([{ type: 'explode' }]), /m\.fx\[0\]\.type: must be one of/);
+  assert.throws(bad([{ type: 'drift', region: 'ceiling' }]), /m\.fx\[0\]\.region: must be one of/);
+  assert.throws(bad([{ type: 'drift', speed: 3 }]), /m\.fx\[0\]\.speed: must be <= 1/);
+  assert.throws(bad([{ type: 'drift', href: 'x' }]), /m\.fx\[0\]\.href: is not a field here/);
+  assert.throws(bad([{ type: 'sway', region: { poly: [[0, 0], [1, 2], [0, 1]] } }]), /poly\[1\]\[1\]: must be <= 1/);
+  assert.throws(bad([{ type: 'sway', region: { poly: [[0, 0]] } }]), /must be a list of 3 to 64/);
+  assert.throws(bad('drift'), /m\.fx: must be a list of effects/);
+});
+
+test('--effect: type[:region][:direction][:speed][:strength]', () => {
+  assert.deepEqual(parseEffectOption('drift:sky:left:0.3'), { type: 'drift', region: 'sky', direction: 'left', speed: 0.3, strength: 0.5 });
+  assert.deepEqual(parseEffectOption('snow'), { type: 'snow', region: 'all', direction: null, speed: 0.5, strength: 0.5 });
+  assert.deepEqual(parseEffectOption('ripple:gentle:slow'), { type: 'ripple', region: 'water', direction: null, speed: 0.3, strength: 0.3 });
+  assert.throws(() => parseEffectOption('explode'), /effect/);
+  assert.throws(() => parseEffectOption('drift:ceiling'), /effect/);
+  assert.equal(checkOptions({ effect: ['drift', 'snow'], loop: true }).effects?.length, 2);
+});
