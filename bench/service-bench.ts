@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import sharp from 'sharp';
 import { texturedJpeg } from '../test/support/fixtures.js';
 import { pgSchemaUrl } from '../test/service/support.js';
 
@@ -107,6 +108,20 @@ export const benchService = async (photo: string | null): Promise<string[]> => {
       `| rendering a 25-shot 1080p30 export, crossfades, title (${r.export.result.frames} frames, ${r.export.seconds.toFixed(1)} s) | ${r.export.p50} | ${r.export.p99} | ${r.export.max} | ${(r.export.p99 / Math.max(r.idle.p99, 0.1)).toFixed(2)} |`,
       '', '| chat preview (another user) | ready s |', '|---|---|',
       `| alone | ${r.preview_alone_s.toFixed(2)} |`, `| while that export renders (one export slot) | ${r.preview_during_export_s.toFixed(2)} |`);
+  }
+  // Memory after a spike (Linux: read from /proc): a 108 MP photo uploaded and exported, then idle.
+  if (process.platform === 'linux') {
+    const big = join(work, 'big-108mp.jpg');
+    await sharp(pic, { limitInputPixels: false }).resize(12720, 8480, { kernel: 'cubic' }).jpeg({ quality: 85 }).toFile(big);
+    const mem = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'memory-one.js'), big, '20'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (mem.status !== 0) lines.push('', `memory: failed: ${mem.stderr.slice(-300)}`);
+    else {
+      lines.push('', '| server memory, 108 MP photo uploaded then exported (10 shots 1080p) | at start MB | peak MB | right after MB | idle 20 s later MB |', '|---|---|---|---|---|');
+      for (const l of mem.stdout.trim().split('\n')) {
+        const r = JSON.parse(l) as { label: string; start_mb: number; peak_mb: number; after_export_mb: number; idle_mb: number };
+        lines.push(`| ${r.label} | ${r.start_mb} | ${r.peak_mb} | ${r.after_export_mb} | ${r.idle_mb} |`);
+      }
+    }
   }
   rmSync(work, { recursive: true, force: true });
   return lines;

@@ -35,6 +35,7 @@ const TABLE = spec({
   RENDER_NOT_FOUND: { code: 4009, http: 404, exit: 14, summary: 'render job not found', hint: 'submit the export again' },
   OUTPUT_NOT_WRITABLE: { code: 4010, http: 500, exit: 15, summary: 'cannot write the output file', hint: 'choose a folder you can write to' },
   LIMIT_EXCEEDED: { code: 4011, http: 413, exit: 16, summary: "a render is longer, larger or busier than the server's limits", hint: 'make it smaller, or ask the operator to raise the setting named in the message' },
+  STORAGE_QUOTA: { code: 4012, http: 413, exit: 17, summary: "this user's stored files have reached the server's storage quota", hint: 'delete or let old projects expire (previews and exports are kept a limited time), or ask the operator to raise userStorageQuotaBytes' },
   ENCODER_FAILED: { code: 5001, http: 500, exit: 20, summary: 'the video encoder failed', hint: 'run again with NODE_DEBUG=stillmotion to see the encoder log' },
   ENCODER_MISSING: { code: 5002, http: 500, exit: 21, summary: 'ffmpeg or ffprobe could not be started', hint: 'reinstall with `npm install` or set FFMPEG_PATH/FFPROBE_PATH' },
   CANCELLED: { code: 5003, http: 499, exit: 130, summary: 'the work was cancelled', hint: 'start it again when you are ready' },

@@ -7,7 +7,6 @@
 import sharp from 'sharp';
 import { decodeRgb, type DecodedRgb, type OpenedStill } from './input/load-still.js';
 import type { Framing } from './plan/render-plan.js';
-import { rgbToYuv, type YuvStill } from './render/yuv.js';
 import type { LayeredStill } from './render/layered.js';
 import type { DepthMotion } from './plan/depth-motion.js';
 
@@ -40,7 +39,11 @@ export const prepareLayers = async (opened: OpenedStill, motion: DepthMotion, ca
   return buildLayers(picture.data, picture.width, picture.height, motion.depth).still;
 };
 
-export const prepareStill = async (opened: OpenedStill, framing: Framing, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<YuvStill> => {
+/**
+ * The shot's picture as 8-bit RGB. Every step runs in libvips' threads; the conversion to video
+ * planes is the render threads' (RenderPool.addStillRgb), so nothing here holds the main thread.
+ */
+export const prepareStill = async (opened: OpenedStill, framing: Framing, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<DecodedRgb> => {
   let picture: DecodedRgb;
   if (framing.fit === 'cover') {
     picture = await decodeCover(opened, framing.detailZoom, canvasWidth, canvasHeight, background);
@@ -50,10 +53,7 @@ export const prepareStill = async (opened: OpenedStill, framing: Framing, canvas
     const photo = await decodeRgb(opened, at.width, at.height, background);
     let base: Buffer;
     if (framing.fit === 'blur') base = await blurredFill(photo, cw, ch);
-    else {
-      base = Buffer.alloc(cw * ch * 3);
-      for (let i = 0; i < cw * ch; i++) base.set(background, i * 3);
-    }
+    else base = await sharp({ create: { width: cw, height: ch, channels: 3, background: { r: background[0], g: background[1], b: background[2] } } }).raw().toBuffer();
     const data = await sharp(base, { raw: { width: cw, height: ch, channels: 3 } })
       .composite([{ input: photo.data, raw: { width: photo.width, height: photo.height, channels: 3 }, left: at.x, top: at.y }])
       .removeAlpha()
@@ -61,5 +61,5 @@ export const prepareStill = async (opened: OpenedStill, framing: Framing, canvas
       .toBuffer();
     picture = { data, width: cw, height: ch };
   }
-  return rgbToYuv(picture.data, picture.width, picture.height, 3, true);
+  return picture;
 };

@@ -151,16 +151,37 @@ export class RequestLog {
     this.timer.unref();
   }
 
+  /** Refused requests (401, 429) recorded this minute, by status and address: one row each, not one per request. */
+  private refused = new Map<string, number>();
+
+  /**
+   * Whether a request of this status from this address is written: every one but refusals, of
+   * which one per status, address and minute is kept (a flood of 401s or 429s is one row a
+   * minute, not a row each; the answer to each is the same anyway).
+   */
+  private keep(status: number, ip: string, now: number): boolean {
+    if (status !== 401 && status !== 429) return true;
+    const minute = Math.floor(now / 60_000);
+    const key = `${status} ${ip}`;
+    if (this.refused.get(key) === minute) return false;
+    if (this.refused.size > 10_000) this.refused = new Map([...this.refused].filter(([, m]) => m === minute));
+    this.refused.set(key, minute);
+    return true;
+  }
+
   record(req: FastifyRequest, status: number, ms: number): void {
+    // The route pattern, not the URL: ids and queries stay out of the log line.
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const line = { method: req.method, route, status, ms: Math.round(ms * 10) / 10 };
+    if (status >= 400) this.log.warn({ ...line, code: answeredCodes.get(req) ?? null }, 'request failed');
+    else if (this.all) this.log.info(line, 'request');
+    const now = Date.now();
+    if (!this.keep(status, req.ip, now)) return;
     const h = (n: string) => {
       const v = req.headers[n];
       return typeof v === 'string' ? v.slice(0, 200) : null;
     };
-    const route = req.routeOptions?.url ?? 'unmatched';
-    this.buf.push({ at: Date.now(), method: req.method, route, status, userId: req.principal?.userId ?? null, ip: req.ip, skillSource: h('x-skill-source'), skillVersion: h('x-skill-version'), skillPlatform: h('x-skill-platform') });
-    const line = { method: req.method, route, status, ms: Math.round(ms * 10) / 10 };
-    if (status >= 400) this.log.warn({ ...line, code: answeredCodes.get(req) ?? null }, 'request failed');
-    else if (this.all) this.log.info(line, 'request');
+    this.buf.push({ at: now, method: req.method, route, status, userId: req.principal?.userId ?? null, ip: req.ip, skillSource: h('x-skill-source'), skillVersion: h('x-skill-version'), skillPlatform: h('x-skill-platform') });
     if (this.buf.length >= 500) void this.flush();
   }
 

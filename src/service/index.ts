@@ -25,6 +25,7 @@ import { serverLogger } from './log.js';
 import { sessionMedia } from './media.js';
 import { renderJobHandler } from './render-job.js';
 import { RedisRateLimiter } from './shared-limits.js';
+import { Sweeper } from './sweeper.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export { loadSettings, type Settings } from './settings.js';
@@ -67,6 +68,8 @@ export interface ServerHandle {
   readonly store: Store;
   /** Every route the HTTP app registered (method and URL pattern), the page's own files aside. */
   readonly routes: readonly RouteEntry[];
+  /** Retention: deletes what the settings let go, on its interval; `sweep()` runs one now. */
+  readonly sweeper: Sweeper;
   close(): Promise<void>;
 }
 
@@ -177,6 +180,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   origin = settings.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;
   knownHost = hostCheck({ listenHost: settings.host, port, allowedHosts: settings.allowedHosts });
   for (const id of toResume) queue.enqueue(id, 'export');
+  const sweeper = new Sweeper({ store, files, settings, log: (l) => logger.info({}, l) });
+  sweeper.start();
 
   let closed: Promise<void> | null = null;
   return {
@@ -189,9 +194,11 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     owner,
     store,
     routes: routesOf(app),
+    sweeper,
     close: () => {
       closed ??= (async () => {
         state.closing = true;
+        await sweeper.stop();
         await queue.close(); // running renders go back to pending; their turns end failed, holds released
         await agent.drain();
         await app.close();

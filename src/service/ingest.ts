@@ -20,6 +20,8 @@ export interface IngestLimits {
   readonly maxImageBytes: number;
   readonly maxMediaBytes: number;
   readonly maxPixels: number;
+  /** The user's storage quota: the error for a file of `bytes` when it would go past it (checked while the file streams). */
+  readonly overQuota?: (bytes: number) => StillmotionError | null;
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
@@ -62,6 +64,8 @@ const receive = async (source: Readable, name: string, limits: IngestLimits, tmp
         }
       }
       if (bytes > limit) { done(tooLarge(name, limit, sniffed?.kind ?? 'media', bytes)); return; }
+      const quota = limits.overQuota?.(bytes);
+      if (quota) { done(quota); return; }
       done(null, chunk);
     },
   });
@@ -106,7 +110,7 @@ export const ingest = async (source: Readable, rawName: string | undefined, o: I
   try {
     return await ingestFile(source, name, o);
   } catch (e) {
-    if (isStillmotionError(e) && (e.kind === 'BAD_REQUEST' || e.kind === 'REQUEST_TIMEOUT' || e.kind === 'CANCELLED')) throw e;
+    if (isStillmotionError(e) && (e.kind === 'BAD_REQUEST' || e.kind === 'REQUEST_TIMEOUT' || e.kind === 'CANCELLED' || e.kind === 'STORAGE_QUOTA')) throw e;
     throw clientError(e, name, o.lang ?? 'en');
   }
 };

@@ -104,6 +104,22 @@ export interface Settings {
   readonly jobRetryDelayMs: number;
   /** An API process's lease on its running turns: renewed at a third of it; a process silent for longer is taken as dead. */
   readonly leaseMs: number;
+  /** Chat previews older than this many days are deleted (a session's newest stays); 0: kept. */
+  readonly keepPreviewsDays: number;
+  /** Previews kept per session, newest first (older ones are deleted and the state lists these only). */
+  readonly keepPreviewsPerSession: number;
+  /** Finished exports (file and status) older than this many days are deleted; 0: kept. */
+  readonly keepExportsDays: number;
+  /** Sessions with no change for this many days are deleted with their media, previews and exports; 0: kept. */
+  readonly idleSessionDays: number;
+  /** Request log rows older than this many days are deleted; 0: kept. */
+  readonly requestLogDays: number;
+  /** The request log keeps at most this many rows (the newest). */
+  readonly requestLogMaxRows: number;
+  /** Bytes of media, previews and exports one user may keep (4012 beyond); 0: no quota. */
+  readonly userStorageQuotaBytes: number;
+  /** How often the sweeper deletes what the retention settings let go, in seconds; 0: never. */
+  readonly sweepIntervalS: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -156,6 +172,14 @@ export const DEFAULTS: Settings = {
   jobLockMs: 30_000,
   jobRetryDelayMs: 2_000,
   leaseMs: 30_000,
+  keepPreviewsDays: 30,
+  keepPreviewsPerSession: 20,
+  keepExportsDays: 30,
+  idleSessionDays: 180,
+  requestLogDays: 30,
+  requestLogMaxRows: 200_000,
+  userStorageQuotaBytes: 2 * 1024 ** 3,
+  sweepIntervalS: 3600,
 };
 
 /** Environment variable → setting. */
@@ -209,6 +233,14 @@ const ENV: Readonly<Record<string, keyof Settings>> = {
   STILLMOTION_JOB_LOCK_MS: 'jobLockMs',
   STILLMOTION_JOB_RETRY_DELAY_MS: 'jobRetryDelayMs',
   STILLMOTION_LEASE_MS: 'leaseMs',
+  STILLMOTION_KEEP_PREVIEWS_DAYS: 'keepPreviewsDays',
+  STILLMOTION_KEEP_PREVIEWS_PER_SESSION: 'keepPreviewsPerSession',
+  STILLMOTION_KEEP_EXPORTS_DAYS: 'keepExportsDays',
+  STILLMOTION_IDLE_SESSION_DAYS: 'idleSessionDays',
+  STILLMOTION_REQUEST_LOG_DAYS: 'requestLogDays',
+  STILLMOTION_REQUEST_LOG_MAX_ROWS: 'requestLogMaxRows',
+  STILLMOTION_USER_STORAGE_QUOTA_BYTES: 'userStorageQuotaBytes',
+  STILLMOTION_SWEEP_INTERVAL_S: 'sweepIntervalS',
 };
 
 const bad = (name: string, value: unknown, rule: string): StillmotionError =>
@@ -296,6 +328,13 @@ const check = (s: Settings): Settings => {
   int('maxCanvasPixels', 256, 7680 * 7680);
   int('maxTracks', 1, 1000);
   int('maxSegmentsPerTrack', 1, 100_000);
+  int('keepPreviewsPerSession', 1, 10_000);
+  int('requestLogMaxRows', 1000, 1_000_000_000);
+  int('sweepIntervalS', 0, 7 * 86_400);
+  for (const k of ['keepPreviewsDays', 'keepExportsDays', 'idleSessionDays', 'requestLogDays'] as const) {
+    if (!(s[k] >= 0 && s[k] <= 36_500)) throw bad(k, s[k], 'must be from 0 (keep) to 36500 days');
+  }
+  if (s.userStorageQuotaBytes !== 0 && s.userStorageQuotaBytes < 1024 * 1024) throw bad('userStorageQuotaBytes', s.userStorageQuotaBytes, 'must be 0 (no quota) or at least 1048576');
   if (!(s.maxDurationS >= 1 && s.maxDurationS <= 86_400)) throw bad('maxDurationS', s.maxDurationS, 'must be from 1 to 86400 seconds');
   if (!(s.maxFps >= 1 && s.maxFps <= 60)) throw bad('maxFps', s.maxFps, 'must be from 1 to 60 (the draft format stops at 60)');
   if (s.heartbeatMs < 100 || s.heartbeatMs > 15_000) throw bad('heartbeatMs', s.heartbeatMs, 'must be from 100 to 15000 (clients need one at least every 15 s)');

@@ -175,6 +175,16 @@ export const MIGRATIONS: readonly string[] = [
      started_at bigint not null,
      expires_at bigint not null
    )`,
+  // Retention and quotas: a finished render's size is a column (a user's stored bytes are one sum),
+  // and what the sweeper looks for by age has an index.
+  `alter table jobs add column size_bytes bigint;
+   update jobs set size_bytes = (output::json->>'size_bytes')::bigint where output is not null;
+   create index jobs_user on jobs(user_id, kind, status);
+   create index jobs_session on jobs(session_id);
+   create index jobs_finished on jobs(kind, status, finished_at);
+   create index media_user on media(user_id);
+   create index sessions_updated on sessions(updated_at);
+   create index requests_at on requests(at)`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

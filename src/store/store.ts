@@ -57,6 +57,8 @@ export interface ClaimRow {
 }
 /** A job without its spec (the plan, up to the body limit's size): what status reads need. */
 export type JobState = Omit<JobRow, 'spec'>;
+/** A file the store's rows name, by area. */
+export interface StoredFile { readonly area: 'media' | 'thumbs' | 'generated' | 'renders'; readonly file: string }
 const JOB_STATE_COLUMNS = 'id, user_id, session_id, kind, status, progress, output, error, attempts, created_at, started_at, finished_at';
 export interface RequestLogRow {
   readonly at: number; readonly method: string; readonly route: string; readonly status: number; readonly userId: string | null; readonly ip: string;
@@ -406,13 +408,117 @@ export class Store {
   async jobFinished(id: string, r: { status: 'completed'; output: JobOutput } | { status: 'failed'; error: JobError } | { status: 'pending' }): Promise<void> {
     // Back to pending is the shutdown checkpoint: a graceful stop is not a crash, so it gives back the attempt jobStarted counted.
     if (r.status === 'pending') await this.sql.query("update jobs set status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0) where id = $1", [id]);
-    else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3 where id = $1", [id, encodeJobValue(r.output), Date.now()]);
+    else if (r.status === 'completed') await this.sql.query("update jobs set status = 'completed', progress = 100, output = $2, finished_at = $3, size_bytes = $4 where id = $1", [id, encodeJobValue(r.output), Date.now(), r.output.size_bytes]);
     else await this.sql.query("update jobs set status = 'failed', error = $2, finished_at = $3 where id = $1", [id, encodeJobValue(r.error), Date.now()]);
   }
 
   /** Jobs a previous process left pending or processing, oldest first. */
   async unfinishedJobs(): Promise<JobRow[]> {
     return (await this.sql.query<StoredJob>("select * from jobs where status in ('pending', 'processing') order by created_at, id")).map(jobOf);
+  }
+
+  // --- storage and retention ---------------------------------------------------------------
+
+  /** Bytes a user keeps on the server: uploaded media, chat previews and finished exports. */
+  async storageUsed(userId: string): Promise<number> {
+    const r = await this.sql.query<{ n: string | number | null }>(
+      `select (select coalesce(sum(size_bytes), 0) from media where user_id = $1)
+            + (select coalesce(sum(g.size_bytes), 0) from generated g join sessions s on s.id = g.session_id where s.user_id = $1)
+            + (select coalesce(sum(size_bytes), 0) from jobs where user_id = $1 and kind = 'export' and status = 'completed') as n`, [userId]);
+    return Number(r[0]?.n ?? 0);
+  }
+
+  /**
+   * Deletes chat previews beyond the newest `keepPerSession` of each session, and those created
+   * before `olderThan` except each session's newest (null: no age limit). Returns their files.
+   */
+  async sweepPreviews(keepPerSession: number, olderThan: number | null): Promise<StoredFile[]> {
+    const rows = await this.sql.query<{ session_id: string; file: string }>(
+      `delete from generated where id in (
+         select id from (select id, created_at, row_number() over (partition by session_id order by created_at desc, id desc) as rn from generated) x
+         where rn > $1 or (rn > 1 and $2::bigint is not null and created_at < $2::bigint))
+       returning session_id, file`, [keepPerSession, olderThan]);
+    this.forget(...new Set(rows.map((r) => `g:${r.session_id}`)));
+    return rows.map((r) => ({ area: 'generated', file: r.file }));
+  }
+
+  /**
+   * Deletes finished jobs of `kind` that ended before `olderThan` (never a pending or processing
+   * one). Returns the files they wrote; a preview's file is also a generated row's, and is only
+   * returned when no generated row names it.
+   */
+  async sweepFinishedJobs(kind: JobKind, olderThan: number): Promise<StoredFile[]> {
+    const rows = await this.sql.query<{ output: string | null }>(
+      "delete from jobs where kind = $1 and status in ('completed', 'failed') and coalesce(finished_at, created_at) < $2 returning output", [kind, olderThan]);
+    const out = rows.flatMap((r) => { const o = decodeJobOutput(r.output); return o ? [{ area: o.area, file: o.file } as StoredFile] : []; });
+    if (kind !== 'preview' || !out.length) return out;
+    const kept = new Set((await this.sql.query<{ file: string }>('select file from generated where file = any($1)', [out.map((f) => f.file)])).map((r) => r.file));
+    return out.filter((f) => !kept.has(f.file));
+  }
+
+  /**
+   * Deletes sessions with no change since `olderThan` (draft, upload, turn or render), with
+   * everything they hold: media, previews, exports, turns, the draft history, claim links and the
+   * tokens made from them. A session with a running turn or an unfinished render is kept. Returns
+   * the files to remove and how many sessions went.
+   */
+  async sweepIdleSessions(olderThan: number, limit = 200): Promise<{ sessions: number; files: StoredFile[] }> {
+    const idle = await this.sql.query<{ id: string }>(
+      `select s.id from sessions s where s.updated_at < $1
+         and not exists (select 1 from turns t where t.session_id = s.id and (t.status = 'running' or t.created_at >= $1))
+         and not exists (select 1 from media m where m.session_id = s.id and m.created_at >= $1)
+         and not exists (select 1 from jobs j where j.session_id = s.id and (j.status in ('pending', 'processing') or j.created_at >= $1))
+       order by s.updated_at limit $2`, [olderThan, limit]);
+    const files: StoredFile[] = [];
+    let sessions = 0;
+    for (const { id } of idle) {
+      const got = await this.sql.tx(async (q) => {
+        // Checked again under the transaction: a turn or render that started meanwhile keeps the session.
+        const busy = await q.query("select 1 from turns where session_id = $1 and status = 'running' union all select 1 from jobs where session_id = $1 and status in ('pending', 'processing') limit 1", [id]);
+        if (busy.length) return null;
+        const f: StoredFile[] = [];
+        for (const m of await q.query<{ file: string; thumb: string | null }>('delete from media where session_id = $1 returning file, thumb', [id])) {
+          f.push({ area: 'media', file: m.file });
+          if (m.thumb) f.push({ area: 'thumbs', file: m.thumb });
+        }
+        for (const g of await q.query<{ file: string }>('delete from generated where session_id = $1 returning file', [id])) f.push({ area: 'generated', file: g.file });
+        for (const j of await q.query<{ output: string | null }>('delete from jobs where session_id = $1 returning output', [id])) {
+          const o = decodeJobOutput(j.output);
+          if (o) f.push({ area: o.area, file: o.file });
+        }
+        await q.query('delete from turns where session_id = $1', [id]);
+        await q.query('delete from draft_history where session_id = $1', [id]);
+        await q.query('update tokens set revoked = true where session_id = $1', [id]);
+        await q.query('delete from claims where session_id = $1', [id]);
+        await q.query('delete from sessions where id = $1', [id]);
+        return f;
+      });
+      this.forget(`s:${id}`, `m:${id}`, `g:${id}`, `t:${id}`);
+      if (got) { sessions++; files.push(...got); }
+    }
+    return { sessions, files };
+  }
+
+  /** The request log: rows before `olderThan` (null: any age) and all but the newest `maxRows`. Returns how many went. */
+  async sweepRequests(olderThan: number | null, maxRows: number): Promise<number> {
+    let n = 0;
+    const count = async (sql: string, args: unknown[]) => Number((await this.sql.query<{ n: number }>(`with d as (${sql} returning 1) select count(*)::int as n from d`, args))[0]?.n ?? 0);
+    if (olderThan !== null) n += await count('delete from requests where at < $1', [olderThan]);
+    const edge = (await this.sql.query<{ id: string | number }>('select id from requests order by id desc offset $1 limit 1', [maxRows]))[0];
+    if (edge) n += await count('delete from requests where id <= $1', [edge.id]);
+    return n;
+  }
+
+  /** Every stored file a row names (media, thumbnails, previews, render outputs): what the orphan sweep keeps. */
+  async referencedFiles(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const m of await this.sql.query<{ file: string; thumb: string | null }>('select file, thumb from media')) { out.add(`media/${m.file}`); if (m.thumb) out.add(`thumbs/${m.thumb}`); }
+    for (const g of await this.sql.query<{ file: string }>('select file from generated')) out.add(`generated/${g.file}`);
+    for (const j of await this.sql.query<{ output: string }>('select output from jobs where output is not null')) {
+      const o = decodeJobOutput(j.output);
+      if (o) out.add(`${o.area}/${o.file}`);
+    }
+    return out;
   }
 
   // --- claims and the request log --------------------------------------------------------------

@@ -253,3 +253,51 @@ describe('workspace page in chromium', { skip }, () => {
     assert.deepEqual(pageErrors(page), []);
   });
 });
+
+describe('workspace page when this address may start no new session (429)', { skip }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let tmp: string;
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'stillmotion-web-blocked-'));
+    // exemptAddresses: [] makes loopback an outsider (by default the operator's own browsers are never limited).
+    [srv, browser] = await Promise.all([
+      startServer({ port: 0, host: '127.0.0.1', dataDir: join(tmp, 'data'), quiet: true, env: { PATH: process.env.PATH }, settings: { tokensPerIpPerWeek: 1, exemptAddresses: [] } }),
+      chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the second private window says what happened, how long, and what to do; Try again asks again; nothing breaks', async () => {
+    const first = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await first.goto(srv.url);
+    await first.waitForSelector('#app[data-ready]', { timeout: 20_000 });
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 } });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(srv.url);
+    await page.waitForSelector('#app[data-blocked="tokens"]', { timeout: 20_000 });
+    const text = await page.locator('.notice:not([hidden])').innerText();
+    assert.match(text, /cannot start a session right now/);
+    assert.match(text, /already started 1 new sessions in the last 7 days/);
+    assert.match(text, /\d+ (days?|hours?)/, 'how long');
+    assert.match(text, /browser you used before|exemptAddresses/, 'what to do');
+    assert.doesNotMatch(text, /HTTP 429|\{|RATE_LIMITED/, 'no raw error');
+    await page.screenshot({ path: join(shots, 'blocked-429.png'), fullPage: true });
+    const asked = () => page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/auth/anonymous-token')).length);
+    const before = await asked();
+    await page.locator('.notice-action').click();
+    await page.waitForFunction((n) => performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/auth/anonymous-token')).length > n, before);
+    await page.waitForSelector('#app[data-blocked="tokens"] .notice:not([hidden]) .notice-action');
+    // The page is still a page: the instruction box takes text, and the help is readable.
+    await page.fill('#chat-input', 'hello');
+    assert.equal(await page.inputValue('#chat-input'), 'hello');
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+});

@@ -89,6 +89,8 @@ const en = {
   token_limit: 'This network address has already started {limit} new sessions in the last 7 days, the limit on this server, so a new one cannot start here for {wait}. To go on now: open Stillmotion in the browser you used before (it keeps its session), or ask whoever runs this server to add your address to its exemptAddresses setting.',
   offline: 'Cannot reach the Stillmotion server.',
   dismiss: 'Dismiss',
+  try_again: 'Try again',
+  blocked_title: 'This page cannot start a session right now.',
   seconds: '{n} s',
 } as const;
 
@@ -183,6 +185,8 @@ const zh: Messages = {
   token_limit: '这个网络地址在最近 7 天内已经新建了 {limit} 个会话，达到了本服务器的上限，{wait} 内无法在这里新建会话。现在想继续的话：请在之前用过的浏览器中打开 Stillmotion（它保留着原来的会话），或请服务器管理员把你的地址加入 exemptAddresses 设置。',
   offline: '无法连接到 Stillmotion 服务器。',
   dismiss: '关闭',
+  try_again: '重试',
+  blocked_title: '此页面暂时无法开始会话。',
   seconds: '{n} 秒',
 };
 

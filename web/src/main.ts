@@ -45,13 +45,16 @@ const refreshCredits = async (): Promise<void> => {
   } catch { /* the next refresh tries again */ }
 };
 
-const say = (msg: string | null): void => {
+/** A message above the work area; `action` adds a button (e.g. "Try again") next to it. */
+const say = (msg: string | null, action?: { label: string; run: () => void }): void => {
   notice.hidden = !msg;
   notice.replaceChildren();
   if (!msg) return;
   const close = h('button', { type: 'button', class: 'btn ghost icon-only', 'aria-label': t('dismiss') }, icon('close'));
   close.addEventListener('click', () => say(null));
-  notice.append(icon('alert'), h('span', {}, msg), close);
+  const act = action ? h('button', { type: 'button', class: 'btn primary notice-action' }, action.label) : null;
+  act?.addEventListener('click', action!.run);
+  notice.append(icon('alert'), h('span', {}, msg), ...(act ? [act] : []), close);
 };
 const errorText = (e: unknown): string => {
   if (e instanceof ApiError) {
@@ -288,6 +291,32 @@ const mount = (): void => {
   render(null);
 };
 
+/** A token and a session, the project's state and the credits: the page is ready. */
+const connect = async (app: HTMLElement): Promise<void> => {
+  await api.ready();
+  await Promise.all([refresh(), refreshCredits()]);
+  // Reopened (or opened from a claim link): the last reply says where the project stands.
+  if (state?.last_turn?.text && state.last_turn.status !== 'running') chat.agent(state.last_turn.text);
+  delete app.dataset.blocked;
+  app.dataset.ready = 'true';
+};
+
+/**
+ * The page could not start: say what happened and what to do, and offer to try again. A refused
+ * new session (429: this address's weekly budget of new tokens, or too many requests a minute)
+ * says how long, and where the user can go on now; the rest of the page stays readable.
+ */
+const blocked = (app: HTMLElement, e: unknown): void => {
+  const limited = e instanceof ApiError && e.code === CODE.RATE_LIMITED;
+  app.dataset.blocked = limited ? (e.data.reason === 'tokens_per_address' ? 'tokens' : 'rate') : 'error';
+  const retry = () => {
+    say(null);
+    chat.activity(null, t('connecting'));
+    void connect(app).catch((again: unknown) => blocked(app, again)).finally(() => chat.activity(null));
+  };
+  say(limited ? `${t('blocked_title')} ${errorText(e)}` : t('error', { msg: errorText(e) }), { label: t('try_again'), run: retry });
+};
+
 const start = async (): Promise<void> => {
   mount();
   const app = document.getElementById('app')!;
@@ -304,13 +333,9 @@ const start = async (): Promise<void> => {
         say(t('claim_failed', { msg: errorText(e) }));
       }
     }
-    await api.ready();
-    await Promise.all([refresh(), refreshCredits()]);
-    // Reopened (or opened from a claim link): the last reply says where the project stands.
-    if (state?.last_turn?.text && state.last_turn.status !== 'running') chat.agent(state.last_turn.text);
-    app.dataset.ready = 'true';
+    await connect(app);
   } catch (e) {
-    say(t('error', { msg: errorText(e) }));
+    blocked(app, e);
   } finally {
     chat.activity(null);
     app.removeAttribute('aria-busy');

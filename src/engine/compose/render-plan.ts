@@ -19,7 +19,7 @@ import { RenderPool } from '../render/pool.js';
 import { frameBytes, type FrameView } from '../render/render-frame.js';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, parseColour } from '../settings.js';
 import { shotsAt } from './shots-at.js';
-import { composeTransition, transitionProgress } from './transitions.js';
+import { transitionProgress } from './transitions.js';
 
 export interface RenderPlanCall {
   readonly output: string;
@@ -94,7 +94,10 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           const layered = await prepareLayers(opened, s.motion, W, H, background);
           disparities.set(i, layered.disparities);
           pool.addStill(i, layered);
-        } else pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
+        } else {
+          const picture = await prepareStill(opened, s.framing, W, H, background);
+          await pool.addStillRgb(i, picture.data, picture.width, picture.height);
+        }
       })();
       p.catch(() => undefined); // awaited where it is used; never an unhandled rejection
       prepared.set(i, p);
@@ -135,12 +138,14 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     const p = transitionProgress(f - sb.startFrame, Math.max(1, tr.frames));
     // Zoom transition: the outgoing shot pushes further in about its own centre.
     const [a, b] = await Promise.all([layer(ia, f - sa.startFrame, tr.kind === 'zoom' ? 1 + 0.3 * p : 1), layer(ib, f - sb.startFrame, 1)]);
-    composeTransition(tr.kind, a, b, p, W, H, a);
-    spent.push(b.buffer as ArrayBuffer);
-    return a;
+    // Blended on a render thread: a frame of arithmetic per transition frame would hold the main thread.
+    const { frame, spare } = await pool.mix(req++, tr.kind, a, b, p);
+    if (spare && spare.byteOffset === 0 && spare.byteLength === spare.buffer.byteLength) spent.push(spare.buffer as ArrayBuffer);
+    return frame;
   };
 
-  const drawTexts = plan.texts.length ? (await import('../text/track.js')).renderTextTrackOnFrame : null;
+  const textTrack = plan.texts.length ? await import('../text/track.js') : null;
+  const drawTexts = textTrack?.renderTextTrackOnFrame ?? null;
   const audio: AudioSpec[] = plan.audio.map((a) => ({
     path: call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
     ...(a.durationS !== null ? { durationS: a.durationS } : {}),
@@ -149,7 +154,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   let encoder: ReturnType<typeof startEncoder> | null = null;
   const inFlight: Array<Promise<Uint8Array>> = [];
   try {
-    await prepare(0);
+    // The text overlays are drawn on a thread while the first photo is prepared.
+    await Promise.all([prepare(0), textTrack?.prerenderTextTrack(W, H, plan.texts, plan.fps, F)]);
     if (call.signal?.aborted) throw cancelled();
     meter.report('analyse', 1, 1);
     const o = plan.output;

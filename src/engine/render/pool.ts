@@ -6,14 +6,19 @@ import { Worker } from 'node:worker_threads';
 import { StillmotionError } from '../../errors.js';
 import type { FrameView } from './render-frame.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
+import type { TransitionKind } from '../compose/transitions.js';
 import type { YuvStill } from './yuv.js';
 import type { LayeredStill } from './layered.js';
 
-interface Pending { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }
+interface Pending { resolve: (b: Uint8Array, spare?: Uint8Array) => void; reject: (e: Error) => void }
+
+/** Whether a view can be moved to a thread rather than copied: it covers its own whole (non-shared) buffer. */
+const movable = (v: Uint8Array): boolean => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && !(v.buffer instanceof SharedArrayBuffer);
 
 export class RenderPool {
   readonly #workers: Worker[] = [];
   readonly #pending = new Map<number, Pending>();
+  readonly #converting = new Map<number, { resolve: () => void; reject: (e: Error) => void; from: Worker }>();
   #next = 0;
   #closed = false;
 
@@ -40,6 +45,24 @@ export class RenderPool {
     for (const w of this.#workers) w.postMessage(req);
   }
 
+  /**
+   * Make a photo available under `id` from its RGB picture: one render thread converts it to
+   * shared planes (a few tens of milliseconds of arithmetic on a big photo, which must not run on
+   * the main thread: it would stall the service's requests) and the others receive them.
+   * `rgb` is transferred (the caller's buffer is emptied) when it owns its whole ArrayBuffer.
+   */
+  addStillRgb(id: number, rgb: Uint8Array, width: number, height: number, channels = 3): Promise<void> {
+    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
+    const w = this.#workers[id % this.#workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.#converting.set(id, { resolve, reject, from: w });
+      const req: WorkerRequest = { type: 'convert', id, rgb, width, height, channels };
+      const whole = rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && !(rgb.buffer instanceof SharedArrayBuffer);
+      // A buffer libvips made outside the JS heap cannot be moved: it is copied instead (a memcpy).
+      try { w.postMessage(req, whole ? [rgb.buffer as ArrayBuffer] : []); } catch { w.postMessage(req); }
+    });
+  }
+
   dropStill(id: number): void {
     const req: WorkerRequest = { type: 'drop', id };
     for (const w of this.#workers) w.postMessage(req);
@@ -58,17 +81,44 @@ export class RenderPool {
     });
   }
 
+  /**
+   * Blends two frames of a transition on a render thread: resolves with the blended frame and the
+   * second frame's buffer to recycle. The frames are moved, not copied, when they can be.
+   */
+  mix(index: number, kind: TransitionKind, a: Uint8Array, b: Uint8Array, p: number): Promise<{ frame: Uint8Array; spare: Uint8Array | null }> {
+    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.#pending.set(index, { resolve: (frame, spare) => resolve({ frame, spare: spare ?? null }), reject });
+      const w = this.#workers[this.#next++ % this.#workers.length]!;
+      const req: WorkerRequest = { type: 'mix', index, kind, p, a, b };
+      const move = [a, b].filter(movable).map((v) => v.buffer as ArrayBuffer);
+      try { w.postMessage(req, a.buffer === b.buffer ? [] : move); } catch { w.postMessage(req); }
+    });
+  }
+
   #settle(m: WorkerReply): void {
+    if (m.type === 'converted' || m.type === 'convert-error') {
+      const c = this.#converting.get(m.id);
+      if (!c) return;
+      this.#converting.delete(m.id);
+      if (m.type === 'convert-error') { c.reject(new StillmotionError('INTERNAL', `a photo could not be prepared: ${m.message}`)); return; }
+      const req: WorkerRequest = { type: 'still', id: m.id, still: m.still };
+      for (const w of this.#workers) if (w !== c.from) w.postMessage(req);
+      c.resolve();
+      return;
+    }
     const p = this.#pending.get(m.index);
     if (!p) return;
     this.#pending.delete(m.index);
-    if (m.type === 'frame') p.resolve(m.data);
+    if (m.type === 'frame') p.resolve(m.data, m.spare);
     else p.reject(new StillmotionError('INTERNAL', `frame ${m.index} failed to render: ${m.message}`));
   }
 
   #failAll(e: Error): void {
     for (const [, p] of this.#pending) p.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
     this.#pending.clear();
+    for (const [, c] of this.#converting) c.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
+    this.#converting.clear();
   }
 
   async close(): Promise<void> {

@@ -6,20 +6,29 @@ import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch } from './sampler.js';
 import { loadStillWasm, sampleFrameWasm, WasmSampler, type WasmStill } from './sampler-wasm.js';
-import type { YuvStill } from './yuv.js';
+import { rgbToYuv, type YuvStill } from './yuv.js';
 import { drawNearLayers, isLayered, jsLayerSample, type LayeredStill } from './layered.js';
+import { composeTransition, type TransitionKind } from '../compose/transitions.js';
 
 export type WorkerRequest =
   | { type: 'init'; still: YuvStill | null; width: number; height: number }
   /** Another still this thread may be asked to render (a slideshow's next shot). */
   | { type: 'still'; id: number; still: YuvStill | LayeredStill }
   | { type: 'drop'; id: number }
+  /** A photo's RGB picture to convert to planes here (off the main thread), keep under `id`, and send back to share. */
+  | { type: 'convert'; id: number; rgb: Uint8Array; width: number; height: number; channels: number }
   | {
     type: 'frame'; index: number; view: FrameView; still?: number; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer;
     /** A layered still: one view per layer, farthest first (`view` is the farthest's). */
     views?: readonly FrameView[];
-  };
-export type WorkerReply = { type: 'frame'; index: number; data: Uint8Array } | { type: 'error'; index: number; message: string };
+  }
+  /** Two frames of a transition to blend here (a whole frame of arithmetic: never on the main thread); the result is written into `a`. */
+  | { type: 'mix'; index: number; kind: TransitionKind; p: number; a: Uint8Array; b: Uint8Array };
+export type WorkerReply =
+  | { type: 'frame'; index: number; data: Uint8Array; /** A mix's second frame, handed back to be recycled. */ spare?: Uint8Array }
+  | { type: 'error'; index: number; message: string }
+  | { type: 'converted'; id: number; still: YuvStill }
+  | { type: 'convert-error'; id: number; message: string };
 
 interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layerWasm?: Array<WasmSampler | null> }
 const stills = new Map<number, Loaded>();
@@ -64,6 +73,29 @@ parentPort!.on('message', (m: WorkerRequest) => {
   }
   if (m.type === 'drop') {
     stills.delete(m.id);
+    return;
+  }
+  if (m.type === 'convert') {
+    try {
+      const still = rgbToYuv(m.rgb, m.width, m.height, m.channels, true);
+      stills.set(m.id, { still, wasm: loadWasm(still) });
+      const reply: WorkerReply = { type: 'converted', id: m.id, still };
+      parentPort!.postMessage(reply);
+    } catch (e) {
+      const reply: WorkerReply = { type: 'convert-error', id: m.id, message: e instanceof Error ? e.message : String(e) };
+      parentPort!.postMessage(reply);
+    }
+    return;
+  }
+  if (m.type === 'mix') {
+    try {
+      composeTransition(m.kind, m.a, m.b, m.p, width, height, m.a);
+      const reply: WorkerReply = { type: 'frame', index: m.index, data: m.a, spare: m.b };
+      parentPort!.postMessage(reply, [m.a.buffer as ArrayBuffer, m.b.buffer as ArrayBuffer].filter((b, i, all) => all.indexOf(b) === i));
+    } catch (e) {
+      const reply: WorkerReply = { type: 'error', index: m.index, message: e instanceof Error ? e.message : String(e) };
+      parentPort!.postMessage(reply);
+    }
     return;
   }
   try {

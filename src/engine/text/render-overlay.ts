@@ -52,3 +52,10 @@ export const renderTextOverlay = (text: string, style: TextStyle, position: Text
 };
 
 export const clearTextOverlayCache = (): void => cache.clear();
+
+/** Puts an overlay drawn elsewhere (on a thread) into the cache, under the key renderTextOverlay reads. */
+export const primeTextOverlay = (text: string, style: TextStyle, position: TextPosition, canvas: Canvas, visibleChars: number | null, overlay: TextOverlay): void => {
+  const key = JSON.stringify([text, styleKey(style), position, canvas.width, canvas.height, visibleChars]);
+  cache.set(key, overlay);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+};

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { StillmotionError } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import { quotaLeft } from '../quota.js';
 
 interface RunBody {
   app_name?: string;
@@ -36,7 +37,10 @@ export const chatRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const session = await ctx.store.sessionOf(p, req.body.session_id);
     const message = req.body.new_message.parts.map((x) => (typeof x.text === 'string' ? x.text : '')).join('\n').trim();
     if (!message) throw new StillmotionError('BAD_REQUEST', 'new_message.parts[0].text: is empty', { details: { field: 'new_message.parts[0].text' } });
-    if (!ctx.agent.joinable(session.id, message)) await ctx.agent.precheck(p, message, ctx.origin(req));
+    if (!ctx.agent.joinable(session.id, message)) {
+      await quotaLeft(ctx.store, ctx.settings.userStorageQuotaBytes, p.userId);
+      await ctx.agent.precheck(p, message, ctx.origin(req));
+    }
     const { run } = ctx.agent.start(p, session, message, ctx.origin(req));
 
     reply.hijack();

@@ -16,6 +16,7 @@ import type { Ctx } from '../context.js';
 import { checkRange } from '../range.js';
 import { checkDraftCounts } from '../limits.js';
 import { checkPlan } from '../render-job.js';
+import { quotaLeft } from '../quota.js';
 
 interface ExportBody {
   id?: string;
@@ -140,6 +141,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const lookup = (mid: string) => media.get(mid);
     const plan = planDraft(resolveDraft(draft, lookup, { format: (req.body.output?.format ?? 'mp4') as Format, quality: (req.body.output?.quality ?? 'high') as Quality }), lookup);
     checkPlan(plan, limits);
+    await quotaLeft(store, ctx.settings.userStorageQuotaBytes, p.userId);
     const r = await store.createExport({ id: key, user_id: p.userId, session_id: session.id, spec: { plan } }, ctx.settings.maxExportsPerUser);
     if ('existing' in r) return again(req, p, id, r.existing);
     if ('busy' in r) {

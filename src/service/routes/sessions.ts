@@ -60,7 +60,8 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
         },
         video_infos: media.map((m) => mediaInfo(ctx, req, m)),
         canvas_config: canvas,
-        generated_media: generated.map((g) => ({
+        // The newest previews only (as many as the server keeps per session): the list cannot grow without end.
+        generated_media: generated.slice(-ctx.settings.keepPreviewsPerSession).map((g) => ({
           id: g.id, kind: g.kind, url: ctx.fileUrl(req, 'generated', g.file), format: g.format, width: g.width, height: g.height,
           duration_ms: g.duration_ms, size_bytes: g.size_bytes, created_at: new Date(g.created_at).toISOString(), turn_id: g.turn_id,
         })),

@@ -15,6 +15,7 @@ import { onBodyTimeout } from '../deadlines.js';
 import { fetchUrl } from '../fetch-url.js';
 import { errorBody, ok } from '../http.js';
 import { ingest, tooLarge } from '../ingest.js';
+import { quotaError, quotaLeft } from '../quota.js';
 import { checkMe, mediaInfo } from './sessions.js';
 
 export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
@@ -37,8 +38,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     // Thumbnails of transparent photos show the canvas colour the video will show behind them.
     const bg = (JSON.parse(s.draft) as { bg?: unknown }).bg;
     const background = typeof bg === 'string' ? bg : undefined;
-    const save = async (stream: Readable, name: string | undefined) => {
-      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, lang, background });
+    // The quota is read before each file is taken (and checked while it streams).
+    const quota = () => quotaLeft(store, settings.userStorageQuotaBytes, p.userId);
+    const save = async (stream: Readable, name: string | undefined, q: { left: number; used: number }) => {
+      const overQuota = (bytes: number) => (bytes > q.left ? quotaError(q.used + bytes, settings.userStorageQuotaBytes) : null);
+      const m = await ingest(stream, name, { files, limits: { ...limits, overQuota }, sessionId: s.id, userId: p.userId, lang, background });
       try {
         await store.addMedia(m);
       } catch (e) {
@@ -54,7 +58,8 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
           if (part.type !== 'file') continue;
           if (part.fieldname !== 'files' && part.fieldname !== 'file' && part.fieldname !== 'files[]') { part.file.resume(); continue; }
           seen++;
-          await save(part.file, part.filename);
+          const q = await quota().catch((e: unknown) => { part.file.resume(); throw e; });
+          await save(part.file, part.filename, q);
         }
         if (!seen) throw new StillmotionError('BAD_REQUEST', 'files: no file parts in the form', { hint: 'send each file as a "files" field of multipart/form-data', details: { field: 'files' } });
       } else {
@@ -68,10 +73,11 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
           // One deadline for the whole download (connect, redirects, every byte): a server that
           // trickles a byte at a time never trips a per-read timeout.
           const deadline = AbortSignal.timeout(settings.urlTimeoutMs);
+          const q = await quota();
           try {
             const got = await fetchUrl(u, { allowPrivate: settings.allowPrivateUrls, maxRedirects: settings.maxRedirects, signal: deadline });
             if (got.contentLength !== null && got.contentLength > settings.maxMediaBytes) { got.stream.destroy(); throw tooLarge(got.name, settings.maxMediaBytes, 'media', got.contentLength); }
-            await save(got.stream, got.name);
+            await save(got.stream, got.name, q);
           } catch (e) {
             if (!deadline.aborted) throw e;
             throw new StillmotionError('TIMEOUT', `cannot fetch ${u.slice(0, 200)}: the download did not finish within ${Math.round(settings.urlTimeoutMs / 1000)} s`, {
