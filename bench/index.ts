@@ -153,6 +153,12 @@ const main = async () => {
     }
   }
 
+  if (existsSync(photosDir)) {
+    const { benchDepth } = await import('./depth-bench.js');
+    console.log('\n## Depth moves (issue 13)\n');
+    console.log((await benchDepth(root, photosDir, work, ours)).join('\n'));
+  }
+
   const presetPhoto = join(photosDir, 'mate_RainDrops.jpg');
   if (existsSync(presetPhoto)) {
     const { benchPresets } = await import('./x264-presets.js');

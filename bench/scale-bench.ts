@@ -149,6 +149,42 @@ export const benchScale = async (): Promise<string[]> => {
       for (const p of procs.splice(0)) await stop(p);
     }
 
+    // 2b. The queue's own cost: an empty job (the handler answers at once) from enqueue to the
+    // waiting API side hearing it ended, through Redis, a worker and PostgreSQL, in one process.
+    {
+      const sq = await pgSchemaUrl();
+      schemas.push(sq);
+      const qsql = await openSql({ databaseUrl: sq.url, dataDir: work });
+      const store = await Store.open(qsql, randomBytes(32), { cache: false });
+      const { BullQueue, RenderWorker } = await import('../src/jobs/bullmq-queue.js');
+      const o = { redisUrl: process.env.REDIS_URL, prefix: `${prefix}_rt`, maxAttempts: 2, retryDelayMs: 1000 };
+      const q = await BullQueue.open(store, o);
+      const w = await RenderWorker.start(store, async (_job, ctx) => {
+        ctx.onProgress(100, 'done');
+        return { area: 'generated', file: 'prv_empty.mp4', format: 'mp4', width: 2, height: 2, duration_ms: 1, size_bytes: 1 };
+      }, { ...o, concurrency: 1, previewConcurrency: 1, timeoutMs: 60_000, lockMs: 30_000 });
+      const t = await store.issueAnonymousToken({ clientId: randomUUID(), ip: '127.0.0.1', ttlMs: 3600_000, startCredits: 0, scopes: ['read'], perIpPerWeek: 100 });
+      const user = (await store.authenticate(t.token))!.userId;
+      const { sessionId } = await store.createSession(user, 'rt', null, '{}', '{}');
+      const plan = { version: 0, shots: [], frames: 0 } as never;
+      const rts: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const id = `prv_rt_${i}`;
+        await store.createJob({ id, user_id: user, session_id: sessionId, kind: 'preview', spec: { plan } });
+        const t0 = performance.now();
+        q.enqueue(id, 'preview');
+        const row = await q.wait(id);
+        if (row.status !== 'completed') throw new Error(`round trip ${i}: ${row.status}`);
+        if (i >= 5) rts.push(performance.now() - t0);
+      }
+      await w.close();
+      await q.close();
+      await qsql.close();
+      rts.sort((x, y) => x - y);
+      lines.push('', '| the queue alone: an empty preview job, enqueue → the API side hears it ended (35 in a row) | ms |', '|---|---|',
+        `| median | ${rts[Math.floor(rts.length / 2)]!.toFixed(1)} |`, `| p90 | ${rts[Math.floor(rts.length * 0.9)]!.toFixed(1)} |`);
+    }
+
     // 3. The caches' worth: reads with the store's cache on (one process) and off (several).
     const s = await pgSchemaUrl();
     schemas.push(s);

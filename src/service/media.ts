@@ -1,12 +1,13 @@
 /**
  * A session's media as the draft layer sees them: kinds, sizes, lengths, and each photo's analysis.
  * The analysis is made at upload and kept with the media; a photo uploaded before analyses were
- * kept is analysed at its first use and the result stored, so it is never made twice.
+ * kept (or before depth was part of the analysis) is analysed at its first use and the result stored,
+ * so it is never made twice.
  */
 import { analyseStill } from '../engine/index.js';
 import type { MediaInfo } from '../timeline/index.js';
 import type { MediaRow, Store } from '../store/store.js';
-import type { Files } from './files.js';
+import type { Files } from '../media-storage/files.js';
 
 export const mediaInfoOf = (m: MediaRow): MediaInfo => ({
   mediaId: m.id, kind: m.kind, name: m.name,
@@ -20,7 +21,8 @@ export const sessionMedia = async (o: { store: Store; files: Files; maxImageByte
   const rows = await o.store.mediaOf(sessionId);
   const out: MediaInfo[] = [];
   for (const m of rows) {
-    if (m.kind === 'image' && !m.analysis) {
+    // Analyses kept before depth existed are made again once (depth is part of a photo's analysis now).
+    if (m.kind === 'image' && (!m.analysis || !m.analysis.depth)) {
       const analysis = await analyseStill(o.files.path('media', m.file), { maxImageBytes: o.maxImageBytes, maxPixels: o.maxPixels });
       await o.store.setMediaAnalysis(m.id, sessionId, analysis);
       out.push(mediaInfoOf({ ...m, analysis }));

@@ -11,7 +11,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredFile, Store } from '../store/store.js';
-import type { Files } from './files.js';
+import type { Files } from '../media-storage/files.js';
 import type { Settings } from './settings.js';
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -183,8 +183,10 @@ test('layer boundaries: the layers put back together at rest give the photo (wor
   }
   let chroma = 0;
   for (let i = W * H; i < layered.length; i++) chroma = Math.max(chroma, Math.abs(layered[i]! - flat[i]!));
-  assert.ok(edge <= 6, `worst luma error along the layer edges: ${edge}`);
-  assert.ok(all <= 6 && chroma <= 6, `worst luma error ${all}, chroma ${chroma}`);
+  // Not exactly 0: the layer behind takes at most 24 levels of the unblended remainder (more would be
+  // revealed as an outline when the near layer moves); with the layer behind left as it was, 14.
+  assert.ok(edge <= 10, `worst luma error along the layer edges: ${edge}`);
+  assert.ok(all <= 10 && chroma <= 10, `worst luma error ${all}, chroma ${chroma}`);
 });
 
 test('the depth split finds the near and far layers of a two-plane map', () => {

@@ -18,7 +18,7 @@ export const serveCommand = async (argv: string[], io: Io): Promise<number> => {
     return new Reporter(io, false).error(e);
   }
   const r = srv.recovery;
-  io.stdout.write(`Stillmotion is ready on ${srv.url} (database: ${srv.database === 'embedded' ? `embedded, in ${srv.settings.dataDir}` : 'PostgreSQL'})\n`);
+  io.stdout.write(`Stillmotion is ready on ${srv.url} (database: ${srv.database === 'embedded' ? `embedded, in ${srv.settings.dataDir}` : 'PostgreSQL'}${srv.distributed ? `; renders on \`stillmotion worker\` processes through Redis, queue prefix "${srv.settings.redisPrefix}"` : ''})\n`);
   if (r.failedTurns || r.resumedJobs || r.failedJobs) {
     io.stdout.write(`recovered after a stop: ${r.resumedJobs} export(s) queued again, ${r.failedJobs} render(s) failed, ${r.failedTurns} turn(s) ended, ${r.releasedHolds} credit reservation(s) released\n`);
   }

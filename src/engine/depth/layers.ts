@@ -3,7 +3,7 @@
  *
  * 1. the stored depth map is brought up to a guide resolution and snapped to the photo's edges
  *    (guided filter on the photo's grey), so layer edges follow object edges;
- * 2. cut into 2–3 layers at the depths that best separate it (Otsu on the depth histogram), each
+ * 2. cut into a near and a far layer at the depth that best separates them (Otsu on the depth histogram), each
  *    with a soft alpha (a smooth step across its threshold);
  * 3. what each nearer layer hides is filled on the layers behind it (pull-push inpainting from the
  *    pixels around), so a near thing moving aside reveals plausible background, not a hole;
@@ -21,7 +21,7 @@ export interface DepthSplit {
 }
 
 /** The split of a 0..1 depth plane into 2 or 3 layers (multi-level Otsu on a 64-bin histogram). */
-export const splitDepth = (d: ArrayLike<number>): DepthSplit => {
+export const splitDepth = (d: ArrayLike<number>, maxLayers = 3): DepthSplit => {
   const B = 64;
   const hist = new Float64Array(B);
   for (let i = 0; i < d.length; i++) hist[Math.min(B - 1, Math.max(0, Math.floor(d[i]! * B)))]!++;
@@ -44,7 +44,7 @@ export const splitDepth = (d: ArrayLike<number>): DepthSplit => {
   const gain3 = (best3 - best2) / Math.max(1e-9, varAll);
   const minShare = Math.min(P[ta]!, P[tb]! - P[ta]!, n - P[tb]!) / n;
   void total;
-  const th = gain3 > 0.04 && minShare > 0.04 ? [ta / B, tb / B] : [t2 / B];
+  const th = maxLayers >= 3 && gain3 > 0.04 && minShare > 0.04 ? [ta / B, tb / B] : [t2 / B];
   const edges = [0, ...th.map((t) => Math.round(t * B)), B];
   const disparities = edges.slice(1).map((e, i) => {
     const a = edges[i]!;
@@ -144,13 +144,17 @@ export const refineDepth = (rgb: Uint8Array, W: number, H: number, depth: DepthM
 export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthMap): BuiltLayers => {
   const ref = refineDepth(rgb, W, H, depth);
   const { width: gw, height: gh, data: dg } = ref;
-  const split = splitDepth(dg);
+  // Two layers: a middle layer covers what is in front of it too, and where the near layer moves
+  // away it showed its own fill's edge as a moving outline (seen on the iPhone portrait).
+  const split = splitDepth(dg, 2);
   const K = split.thresholds.length + 1;
-  const soft = 0.045;
+  // An estimate is smooth where real depth jumps: a wider soft band crossfades a cut through one
+  // object instead of tearing it.
+  const soft = depth.source === 'estimated' ? 0.1 : 0.045;
   // Coverage of "this layer and everything nearer", at guide resolution, for layers 1..K-1.
   // Near layers reach a little past their depth edge (grey dilation), so an object's true outline goes
   // with it rather than staying behind as a thin ghost line on the background.
-  const dd = dilate(dg, gw, gh, Math.max(1, Math.round(Math.max(gw, gh) / 300)));
+  const dd = dilate(dg, gw, gh, Math.max(1, Math.round(Math.max(gw, gh) / 160)));
   const cover: Float32Array[] = [];
   for (let l = 1; l < K; l++) {
     const t = split.thresholds[l - 1]!;
@@ -209,8 +213,14 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
         let v = Math.round((p - (1 - al) * B[i * 3 + c]!) / al);
         v = v < 0 ? 0 : v > 255 ? 255 : v;
         C[i * 3 + c] = v;
-        const b = Math.round((p - al * v) / (1 - al));
-        B[i * 3 + c] = b < 0 ? 0 : b > 255 ? 255 : b;
+        // The layer behind takes the rest only where it mostly shows, and only a little: what it takes
+        // is revealed as the near layer moves away, and must not draw the near thing's outline there.
+        if (al < 0.5) {
+          const b = (p - al * v) / (1 - al);
+          const was = B[i * 3 + c]!;
+          const nb = Math.round(Math.min(was + 24, Math.max(was - 24, b)));
+          B[i * 3 + c] = nb < 0 ? 0 : nb > 255 ? 255 : nb;
+        }
       }
     }
   }

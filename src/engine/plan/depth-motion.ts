@@ -114,8 +114,10 @@ export const planDepthMotion = (inp: DepthMotionInput): DepthMotion => {
   const spec = DIRS[inp.move];
   const I = inp.intensity;
   // Lateral: a near layer slides about 2–8% of the frame against the far one; zoom: 8–30% more for the nearest.
-  const lat = 0.02 + 0.06 * I;
-  const zoomAmp = 0.08 + 0.22 * I;
+  // An estimate moves less than a measured map: its errors show less.
+  const trust = inp.depth.source === 'estimated' ? 0.7 : 1;
+  const lat = (0.02 + 0.06 * I) * trust;
+  const zoomAmp = (0.08 + 0.22 * I) * trust;
   const ref = spec.ref === 'subject' ? Math.min(0.9, Math.max(0.1, inp.subjectDepth)) : -0.35;
   const base = planMotion({
     stillWidth: inp.stillWidth, stillHeight: inp.stillHeight, sourcePixelsAcross: inp.sourcePixelsAcross, canvasWidth: inp.canvasWidth, canvasHeight: inp.canvasHeight,
