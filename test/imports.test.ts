@@ -44,10 +44,14 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   store: ['errors', 'engine', 'jobs'],
   agent: ['errors', 'engine', 'language', 'timeline', 'jobs', 'store'],
   local: ['errors', 'engine', 'language', 'timeline'],
-  service: ['errors', 'engine', 'language', 'timeline', 'jobs', 'store', 'agent'],
+  // Where stored files live (the shared-folder adapter is the service's Files).
+  'media-storage': ['errors'],
+  service: ['errors', 'engine', 'language', 'timeline', 'jobs', 'store', 'agent', 'media-storage'],
+  // A render worker: the service's render handler and settings, without its HTTP side.
+  worker: ['errors', 'engine', 'jobs', 'store', 'service', 'media-storage'],
   // The client starts a built-in server when none is named (docs/decisions.md).
   client: ['errors', 'service'],
-  cli: ['errors', 'engine', 'language', 'timeline', 'local', 'agent', 'service', 'client'],
+  cli: ['errors', 'engine', 'language', 'timeline', 'local', 'agent', 'service', 'client', 'worker'],
   index: ['errors', 'engine', 'timeline', 'local'],
 };
 
@@ -70,9 +74,9 @@ test('the engine is imported only through src/engine/index.ts, and no layer impo
   assert.ok(edges.length > 200, `the import reader found ${edges.length} imports`);
   assert.ok(edges.some(([f, t]) => f.startsWith('src/service/') && t === 'src/engine/index.ts'), 'the service uses the engine (through its index)');
   assert.deepEqual(violations(edges), []);
-  // Nothing below the service reads the service.
+  // Nothing below the service reads the service (the render worker sits on it, beside the client).
   for (const [from, to] of edges) {
-    if (layerOf(to) === 'service') assert.ok(['service', 'client', 'cli'].includes(layerOf(from)), `${from} imports the service`);
+    if (layerOf(to) === 'service') assert.ok(['service', 'client', 'cli', 'worker'].includes(layerOf(from)), `${from} imports the service`);
   }
 });
 

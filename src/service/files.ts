@@ -4,14 +4,17 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { MediaStorage } from '../media-storage/index.js';
 
 export const FILE_AREAS = ['media', 'thumbs', 'generated', 'renders', 'tmp'] as const;
 export type FileArea = (typeof FILE_AREAS)[number];
 
 const SAFE = /^[A-Za-z0-9_-]{4,80}\.[a-z0-9]{1,5}$/;
 
-export class Files {
+/** The shared-folder adapter of the media storage port (src/media-storage). */
+export class Files implements MediaStorage {
+  readonly kind = 'shared-folder' as const;
   readonly secret: Buffer;
 
   constructor(readonly root: string) {
@@ -60,3 +63,6 @@ export class Files {
     return createHmac('sha256', this.secret).update(`file:${s}`).digest('base64url').slice(0, 32);
   }
 }
+
+/** The media storage every process of a deployment shares: the media folder when set (STILLMOTION_MEDIA_DIR), else the data folder. */
+export const openMediaStorage = (o: { mediaDir: string | null; dataDir: string }): Files => new Files(resolve(o.mediaDir ?? o.dataDir));
