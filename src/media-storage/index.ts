@@ -7,16 +7,14 @@
  * volume mounted on every machine, for `serve` + `worker`). Renders are written as `.partial` and
  * renamed when whole, so no process ever serves a half-written file.
  *
- * The port is what the service uses of `Files` (src/service/files.ts, the shared-folder adapter;
- * `openMediaStorage` there opens it on the media folder or the data folder): a local path per stored
+ * The port is what the service uses of `Files` (./files.ts): a local path per stored
  * file, signed links, and a sweep of what a dead process left half-written. An object-store
  * adapter fits next to it: `path` becomes a local cache filled on read, and a `publish` step after
  * the encoder's rename uploads the file (the rename stays the moment a render becomes visible).
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-
-export type FileArea = 'media' | 'thumbs' | 'generated' | 'renders' | 'tmp';
+import { join, resolve } from 'node:path';
+import { Files, type FileArea } from './files.js';
 
 export interface MediaStorage {
   readonly kind: 'shared-folder';
@@ -29,6 +27,13 @@ export interface MediaStorage {
   link(area: FileArea, name: string, ttlS: number, now?: number): string;
   verify(area: string, name: string, exp: unknown, sig: unknown, now?: number): boolean;
 }
+
+/** The shared-folder adapter: `Files` on the media folder (or the data folder). */
+export const openMediaStorage = (o: { mediaDir: string | null; dataDir: string }): Files & MediaStorage => {
+  const f = new Files(resolve(o.mediaDir ?? o.dataDir)) as Files & { kind: 'shared-folder' };
+  Object.defineProperty(f, 'kind', { value: 'shared-folder' });
+  return f;
+};
 
 /**
  * Removes what a stopped process left half-written: render `.partial` files and upload parts.

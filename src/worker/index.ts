@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
 import { RenderWorker } from '../jobs/bullmq-queue.js';
-import { openMediaStorage } from '../service/files.js';
+import { openMediaStorage } from '../media-storage/index.js';
 import { renderJobHandler } from '../service/render-job.js';
 import { serverLogger } from '../service/log.js';
 import { loadSettings, type Settings } from '../service/settings.js';

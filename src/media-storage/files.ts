@@ -4,17 +4,14 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { MediaStorage } from '../media-storage/index.js';
+import { join } from 'node:path';
 
 export const FILE_AREAS = ['media', 'thumbs', 'generated', 'renders', 'tmp'] as const;
 export type FileArea = (typeof FILE_AREAS)[number];
 
 const SAFE = /^[A-Za-z0-9_-]{4,80}\.[a-z0-9]{1,5}$/;
 
-/** The shared-folder adapter of the media storage port (src/media-storage). */
-export class Files implements MediaStorage {
-  readonly kind = 'shared-folder' as const;
+export class Files {
   readonly secret: Buffer;
 
   constructor(readonly root: string) {
@@ -63,6 +60,3 @@ export class Files implements MediaStorage {
     return createHmac('sha256', this.secret).update(`file:${s}`).digest('base64url').slice(0, 32);
   }
 }
-
-/** The media storage every process of a deployment shares: the media folder when set (STILLMOTION_MEDIA_DIR), else the data folder. */
-export const openMediaStorage = (o: { mediaDir: string | null; dataDir: string }): Files => new Files(resolve(o.mediaDir ?? o.dataDir));
