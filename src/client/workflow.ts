@@ -130,6 +130,8 @@ export class ChatSession {
   #taskId = '';
   /** Local files uploaded in this session, kept to re-upload into a new session after 1002. */
   readonly #files: string[] = [];
+  /** Renders submitted by this session: several clips exported in one millisecond get different ids. */
+  #renders = 0;
   lang: Lang;
 
   constructor(o: SessionOptions, lang: Lang = 'en') {
@@ -231,7 +233,8 @@ export class ChatSession {
         break;
       case 'export':
         if (r.instruction) await this.send(r.instruction);
-        await this.exportVideo({ format: r.format, quality: r.quality });
+        if (r.all) await this.exportAll({ format: r.format, quality: r.quality });
+        else await this.exportVideo({ format: r.format, quality: r.quality });
         break;
       case 'agent': await this.send(r.text); break;
     }
@@ -440,11 +443,34 @@ export class ChatSession {
     }
   }
 
+  /** Where a clip's export goes: next to its photo (as uploaded from this machine), named after it. */
+  #clipPath(photoName: string | null | undefined, format: string): string {
+    const local = photoName ? this.#files.find((f) => basename(f) === photoName) : undefined;
+    if (!photoName) return this.#exportPath(format);
+    const dir = this.#o.outDir ? resolve(this.#o.cwd, this.#o.outDir) : local ? dirname(local) : this.#o.cwd;
+    const stem = basename(photoName, extname(photoName)).replace(/[/\\]/g, '_') || 'stillmotion';
+    for (let n = 1; ; n++) {
+      const p = join(dir, `${stem}-video${n === 1 ? '' : `-${n}`}.${format}`);
+      if (!existsSync(p)) return p;
+    }
+  }
+
+  /** "export all": every clip of the session, each its own file next to its photo. */
+  async exportAll(o: Omit<ExportOptions, 'output'> = {}): Promise<ExportResult[]> {
+    const s = await this.state();
+    const clips = (s.clips ?? []).filter((c) => draftReady(c.draft));
+    if (clips.length <= 1) return [await this.exportVideo(o)];
+    const format = o.format ?? 'mp4';
+    const out: ExportResult[] = [];
+    for (const c of clips) out.push(await this.exportVideo({ ...o, format, output: this.#clipPath(c.name, format) }, c.draft));
+    return out;
+  }
+
   /** Pre-check, submit, poll, download; one retry with a new id if the render or the download fails. */
-  async exportVideo(o: ExportOptions = {}): Promise<ExportResult> {
+  async exportVideo(o: ExportOptions = {}, clipDraft?: NonNullable<SessionState['draft']>): Promise<ExportResult> {
     const format = o.format ?? (o.output && /^\.(mp4|webm|gif|mov)$/i.test(extname(o.output)) ? extname(o.output).slice(1).toLowerCase() as ExportFormat : 'mp4');
     const quality = o.quality ?? 'high';
-    const s = await this.state();
+    const s = clipDraft ? { draft: clipDraft } : await this.state();
     if (!draftReady(s.draft)) {
       this.#emit({ type: 'export_not_ready' });
       return { ok: false, reason: 'not_ready' };
@@ -452,7 +478,7 @@ export class ChatSession {
     const dest = o.output ? resolve(this.#o.cwd, o.output) : this.#exportPath(format);
     let lastError: unknown;
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const id = `render_${Date.now()}${attempt > 1 ? `_${attempt}` : ''}`;
+      const id = `render_${Date.now()}_${++this.#renders}${attempt > 1 ? `_${attempt}` : ''}`;
       try {
         const job = await this.#renderOnce(id, s.draft!, format, quality, attempt);
         if (!job.output) throw new StillmotionError('ENCODER_FAILED', `render ${id} completed without an output`);

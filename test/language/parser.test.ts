@@ -26,8 +26,9 @@ for (const [i, [sentence, expected]] of ROWS.entries()) {
       else assert.deepEqual(g[k], EMPTY[k], `${k} of "${sentence}" should stay ${JSON.stringify(EMPTY[k])}`);
     }
     assert.deepEqual(got.edits, expected.edits, `edits of "${sentence}"`);
-    // Exactly the contract fields (plus edits when present), serialisable as one JSON object.
-    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits').sort(), [...CONTRACT_KEYS].sort());
+    if ('refs' in expected) assert.deepEqual(got.refs, expected.refs, `refs of "${sentence}"`);
+    // Exactly the contract fields (plus edits and refs when present), serialisable as one JSON object.
+    assert.deepEqual(Object.keys(got).filter((k) => k !== 'edits' && k !== 'refs').sort(), [...CONTRACT_KEYS].sort());
     assert.deepEqual(JSON.parse(JSON.stringify(got)), got);
   });
 }
@@ -115,7 +116,7 @@ test('property: 2000 random inputs never throw and give a well-formed request', 
     } catch (e) {
       assert.fail(`generator ${i % gens.length} input ${JSON.stringify(input.slice(0, 80))}… threw ${(e as Error).stack}`);
     }
-    assert.deepEqual(Object.keys(r).filter((k) => k !== 'edits').sort(), [...CONTRACT_KEYS].sort());
+    assert.deepEqual(Object.keys(r).filter((k) => k !== 'edits' && k !== 'refs').sort(), [...CONTRACT_KEYS].sort());
     assert.ok(Array.isArray(r.not_understood) && r.not_understood.every((s) => typeof s === 'string'));
     assert.ok(Array.isArray(r.moves) && Array.isArray(r.texts) && Array.isArray(r.transitions));
     assert.ok(r.duration_s === null || (Number.isFinite(r.duration_s) && r.duration_s > 0), `duration_s ${r.duration_s}`);

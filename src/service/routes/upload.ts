@@ -28,6 +28,10 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       if (Number.isFinite(len) && len > settings.maxMediaBytes + 1024 * 1024) throw tooLarge('the upload', settings.maxMediaBytes, 'media', len);
     },
   }, async (req, reply) => {
+    // Upload order is the order requests arrived in (µs), then the files' order within one:
+    // the photos' numbers ("the second photo") are this order, whatever finishes first.
+    const arrived = Math.round((performance.timeOrigin + performance.now()) * 1000);
+    let nth = 0;
     const p = await ctx.auth.principal(req, 'upload');
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
@@ -38,7 +42,8 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const bg = (JSON.parse(s.draft) as { bg?: unknown }).bg;
     const background = typeof bg === 'string' ? bg : undefined;
     const save = async (stream: Readable, name: string | undefined) => {
-      const m = await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, lang, background });
+      const seq = arrived + nth++;
+      const m = { ...(await ingest(stream, name, { files, limits, sessionId: s.id, userId: p.userId, lang, background })), seq };
       try {
         await store.addMedia(m);
       } catch (e) {
