@@ -167,7 +167,7 @@ for (const db of DATABASES) {
 
       // One clip per photo: the session now holds three, in upload order.
       const sep = await runSse(a, '每张照片单独做一个视频');
-      assert.match(sep.text, /3 个视频的预览已生成/, sep.text);
+      assert.match(sep.text, /2 个视频的预览已生成（共 3 个）/, sep.text);
       state = (await a.call<{ state: Record<string, any> }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`)).json.data.state;
       assert.deepEqual(state.clips.map((c: StateClip) => c.media_ids), [[ids[0]], [ids[1]], [ids[2]]]);
       assert.equal(state.clips[1].draft.t[0].sg[0].m.move, 'pan-left', 'a photo keeps its move in its own clip');

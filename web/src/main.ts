@@ -7,6 +7,7 @@ import { wait as waitText } from './format';
 import { lang, t } from './i18n';
 import { MediaView } from './media';
 import { PreviewView } from './preview';
+import { ClipsView } from './clips';
 import { TimelineView } from './timeline';
 import { TurnView } from './turn';
 import type { Credits, ProjectState } from './types';
@@ -15,6 +16,7 @@ const api = new Api();
 const media = new MediaView(api);
 const timeline = new TimelineView();
 const preview = new PreviewView(api);
+const clips = new ClipsView(api);
 const chat = new ChatView();
 let state: ProjectState | null = null;
 
@@ -128,7 +130,10 @@ const render = (s: ProjectState | null): void => {
   media.setServerMedia(s?.video_infos ?? []);
   timeline.render(s?.timeline, summaryOf(s));
   preview.setDraft(s?.draft, s?.draft_version);
-  preview.setMedia(s?.generated_media);
+  // The big preview shows the active clip's latest preview when the session has clips.
+  const activeClip = s?.clips?.find((c) => c.active);
+  preview.setMedia(activeClip?.preview && (s?.clips?.length ?? 0) > 1 ? (s?.generated_media ?? []).filter((g) => g.id === activeClip.preview!.id) : s?.generated_media);
+  clips.set(s?.clips);
   document.body.classList.toggle('is-fresh', !media.hasMedia && !s?.timeline?.tracks?.some((tr) => tr.items.length));
 };
 
@@ -155,6 +160,7 @@ media.onUploaded = () => {
   void refreshCredits();
 };
 preview.onExported = () => void refreshCredits();
+clips.onExported = () => void refreshCredits();
 
 // ---- a chat turn -----------------------------------------------------------------------------
 
@@ -272,7 +278,7 @@ const mount = (): void => {
     ),
     notice,
     h('main', { class: 'layout' },
-      h('div', { class: 'col col-main' }, media.el, timeline.el),
+      h('div', { class: 'col col-main' }, media.el, clips.el, timeline.el),
       h('div', { class: 'col col-side' }, preview.el, chat.el),
     ),
     h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', {}, icon('upload', 'icon icon-xl'), h('span', {}, t('drop_active')))),
