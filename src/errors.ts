@@ -17,7 +17,7 @@ const spec = <const T extends Record<string, Omit<ErrorSpec, 'name'>>>(t: T) => 
 const TABLE = spec({
   BAD_REQUEST: { code: 400, http: 400, exit: 2, summary: 'malformed request or missing X-Client-Id', hint: 'check the named field and send it again' },
   EXPORT_REFUSED: { code: 402, http: 402, exit: 4, summary: 'export refused for this plan or tier', hint: 'register or bind this client to unlock export' },
-  ROUTE_NOT_FOUND: { code: 404, http: 404, exit: 2, summary: 'no such endpoint', hint: 'check the method and path against README, "API"' },
+  ROUTE_NOT_FOUND: { code: 404, http: 404, exit: 2, summary: 'no such endpoint', hint: 'check the method and path against docs/api.md' },
   REQUEST_TIMEOUT: { code: 408, http: 408, exit: 22, summary: 'the request body did not arrive within its time limit', hint: 'send it again on a steadier connection, or send smaller files' },
   RANGE_NOT_SATISFIABLE: { code: 416, http: 416, exit: 2, summary: 'the requested byte range is outside the file', hint: 'ask for a range within the size in Content-Range, or for the whole file' },
   RATE_LIMITED: { code: 429, http: 429, exit: 5, summary: 'too many requests', hint: 'wait for the Retry-After seconds and try once more' },

@@ -119,6 +119,8 @@ export class Agent {
     const run = new TurnRun();
     this.runs.set(key, run);
     const prev = this.tails.get(session.id) ?? Promise.resolve();
+    // Turns of one session run one after another; the previous one's failure was its own, reported
+    // to its own stream, and does not stop this one.
     const work = prev.catch(() => undefined).then(() => this.turn(p, session.id, message, run, origin)).finally(() => {
       run.end();
       if (this.runs.get(key) === run) this.runs.delete(key);
@@ -130,6 +132,7 @@ export class Agent {
 
   /** Resolves when every turn in flight has ended. */
   async drain(): Promise<void> {
+    // Each turn reports its own failure on its stream; draining only waits.
     await Promise.all([...this.tails.values()].map((t) => t.catch(() => undefined)));
   }
 
@@ -283,6 +286,8 @@ export class Agent {
       say(text);
     } catch (e) {
       const err = toStillmotionError(e);
+      // Best effort on a turn that already failed: a hold or a turn row the database refuses now is
+      // released or failed by the next start's recovery, and the user hears why either way.
       if (hold) await store.settle(hold, 'release').catch(() => undefined);
       const code = typeof err.details.code === 'number' ? err.details.code : err.code;
       // An unexpected error's own text (a path, a driver's message) is not the client's to read.

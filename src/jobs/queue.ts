@@ -146,13 +146,16 @@ export class InProcessQueue implements JobQueue {
         onProgress: (p, stage) => {
           this.events.emit('progress', id, p, stage);
           const now = Date.now();
+          // Progress in the table is a hint for pollers (the stream gets every value): a write that
+          // fails is replaced by the next one 400 ms later.
           if (now - lastWrite > 400) { lastWrite = now; void this.store.jobProgress(id, p).catch(() => undefined); }
         },
       });
       await this.finish(id, { status: 'completed', output });
     } catch (e) {
       if (this.closed && !entry.cancelled) {
-        // Shutting down: checkpoint, the next start runs it again.
+        // Shutting down: checkpoint, the next start runs it again (if the database is already gone
+        // the row stays running, and the next start's recovery resumes it just the same).
         await this.store.jobFinished(id, { status: 'pending' }).catch(() => undefined);
         this.running.delete(id);
         this.events.emit('done', id);
@@ -166,6 +169,8 @@ export class InProcessQueue implements JobQueue {
   }
 
   private async finish(id: string, r: { status: 'completed'; output: JobOutput } | { status: 'failed'; error: JobError }): Promise<void> {
+    // A database that refuses the result leaves the row running: the next start's recovery runs
+    // the export again (or fails a preview), so nothing is lost; waiters still hear the end.
     await this.store.jobFinished(id, r).catch(() => undefined);
     this.events.emit('done', id);
   }

@@ -1,6 +1,6 @@
 /** The HTTP application: the edge (errors, limits, log), then the routes by area. */
 import { tmpdir } from 'node:os';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { StillmotionError } from '../errors.js';
@@ -36,11 +36,20 @@ export const securityHeaders = (publicUrl: string | null): Record<string, string
   };
 };
 
-export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: boolean }): Promise<FastifyInstance> => {
+/** A route the service answers: its method(s) and URL pattern as registered (`/api/render/proxy/lambda/:id`). */
+export interface RouteEntry { readonly methods: readonly string[]; readonly url: string }
+
+const ROUTES = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** The routes `buildApp` registered (the page's static files aside): docs/api.md documents each (test/docs.test.ts). */
+export const routesOf = (app: FastifyInstance): readonly RouteEntry[] => ROUTES.get(app) ?? [];
+
+export const buildApp = async (ctx: Ctx, log: RequestLog, logger: FastifyBaseLogger, state: { closing: boolean }): Promise<FastifyInstance> => {
   const { settings } = ctx;
   const trust = trustProxyFn(settings.trustProxy);
   const app = Fastify({
-    logger: false, bodyLimit: settings.bodyLimitBytes, ...(trust ? { trustProxy: trust } : {}), return503OnClosing: true, forceCloseConnections: 'idle',
+    // Fastify's own request lines are off: RequestLog writes one per failed request, with its code.
+    loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: settings.bodyLimitBytes, ...(trust ? { trustProxy: trust } : {}), return503OnClosing: true, forceCloseConnections: 'idle',
     // A body field of the wrong type is refused, never coerced ("text": 5 is not the message "5").
     ajv: { customOptions: { coerceTypes: false } },
     // A path that is not percent-encoded UTF-8 (`/%ED%A0%80`) is refused in our envelope too.
@@ -99,6 +108,13 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, state: { closing: bool
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, new StillmotionError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    // Fastify adds a HEAD route for each GET by itself; the GET is the one listed.
+    const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
+    if (methods.length) routes.push({ methods, url: r.url });
+  });
   authRoutes(app, ctx);
   sessionRoutes(app, ctx);
   chatRoutes(app, ctx);

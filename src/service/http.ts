@@ -4,6 +4,7 @@
  * with the attribution headers.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { redactPaths } from './client-error.js';
 import type { Principal, RequestLogRow, Scope, Store } from '../store/store.js';
@@ -24,7 +25,11 @@ export const errorBody = (e: StillmotionError, hide: readonly string[] = []) => 
   };
 };
 
+/** The code each failed request was answered with, for its log line. */
+const answeredCodes = new WeakMap<FastifyRequest, number>();
+
 export const sendError = (reply: FastifyReply, e: StillmotionError, hide: readonly string[] = []): FastifyReply => {
+  answeredCodes.set(reply.request, e.code);
   const retry = e.details.retry_after_s;
   if (typeof retry === 'number') reply.header('retry-after', String(Math.ceil(retry)));
   if (e.kind === 'RANGE_NOT_SATISFIABLE' && typeof e.details.size_bytes === 'number') reply.header('content-range', `bytes */${e.details.size_bytes}`);
@@ -128,12 +133,16 @@ export class RateLimiter {
   }
 }
 
-/** Request records (with the attribution headers), written in batches off the request path. */
+/**
+ * Request records (with the attribution headers), written in batches off the request path, and
+ * the log: one line per failed request with its code (per request when `all`), by route pattern:
+ * ids, queries and tokens stay out of it.
+ */
 export class RequestLog {
   private buf: RequestLogRow[] = [];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly store: Store, private readonly echo: ((line: string) => void) | null) {
+  constructor(private readonly store: Store, private readonly log: Logger, private readonly all = false) {
     this.timer = setInterval(() => void this.flush(), 1000);
     this.timer.unref();
   }
@@ -145,20 +154,23 @@ export class RequestLog {
     };
     const route = req.routeOptions?.url ?? 'unmatched';
     this.buf.push({ at: Date.now(), method: req.method, route, status, userId: req.principal?.userId ?? null, ip: req.ip, skillSource: h('x-skill-source'), skillVersion: h('x-skill-version'), skillPlatform: h('x-skill-platform') });
-    // The route pattern, not the URL: ids and queries stay out of the log line.
-    this.echo?.(`${req.method} ${route} ${status} ${ms.toFixed(1)}ms`);
+    const line = { method: req.method, route, status, ms: Math.round(ms * 10) / 10 };
+    if (status >= 400) this.log.warn({ ...line, code: answeredCodes.get(req) ?? null }, 'request failed');
+    else if (this.all) this.log.info(line, 'request');
     if (this.buf.length >= 500) void this.flush();
   }
 
-  /** An unexpected error's own text, for the operator (clients get a generic one). */
+  /** An unexpected error's own text and stack, for the operator (clients get a generic one). */
   error(req: FastifyRequest, e: StillmotionError): void {
-    this.echo?.(`${req.method} ${req.routeOptions?.url ?? 'unmatched'} error ${e.code}: ${e.message}`);
+    this.log.error({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', code: e.code, err: e.cause ?? e }, e.message);
   }
 
   async flush(): Promise<void> {
     const rows = this.buf;
     this.buf = [];
-    await this.store.logRequests(rows).catch(() => undefined);
+    if (rows.length === 0) return;
+    // The request log is statistics: a batch the database refused is dropped, and said so.
+    await this.store.logRequests(rows).catch((e: Error) => this.log.warn({ rows: rows.length, err: e.message }, 'request log batch dropped'));
   }
 
   async close(): Promise<void> {

@@ -10,26 +10,28 @@ import { Agent } from '../agent/turn.js';
 import { InProcessQueue } from '../jobs/queue.js';
 import { openSql } from '../store/open.js';
 import { Store } from '../store/store.js';
-import { buildApp } from './app.js';
+import { buildApp, routesOf, type RouteEntry } from './app.js';
 import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
 import { Files } from './files.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
+import { serverLogger } from './log.js';
 import { sessionMedia } from './media.js';
 import { renderJobHandler } from './render-job.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export { loadSettings, type Settings } from './settings.js';
+export type { RouteEntry } from './app.js';
 
 export interface StartOptions {
   readonly port?: number;
   readonly host?: string;
   readonly dataDir?: string;
   readonly settings?: Partial<Settings>;
-  /** No request log lines (the banner is the caller's to print). */
+  /** No log lines at all (the banner is the caller's to print). */
   readonly quiet?: boolean;
   readonly env?: NodeJS.ProcessEnv;
-  /** Receives log lines when not quiet. */
+  /** Receives the log's lines (JSON, one per event) when not quiet; default stdout. */
   readonly log?: (line: string) => void;
 }
 
@@ -52,6 +54,8 @@ export interface ServerHandle {
   readonly recovery: Recovery;
   /** The store, for operators' tools and tests (the ledger, the request log). */
   readonly store: Store;
+  /** Every route the HTTP app registered (method and URL pattern), the page's own files aside. */
+  readonly routes: readonly RouteEntry[];
   close(): Promise<void>;
 }
 
@@ -120,8 +124,9 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     origin: ctxOrigin,
     fileUrl,
   };
-  const log = new RequestLog(store, !o.quiet && settings.logRequests ? (o.log ?? ((l) => process.stdout.write(`${l}\n`))) : null);
-  const app = await buildApp(ctx, log, state);
+  const logger = serverLogger(o.quiet ? 'silent' : settings.logLevel, o.log);
+  const log = new RequestLog(store, logger, settings.logRequests);
+  const app = await buildApp(ctx, log, logger, state);
   await app.listen({ port: settings.port, host: settings.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.port;
@@ -138,6 +143,7 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     database: sql.kind,
     recovery: { failedTurns, releasedHolds, resumedJobs, failedJobs },
     store,
+    routes: routesOf(app),
     close: () => {
       closed ??= (async () => {
         state.closing = true;

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { StillmotionError } from '../errors.js';
 import { parseSize } from '../engine/index.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export interface Settings {
   readonly port: number;
@@ -49,7 +50,10 @@ export interface Settings {
   readonly webDir: string | null;
   /** Signed file links live this long. */
   readonly fileLinkTtlS: number;
+  /** Also log requests that succeeded (failed ones are always logged at `warn`). */
   readonly logRequests: boolean;
+  /** The server log's level: debug, info, warn, error or silent. */
+  readonly logLevel: LogLevel;
   /**
    * Behind reverse proxies: false (no proxy: the peer is the client), a number of proxy hops in
    * front of us (the client is that many entries from the right of X-Forwarded-For), or the
@@ -114,6 +118,7 @@ export const DEFAULTS: Settings = {
   webDir: null,
   fileLinkTtlS: 7 * 24 * 3600,
   logRequests: false,
+  logLevel: 'info',
   trustProxy: false,
   maxExportsPerUser: 3,
   exemptAddresses: ['127.0.0.0/8', '::1'],
@@ -160,6 +165,7 @@ const ENV: Readonly<Record<string, keyof Settings>> = {
   STILLMOTION_WEB_DIR: 'webDir',
   STILLMOTION_FILE_LINK_TTL_S: 'fileLinkTtlS',
   STILLMOTION_LOG_REQUESTS: 'logRequests',
+  STILLMOTION_LOG_LEVEL: 'logLevel',
   STILLMOTION_TRUST_PROXY: 'trustProxy',
   STILLMOTION_MAX_EXPORTS_PER_USER: 'maxExportsPerUser',
   STILLMOTION_EXEMPT_ADDRESSES: 'exemptAddresses',
@@ -237,6 +243,7 @@ const coerce = (key: keyof Settings, raw: unknown, source: string): unknown => {
     if (typeof raw === 'string' && /^(0|false|no|off|)$/i.test(raw)) return false;
     throw bad(name, raw, 'must be true or false');
   }
+  if (key === 'logLevel' && !LOG_LEVELS.includes(raw as LogLevel)) throw bad(name, raw, `must be one of ${LOG_LEVELS.join(', ')}`);
   if (typeof raw !== 'string' || raw === '') throw bad(name, raw, 'must be a non-empty string');
   return raw;
 };

@@ -20,7 +20,7 @@ export const openPostgres = async (url: string): Promise<Sql> => {
         await c.query('commit');
         return r;
       } catch (e) {
-        await c.query('rollback').catch(() => undefined);
+        await c.query('rollback').catch(() => undefined); // a broken connection rolls back by itself; the first error is the one to throw
         throw e;
       } finally {
         c.release();

@@ -117,6 +117,9 @@ describe('service API (embedded)', () => {
     const shared = api(srv.url, r.json.data.token);
     assert.equal((await shared.call('GET', `/api/state/nemo_agent/me/${other.json.data.session_id}/latest`)).json.code, 1002, "a claim opens one project, not the user's others");
     assert.equal((await shared.call('POST', '/api/tasks/me/with-session/nemo_agent', { task_name: 'x' })).json.code, 1001, 'nor starts new ones on their credits');
+    const reshare = await shared.call('POST', '/api/auth/claim-token', { task_id: a.taskId, session_id: a.sessionId });
+    assert.equal(reshare.status, 400, "nor mints claim links of its own (each with fresh uses, out of the owner's revoke)");
+    assert.match(reshare.json.message, /cannot make new claim links/);
     const bad = await api(srv.url).call('POST', '/api/auth/claim-token/redeem', { claim_token: 'clm_notarealclaimtokenatall000' });
     assert.equal(bad.json.code, 1001);
     const wrongTask = await a.call('POST', '/api/auth/claim-token', { task_id: 'task_other', session_id: a.sessionId });

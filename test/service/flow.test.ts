@@ -91,6 +91,7 @@ for (const db of DATABASES) {
       assert.equal(fin.progress, 100);
       assert.ok(fin.seen.every((p, i) => i === 0 || p >= fin.seen[i - 1]!), `progress never goes back: ${fin.seen.join(',')}`);
       const out = fin.data.output;
+      assert.deepEqual((fin as unknown as { output: unknown }).output, out, 'output at the top level too (API.md: clients read output.url there)');
       assert.deepEqual([out.format, out.width, out.height, out.duration_ms], ['mp4', 1920, 1080, 5000]);
       const after1 = await a.call<{ available: number }>('GET', '/api/credits/balance/simple');
       assert.equal(after1.json.data.available, 95, 'export costs no credits');

@@ -219,6 +219,17 @@ describe('workspace page in chromium', { skip }, () => {
     assert.match(await page.locator('.clip-text').innerText(), /你好/);
     assert.match(await page.locator('.clip-video .chip-move').innerText(), /推进/);
     await shot(page, 'zh-2-reply');
+
+    // Typing 导出 exports, and its chat bubble follows the export to the end (it used to stay on
+    // "waiting to start" for ever).
+    await page.fill('#chat-input', '导出');
+    await page.press('#chat-input', 'Enter');
+    await page.waitForFunction(() => {
+      const last = [...document.querySelectorAll('.msg.agent .msg-body')].at(-1)?.textContent ?? '';
+      return last.includes('视频已导出') || last.includes('导出失败');
+    }, null, { timeout: 90_000 });
+    assert.match(await page.locator('.msg.agent .msg-body').last().innerText(), /视频已导出.*\d+×\d+/);
+    await shot(page, 'zh-3-exported');
   });
 
   test('a stale token (1001) is renewed with the same client id, a lost session (1002) replaced', async () => {

@@ -182,7 +182,13 @@ const recover = async (status = t('turn_lost')): Promise<string | null> => {
 };
 
 const routes: [RegExp, () => Promise<string | null>][] = [
-  [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => { void preview.export(); return t('export_pending'); }],
+  // The bubble follows the export to its end: progress, then the result (or why it failed).
+  [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => {
+    const bubble = chat.agent();
+    bubble.set(t('export_pending'), true);
+    bubble.set(await preview.export((line) => bubble.set(line, true)));
+    return null;
+  }],
   [/^(credits|balance|积分|余额)[?？]?$/i, async () => { await refreshCredits(); return lastCredits ? creditsLine(lastCredits) : null; }],
   [/^(status|show tracks|状态)[?？]?$/i, async () => summaryOf(await refresh()) || t('timeline_empty')],
 ];

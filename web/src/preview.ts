@@ -30,6 +30,7 @@ export class PreviewView {
   #quality: HTMLSelectElement;
   #exportBtn: HTMLButtonElement;
   #exportStatus: HTMLParagraphElement;
+  #report: ((line: string) => void) | null = null;
   #exportBar: HTMLSpanElement;
   #exportBarWrap: HTMLSpanElement;
   #download: HTMLAnchorElement;
@@ -123,13 +124,15 @@ export class PreviewView {
     return this.#exporting;
   }
 
-  /** Submit the draft, poll until done, and offer the file; retries once with a new id on failure. */
-  async export(): Promise<void> {
-    if (this.#exporting) return;
-    if (!draftReady(this.#draft)) {
-      this.#exportStatus.textContent = t('export_not_ready');
-      return;
-    }
+  /**
+   * Submit the draft, poll until done, and offer the file; retries once with a new id on failure.
+   * `report` hears every status line the panel shows (the chat's bubble follows the export with
+   * it); the answer is the last line.
+   */
+  async export(report?: (line: string) => void): Promise<string> {
+    this.#report = report ?? null;
+    if (this.#exporting) return this.#status(t('export_pending'));
+    if (!draftReady(this.#draft)) return this.#status(t('export_not_ready'));
     this.#exporting = true;
     this.#exportBtn.disabled = true;
     this.#download.hidden = true;
@@ -140,7 +143,7 @@ export class PreviewView {
         job = await this.#runExport();
       } catch (e) {
         if (e instanceof ApiError && [402, 2001, 1001, 429, -1].includes(e.code)) throw e;
-        this.#exportStatus.textContent = t('export_retrying');
+        this.#status(t('export_retrying'));
         job = await this.#runExport();
       }
       const out = job.output!;
@@ -149,15 +152,22 @@ export class PreviewView {
       this.#download.hidden = false;
       this.#exportBarWrap.hidden = true;
       const meta = [out.width && out.height ? `${out.width}×${out.height}` : '', out.duration_ms ? duration(out.duration_ms) : '', out.size_bytes ? bytes(out.size_bytes) : ''].filter(Boolean).join(' · ');
-      this.#exportStatus.textContent = `${t('export_done')} ${meta}`;
+      return this.#status(`${t('export_done')} ${meta}`);
     } catch (e) {
       this.#exportBarWrap.hidden = true;
-      this.#exportStatus.textContent = t('export_failed', { msg: (e as Error).message });
+      return this.#status(t('export_failed', { msg: (e as Error).message }));
     } finally {
       this.#exporting = false;
+      this.#report = null;
       this.setDraft(this.#draft);
       this.onExported();
     }
+  }
+
+  #status(line: string): string {
+    this.#exportStatus.textContent = line;
+    this.#report?.(line);
+    return line;
   }
 
   async #runExport(): Promise<RenderJob> {
@@ -178,6 +188,6 @@ export class PreviewView {
     this.#exportBarWrap.hidden = false;
     this.#exportBarWrap.setAttribute('aria-valuenow', String(v));
     this.#exportBar.style.width = `${v}%`;
-    this.#exportStatus.textContent = status === 'pending' ? t('export_pending') : t('export_progress', { pct: v });
+    this.#status(status === 'pending' ? t('export_pending') : t('export_progress', { pct: v }));
   }
 }

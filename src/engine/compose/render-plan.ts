@@ -100,7 +100,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
         blank.fill(128, W * H);
         return blank;
       });
-      clipChain.set(i, next.catch(() => undefined));
+      clipChain.set(i, next.catch(() => undefined)); // the chain only orders; `next` itself carries the error to its caller
       return next;
     }
     return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost), spent.pop(), i);
@@ -148,7 +148,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
         // Prepare the shot after the one starting now, so its decode overlaps this one's frames.
         for (const i of shotsAt(plan.shots, next)) if (i + 1 < plan.shots.length) void prepare(i + 1);
         const p = compose(next);
-        p.catch(() => undefined);
+        p.catch(() => undefined); // awaited below in frame order; never an unhandled rejection meanwhile
         inFlight.push(p);
         next++;
       }

@@ -129,6 +129,7 @@ export const startEncoder = (spec: EncodeSpec, opts: EncoderOptions = {}): Encod
       for (const [reject, frame] of pending) reject(stopReason ?? failure(`while frame ${frame} was being written`, frame));
       pending.clear();
       // A failed run leaves nothing behind, whoever calls what next.
+      // (A partial that cannot be removed is hidden and removed by the server's next start.)
       if (code !== 0 || stopReason) void rm(partial, { force: true }).catch(() => undefined);
       resolve();
     });
@@ -207,6 +208,7 @@ export const startEncoder = (spec: EncodeSpec, opts: EncoderOptions = {}): Encod
     }
     detach();
     if (spawnError || exit?.code !== 0) {
+      // Cleanup under an error being thrown: the render's error is the one to report.
       await rm(partial, { force: true }).catch(() => undefined);
       state = 'done';
       throw failure(`after ${written} frames`);

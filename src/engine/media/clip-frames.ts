@@ -236,7 +236,7 @@ export const openClip = async (path: string, o: ClipOptions): Promise<ClipFrames
       if (state.given >= total) void close();
       return f ?? state.held!.slice(); // a held frame is a copy: the caller may draw on what it gets
     });
-    queue = p.catch(() => undefined);
+    queue = p.catch(() => undefined); // orders the reads only; the caller of `p` gets its error
     return p;
   };
 

@@ -54,6 +54,27 @@ export const computeTaps = (outLen: number, srcLen: number, origin: number, scal
       tmp[k]! += w;
       sum += w;
     }
+    if (radius > 1 && first >= 0 && first + taps <= srcLen && sum > 0) {
+      // A tent wider than one pixel, sampled at whole pixels, has its centre of mass off `c` by
+      // up to 0.07 output pixels depending on the phase: a pan, whose phase sweeps steadily,
+      // wobbled by that much. Tilting the weights linearly about `c` puts the centre of mass back
+      // on `c` exactly, keeping the same support (the tilt is a few percent: no weight turns negative).
+      let m1 = 0, m2 = 0;
+      for (let k = 0; k < taps; k++) {
+        const d = s + k - c;
+        m1 += tmp[k]! * d;
+        m2 += tmp[k]! * d * d;
+      }
+      if (m2 > 0) {
+        const a = -m1 / m2;
+        sum = 0;
+        for (let k = 0; k < taps; k++) {
+          const w = tmp[k]! * (1 + a * (s + k - c));
+          tmp[k] = w > 0 ? w : 0;
+          sum += tmp[k]!;
+        }
+      }
+    }
     if (sum <= 0) {
       // c sits exactly on a pixel with radius 1: that pixel alone.
       const j = Math.min(Math.max(Math.round(c), 0), srcLen - 1) - s;

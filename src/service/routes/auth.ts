@@ -39,6 +39,9 @@ export const authRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     schema: { body: { type: 'object', required: ['session_id'], properties: { task_id: { type: 'string', maxLength: 100 }, session_id: { type: 'string', maxLength: 100 }, max_uses: { type: 'integer', minimum: 1, maximum: settings.claimMaxUses } } } },
   }, async (req) => {
     const p = await ctx.auth.principal(req, 'read');
+    // Only the owner shares: a link's holder cannot mint fresh links (each with its own uses) and
+    // so re-share the project past the owner's limit and out of reach of the owner's revoke.
+    if (p.sessionId) throw new StillmotionError('BAD_REQUEST', 'a token from a claim link cannot make new claim links', { hint: "ask the project's owner for another link", details: { field: 'authorization' } });
     const s = await store.sessionOf(p, req.body.session_id);
     if (req.body.task_id && req.body.task_id !== s.task_id) throw new StillmotionError('SESSION_NOT_FOUND', 'that task and session do not belong together', { hint: 'send the task_id and session_id you got together' });
     const { claimToken, claim } = await store.createClaim(p.userId, s.id, s.task_id, CLAIM_TTL_S * 1000, req.body.max_uses ?? settings.claimMaxUses);

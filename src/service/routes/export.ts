@@ -90,8 +90,8 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       ...(job.error ? { error: publicJobError(job.error) } : {}),
       created_at: new Date(job.created_at).toISOString(),
     };
-    // A client written for the hosted API reads status and output.url at the top level (API.md).
-    return { code: 0, message: job.status, status: data.status, progress: data.progress, ...(data.output ? { output: data.output } : {}), ...(data.error ? { error: data.error } : {}), data };
+    // API.md: a client following the brief reads `status`, `progress` and `output.url` at the top level.
+    return { code: 0, message: job.status, status: data.status, progress: data.progress, ...(data.output ? { output: data.output } : {}), data };
   };
 
   /** Another user's render, or another session's for a claim token, is answered exactly like one that does not exist. */

@@ -89,6 +89,27 @@ function computeTaps(outLen: i32, srcLen: i32, origin: f64, scale: f64, startP: 
       store<f64>(a, load<f64>(a) + w);
       sum += w;
     }
+    if (radius > 1 && first >= 0 && first + taps <= srcLen && sum > 0) {
+      // Centre of mass back on `c` (see ../sampler.ts): the same operations in the same order.
+      let m1: f64 = 0, m2: f64 = 0;
+      for (let k = 0; k < taps; k++) {
+        const d: f64 = <f64>(s + k) - c;
+        const w = load<f64>(ftmp + (<usize>k << 3));
+        m1 += w * d;
+        m2 += w * d * d;
+      }
+      if (m2 > 0) {
+        const a: f64 = -m1 / m2;
+        sum = 0;
+        for (let k = 0; k < taps; k++) {
+          const p = ftmp + (<usize>k << 3);
+          const w: f64 = load<f64>(p) * (1 + a * (<f64>(s + k) - c));
+          const v: f64 = w > 0 ? w : 0;
+          store<f64>(p, v);
+          sum += v;
+        }
+      }
+    }
     if (sum <= 0) {
       let r = <i32>jsRound(c);
       r = r < 0 ? 0 : r;
