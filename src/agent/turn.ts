@@ -158,7 +158,9 @@ export class Agent {
       const shown = JSON.parse(session.view) as StoredDisplay;
       const rows = await store.clipsOf(sessionId);
 
-      const answer = await this.answerWithoutRender(p, req, draft, shown, lang, Math.max(1, rows.length));
+      // With several clips, status lists each (in upload order), and export speaks of all of them.
+      const listed = rows.length > 1 ? { ...shown, summary: rows.map((r, i) => `${i + 1}. ${(JSON.parse(r.view) as StoredDisplay).summary}`).join('\n'), summary_zh: rows.map((r, i) => `${i + 1}. ${summaryIn(JSON.parse(r.view) as StoredDisplay, 'zh')}`).join('\n') } : shown;
+      const answer = await this.answerWithoutRender(p, req, draft, req.intent === 'status' ? listed : shown, lang, Math.max(1, rows.length));
       if (answer !== null) {
         say(answer);
         await store.finishTurn(turnId, 'completed', answer, null, 0);

@@ -24,10 +24,10 @@ export class ClipsView {
   onExported: () => void = () => {};
 
   constructor(private readonly api: Api) {
-    this.#list = h('ul', { class: 'clips-list', 'aria-label': t('clips_title') });
-    this.#allBtn = h('button', { type: 'button', class: 'btn primary clips-export-all' }, icon('download'), h('span', {}, t('clips_export_all')));
-    this.#allBtn.addEventListener('click', () => void this.exportAll());
-    this.el = h('section', { class: 'card clips-card', 'aria-labelledby': 'clips-title', hidden: true },
+    this.#list = h('ul', { class: 'batch-list', 'aria-label': t('clips_title') });
+    this.#allBtn = h('button', { type: 'button', class: 'btn primary batch-export-all' }, icon('download'), h('span', {}, t('clips_export_all')));
+    this.#allBtn.addEventListener('click', () => { void this.exportAll(); });
+    this.el = h('section', { class: 'card batch-card', 'aria-labelledby': 'clips-title', hidden: true },
       h('div', { class: 'card-head' }, h('h2', { id: 'clips-title' }, t('clips_title')), this.#allBtn),
       this.#list);
   }
@@ -57,11 +57,11 @@ export class ClipsView {
   }
 
   #row(c: ClipInfo): Row {
-    const video = h('video', { class: 'clip-video', controls: true, playsinline: true, muted: true, preload: 'metadata' });
-    const status = h('span', { class: 'clip-status small', role: 'status', 'aria-live': 'polite' });
-    const link = h('a', { class: 'btn success clip-download', hidden: true, download: '' }, icon('download'), h('span', {}, t('download')));
-    const btn = h('button', { type: 'button', class: 'btn clip-export' }, icon('download'), h('span', {}, t('export_button')));
-    const el = h('li', { class: 'clip', 'data-clip': c.id });
+    const video = h('video', { class: 'batch-video', controls: true, playsinline: true, muted: true, preload: 'metadata' });
+    const status = h('span', { class: 'batch-status small', role: 'status', 'aria-live': 'polite' });
+    const link = h('a', { class: 'btn success batch-download', hidden: true, download: '' }, icon('download'), h('span', {}, t('download')));
+    const btn = h('button', { type: 'button', class: 'btn batch-export' }, icon('download'), h('span', {}, t('export_button')));
+    const el = h('li', { class: 'batch-clip', 'data-clip': c.id });
     const r: Row = { clip: c, el, status, link, btn, video, busy: false };
     btn.addEventListener('click', () => void this.#export(r));
     this.#rows.set(c.id, r);
@@ -77,23 +77,26 @@ export class ClipsView {
       r.video.src = c.preview.url;
       r.video.load();
     }
-    const stage = h('div', { class: 'clip-stage' }, c.preview ? r.video : h('span', { class: 'muted small' }, t('clip_no_preview')));
+    const stage = h('div', { class: 'batch-stage' }, c.preview ? r.video : h('span', { class: 'muted small' }, t('clip_no_preview')));
     if (cv.width && cv.height) stage.style.setProperty('--ar', `${cv.width} / ${cv.height}`);
     const meta = [cv.aspect ?? '', c.duration_ms ? duration(c.duration_ms) : ''].filter(Boolean).join(' · ');
     fill(r.el,
-      h('div', { class: 'clip-head' }, h('strong', {}, `${c.position}.`), h('span', { class: 'clip-name' }, c.name ?? ''), h('span', { class: 'muted small' }, meta)),
+      h('div', { class: 'batch-head' }, h('strong', {}, `${c.position}.`), h('span', { class: 'batch-name' }, c.name ?? ''), h('span', { class: 'muted small' }, meta)),
       stage,
-      h('div', { class: 'clip-actions' }, r.btn, r.link, r.status));
+      h('div', { class: 'batch-actions' }, r.btn, r.link, r.status));
     r.btn.disabled = r.busy;
   }
 
-  async exportAll(): Promise<void> {
+  /** Every clip in turn; answers a line for the chat (how many files are ready). */
+  async exportAll(): Promise<string> {
     this.#allBtn.disabled = true;
     try {
       for (const r of this.#rows.values()) if (!r.busy) await this.#export(r);
     } finally {
       this.#allBtn.disabled = false;
     }
+    const ready = [...this.#rows.values()].filter((r) => !r.link.hidden).length;
+    return t('clips_exported', { n: ready, total: this.#rows.size });
   }
 
   async #export(r: Row): Promise<void> {

@@ -182,6 +182,14 @@ const recover = async (status = t('turn_lost')): Promise<string | null> => {
 };
 
 const routes: [RegExp, () => Promise<string | null>][] = [
+  // "export all": every clip, each its own file (one download each in the clip strip).
+  [/^((export|download)\s+(all|every\s+clip|all\s+(the\s+)?(clips|videos))|导出全部|全部导出|下载全部|全部下载)[.!。！]?$/i, async () => {
+    const bubble = chat.agent();
+    bubble.set(t('export_pending'), true);
+    if ((state?.clips?.length ?? 0) > 1) bubble.set(await clips.exportAll());
+    else bubble.set(await preview.export((line) => bubble.set(line, true)));
+    return null;
+  }],
   // The bubble follows the export to its end: progress, then the result (or why it failed).
   [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => {
     const bubble = chat.agent();
