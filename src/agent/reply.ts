@@ -88,8 +88,8 @@ export const T = {
   doneClips: (l: Lang, o: { total: number; clips: ReadonlyArray<{ n: number; photos: string[]; seconds: number; moves: string[]; changes: readonly string[]; aspect: string }>; summary: string; notes: readonly string[]; problems: readonly string[]; suggestions: string[] }) => {
     const zh = l === 'zh';
     const head = zh
-      ? (o.clips.length === 1 ? `第 ${o.clips[0]!.n} 个视频（共 ${o.total} 个）的预览已生成：` : `${o.clips.length} 个视频的预览已生成（共 ${o.total} 个）：`)
-      : (o.clips.length === 1 ? `Clip ${o.clips[0]!.n} of ${o.total} is ready:` : `${o.clips.length} clips are ready (${o.total} in this session):`);
+      ? (o.clips.length === 1 ? `第 ${o.clips[0]!.n} 个视频（共 ${o.total} 个）的预览已生成：` : `${o.clips.length} 个视频的预览已生成${o.clips.length < o.total ? `（共 ${o.total} 个）` : ''}：`)
+      : (o.clips.length === 1 ? `Clip ${o.clips[0]!.n} of ${o.total} is ready:` : `${o.clips.length} clips are ready${o.clips.length < o.total ? ` (${o.total} in this session)` : ''}:`);
     const rows = o.clips.map((c) => {
       const moves = [...new Set(c.moves)];
       return zh

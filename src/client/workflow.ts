@@ -225,12 +225,21 @@ export class ChatSession {
       case 'credits': await this.credits(); break;
       case 'status': await this.status(); break;
       case 'web': await this.webLink(); break;
-      case 'upload':
+      case 'upload': {
         if (r.instruction) this.lang = detectLanguage(r.instruction, this.lang);
+        // A file already uploaded in this session, named in a message ("make beach.jpg pan left"),
+        // is a reference to that photo: the whole message goes to the agent, nothing is uploaded again.
+        const fresh = r.paths.filter((p) => !this.#files.includes(resolve(this.#o.cwd, this.#o.env.HOME ? p.replace(/^~(?=\/)/, this.#o.env.HOME) : p)));
+        if (r.paths.length && fresh.length === 0 && r.instruction) {
+          this.lang = detectLanguage(message, this.lang);
+          await this.send(message);
+          break;
+        }
         if (r.paths.length === 0) this.#emit({ type: 'need_paths' });
-        else await this.upload(r.paths);
+        else await this.upload(fresh.length ? fresh : r.paths);
         if (r.instruction) await this.send(r.instruction);
         break;
+      }
       case 'export':
         if (r.instruction) await this.send(r.instruction);
         if (r.all) await this.exportAll({ format: r.format, quality: r.quality });

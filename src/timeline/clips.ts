@@ -72,9 +72,12 @@ export const resolveReferences = (req: InstructionRequest, message: string, medi
     if (hit) ids.push(hit.mediaId);
     else problems.push(`no photo is named ${written}: ${count}`);
   }
-  // Names the parser cannot see as names (spaces), or written without the extension.
+  // Names the parser cannot see as names (spaces), or written without the extension. A name
+  // uploaded twice is the first one (the same photo, sent again).
+  const named = new Set(ids.map((id) => vis.find((m) => m.mediaId === id)?.name?.toLowerCase()));
   for (const m of vis) {
-    if (!m.name || ids.includes(m.mediaId)) continue;
+    if (!m.name || ids.includes(m.mediaId) || named.has(m.name.toLowerCase())) continue;
+    named.add(m.name.toLowerCase());
     const full = m.name.toLowerCase();
     const s = stem(full);
     const word = (x: string) => new RegExp(`(?<![\\p{L}\\p{N}_])${x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_])`, 'u').test(lower);
