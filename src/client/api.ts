@@ -41,7 +41,7 @@ export interface SessionState {
   [k: string]: unknown;
 }
 export interface ClipInfo {
-  id: string; position: number; active?: boolean; draft: CompactDraftLike; summary?: string; name?: string | null; media_ids?: string[];
+  id: string; position: number; active?: boolean; draft: CompactDraftLike; summary?: string; summaries?: { en?: string; zh?: string }; name?: string | null; media_ids?: string[];
   preview?: { url: string; width?: number; height?: number; duration_ms?: number } | null;
 }
 export type RenderStatus = 'pending' | 'processing' | 'completed' | 'failed';

@@ -272,8 +272,13 @@ export class ChatSession {
 
   async status(): Promise<SessionState> {
     const s = await this.state();
+    // Several clips: one line each, numbered in upload order (a server without clips sends none).
+    const clips = s.clips ?? [];
+    const summary = clips.length > 1
+      ? clips.map((c, i) => `${c.active ? '*' : ' '}${i + 1}. ${(this.lang === 'zh' ? c.summaries?.zh : undefined) ?? c.summary ?? ''}`).join('\n')
+      : summaryFor(s, this.lang);
     this.#emit({
-      type: 'status', summary: summaryFor(s, this.lang), ready: draftReady(s.draft), media: s.video_infos?.length ?? 0,
+      type: 'status', summary, ready: draftReady(s.draft), media: s.video_infos?.length ?? 0,
       segments: segmentCounts(s.draft), previews: s.generated_media?.length ?? 0,
     });
     return s;
