@@ -107,6 +107,21 @@ const main = async () => {
       console.log(`\n| jitter (mate_RainDrops, zoom 1.0→1.2, 1080p) | RMS px | max px | mean motion px/frame |\n|---|---|---|---|`);
       console.log(`| ours | ${fmt(ja.jitter, 3)} | ${fmt(ja.max, 3)} | ${fmt(ja.speed, 2)} |`);
       console.log(`| ffmpeg zoompan | ${fmt(jb.jitter, 3)} | ${fmt(jb.max, 3)} | ${fmt(jb.speed, 2)} |`);
+
+      // The floor: the same camera paths rendered float-exact through the same encoder.
+      const { animate } = await import('../src/local/animate.js');
+      const { renderReference } = await import('./float-reference.js');
+      console.log(`\n| jitter against the floor (mate_RainDrops, 5 s 1080p, smooth easing) | ours RMS px | float-exact RMS px | ours / floor |\n|---|---|---|---|`);
+      for (const move of ['zoom-in', 'pan-right'] as const) {
+        const mine = join(work, `floor-ours-${move}.mp4`);
+        const r = await animate(tex, { output: mine, move, aspect: '16:9', easing: 'smooth', size: '1080p', duration: 5 });
+        const shot = r.plan.shots[0]!;
+        if (!('motion' in shot) || shot.motion.kind !== 'camera') continue;
+        const ref = join(work, `floor-ref-${move}.mp4`);
+        await renderReference(tex, shot.motion, r.width, r.height, FPS, ref, join(rawDir, 'ref.yuv'));
+        const [jo, jr] = [await jitterOf(mine), await jitterOf(ref)];
+        console.log(`| ${move} | ${fmt(jo.jitter, 3)} | ${fmt(jr.jitter, 3)} | ${fmt(jo.jitter / jr.jitter)}x |`);
+      }
     }
 
     // A 30-second slideshow of 6 photos with crossfades, a title and music.
@@ -157,6 +172,9 @@ const main = async () => {
   const garden = join(photosDir, 'mate_Garden.jpg');
   console.log(`\n## Service (loopback, autocannon 16 connections x 5 s; preview for ${existsSync(garden) ? 'mate_Garden.jpg' : 'a generated 1600x1200 photo'})\n`);
   console.log((await benchService(existsSync(garden) ? garden : null)).join('\n'));
+  const { benchScale } = await import('./scale-bench.js');
+  console.log('\n## Scale out (serve + worker over PostgreSQL and Redis)\n');
+  console.log((await benchScale()).join('\n'));
   rmSync(work, { recursive: true, force: true });
   rmSync(rawDir, { recursive: true, force: true });
 };

@@ -5,6 +5,7 @@
  * with a camera view, the part of a photo one frame shows.)
  */
 import { canvasFor, summarize, timing, type Draft } from '../timeline/index.js';
+import { isDepthMove } from '../engine/index.js';
 
 export interface DisplayItem {
   readonly id: string;
@@ -13,6 +14,9 @@ export interface DisplayItem {
   readonly label: string;
   readonly media_id?: string;
   readonly move?: string;
+  /** Photos: the depth the move used (iphone, gdepth, matte, estimated), and how the page says it ("Dolly in · depth from the iPhone"). */
+  readonly depth?: string;
+  readonly move_label?: string;
   readonly volume?: number;
   readonly text?: string;
   readonly role?: string;
@@ -43,7 +47,9 @@ const canvasOf = (d: Draft, media: readonly DisplayMedia[]): DraftDisplay['canva
 export const summaryIn = (v: Pick<DraftDisplay, 'summary' | 'summary_zh'>, lang: 'en' | 'zh'): string => (lang === 'zh' ? v.summary_zh ?? v.summary : v.summary);
 
 /** `moves`: the move each shot (by id) got in its plan; shots not planned yet show their asked move. */
-export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Readonly<Record<string, string>> = {}): DraftDisplay => {
+export interface ShotDepthShown { readonly depth: string | null; readonly label: string }
+
+export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Readonly<Record<string, string>> = {}, depth: Readonly<Record<string, ShotDepthShown>> = {}): DraftDisplay => {
   const mediaMs: Record<string, number> = {};
   const names: Record<string, string> = {};
   for (const m of media) {
@@ -60,7 +66,9 @@ export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Reado
         id: s.id, start_ms: tm.shots[i]!.startMs, duration_ms: tm.shots[i]!.durationMs,
         label: s.label ?? names[s.mediaId] ?? (s.kind === 'video' ? 'clip' : 'photo'), media_id: s.mediaId,
         // A clip plays as it is: it has no camera move of ours.
-        ...(s.kind === 'video' ? {} : { move: s.move !== 'auto' ? s.move : moves[s.id] ?? 'auto' }),
+        // A depth move made flat (no depth to trust) shows the move it became.
+        ...(s.kind === 'video' ? {} : { move: s.move !== 'auto' && !isDepthMove(s.move) ? s.move : moves[s.id] ?? s.move }),
+        ...(s.kind !== 'video' && depth[s.id] ? { ...(depth[s.id]!.depth ? { depth: depth[s.id]!.depth! } : {}), move_label: depth[s.id]!.label } : {}),
       })),
     });
   }
@@ -82,6 +90,6 @@ export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Reado
     });
   }
   // The summary names the moves the shots really got.
-  const shown: Draft = { ...d, shots: d.shots.map((s) => (s.move === 'auto' && moves[s.id] ? { ...s, move: moves[s.id] as typeof s.move } : s)) };
+  const shown: Draft = { ...d, shots: d.shots.map((s) => ((s.move === 'auto' || isDepthMove(s.move)) && moves[s.id] ? { ...s, move: moves[s.id] as typeof s.move } : s)) };
   return { summary: summarize(shown, mediaMs, names), summary_zh: summarize(shown, mediaMs, names, 'zh'), duration_ms: total, canvas: canvasOf(d, media), tracks };
 };

@@ -27,6 +27,8 @@ const FAILED_ZH: Readonly<Record<number, string>> = {
  */
 const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = [
   [/^a depth \(parallax\) move needs a depth map; made a slow zoom with drift instead$/, () => '景深（视差）运镜需要深度图，已改为带漂移的缓慢推近'],
+  [/^([\w-]+) used (.+)$/, (m) => `${moveName(m[1]!, 'zh')}使用了${DEPTH_ZH[m[2]!] ?? '深度图'}`],
+  [/^([\w-]+) was made as ([\w-]+): (.+)$/, (m) => `${moveName(m[1]!, 'zh')}已改为${moveName(m[2]!, 'zh')}：${DEPTH_WHY_ZH(m[3]!)}`],
   [/^an orbit needs 3D; made a lateral pan instead$/, () => '环绕运镜需要三维信息，已改为横向平移'],
   [/^camera roll is not supported yet; made a slow zoom with drift instead$/, () => '暂不支持镜头旋转，已改为带漂移的缓慢推近'],
   [/^handheld shake is not supported yet; made a gentle drift instead$/, () => '暂不支持手持抖动，已改为轻微漂移'],
@@ -36,6 +38,16 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^motion inside the scene \("(.*)"\) needs a generative model; the camera moves instead$/s, (m) => `画面内的运动（“${m[1]}”）需要生成模型，改为移动镜头`],
   [/^a (\w+) was asked for without its words: say the words in quotes$/, (m) => `要加${ROLE_ZH[m[1] as TextRole] ?? '文字'}却没有给出内容：请把文字放在引号里`],
 ];
+
+const DEPTH_ZH: Readonly<Record<string, string>> = {
+  'depth from the iPhone': 'iPhone 拍摄时记录的深度', "depth from the camera's depth map": '相机记录的深度图', "the iPhone's portrait matte": 'iPhone 人像蒙版', 'estimated depth': '估算的深度',
+};
+const DEPTH_WHY_ZH = (why: string): string =>
+  /fit cover/.test(why) ? '景深运镜需要照片铺满画面'
+    : /depth is off/.test(why) ? '景深已关闭'
+    : /no depth map/.test(why) ? '照片没有深度图'
+    : /not reliable/.test(why) ? '这张照片的深度不够可靠'
+    : '没有可用的深度';
 
 /** A note from the draft layer in the reply's language (one not in the table stays as it is). */
 export const noteIn = (note: string, l: Lang): string => {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
-import { movesOf } from '../engine/index.js';
+import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
 import { parseInstruction, type InstructionRequest } from '../language/index.js';
 import { applyToClips, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
@@ -82,8 +82,8 @@ const COSTLY = new Set(['generate', 'edit']);
 
 export const emptyDisplay = (): StoredDisplay => ({ summary: 'Timeline (0 tracks): empty', summary_zh: '时间线（0 条轨道）：空', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
 
-export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Readonly<Record<string, string>>): StoredDisplay =>
-  ({ ...displayOf(d, media.map((m) => ({ id: m.mediaId, name: m.name ?? m.mediaId, duration_ms: m.durationMs ?? null, width: m.width ?? null, height: m.height ?? null })), moves), moves });
+export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Readonly<Record<string, string>>, depth: Readonly<Record<string, ShotDepthInfo>> = {}): StoredDisplay =>
+  ({ ...displayOf(d, media.map((m) => ({ id: m.mediaId, name: m.name ?? m.mediaId, duration_ms: m.durationMs ?? null, width: m.width ?? null, height: m.height ?? null })), moves, depth), moves });
 
 export class Agent {
   private readonly runs = new Map<string, TurnRun>();
@@ -205,7 +205,7 @@ export class Agent {
         const c = applied.clips.find((x) => x.id === id)!;
         const resolved = resolveDraft(c.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
         const plan = planDraft(resolved, lookup);
-        return { id, draft: c.draft, resolved, plan, moves: movesOf(plan) };
+        return { id, draft: c.draft, resolved, plan, moves: movesOf(plan), depth: depthOf(plan) };
       });
 
       if (this.deps.turnCost > 0) {
@@ -228,14 +228,17 @@ export class Agent {
       for (const c of applied.clips) {
         const pl = planned.find((x) => x.id === c.id);
         const old = views.get(c.id);
-        stored.set(c.id, pl ? storedDisplayOf(c.draft, media, pl.moves) : storedDisplayOf(c.draft, media, old?.moves ?? {}));
+        // A clip not rendered this turn keeps its display (with the depth its last plan used).
+        stored.set(c.id, pl ? storedDisplayOf(c.draft, media, pl.moves, pl.depth) : old && !applied.changed.includes(c.id) ? old : storedDisplayOf(c.draft, media, old?.moves ?? {}));
       }
       const version = await store.saveClips(sessionId, {
         clips: applied.clips.map((c) => ({ id: c.id, draft: JSON.stringify(toCompact(c.draft)), view: JSON.stringify(stored.get(c.id)!), changed: applied.changed.includes(c.id) || !rows.length })),
         active: applied.active, focus: applied.focus, reason: message,
       });
       const activeStored = stored.get(applied.active)!;
-      const notes = [...applied.notes, ...new Set(planned.flatMap((x) => x.resolved.notes))];
+      // The reply names the depth each depth move used, or says it was made flat and why.
+      const depthNotes = planned.flatMap((x) => Object.values(x.depth).flatMap((d: ShotDepthInfo) => (d.fallback ? [d.fallback] : d.depth ? [`${d.move} used ${DEPTH_LABELS[d.depth]}`] : [])));
+      const notes = [...new Set([...applied.notes, ...planned.flatMap((x) => x.resolved.notes), ...depthNotes])];
       const clipList = applied.clips.map((c, i) => ({ id: c.id, position: i + 1, summary: stored.get(c.id)!.summary, active: c.id === applied.active }));
       run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: activeStored.summary, notes, problems: applied.problems, clips: clipList, draft_version: version } } }]);
 

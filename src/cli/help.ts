@@ -7,6 +7,7 @@ Usage:
   stillmotion draft summary draft.json                    the draft's one-line summary
   stillmotion understand -p "<instruction>" [--json]      the request an instruction makes (no photo, no render)
   stillmotion serve                                       the workspace and API on http://localhost:8080
+  stillmotion worker [--name N]                           renders for serve processes (REDIS_URL, DATABASE_URL)
   stillmotion chat [photo…] [--out DIR]                   talk to the video agent: describe, edit, "export"
   stillmotion ask "<message>" [--file photo…] [-o out.mp4] [--json]   one turn, scriptable
   stillmotion help | version

@@ -25,6 +25,8 @@ export const main = async (argv: string[], io: Io = processIo()): Promise<number
         return await (await import('./commands/ask.js')).askCommand(rest, io, controller.signal);
       case 'serve':
         return await (await import('./commands/serve.js')).serveCommand(rest, io);
+      case 'worker':
+        return await (await import('./commands/worker.js')).workerCommand(rest, io);
       case 'version':
       case '--version':
       case '-v': {

@@ -60,7 +60,7 @@ export const resolveTarget = async (api: string | undefined, env: NodeJS.Process
   const dir = dataDir(env);
   mkdirSync(dir, { recursive: true });
   // The built-in server is embedded: a DATABASE_URL meant for a real deployment is not its database.
-  const srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, env: { ...env, DATABASE_URL: undefined }, ...(settings ? { settings } : {}) });
+  const srv = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, quiet: true, env: { ...env, DATABASE_URL: undefined, REDIS_URL: undefined, STILLMOTION_MEDIA_DIR: undefined }, ...(settings ? { settings } : {}) });
   return { url: srv.url, embedded: true, loopback: true, close: () => srv.close() };
 };
 

@@ -13,7 +13,8 @@ import type { RenderPlan } from './plan/render-plan.js';
 import type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js';
 
 // --- vocabulary -----------------------------------------------------------------------------
-export { MOVES, EASINGS, INTENSITY_WORDS, ease, type MoveName, type ResolvedMoveName, type EasingName, type IntensityWord } from './plan/moves.js';
+export { MOVES, EASINGS, INTENSITY_WORDS, ease, DEPTH_MOVES, FLAT_FOR, isDepthMove, type MoveName, type ResolvedMoveName, type EasingName, type IntensityWord, type DepthMoveName } from './plan/moves.js';
+export { DEPTH_MODES, DEPTH_SOURCES, DEPTH_LABELS, DEPTH_MIN_CONFIDENCE, pickDepth, type DepthMode, type DepthSource, type DepthMap, type DepthAnalysis } from './depth/map.js';
 export {
   ASPECTS, COLOUR_NAMES, FPS_VALUES, SIZE_PRESETS, FITS, FORMATS, QUALITIES, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_PRESET,
   parseSize, parseColour, parseIntensity, aspectSize, aspectForPhoto, colourHex, oneOf, num, invalidOption,
@@ -29,7 +30,7 @@ export type { Progress, ProgressListener, Stage, RenderedFile } from './progress
 export { planMotion, cameraAt, viewRect, type MotionPlan, type MotionInput, type View, type Box } from './plan/plan-motion.js';
 export { planPhotoShot, zoomBudget, MIN_SUBJECT_CONFIDENCE, type StillAnalysis, type PhotoFit, type PhotoShotInput } from './plan/plan-shot.js';
 export {
-  RENDER_PLAN_VERSION, movesOf,
+  RENDER_PLAN_VERSION, movesOf, depthOf, type ShotDepthInfo, type DepthMotion,
   type RenderPlan, type ShotPlan, type PhotoShotPlan, type ClipShotPlan, type Framing, type ShotMotion, type CameraMotion,
   type TextLayerPlan, type AudioSegmentPlan, type OutputPlan, type OutputFormat, type OutputQuality,
 } from './plan/render-plan.js';
@@ -51,6 +52,10 @@ export const describeMediaFile = async (path: string, o?: DescribeOptions): Prom
 /** A photo's analysis (upright size, orientation, subject), computed once and stored with the media. */
 export const analyseStill = async (path: string, limits: StillLimits, cache?: StillCache): Promise<StillAnalysis> =>
   (await import('./analyze/analyse-still.js')).analyseStill(path, limits, cache);
+
+/** A PNG of a depth map for people to look at (`--save-depth`). */
+export const depthPicture = async (m: import('./depth/map.js').DepthMap, minSide?: number): Promise<Buffer> =>
+  (await import('./depth/map.js')).depthPicturePng(m, minSide);
 
 /** A small JPEG of a photo or a clip for lists and timelines. */
 export const makeThumbnail = async (...a: Parameters<typeof import('./media/thumbnail.js').makeThumbnail>): ReturnType<typeof import('./media/thumbnail.js').makeThumbnail> =>

@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import { decodeRgb, type DecodedRgb, type OpenedStill } from './input/load-still.js';
 import type { Framing } from './plan/render-plan.js';
 import { rgbToYuv, type YuvStill } from './render/yuv.js';
+import type { LayeredStill } from './render/layered.js';
+import type { DepthMotion } from './plan/depth-motion.js';
 
 /** A soft, slightly darkened copy of the photo fills the canvas behind it. */
 const blurredFill = async (fg: DecodedRgb, cw: number, ch: number): Promise<Buffer> =>
@@ -18,15 +20,30 @@ const blurredFill = async (fg: DecodedRgb, cw: number, ch: number): Promise<Buff
     .raw()
     .toBuffer();
 
-export const prepareStill = async (opened: OpenedStill, framing: Framing, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<YuvStill> => {
+/** The photo at the working resolution of a cover framing: its zoom-1 crop is canvasWidth * zoom pixels across (never more than the photo has). */
+const decodeCover = (opened: OpenedStill, zoom: number, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<DecodedRgb> => {
   const src = opened.source;
+  const A = canvasWidth / canvasHeight;
+  const cropAcross = src.width / src.height > A ? src.height * A : src.width;
+  const k = Math.min(1, (canvasWidth * zoom) / cropAcross);
+  return decodeRgb(opened, Math.max(1, Math.round(src.width * k)), Math.max(1, Math.round(src.height * k)), background);
+};
+
+/**
+ * The layers a depth move draws: the photo at the working resolution its tightest layer view needs,
+ * cut by its depth map (src/engine/depth/layers.ts).
+ */
+export const prepareLayers = async (opened: OpenedStill, motion: DepthMotion, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<LayeredStill> => {
+  const { buildLayers } = await import('./depth/layers.js');
+  const zoom = Math.max(motion.camera.start.zoom, motion.camera.end.zoom) * (1 + Math.max(0, motion.az) * 0.7);
+  const picture = await decodeCover(opened, Math.min(2, zoom), canvasWidth, canvasHeight, background);
+  return buildLayers(picture.data, picture.width, picture.height, motion.depth).still;
+};
+
+export const prepareStill = async (opened: OpenedStill, framing: Framing, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<YuvStill> => {
   let picture: DecodedRgb;
   if (framing.fit === 'cover') {
-    // Working size: the zoom-1 crop is canvasWidth * detailZoom pixels across (never more than the photo has).
-    const A = canvasWidth / canvasHeight;
-    const cropAcross = src.width / src.height > A ? src.height * A : src.width;
-    const k = Math.min(1, (canvasWidth * framing.detailZoom) / cropAcross);
-    picture = await decodeRgb(opened, Math.max(1, Math.round(src.width * k)), Math.max(1, Math.round(src.height * k)), background);
+    picture = await decodeCover(opened, framing.detailZoom, canvasWidth, canvasHeight, background);
   } else {
     const { width: cw, height: ch } = framing.picture;
     const at = framing.photo;

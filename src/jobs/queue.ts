@@ -2,7 +2,8 @@
  * The render queue port, and its in-process adapter (the default: no broker to install).
  * Jobs are rows in the store; the queue decides when each runs, reports progress, enforces the
  * time limit, cancels, and on shutdown puts running jobs back to pending (a checkpoint: the next
- * start runs them again). A distributed adapter (BullMQ on REDIS_URL) implements the same port.
+ * start runs them again). The distributed adapter (BullMQ on REDIS_URL, src/jobs/bullmq-queue.ts)
+ * implements the same port.
  *
  * Two lanes: exports run in `concurrency` slots; chat previews have `previewConcurrency` slots of
  * their own (and take an export slot that is idle), so a preview never waits behind a long export.
@@ -25,13 +26,15 @@ export interface JobQueue {
   /** Runs the job whose row already exists (status pending), in its kind's lane. */
   enqueue(jobId: string, lane: Lane): void;
   /** Cancels a pending or running job; it ends failed with `reason`'s code (default CANCELLED, 5003; a caller's time limit says TIMEOUT, 5004). */
-  cancel(jobId: string, reason?: StillmotionError): boolean;
+  cancel(jobId: string, reason?: StillmotionError): boolean | Promise<boolean>;
   /** Resolves with the job's final state (completed or failed). */
   wait(jobId: string): Promise<JobState>;
   /** Progress of a running job; returns the unsubscribe function. */
   onProgress(jobId: string, fn: (percent: number, stage: string) => void): () => void;
   /** Jobs waiting or running in this process. */
   readonly depth: number;
+  /** The shared queue's jobs by state and lane (distributed adapter): what an operator watches. */
+  counts?(): Promise<Record<Lane, Record<string, number>>>;
   /** Stops taking work and checkpoints running jobs back to pending. */
   close(): Promise<void>;
 }

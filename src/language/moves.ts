@@ -21,7 +21,8 @@ const D = `(?:to(?:wards?)?\\s+|toward\\s+)?(?:the\\s+)?`;
 /** English cores, most specific first. */
 const CORES_EN: Core[] = [
   { re: `ken[\\s-]?burns?(?:\\s+(?:effect|style|move|pan))?`, type: 'ken_burns' },
-  { re: `dolly[\\s-]zoom|vertigo(?:\\s+effect)?`, type: 'dolly' },
+  { re: `dolly[\\s-]zoom|vertigo(?:\\s+effect)?|zolly|hitchcock(?:\\s+zoom)?`, type: 'dolly_zoom' },
+  { re: `3d[\\s-]?zoom(?:\\s+effect)?`, type: '3d_zoom' },
   { re: `(?:push(?:es|ing)?|push(?:ed)?)[\\s-](in(?:to)?|forward|closer|toward)`, type: 'dolly', dir: 'in' },
   { re: `(?:pull(?:s|ing|ed)?)[\\s-](?:back|out|away)`, type: 'dolly', dir: 'out' },
   { re: `(?:slowly\\s+)?(?:move|moving|get|getting|creep|creeping)\\s+(?:in\\s+)?closer`, type: 'dolly', dir: 'in' },
@@ -51,7 +52,8 @@ const CORES_EN: Core[] = [
 /** Chinese cores. Direction may come from a prefix (向左平移) or the core itself (左移). */
 const CORES_CN: Core[] = [
   { re: `肯\\s*[·.]?\\s*伯恩斯(?:效果)?`, type: 'ken_burns' },
-  { re: `希区柯克变焦|滑动变焦`, type: 'dolly' },
+  { re: `希区柯克变焦|滑动变焦`, type: 'dolly_zoom' },
+  { re: `3d\\s*(?:推进|推镜头?|缩放|变焦)`, type: '3d_zoom' },
   { re: `(?:镜头)?(?:推近|推进|前推|向前推|往前推|推镜头?)`, type: 'dolly', dir: 'in' },
   { re: `(?:镜头)?(?:拉远|后拉|拉开|向后拉|往后拉|拉镜头?)`, type: 'dolly', dir: 'out' },
   { re: `(?:镜头)?(?:拉近|放大|逐渐放大|慢慢放大|特写推进)`, type: 'zoom', dir: 'in' },
@@ -277,6 +279,8 @@ const fitDirection = (type: MoveType, d: Direction | null): Direction | null => 
     case 'tilt':
     case 'pedestal':
       return d === 'up' || d === 'down' ? d : null;
+    case 'parallax':
+      return d === 'in' || d === 'out' || d === 'cw' || d === 'ccw' ? null : d;
     case 'orbit':
     case 'roll':
       return d === 'cw' || d === 'ccw' || d === 'left' || d === 'right' ? d : null;

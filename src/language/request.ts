@@ -8,7 +8,7 @@ export const INTENTS = ['generate', 'edit', 'export', 'credits', 'status', 'uplo
 export type Intent = (typeof INTENTS)[number];
 
 export const MOVE_TYPES = [
-  'zoom', 'pan', 'tilt', 'dolly', 'truck', 'pedestal', 'orbit', 'roll', 'parallax', 'ken_burns', 'drift', 'shake', 'static',
+  'zoom', 'pan', 'tilt', 'dolly', 'truck', 'pedestal', 'orbit', 'roll', 'parallax', 'ken_burns', 'drift', 'shake', 'static', 'dolly_zoom', '3d_zoom',
 ] as const;
 export type MoveType = (typeof MOVE_TYPES)[number];
 

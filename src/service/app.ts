@@ -90,12 +90,12 @@ export const buildApp = async (ctx: Ctx, log: RequestLog, logger: FastifyBaseLog
     // By the route the router matched, not by the raw URL: `/%61pi/…` and `GET http://host/api/…`
     // reach the same handlers as `/api/…`. The page and its files are not counted; unknown paths are.
     const route = req.routeOptions.url;
-    if ((route === undefined || route.startsWith('/api/') || route === '/run_sse') && !exempt(req)) ctx.limiter.hit(`ip:${req.ip}`);
+    if ((route === undefined || route.startsWith('/api/') || route === '/run_sse') && !exempt(req)) await ctx.limiter.hit(`ip:${req.ip}`);
   });
   // A token has its own budget too, whatever its spelling in the header (spaces, case of "Bearer").
   app.addHook('preHandler', async (req) => {
     const token = bearer(req);
-    if (token) ctx.limiter.hit(`tok:${token}`);
+    if (token) await ctx.limiter.hit(`tok:${token}`);
   });
   const hide = [ctx.files.root, tmpdir()];
   app.setErrorHandler((e: FastifyError, req, reply) => {

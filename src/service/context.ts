@@ -5,7 +5,8 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/store.js';
 import type { MediaInfo } from '../timeline/index.js';
 import type { Files, FileArea } from './files.js';
-import type { Authenticator, RateLimiter } from './http.js';
+import type { Authenticator } from './http.js';
+import type { Limiter } from './shared-limits.js';
 import type { Settings } from './settings.js';
 
 export interface Ctx {
@@ -17,7 +18,8 @@ export interface Ctx {
   /** A session's media as the draft layer sees them (photos with their analysis). */
   media(sessionId: string): Promise<MediaInfo[]>;
   readonly auth: Authenticator;
-  readonly limiter: RateLimiter;
+  /** Requests per minute: in this process (RateLimiter), or in Redis across processes (RedisRateLimiter). */
+  readonly limiter: Limiter;
   /** The origin clients reached us on (or the configured public URL), for absolute links. */
   origin(req: FastifyRequest): string;
   /** An absolute, signed link to a stored file. */

@@ -3,7 +3,7 @@
  * sent never reaches a path) and the signed links that serve them without a bearer token.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FILE_AREAS = ['media', 'thumbs', 'generated', 'renders', 'tmp'] as const;
@@ -18,7 +18,19 @@ export class Files {
     for (const a of FILE_AREAS) mkdirSync(join(root, a), { recursive: true });
     // One secret per data folder: signs links and derives tokens; survives restarts.
     const keyFile = join(root, 'secret.key');
-    if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    // Several processes may start at once on a shared folder: the key is written whole under a
+    // name of its own, then linked into place; the first link wins and every process reads that one.
+    if (!existsSync(keyFile)) {
+      const mine = `${keyFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(mine, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(mine, keyFile);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        rmSync(mine, { force: true });
+      }
+    }
     this.secret = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex');
   }
 

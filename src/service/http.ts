@@ -75,7 +75,11 @@ export const bearer = (req: FastifyRequest): string | null => {
   return m ? m[1]! : null;
 };
 
-/** Authentication with a short cache: a token's row is read at most every few seconds. */
+/**
+ * Authentication with a short cache: a token's row is read at most every few seconds. `ttlMs` 0
+ * (several API processes: a token revoked on one must stop working on all at once) reads it on
+ * every request.
+ */
 export class Authenticator {
   private readonly cache = new Map<string, { p: Principal | null; until: number }>();
 
@@ -85,13 +89,13 @@ export class Authenticator {
     const token = bearer(req);
     if (!token) throw new StillmotionError('TOKEN_INVALID', 'no bearer token: send Authorization: Bearer <token>', { hint: 'get one with POST /api/auth/anonymous-token' });
     const now = Date.now();
-    let hit = this.cache.get(token);
+    let hit = this.ttlMs > 0 ? this.cache.get(token) : undefined;
     if (!hit || hit.until < now) {
       const p = await this.store.authenticate(token, now);
       // Kept a few seconds, never past the token's own expiry.
       hit = { p, until: Math.min(now + this.ttlMs, p?.expiresAt ?? Infinity) };
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(token, hit);
+      if (this.ttlMs > 0) this.cache.set(token, hit);
     }
     if (!hit.p) throw new StillmotionError('TOKEN_INVALID', 'the token is unknown, revoked or expired', { hint: 'request a new anonymous token with the same client id' });
     if (!hit.p.scopes.includes(scope)) {

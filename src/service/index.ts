@@ -3,21 +3,28 @@
  * PostgreSQL), recovery of what a previous process left unfinished, the queue, the agent and the
  * HTTP app. `close()` stops taking work, checkpoints running renders, ends turns, closes the database.
  */
-import { readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import { Agent } from '../agent/turn.js';
-import { InProcessQueue } from '../jobs/queue.js';
+import { StillmotionError } from '../errors.js';
+import { BullQueue } from '../jobs/bullmq-queue.js';
+import { InProcessQueue, type JobQueue } from '../jobs/queue.js';
+import { openRedis } from '../jobs/redis.js';
+import { openMediaStorage, sweepHalfWritten } from '../media-storage/index.js';
 import { openSql } from '../store/open.js';
 import { Store } from '../store/store.js';
 import { buildApp, routesOf, type RouteEntry } from './app.js';
 import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
-import { Files } from './files.js';
+import type { Files } from './files.js';
+import { Lease, newOwnerId, sweepDeadOwners } from './leases.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
 import { serverLogger } from './log.js';
 import { sessionMedia } from './media.js';
 import { renderJobHandler } from './render-job.js';
+import { RedisRateLimiter } from './shared-limits.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export { loadSettings, type Settings } from './settings.js';
@@ -52,6 +59,10 @@ export interface ServerHandle {
   readonly settings: Settings;
   readonly database: 'embedded' | 'postgres';
   readonly recovery: Recovery;
+  /** Renders on `stillmotion worker` processes through Redis (REDIS_URL), not in this process. */
+  readonly distributed: boolean;
+  /** This process's name in leases and on the turns it runs. */
+  readonly owner: string;
   /** The store, for operators' tools and tests (the ledger, the request log). */
   readonly store: Store;
   /** Every route the HTTP app registered (method and URL pattern), the page's own files aside. */
@@ -67,37 +78,69 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
   });
   const dataDir = resolve(settings.dataDir);
-  const files = new Files(dataDir);
-  // Render files a killed process left half-written (ffmpeg writes `.<name>.partial` and renames it
-  // when done): no render runs yet in this process, so none of them is live.
-  for (const area of ['generated', 'renders'] as const) {
-    for (const f of readdirSync(join(dataDir, area))) if (f.startsWith('.') && f.endsWith('.partial')) rmSync(join(dataDir, area, f), { force: true });
+  // Several processes (REDIS_URL): renders on `stillmotion worker` processes, state in PostgreSQL,
+  // files on the shared media folder. Otherwise everything runs here, as `npm start` always did.
+  const distributed = settings.redisUrl !== null;
+  if (distributed && !settings.databaseUrl) {
+    throw new StillmotionError('INVALID_OPTION', 'REDIS_URL is set but DATABASE_URL is not: processes that share work must share a PostgreSQL database (the embedded one belongs to one process)', {
+      hint: 'set DATABASE_URL to your PostgreSQL, or unset REDIS_URL to run everything in this process', details: { setting: 'databaseUrl' },
+    });
   }
-  // Uploads a killed process was receiving.
-  for (const f of readdirSync(join(dataDir, 'tmp'))) rmSync(join(dataDir, 'tmp', f), { force: true, recursive: true });
+  mkdirSync(dataDir, { recursive: true });
+  const files = openMediaStorage({ mediaDir: settings.mediaDir, dataDir });
+  // Render files a killed process left half-written (ffmpeg writes `.<name>.partial` and renames it
+  // when done) and uploads it was receiving. Alone, no render of ours runs yet: all of them go. On a
+  // shared folder only those older than any live render or upload could be.
+  const halfWrittenAge = Math.max(settings.jobTimeoutMs, settings.uploadTimeoutMs) + 2 * settings.jobLockMs;
+  sweepHalfWritten(files.root, distributed ? halfWrittenAge : 0);
   const sql = await openSql({ databaseUrl: settings.databaseUrl, dataDir });
-  const store = await Store.open(sql, files.secret);
+  const owner = newOwnerId();
+  const store = await Store.open(sql, files.secret, distributed ? { cache: false, owner } : {});
+  const handler = renderJobHandler({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels, limits: settings });
 
-  // What a previous process left: no turn survives a restart; exports get another attempt.
-  const failedTurns = await store.failRunningTurns(JSON.stringify({ code: 5003, message: 'the server stopped during this turn' }),
-    'The server stopped while this message was being worked on. No credits were charged and the timeline is saved: send the message again.');
-  const releasedHolds = await store.releaseOpenHolds();
-  const queue = new InProcessQueue(store, renderJobHandler({ store, files, maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels, limits: settings }), {
-    concurrency: settings.concurrency, previewConcurrency: settings.previewConcurrency, timeoutMs: settings.jobTimeoutMs,
-  });
-  let resumedJobs = 0, failedJobs = 0;
+  const stoppedTurn = JSON.stringify({ code: 5003, message: 'the server stopped during this turn' });
+  const stoppedText = 'The server stopped while this message was being worked on. No credits were charged and the timeline is saved: send the message again.';
+  let queue: JobQueue;
+  let recovery: Recovery;
+  let lease: Lease | null = null;
+  let redis: Redis | null = null;
   const toResume: string[] = [];
-  for (const j of await store.unfinishedJobs()) {
-    if (j.kind === 'preview') {
-      await store.jobFinished(j.id, { status: 'failed', error: { code: 5003, message: 'the server stopped during this preview' } });
-      failedJobs++;
-    } else if (j.attempts >= settings.maxJobAttempts) {
-      await store.jobFinished(j.id, { status: 'failed', error: { code: 5003, message: `the server stopped ${j.attempts} times during this render` } });
-      failedJobs++;
-    } else {
-      toResume.push(j.id);
-      resumedJobs++;
+  if (distributed) {
+    // Recovery by leases: only turns of processes whose lease ran out are failed; BullMQ recovers jobs.
+    lease = await Lease.take(store, owner, settings.leaseMs);
+    const swept = await sweepDeadOwners(store, stoppedTurn, stoppedText);
+    const bq = await BullQueue.open(store, { redisUrl: settings.redisUrl!, prefix: settings.redisPrefix, maxAttempts: settings.maxJobAttempts, retryDelayMs: settings.jobRetryDelayMs });
+    queue = bq;
+    redis = await openRedis(settings.redisUrl!, 'stillmotion-api-limits');
+    const lost = await bq.requeueLost(60_000);
+    recovery = { failedTurns: swept.failedTurns, releasedHolds: swept.releasedHolds, resumedJobs: lost, failedJobs: 0 };
+    lease.keep(async () => {
+      await sweepDeadOwners(store, stoppedTurn, stoppedText);
+      await bq.requeueLost(60_000);
+      // What a worker killed mid-render left, once no live render can own it.
+      sweepHalfWritten(files.root, halfWrittenAge);
+    });
+  } else {
+    // What a previous process left: no turn survives a restart; exports get another attempt.
+    const failedTurns = await store.failRunningTurns(stoppedTurn, stoppedText);
+    const releasedHolds = await store.releaseOpenHolds();
+    queue = new InProcessQueue(store, handler, {
+      concurrency: settings.concurrency, previewConcurrency: settings.previewConcurrency, timeoutMs: settings.jobTimeoutMs,
+    });
+    let resumedJobs = 0, failedJobs = 0;
+    for (const j of await store.unfinishedJobs()) {
+      if (j.kind === 'preview') {
+        await store.jobFinished(j.id, { status: 'failed', error: { code: 5003, message: 'the server stopped during this preview' } });
+        failedJobs++;
+      } else if (j.attempts >= settings.maxJobAttempts) {
+        await store.jobFinished(j.id, { status: 'failed', error: { code: 5003, message: `the server stopped ${j.attempts} times during this render` } });
+        failedJobs++;
+      } else {
+        toResume.push(j.id);
+        resumedJobs++;
+      }
     }
+    recovery = { failedTurns, releasedHolds, resumedJobs, failedJobs };
   }
 
   const state = { closing: false };
@@ -119,8 +162,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   });
   const ctx: Ctx = {
     settings, store, files, queue, agent, media: mediaOf,
-    auth: new Authenticator(store),
-    limiter: new RateLimiter(settings.rateLimitPerMinute),
+    auth: new Authenticator(store, distributed ? 0 : 5000),
+    limiter: redis ? new RedisRateLimiter(redis, settings.redisPrefix, settings.rateLimitPerMinute) : new RateLimiter(settings.rateLimitPerMinute),
     origin: ctxOrigin,
     fileUrl,
   };
@@ -141,7 +184,9 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     port,
     settings,
     database: sql.kind,
-    recovery: { failedTurns, releasedHolds, resumedJobs, failedJobs },
+    recovery,
+    distributed,
+    owner,
     store,
     routes: routesOf(app),
     close: () => {
@@ -151,6 +196,8 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
         await agent.drain();
         await app.close();
         await log.close();
+        await lease?.release();
+        redis?.disconnect();
         await store.close();
       })();
       return closed;

@@ -88,6 +88,22 @@ export interface Settings {
   readonly maxTracks: number;
   /** Segments in one track of a draft (4011 beyond). */
   readonly maxSegmentsPerTrack: number;
+  /**
+   * Redis for the distributed queue (BullMQ), its events and the shared rate limits. Null (the
+   * default): renders run in this process. Set: `serve` takes no render itself; `stillmotion
+   * worker` processes render, all sharing DATABASE_URL, this and the media folder.
+   */
+  readonly redisUrl: string | null;
+  /** Prefix of every Redis key and queue name (several deployments, or tests, on one Redis). */
+  readonly redisPrefix: string;
+  /** Media, renders and the signing secret, shared by every process (a mounted volume); null: the data folder. */
+  readonly mediaDir: string | null;
+  /** A worker holds a job's lock this long (renewed at half of it): a worker silent for longer is taken as dead and its job runs elsewhere. */
+  readonly jobLockMs: number;
+  /** First retry of a failed render waits this long, doubling per attempt (distributed queue). */
+  readonly jobRetryDelayMs: number;
+  /** An API process's lease on its running turns: renewed at a third of it; a process silent for longer is taken as dead. */
+  readonly leaseMs: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -134,6 +150,12 @@ export const DEFAULTS: Settings = {
   maxFps: 60,
   maxTracks: 16,
   maxSegmentsPerTrack: 500,
+  redisUrl: null,
+  redisPrefix: 'stillmotion',
+  mediaDir: null,
+  jobLockMs: 30_000,
+  jobRetryDelayMs: 2_000,
+  leaseMs: 30_000,
 };
 
 /** Environment variable → setting. */
@@ -181,6 +203,12 @@ const ENV: Readonly<Record<string, keyof Settings>> = {
   STILLMOTION_MAX_FPS: 'maxFps',
   STILLMOTION_MAX_TRACKS: 'maxTracks',
   STILLMOTION_MAX_SEGMENTS_PER_TRACK: 'maxSegmentsPerTrack',
+  REDIS_URL: 'redisUrl',
+  STILLMOTION_REDIS_PREFIX: 'redisPrefix',
+  STILLMOTION_MEDIA_DIR: 'mediaDir',
+  STILLMOTION_JOB_LOCK_MS: 'jobLockMs',
+  STILLMOTION_JOB_RETRY_DELAY_MS: 'jobRetryDelayMs',
+  STILLMOTION_LEASE_MS: 'leaseMs',
 };
 
 const bad = (name: string, value: unknown, rule: string): StillmotionError =>
@@ -219,10 +247,10 @@ const coerce = (key: keyof Settings, raw: unknown, source: string): unknown => {
   }
   if (key === 'exemptAddresses') return list(name, raw ?? [], isAddressOrCidr, 'must be a list of addresses or CIDRs (e.g. 127.0.0.0/8,::1,192.168.1.0/24)');
   if (key === 'allowedHosts') return list(name, raw ?? [], (h) => HOST_NAME.test(h) || isIP(h.replace(/^\[|\]$/g, '')) > 0, 'must be a list of host names (e.g. studio.local,192.168.1.20)');
-  if (key === 'databaseUrl' || key === 'publicUrl' || key === 'webDir') {
+  if (key === 'databaseUrl' || key === 'publicUrl' || key === 'webDir' || key === 'redisUrl' || key === 'mediaDir') {
     if (raw === null || raw === '') return null;
     if (typeof raw !== 'string') throw bad(name, raw, 'must be a string');
-    if (key !== 'webDir' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw bad(name, raw, 'must be a URL');
+    if (key !== 'webDir' && key !== 'mediaDir' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw bad(name, raw, 'must be a URL');
     if (key === 'publicUrl') {
       // Copied into every link: an http(s) origin (and path prefix), nothing else.
       let u: URL;
@@ -272,6 +300,11 @@ const check = (s: Settings): Settings => {
   if (!(s.maxFps >= 1 && s.maxFps <= 60)) throw bad('maxFps', s.maxFps, 'must be from 1 to 60 (the draft format stops at 60)');
   if (s.heartbeatMs < 100 || s.heartbeatMs > 15_000) throw bad('heartbeatMs', s.heartbeatMs, 'must be from 100 to 15000 (clients need one at least every 15 s)');
   try { parseSize(s.previewSize); } catch (e) { throw bad('previewSize', s.previewSize, (e as Error).message.replace(/^.*?expected /, 'must be ')); }
+  if (s.redisUrl && !/^rediss?:\/\//i.test(s.redisUrl)) throw bad('redisUrl', s.redisUrl, 'must be a redis:// or rediss:// URL');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(s.redisPrefix)) throw bad('redisPrefix', s.redisPrefix, 'must be 1 to 64 letters, digits, _ . or -');
+  int('jobLockMs', 1000, 3_600_000);
+  int('jobRetryDelayMs', 0, 3_600_000);
+  int('leaseMs', 1000, 3_600_000);
   if (s.maxImageBytes < 1024) throw bad('maxImageBytes', s.maxImageBytes, 'must be at least 1024');
   return s;
 };

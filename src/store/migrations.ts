@@ -167,6 +167,14 @@ export const MIGRATIONS: readonly string[] = [
    create index tokens_claim on tokens(claim_id)`,
   // Photos keep what analysis learned at upload (JSON: size, orientation, subject), read by every plan.
   `alter table media add column analysis text`,
+  // Several API processes on one database: each running turn names the process that runs it, and
+  // each process holds a lease it renews; a turn is failed only once its process's lease has run out.
+  `alter table turns add column owner text;
+   create table leases (
+     owner text primary key,
+     started_at bigint not null,
+     expires_at bigint not null
+   )`,
   // Several clips in one session (issue 15): each clip a draft with its own history; the session's
   // draft stays the active clip's, for clients that know one draft. Media keep their upload order
   // (the order a request arrived, then the file's place in it), generated previews name their clip,

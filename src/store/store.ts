@@ -80,17 +80,31 @@ export interface RequestLogRow {
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
+export interface StoreOptions {
+  /** Keep reads of sessions, media, turns and balances until this process writes them (default true: one process per database). */
+  readonly cache?: boolean;
+  /** Written on every turn this store starts: the process whose lease keeps it alive. */
+  readonly owner?: string;
+}
+
 export class Store {
   /**
-   * Reads of a session's parts and of balances, kept until this process writes them. The service
-   * runs one process per database (the embedded one cannot be shared anyway); a distributed
-   * deployment would turn this off or invalidate through the queue adapter's channel.
+   * Reads of a session's parts and of balances, kept until this process writes them: one process
+   * per database (`npm start`; the embedded one cannot be shared anyway). With several processes
+   * on one database (REDIS_URL) it is off (`cache: false`): another process's write would leave it
+   * stale, and a read costs well under a millisecond on PostgreSQL (`npm run bench`, scale).
    */
   private readonly cache = new Map<string, Promise<unknown>>();
 
-  private constructor(readonly sql: Sql, private readonly secret: Buffer) {}
+  private constructor(readonly sql: Sql, private readonly secret: Buffer, private readonly o: StoreOptions) {}
+
+  /** The process that owns the turns this store starts (leases: src/service/leases.ts); null in a one-process deployment. */
+  get owner(): string | null {
+    return this.o.owner ?? null;
+  }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.o.cache === false) return load();
     let p = this.cache.get(key) as Promise<T> | undefined;
     if (!p) {
       if (this.cache.size > 20_000) this.cache.clear();
@@ -105,9 +119,9 @@ export class Store {
     for (const k of keys) this.cache.delete(k);
   }
 
-  static async open(sql: Sql, secret: Buffer): Promise<Store> {
+  static async open(sql: Sql, secret: Buffer, o: StoreOptions = {}): Promise<Store> {
     await migrate(sql);
-    return new Store(sql, secret);
+    return new Store(sql, secret, o);
   }
 
   close(): Promise<void> {
@@ -370,7 +384,7 @@ export class Store {
 
   async startTurn(sessionId: string, message: string): Promise<string> {
     const id = newId('turn');
-    await this.sql.query('insert into turns (id, session_id, message, status, created_at) values ($1, $2, $3, $4, $5)', [id, sessionId, message, 'running', Date.now()]).finally(() => this.forget(`t:${sessionId}`));
+    await this.sql.query('insert into turns (id, session_id, message, status, created_at, owner) values ($1, $2, $3, $4, $5, $6)', [id, sessionId, message, 'running', Date.now(), this.owner]).finally(() => this.forget(`t:${sessionId}`));
     return id;
   }
 

@@ -25,6 +25,8 @@ export interface Applied {
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 
 const PAN: Partial<Record<Direction, MoveName>> = { left: 'pan-left', right: 'pan-right', up: 'pan-up', down: 'pan-down' };
+/** Camera moves that travel (truck, pedestal, a dolly sideways) are depth moves: near things move more. */
+const PARALLAX: Partial<Record<Direction, MoveName>> = { left: 'parallax-left', right: 'parallax-right', up: 'parallax-up', down: 'parallax-down' };
 
 /**
  * A camera move in words → the move we make, with a note when it is an approximation. Where the
@@ -35,15 +37,20 @@ export const moveFor = (m: ReqMove): { move: MoveName; note: string | null; inte
   const pan = d ? PAN[d] : undefined;
   switch (m.type) {
     case 'zoom': return { move: d === 'out' ? 'zoom-out' : 'zoom-in', note: null };
-    // "dolly in/out" goes toward or away from the subject; "dolly left" is a sideways (truck) move.
-    case 'dolly': return { move: pan ?? (d === 'out' ? 'zoom-out' : 'zoom-in'), note: null };
-    case 'pan': case 'truck': return { move: pan ?? 'pan-right', note: null };
-    case 'tilt': case 'pedestal': return { move: pan ?? 'pan-up', note: null };
+    // A dolly moves the camera: toward or away from the subject (depth), or sideways (a truck).
+    // Depth moves are made flat when the photo's depth cannot be trusted, and the plan says so.
+    case 'dolly': return { move: (d ? PARALLAX[d] : undefined) ?? (d === 'out' ? 'dolly-out' : 'dolly-in'), note: null };
+    case 'dolly_zoom': return { move: 'dolly-zoom', note: null };
+    case '3d_zoom': return { move: '3d-zoom', note: null };
+    case 'pan': return { move: pan ?? 'pan-right', note: null };
+    case 'truck': return { move: (d ? PARALLAX[d] : undefined) ?? 'parallax-right', note: null };
+    case 'tilt': return { move: pan ?? 'pan-up', note: null };
+    case 'pedestal': return { move: (d ? PARALLAX[d] : undefined) ?? 'parallax-up', note: null };
     case 'drift': return { move: pan ?? 'ken-burns', note: null };
     case 'ken_burns': return { move: 'ken-burns', note: null };
     case 'static': return { move: 'static', note: null };
-    case 'orbit': return { move: d === 'ccw' || d === 'left' ? 'pan-left' : 'pan-right', note: 'an orbit needs 3D; made a lateral pan instead' };
-    case 'parallax': return { move: 'ken-burns', note: 'a depth (parallax) move needs a depth map; made a slow zoom with drift instead' };
+    case 'orbit': return { move: d === 'ccw' || d === 'left' ? 'orbit-left' : 'orbit-right', note: null };
+    case 'parallax': return { move: (d ? PARALLAX[d] : undefined) ?? '3d-zoom', note: null };
     case 'roll': return { move: 'ken-burns', note: 'camera roll is not supported yet; made a slow zoom with drift instead' };
     case 'shake': return { move: 'ken-burns', intensity: SPEED_INTENSITY.slow, note: 'handheld shake is not supported yet; made a gentle drift instead' };
   }

@@ -5,7 +5,7 @@
  * the path of anything wrong (`t[0].sg[2].d: must be > 0, got -5`); `toCompact` and `fromCompact`
  * round-trip losslessly.
  */
-import { ASPECTS, COLOUR_NAMES, EASINGS, FITS, FPS_VALUES, MOVES, SIZE_PRESETS, TEXT_ALIGNS, TEXT_COLOUR_NAMES, TEXT_FONTS, TEXT_WEIGHTS } from '../engine/index.js';
+import { ASPECTS, COLOUR_NAMES, DEPTH_MODES, EASINGS, FITS, FPS_VALUES, MOVES, SIZE_PRESETS, TEXT_ALIGNS, TEXT_COLOUR_NAMES, TEXT_FONTS, TEXT_WEIGHTS } from '../engine/index.js';
 import { Checker, fieldName } from './check.js';
 import { textAnimationFor } from './defaults.js';
 import { timing } from './timing.js';
@@ -34,7 +34,7 @@ export const toCompact = (d: Draft): CompactDraft => {
     sg: d.shots.map((sh, i) => ({
       id: sh.id, s: tm.shots[i]!.startMs, d: tm.shots[i]!.durationMs,
       m: drop({
-        media_id: sh.mediaId, kind: sh.kind, move: sh.move, intensity: sh.intensity, easing: sh.easing, fit: sh.fit,
+        media_id: sh.mediaId, kind: sh.kind, move: sh.move, depth: sh.depth && sh.depth !== 'auto' ? sh.depth : null, intensity: sh.intensity, easing: sh.easing, fit: sh.fit,
         tr: sh.transition ? { type: sh.transition.type, d: sh.transition.durationMs } : null,
         trim: sh.trimStartMs || null, vol: sh.kind === 'video' ? sh.volume : null, label: sh.label,
         auto_d: sh.durationMs === null ? true : null,
@@ -98,7 +98,7 @@ const SIZE_TEXT = `one of ${Object.keys(SIZE_PRESETS).join(', ')} or WxH (even s
 const TOP = ['version', 'aspect', 'size', 'fps', 'bg', 'target_d', 'loop', 't'] as const;
 const TRACK = ['tt', 'name', 'sg'] as const;
 const SEGMENT = ['id', 's', 'd', 'm'] as const;
-const VIDEO_M = ['media_id', 'kind', 'move', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d'] as const;
+const VIDEO_M = ['media_id', 'kind', 'move', 'depth', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d'] as const;
 const AUDIO_M = ['media_id', 'style', 'label', 'vol', 'fi', 'fo', 'loop', 'auto_d'] as const;
 const TEXT_M = ['text', 'role', 'pos', 'anim', 'style', 'auto_d'] as const;
 const STYLE = ['font', 'weight', 'size', 'color', 'outline', 'shadow', 'box', 'align'] as const;
@@ -231,6 +231,7 @@ export const fromCompact = (input: unknown, opts: FromCompactOptions = {}): Draf
           kind,
           durationMs: d,
           move: (c.str(`${p}.m.move`, m.move ?? 'auto', { oneOf: MOVES }) ?? 'auto') as Shot['move'],
+          ...(m.depth !== undefined && m.depth !== null && m.depth !== 'auto' ? { depth: c.str(`${p}.m.depth`, m.depth, { oneOf: DEPTH_MODES }) as Shot['depth'] } : {}),
           intensity: c.num(`${p}.m.intensity`, m.intensity, { min: 0, max: 1, optional: true }),
           easing: c.str(`${p}.m.easing`, m.easing, { oneOf: EASINGS, optional: true }) as Shot['easing'],
           fit: c.str(`${p}.m.fit`, m.fit, { oneOf: FITS, optional: true }) as Shot['fit'],

@@ -45,7 +45,7 @@ export const moveShot = (d: Draft, from: number, to: number): Draft => {
   return { ...d, shots };
 };
 
-export type ShotPatch = Partial<Pick<Shot, 'move' | 'intensity' | 'easing' | 'durationMs' | 'fit' | 'transition' | 'trimStartMs' | 'volume' | 'label'>>;
+export type ShotPatch = Partial<Pick<Shot, 'move' | 'depth' | 'intensity' | 'easing' | 'durationMs' | 'fit' | 'transition' | 'trimStartMs' | 'volume' | 'label'>>;
 
 export const setShots = (d: Draft, which: Which, patch: ShotPatch): Draft => {
   const p = picks(which, d.shots.length);

@@ -5,8 +5,8 @@
  * arrived. Output settings (format, quality, preset) are not part of a draft: they go to the plan.
  */
 import {
-  ASPECTS, EASINGS, FITS, FORMATS, FPS_VALUES, MOVES, QUALITIES, aspectSize, invalidOption, num, oneOf, parseColour, parseIntensity, parseSize,
-  type Aspect, type EasingName, type Fit, type Format, type MoveName, type Quality,
+  ASPECTS, DEPTH_MODES, EASINGS, FITS, FORMATS, FPS_VALUES, MOVES, QUALITIES, aspectSize, invalidOption, num, oneOf, parseColour, parseIntensity, parseSize,
+  type Aspect, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality,
 } from '../engine/index.js';
 import { DEFAULTS } from './defaults.js';
 import * as E from './edit.js';
@@ -21,6 +21,8 @@ export interface ClipOptions {
   fit?: string;
   background?: string;
   move?: string;
+  /** Which depth a depth move may use: auto, embedded, estimated, off. */
+  depth?: string;
   intensity?: number | string;
   easing?: string;
   format?: string;
@@ -38,6 +40,7 @@ export interface CheckedOptions {
   readonly fit?: Fit;
   readonly background?: string;
   readonly move?: MoveName;
+  readonly depth?: DepthMode;
   readonly intensity?: number;
   readonly easing?: EasingName;
   readonly format?: Format;
@@ -75,7 +78,13 @@ export const checkOptions = (o: ClipOptions): CheckedOptions => {
     parseColour(o.background);
     c.background = o.background.trim();
   }
-  if (o.move !== undefined) c.move = oneOf<MoveName>('move', MOVES, o.move, { kenburns: 'ken-burns', ken_burns: 'ken-burns', zoom_in: 'zoom-in', zoom_out: 'zoom-out', none: 'static' });
+  if (o.move !== undefined) {
+    c.move = oneOf<MoveName>('move', MOVES, o.move, {
+      kenburns: 'ken-burns', ken_burns: 'ken-burns', zoom_in: 'zoom-in', zoom_out: 'zoom-out', none: 'static',
+      orbit: 'orbit-right', parallax: 'parallax-right', dolly: 'dolly-in', '3d': '3d-zoom', 'dolly_in': 'dolly-in', 'dolly_out': 'dolly-out', vertigo: 'dolly-zoom',
+    });
+  }
+  if (o.depth !== undefined) c.depth = oneOf<DepthMode>('depth', DEPTH_MODES, o.depth, { none: 'off', no: 'off', camera: 'embedded', estimate: 'estimated' });
   if (o.intensity !== undefined) c.intensity = parseIntensity(o.intensity);
   if (o.easing !== undefined) c.easing = oneOf<EasingName>('easing', EASINGS, o.easing, { 'ease-in-out': 'smooth', easeinout: 'smooth' });
   if (o.format !== undefined) c.format = oneOf<Format>('format', FORMATS, o.format, { 'mp4-h264': 'mp4', quicktime: 'mov' });
@@ -97,7 +106,7 @@ export const applyOptions = (d: Draft, c: CheckedOptions): Draft => {
   };
   if (Object.keys(canvas).length) out = E.setCanvas(out, canvas);
   const shot = {
-    ...(c.move ? { move: c.move } : {}), ...(c.intensity !== undefined ? { intensity: c.intensity } : {}),
+    ...(c.move ? { move: c.move } : {}), ...(c.depth ? { depth: c.depth } : {}), ...(c.intensity !== undefined ? { intensity: c.intensity } : {}),
     ...(c.easing ? { easing: c.easing } : {}), ...(c.fit ? { fit: c.fit } : {}),
   };
   if (Object.keys(shot).length) out = E.setShots(out, 'all', shot);

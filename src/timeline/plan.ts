@@ -23,7 +23,9 @@ export const planDraft = (r: ResolvedDraft, lookup: MediaLookup, o: PlanOptions 
     if (!photo) throw new StillmotionError('MEDIA_NOT_FOUND', `shot ${s.id}: the size of photo "${s.media}" is not known`, { details: { media_id: s.media } });
     const { framing, motion } = planPhotoShot({
       photo, canvasWidth: W, canvasHeight: H, fit: s.fit, move: s.move, intensity: s.intensity, easing: s.easing,
-      frames: s.frames, fps, variant: s.variant + (o.variant ?? 0),
+      frames: s.frames, fps, variant: s.variant + (o.variant ?? 0), depthMode: s.depth,
+      // A seamless loop of one shot: a depth move takes a closed path.
+      loop: (r.loop ?? false) && r.shots.length === 1,
     });
     return { ...base, kind: 'image', framing, motion };
   });

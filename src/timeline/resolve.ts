@@ -8,7 +8,7 @@
 import { StillmotionError } from '../errors.js';
 import {
   ASPECTS, aspectForPhoto, aspectSize, colourHex, parseColour, parseSize,
-  type Aspect, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
+  type Aspect, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
 } from '../engine/index.js';
 import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
 import { timing } from './timing.js';
@@ -61,6 +61,8 @@ export interface ResolvedShot {
   readonly easing: EasingName;
   /** Varies `auto` moves from shot to shot. */
   readonly variant: number;
+  /** Which depth a depth move may use. */
+  readonly depth: DepthMode;
   readonly trimS: number;
   readonly volume: number;
   /** Into the next shot: it overlaps the next shot's first `frames` frames. */
@@ -97,6 +99,8 @@ export interface ResolvedDraft {
   readonly texts: readonly ResolvedText[];
   readonly audio: readonly ResolvedAudio[];
   readonly output: { readonly format: Format; readonly quality: Quality; readonly preset: string; readonly loudnorm: boolean };
+  /** A seamless loop was asked for: depth moves take a closed path. */
+  readonly loop?: boolean;
   /** What could not be done as asked (music without a file…). */
   readonly notes: readonly string[];
 }
@@ -154,7 +158,7 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
       id: s.id, media: s.mediaId, kind: s.kind, startFrame: start, frames: Math.max(1, end - start),
       fit: s.fit ?? fitFor({ kind: s.kind, shots: d.shots.length, width: m.width, height: m.height, canvasWidth: W, canvasHeight: H }),
       move: s.move, intensity: s.intensity ?? DEFAULTS.shot.intensity, easing: s.easing ?? DEFAULTS.shot.easing,
-      variant: i, trimS: s.trimStartMs / 1000, volume: s.volume,
+      variant: i, trimS: s.trimStartMs / 1000, volume: s.volume, depth: s.depth ?? 'auto',
       transitionOut: next && s.transition && s.transition.type !== 'cut' && overlap > 0 ? { kind: s.transition.type, frames: overlap } : null,
     };
   });
@@ -180,7 +184,7 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
   const texts = d.texts.map((x) => resolveText(x, canvas, durS)).filter((x) => x.endS > x.startS);
   const out = DEFAULTS.output;
   return {
-    canvas, frames, shots, texts, audio, notes,
+    canvas, frames, shots, texts, audio, notes, loop: d.loop,
     output: { format: o.format ?? out.format, quality: o.quality ?? out.quality, preset: o.preset ?? out.preset, loudnorm: o.loudnorm ?? out.loudnorm },
   };
 };

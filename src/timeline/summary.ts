@@ -15,6 +15,8 @@ export const MOVE_ZH: Readonly<Record<MoveName, string>> = {
   auto: '自动运镜', 'zoom-in': '缓慢推近', 'zoom-out': '缓慢拉远', 'pan-left': '向左平移', 'pan-right': '向右平移',
   'pan-up': '向上平移', 'pan-down': '向下平移', 'pan-up-left': '向左上平移', 'pan-up-right': '向右上平移',
   'pan-down-left': '向左下平移', 'pan-down-right': '向右下平移', 'ken-burns': '推移（肯·伯恩斯）', static: '静止',
+  'dolly-in': '推镜头（3D）', 'dolly-out': '拉镜头（3D）', 'dolly-zoom': '希区柯克变焦', 'orbit-left': '向左环绕', 'orbit-right': '向右环绕',
+  'parallax-left': '向左视差平移', 'parallax-right': '向右视差平移', 'parallax-up': '向上视差升降', 'parallax-down': '向下视差升降', '3d-zoom': '3D 推进',
 };
 
 export const TRANSITION_ZH: Readonly<Record<TransitionType, string>> = {

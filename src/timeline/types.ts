@@ -2,7 +2,7 @@
  * The draft: the whole timeline a user edits. Typed form (what the code works with); the compact
  * JSON form of API.md (`t`, `tt`, `sg`, `s`, `d`, `m`) lives in compact.ts. Times in milliseconds.
  */
-import { TRANSITION_KINDS, type EasingName, type Fit, type MoveName, type TextAnimation, type TextPosition, type TransitionKind } from '../engine/index.js';
+import { TRANSITION_KINDS, type DepthMode, type EasingName, type Fit, type MoveName, type TextAnimation, type TextPosition, type TransitionKind } from '../engine/index.js';
 import { DEFAULTS } from './defaults.js';
 
 export { TEXT_ANIMATIONS, TEXT_POSITIONS, type TextAnimation, type TextPosition } from '../engine/index.js';
@@ -35,6 +35,8 @@ export interface Shot {
   /** Requested length; null lets the resolver choose (music, total, or a default). */
   readonly durationMs: number | null;
   readonly move: MoveName;
+  /** Which depth a depth move may use (absent: auto, the photo's own else an estimate). */
+  readonly depth?: DepthMode;
   readonly intensity: number | null;
   readonly easing: EasingName | null;
   readonly fit: Fit | null;

@@ -255,7 +255,7 @@ export const ROWS: readonly Row[] = [
   ["Pan down the waterfall, 12 seconds, mist rising", {intent: "generate", duration_s: 12, moves: [{type: "pan", direction: "down", intensity: null}], subject_motion: "mist rising"}],
   ["Dolly out from the living room to the patio, 10 seconds", {intent: "generate", duration_s: 10, moves: [{type: "dolly", direction: "out", intensity: null}]}],
   ["pull back to reveal the skyline, 8s, 21:9", {intent: "generate", duration_s: 8, moves: [{type: "dolly", direction: "out", intensity: null}], aspect: "21:9"}],
-  ["Dolly zoom on the model, 5 seconds", {intent: "generate", duration_s: 5, moves: [{type: "dolly", direction: null, intensity: null}]}],
+  ["Dolly zoom on the model, 5 seconds", {intent: "generate", duration_s: 5, moves: [{type: "dolly_zoom", direction: null, intensity: null}]}],
   ["Roll the camera clockwise slowly, 4 seconds", {intent: "generate", duration_s: 4, moves: [{type: "roll", direction: "cw", intensity: 0.3}], speed: "slow"}],
   ["360 orbit around the sneaker, 6 seconds, white background", {intent: "generate", duration_s: 6, moves: [{type: "orbit", direction: null, intensity: null}], not_understood: ["white background"]}],
   ["Static, no movement, just the title \"Sold\" in the center", {intent: "generate", moves: [{type: "static", direction: null, intensity: null}], texts: [{text: "Sold", role: "title", position: "center", start_s: null, end_s: null}]}],

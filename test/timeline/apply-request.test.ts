@@ -10,31 +10,42 @@ const once = (sentence: string, photos = 1): { draft: Draft; notes: readonly str
 test('the moves words name: the better answer of what the CLI and the chat once gave', () => {
   // The sentences of issue 12's table, where the two paths disagreed.
   const cases: Array<[string, string]> = [
-    ['orbit around the bottle', 'pan-right'],
-    ['parallax effect', 'ken-burns'],
+    ['orbit around the bottle', 'orbit-right'],
+    ['parallax effect', '3d-zoom'],
     ['handheld shake', 'ken-burns'],
-    ['dolly left', 'pan-left'],
+    ['dolly left', 'parallax-left'],
     ['pan up and to the left', 'pan-up-left'],
     ['zoom in and pan left', 'ken-burns'],
-    ['dolly in', 'zoom-in'],
-    ['dolly out slowly', 'zoom-out'],
+    ['dolly in', 'dolly-in'],
+    ['dolly out slowly', 'dolly-out'],
     ['drift to the right', 'pan-right'],
     ['tilt down', 'pan-down'],
-    ['orbit counterclockwise', 'pan-left'],
+    ['orbit counterclockwise', 'orbit-left'],
+    ['crane up', 'parallax-up'],
+    ['truck left', 'parallax-left'],
+    ['dolly zoom', 'dolly-zoom'],
+    ['3D zoom', '3d-zoom'],
+    ['slow dolly forward through the entrance', 'dolly-in'],
+    ['推镜头', 'dolly-in'],
+    ['拉镜头', 'dolly-out'],
+    ['环绕拍摄', 'orbit-right'],
+    ['视差效果', '3d-zoom'],
+    ['3D效果', '3d-zoom'],
     ['每张3秒，肯伯恩斯效果', 'ken-burns'],
   ];
   for (const [sentence, move] of cases) assert.equal(once(sentence).draft.shots[0]!.move, move, sentence);
   // Approximations say so; a shake is a gentle drift.
   assert.ok(once('handheld shake').notes.some((n) => /shake/.test(n)));
   assert.equal(once('handheld shake').draft.shots[0]!.intensity, 0.3);
-  assert.ok(once('orbit around the bottle').notes.some((n) => /orbit/.test(n)));
+  // Depth moves are asked for as such: whether the photo's depth allows them is decided when planned.
+  assert.deepEqual(once('orbit around the bottle').notes, []);
   assert.deepEqual(movesFor(parseInstruction('pan down and to the right').moves).map((m) => m.move), ['pan-down-right']);
 });
 
 test('speed, platform, aspect and fps words become values from the one table', () => {
   const a = once('8 second slow push in, 9:16, 1080p, 60fps');
   const s = a.draft.shots[0]!;
-  assert.deepEqual([s.move, s.intensity], ['zoom-in', 0.3]);
+  assert.deepEqual([s.move, s.intensity], ['dolly-in', 0.3]);
   assert.deepEqual([a.draft.canvas.aspect, a.draft.canvas.size, a.draft.canvas.fps], ['9:16', '1080p', 60]);
   assert.equal(timing(a.draft).totalMs, 8000);
   assert.equal(once('pan up and to the left, for TikTok').draft.canvas.aspect, '9:16');

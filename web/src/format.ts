@@ -47,11 +47,19 @@ const MOVES_EN: Record<string, string> = {
   'zoom-in': 'Zoom in', 'zoom-out': 'Zoom out', 'pan-left': 'Pan left', 'pan-right': 'Pan right',
   'pan-up': 'Pan up', 'pan-down': 'Pan down', 'pan-up-left': 'Pan up-left', 'pan-up-right': 'Pan up-right',
   'pan-down-left': 'Pan down-left', 'pan-down-right': 'Pan down-right', 'ken-burns': 'Ken Burns', static: 'Still', auto: 'Auto',
+  'dolly-in': 'Dolly in', 'dolly-out': 'Dolly out', 'dolly-zoom': 'Dolly zoom', 'orbit-left': 'Orbit left', 'orbit-right': 'Orbit right',
+  'parallax-left': 'Parallax left', 'parallax-right': 'Parallax right', 'parallax-up': 'Crane up', 'parallax-down': 'Crane down', '3d-zoom': '3D zoom',
 };
+/** How the page names the depth a move used. */
+const DEPTH_EN: Record<string, string> = { iphone: 'depth from the iPhone', gdepth: "depth from the camera", matte: 'portrait matte', estimated: 'estimated depth' };
+const DEPTH_ZH: Record<string, string> = { iphone: 'iPhone 深度', gdepth: '相机深度图', matte: '人像蒙版', estimated: '估算深度' };
+export const depthName = (d: string): string => (lang === 'zh' ? DEPTH_ZH[d] : DEPTH_EN[d]) ?? d;
 const MOVES_ZH: Record<string, string> = {
   'zoom-in': '推进', 'zoom-out': '拉远', 'pan-left': '左移', 'pan-right': '右移', 'pan-up': '上移', 'pan-down': '下移',
   'pan-up-left': '左上移', 'pan-up-right': '右上移', 'pan-down-left': '左下移', 'pan-down-right': '右下移',
   'ken-burns': '肯·伯恩斯', static: '静止', auto: '自动',
+  'dolly-in': '推镜头', 'dolly-out': '拉镜头', 'dolly-zoom': '希区柯克变焦', 'orbit-left': '向左环绕', 'orbit-right': '向右环绕',
+  'parallax-left': '左移视差', 'parallax-right': '右移视差', 'parallax-up': '升镜头', 'parallax-down': '降镜头', '3d-zoom': '3D 推进',
 };
 export const moveName = (move: string): string =>
   (lang === 'zh' ? MOVES_ZH[move] : MOVES_EN[move]) ?? move.replace(/[-_]+/g, ' ');

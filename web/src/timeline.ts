@@ -1,6 +1,6 @@
 /** The draft's tracks as rows (from state.timeline), with the one-line summary above them. */
 import { h, icon, fill } from './dom';
-import { at, duration, moveName } from './format';
+import { at, depthName, duration, moveName } from './format';
 import { t } from './i18n';
 import type { TimelineItem, TimelineTrack, TimelineDisplay as Timeline } from './types';
 
@@ -97,7 +97,8 @@ const clip = (kind: TimelineTrack['kind'], it: TimelineItem, total: number): HTM
   let title: string;
   let body: (HTMLElement | string)[];
   if (kind === 'video') {
-    const move = it.move ? moveName(it.move) : '';
+    // "Dolly in · depth from the iPhone"
+    const move = it.move ? [moveName(it.move), it.depth ? depthName(it.depth) : ''].filter(Boolean).join(' · ') : '';
     title = [it.label, range, duration(it.duration_ms), move].filter(Boolean).join(' · ');
     body = [
       it.thumbnail_url ? h('img', { class: 'clip-thumb', src: it.thumbnail_url, alt: '', loading: 'lazy' }) : h('span', { class: 'clip-thumb' }),

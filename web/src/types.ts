@@ -35,6 +35,8 @@ export interface TimelineItem {
   media_id?: string;
   thumbnail_url?: string;
   move?: string;
+  /** The depth the move used (iphone, gdepth, matte, estimated). */
+  depth?: string;
   volume?: number;
   text?: string;
   role?: string;

@@ -12,6 +12,7 @@ import { parseInstruction } from '../../language/index.js';
 import { checkOptions, draftFromWords, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
 import { edit, fromCompact, summarize, toCompact, TRANSITIONS, DEFAULTS, type ClipOptions, type Draft, type MediaInfo } from '../../timeline/index.js';
 import { parse } from '../args.js';
+import { depthOf, depthPicture, pickDepth, type DepthMode, type ShotMotion, type StillAnalysis } from '../../engine/index.js';
 import { Reporter, type Io } from '../output.js';
 
 export const ANIMATE_FLAGS = {
@@ -25,6 +26,8 @@ export const ANIMATE_FLAGS = {
   format: { type: 'string' },
   quality: { type: 'string' },
   move: { type: 'string', short: 'm' },
+  depth: { type: 'string' },
+  'save-depth': { type: 'string' },
   intensity: { type: 'string' },
   easing: { type: 'string' },
   prompt: { type: 'string', short: 'p' },
@@ -38,7 +41,7 @@ export const ANIMATE_FLAGS = {
   'save-draft': { type: 'string' },
 } as const;
 
-const OPTION_FLAGS = ['duration', 'fps', 'size', 'aspect', 'fit', 'background', 'format', 'quality', 'move', 'intensity', 'easing', 'preset'] as const;
+const OPTION_FLAGS = ['duration', 'fps', 'size', 'aspect', 'fit', 'background', 'format', 'quality', 'move', 'depth', 'intensity', 'easing', 'preset'] as const;
 
 /** Where each photo's clip goes: -o file (one photo), -o dir/ (several), or next to the photo. */
 export const outputPaths = (inputs: string[], out: string | undefined, ext: string, cwd: string): string[] => {
@@ -55,6 +58,20 @@ export const outputPaths = (inputs: string[], out: string | undefined, ext: stri
 };
 
 type Values = ReturnType<typeof parse>['values'];
+
+/** `--save-depth`: a picture of the depth the shot used (or would use: a flat move shows the photo's depth). */
+const saveDepth = async (
+  path: string, n: number, motion: ShotMotion | null, a: StillAnalysis | undefined, mode: DepthMode | undefined,
+): Promise<string> => {
+  const map = motion?.kind === 'depth' ? motion.depth : pickDepth(a?.depth, mode ?? 'auto');
+  if (!map) {
+    throw new StillmotionError('INVALID_OPTION', mode === 'off' ? '--save-depth has no depth to save: --depth is off' : 'this photo has no depth to save', { hint: 'drop --depth off, or use --depth estimated' });
+  }
+  const file = n > 0 ? path.replace(/(\.png)?$/i, `-${n}.png`) : path;
+  makeDir(file);
+  writeFileSync(file, await depthPicture(map));
+  return file;
+};
 
 const makeDir = (file: string) => {
   try {
@@ -109,11 +126,15 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
         const shot = plan.shots[0]!;
         const motion = shot.kind === 'image' ? shot.motion : null;
         const a = photo.analysis;
+        const depth = depthOf(plan)[shot.id] ?? null;
+        const saved = values['save-depth'] !== undefined ? await saveDepth(resolve(io.cwd, String(values['save-depth'])), paths.length > 1 ? i + 1 : 0, motion, a, options.depth) : null;
         rep.event({
           type: 'result', ...r, input, move: motion?.move, reason: motion?.reason,
-          subject: a ? { ...a.subject, confidence: Math.round(a.confidence * 100) / 100 } : null, notes: [...(a?.notes ?? []), ...made.notes, ...notes],
+          depth: depth ? { source: depth.depth, label: depth.label, fallback: depth.fallback } : null, ...(saved ? { depth_picture: saved } : {}),
+          subject: a ? { ...a.subject, confidence: Math.round(a.confidence * 100) / 100 } : null, notes: [...(a?.notes ?? []), ...made.notes, ...notes, ...(depth?.fallback ? [depth.fallback] : [])],
         });
-        if (!rep.json) rep.say(`${line(r)}  move ${motion?.move} (${motion?.reason})`);
+        if (!rep.json) rep.say(`${line(r)}  move ${motion?.move} (${depth?.depth ? depth.label : motion?.reason})`);
+        if (saved && !rep.json) rep.say(`depth picture: ${saved}`);
       } catch (e) {
         const err = toStillmotionError(e);
         if (paths.length === 1 || err.kind === 'CANCELLED') throw err;

@@ -7,6 +7,7 @@ import { openStill, stillPipeline, corrupt, type OpenedStill, type StillLimits }
 import type { StillAnalysis } from '../plan/plan-shot.js';
 import type { StillCache } from '../input/still-cache.js';
 import { findSubject } from './saliency.js';
+import { analyseDepth } from '../depth/analyse.js';
 
 /** The saliency estimate works on a thumbnail this many pixels on its long side. */
 const THUMB = 160;
@@ -26,6 +27,12 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
     throw corrupt(src.name, src.type.toUpperCase(), e);
   }
   const s = findSubject(thumb.data, thumb.info.width, thumb.info.height);
+  let depth: Awaited<ReturnType<typeof analyseDepth>>;
+  try {
+    depth = await analyseDepth(opened);
+  } catch (e) {
+    throw corrupt(src.name, src.type.toUpperCase(), e);
+  }
   const r = (x: number) => Math.round(x * 1e4) / 1e4;
   return {
     version: 1,
@@ -35,7 +42,8 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
     hasAlpha: src.hasAlpha,
     subject: { x: r(s.box.x), y: r(s.box.y), w: r(s.box.w), h: r(s.box.h) },
     confidence: r(s.confidence),
-    notes: [...src.notes],
+    notes: [...src.notes, ...depth.notes],
+    depth: depth.depth,
   };
 };
 

@@ -12,7 +12,8 @@ import { openStill, type StillLimits } from '../input/load-still.js';
 import type { StillCache } from '../input/still-cache.js';
 import { cameraAt, viewRect } from '../plan/plan-motion.js';
 import type { PhotoShotPlan, RenderPlan, ShotMotion } from '../plan/render-plan.js';
-import { prepareStill } from '../prepare-still.js';
+import { prepareLayers, prepareStill } from '../prepare-still.js';
+import { layerView } from '../plan/depth-motion.js';
 import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
 import { RenderPool } from '../render/pool.js';
 import { frameBytes, type FrameView } from '../render/render-frame.js';
@@ -42,12 +43,23 @@ export interface RenderPlanResult extends RenderedFile {
 const cancelled = () => new StillmotionError('CANCELLED', 'render cancelled');
 
 /** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
-const viewOf = (m: ShotMotion, local: number, zoomBoost: number): FrameView => {
+const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
   switch (m.kind) {
     case 'camera': {
       const cam = cameraAt(m, local);
       const r = viewRect(m, zoomBoost === 1 ? cam : { cx: cam.cx, cy: cam.cy, zoom: cam.zoom * zoomBoost });
       return { x: r.x, y: r.y, w: r.w };
+    }
+    case 'depth': {
+      // One view per layer, farthest first; the farthest stays inside the photo.
+      return (disparities ?? [0]).map((d, l) => {
+        const v = layerView(m, local, d);
+        const z = v.zoom * zoomBoost;
+        const hx = m.camera.baseHalfW / z, hy = m.camera.baseHalfH / z;
+        const cx = l === 0 ? Math.min(1 - hx, Math.max(hx, v.cx)) : v.cx;
+        const cy = l === 0 ? Math.min(1 - hy, Math.max(hy, v.cy)) : v.cy;
+        return { x: cx - hx, y: cy - hy, w: 2 * hx };
+      });
     }
   }
 };
@@ -61,6 +73,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   meter.report('decode', 0, 1);
   const pool = new RenderPool(null, W, H, call.workers ?? 2);
   const prepared = new Map<number, Promise<void>>();
+  const disparities = new Map<number, readonly number[]>();
   const clips = new Map<number, Promise<import('../media/clip-frames.js').ClipFrames>>();
   const clipChain = new Map<number, Promise<unknown>>();
 
@@ -77,7 +90,11 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           return;
         }
         const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
-        pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
+        if (s.motion.kind === 'depth') {
+          const layered = await prepareLayers(opened, s.motion, W, H, background);
+          disparities.set(i, layered.disparities);
+          pool.addStill(i, layered);
+        } else pool.addStill(i, await prepareStill(opened, s.framing, W, H, background));
       })();
       p.catch(() => undefined); // awaited where it is used; never an unhandled rejection
       prepared.set(i, p);
@@ -103,7 +120,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
       clipChain.set(i, next.catch(() => undefined)); // the chain only orders; `next` itself carries the error to its caller
       return next;
     }
-    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost), spent.pop(), i);
+    return pool.render(req++, viewOf((s as PhotoShotPlan).motion, local, zoomBoost, disparities.get(i)), spent.pop(), i);
   };
 
   const compose = async (f: number): Promise<Uint8Array> => {

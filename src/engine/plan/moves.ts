@@ -3,9 +3,25 @@
 export const MOVES = [
   'auto', 'zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down',
   'pan-up-left', 'pan-up-right', 'pan-down-left', 'pan-down-right', 'ken-burns', 'static',
+  'dolly-in', 'dolly-out', 'dolly-zoom', 'orbit-left', 'orbit-right',
+  'parallax-left', 'parallax-right', 'parallax-up', 'parallax-down', '3d-zoom',
 ] as const;
 export type MoveName = (typeof MOVES)[number];
 export type ResolvedMoveName = Exclude<MoveName, 'auto'>;
+
+/** The moves that need depth: near things move more than far things (2.5D, layered). */
+export const DEPTH_MOVES = [
+  'dolly-in', 'dolly-out', 'dolly-zoom', 'orbit-left', 'orbit-right', 'parallax-left', 'parallax-right', 'parallax-up', 'parallax-down', '3d-zoom',
+] as const satisfies readonly MoveName[];
+export type DepthMoveName = (typeof DEPTH_MOVES)[number];
+export type FlatMoveName = Exclude<ResolvedMoveName, DepthMoveName>;
+export const isDepthMove = (m: string): m is DepthMoveName => (DEPTH_MOVES as readonly string[]).includes(m);
+
+/** The flat move nearest to each depth move (made when there is no depth to trust). */
+export const FLAT_FOR: Readonly<Record<DepthMoveName, FlatMoveName>> = {
+  'dolly-in': 'zoom-in', 'dolly-out': 'zoom-out', 'dolly-zoom': 'zoom-in', 'orbit-left': 'pan-left', 'orbit-right': 'pan-right',
+  'parallax-left': 'pan-left', 'parallax-right': 'pan-right', 'parallax-up': 'pan-up', 'parallax-down': 'pan-down', '3d-zoom': 'ken-burns',
+};
 
 export const EASINGS = ['linear', 'smooth', 'ease-in', 'ease-out'] as const;
 export type EasingName = (typeof EASINGS)[number];

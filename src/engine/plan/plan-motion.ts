@@ -4,7 +4,7 @@
  * zoom factor relative to the largest canvas-shaped crop). No pixels of any output size here;
  * `cameraAt` turns the plan into the view of one frame, in floats.
  */
-import { ease, PAN_DIRECTIONS, type EasingName, type MoveName, type ResolvedMoveName } from './moves.js';
+import { ease, FLAT_FOR, isDepthMove, PAN_DIRECTIONS, type EasingName, type MoveName, type ResolvedMoveName } from './moves.js';
 
 export interface Box { readonly x: number; readonly y: number; readonly w: number; readonly h: number }
 export interface View { readonly cx: number; readonly cy: number; readonly zoom: number }
@@ -94,7 +94,9 @@ export const planMotion = (inp: MotionInput): MotionPlan => {
   const [hw0, hh0] = baseHalfExtents(inp.stillWidth, inp.stillHeight, inp.canvasWidth, inp.canvasHeight);
   const subject = inp.subject ?? CENTRE;
   const rho = (inp.stillWidth / inp.stillHeight) / (inp.canvasWidth / inp.canvasHeight);
-  const { move, reason } = inp.move === 'auto' ? chooseAuto(inp, subject, rho) : { move: inp.move as ResolvedMoveName, reason: 'asked for' };
+  // A depth move here (no depth to use) is made as its nearest flat move.
+  const asked: MoveName = isDepthMove(inp.move) ? FLAT_FOR[inp.move] : inp.move;
+  const { move, reason } = asked === 'auto' ? chooseAuto(inp, subject, rho) : { move: asked as ResolvedMoveName, reason: 'asked for' };
 
   // How far we may zoom: the intensity asks, the photo's resolution and the subject's size limit.
   const resCap = Math.max(1, (inp.sourcePixelsAcross * MAX_UPSCALE) / inp.canvasWidth);

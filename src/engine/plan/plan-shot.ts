@@ -5,8 +5,11 @@
  */
 import type { Box } from './plan-motion.js';
 import { planMotion } from './plan-motion.js';
-import type { EasingName, MoveName } from './moves.js';
+import { isDepthMove, type DepthMoveName, type EasingName, type MoveName } from './moves.js';
+import { planDepthMotion } from './depth-motion.js';
+import { decodeDepth, DEPTH_LABELS, DEPTH_MIN_CONFIDENCE, pickDepth, type DepthMap, type DepthMode } from '../depth/map.js';
 import type { Framing, ShotMotion } from './render-plan.js';
+import type { DepthAnalysis } from '../depth/map.js';
 
 /** What analysis learned about a photo, once (stored with the media). */
 export interface StillAnalysis {
@@ -23,12 +26,14 @@ export interface StillAnalysis {
   readonly confidence: number;
   /** What the decoder noticed (a multi-page file, a HEIC's auxiliary images…). */
   readonly notes: readonly string[];
+  /** The photo's depth: its own map when it has one, and an estimate (absent in analyses made before depth). */
+  readonly depth?: DepthAnalysis;
 }
 
 export type PhotoFit = 'cover' | 'blur' | 'color';
 
 export interface PhotoShotInput {
-  readonly photo: Pick<StillAnalysis, 'width' | 'height'> & Partial<Pick<StillAnalysis, 'subject' | 'confidence'>>;
+  readonly photo: Pick<StillAnalysis, 'width' | 'height'> & Partial<Pick<StillAnalysis, 'subject' | 'confidence' | 'depth'>>;
   readonly canvasWidth: number;
   readonly canvasHeight: number;
   readonly fit: PhotoFit;
@@ -39,6 +44,10 @@ export interface PhotoShotInput {
   readonly fps: number;
   /** Varies `auto` between photos of a batch or shots of a slideshow. */
   readonly variant: number;
+  /** Which depth a depth move may use (default auto: the photo's own, else the estimate). */
+  readonly depthMode?: DepthMode;
+  /** A closed path for depth moves (the last frame flows into the first). */
+  readonly loop?: boolean;
 }
 
 /** Largest zoom any move may use at this intensity (the planner never exceeds it). */
@@ -78,9 +87,53 @@ export const planPhotoShot = (o: PhotoShotInput): { readonly framing: Framing; r
   const subject = s && (o.photo.confidence ?? 0) > MIN_SUBJECT_CONFIDENCE
     ? { x: photoBox.x + s.x * photoBox.w, y: photoBox.y + s.y * photoBox.h, w: s.w * photoBox.w, h: s.h * photoBox.h }
     : null;
+  const depthMode = o.depthMode ?? 'auto';
+  const depth = pickDepth(o.photo.depth, depthMode);
+  let move = o.move;
+  let autoReason: string | null = null;
+  // `auto` makes a depth move when the photo carries a depth map it can trust and fits the canvas.
+  if (move === 'auto' && depth && depth.source !== 'estimated' && depth.confidence >= 0.8 && o.fit === 'cover') {
+    const rho = (sw / sh) / (W / H);
+    if (rho < 1.35 && rho > 1 / 1.35) {
+      const options: DepthMoveName[] = ['dolly-in', 'parallax-right', '3d-zoom', 'parallax-left'];
+      move = options[((o.variant % options.length) + options.length) % options.length]!;
+      autoReason = `the photo carries a depth map (${DEPTH_LABELS[depth.source]}): a ${move} move where near things move more than far ones`;
+    }
+  }
+  if (isDepthMove(move)) {
+    const why = o.fit !== 'cover' ? 'a depth move needs the photo to fill the frame (fit cover)'
+      : depthMode === 'off' ? 'depth is off'
+      : !depth ? (depthMode === 'embedded' ? 'the photo carries no depth map' : 'the photo has no depth analysis yet')
+      : depth.confidence < DEPTH_MIN_CONFIDENCE ? `the ${DEPTH_LABELS[depth.source]} is not reliable enough for this photo (confidence ${depth.confidence.toFixed(2)})`
+      : null;
+    if (why === null && depth) {
+      const dm = planDepthMotion({
+        stillWidth: stillW, stillHeight: stillH, sourcePixelsAcross, canvasWidth: W, canvasHeight: H, subject,
+        subjectDepth: subjectDepthOf(depth, subject), move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps,
+        loop: o.loop ?? false, depth,
+      });
+      return { framing, motion: autoReason ? { ...dm, reason: autoReason } : dm };
+    }
+    const flat = planMotion({
+      stillWidth: stillW, stillHeight: stillH, sourcePixelsAcross, canvasWidth: W, canvasHeight: H, subject,
+      move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant,
+    });
+    return { framing, motion: { kind: 'camera', ...flat, reason: `${move} made flat: ${why}`, flatInsteadOf: { move, why: why ?? '' } } };
+  }
   const motion = planMotion({
     stillWidth: stillW, stillHeight: stillH, sourcePixelsAcross, canvasWidth: W, canvasHeight: H, subject,
-    move: o.move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant,
+    move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant,
   });
   return { framing, motion: { kind: 'camera', ...motion } };
+};
+
+/** Mean disparity (0..1) of the middle of the subject box (the whole photo's middle without one). */
+const subjectDepthOf = (d: DepthMap, s: Box | null): number => {
+  const b = s ?? { x: 0.35, y: 0.35, w: 0.3, h: 0.3 };
+  const px = decodeDepth(d);
+  const x0 = Math.floor((b.x + b.w * 0.25) * d.width), x1 = Math.max(x0 + 1, Math.ceil((b.x + b.w * 0.75) * d.width));
+  const y0 = Math.floor((b.y + b.h * 0.25) * d.height), y1 = Math.max(y0 + 1, Math.ceil((b.y + b.h * 0.75) * d.height));
+  let sum = 0, n = 0;
+  for (let y = Math.max(0, y0); y < Math.min(d.height, y1); y++) for (let x = Math.max(0, x0); x < Math.min(d.width, x1); x++) { sum += px[y * d.width + x]!; n++; }
+  return n ? sum / n / 255 : 0.5;
 };

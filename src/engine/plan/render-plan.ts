@@ -7,6 +7,8 @@
 import type { TextAnimation, TextPosition, TextStyle } from '../text/types.js';
 import type { TransitionKind } from '../compose/transitions.js';
 import type { Box, MotionPlan } from './plan-motion.js';
+import type { DepthMotion } from './depth-motion.js';
+import { DEPTH_LABELS, type DepthSource } from '../depth/map.js';
 
 export const RENDER_PLAN_VERSION = 1;
 
@@ -85,11 +87,15 @@ export type Framing =
  * (views in fractions of it, eased). A new kind (a layered depth move, say) is a new variant with
  * its own fields; the renderer switches on `kind`.
  */
-export type ShotMotion = CameraMotion;
+export type ShotMotion = CameraMotion | DepthMotion;
 
 export interface CameraMotion extends MotionPlan {
   readonly kind: 'camera';
+  /** A depth move asked for and made flat instead (no depth, too little confidence, a contained photo), and why. */
+  readonly flatInsteadOf?: { readonly move: string; readonly why: string };
 }
+
+export type { DepthMotion };
 
 export interface TextLayerPlan {
   readonly id: string;
@@ -121,5 +127,27 @@ export interface AudioSegmentPlan {
 /** The move each photo shot got (shot id → move name), for replies and the timeline display. */
 export const movesOf = (plan: RenderPlan): Record<string, string> =>
   Object.fromEntries(plan.shots.flatMap((s) => (s.kind === 'image' ? [[s.id, s.motion.move]] : [])));
+
+/** What each photo shot's move used for depth, for replies, state and the page. */
+export interface ShotDepthInfo {
+  readonly move: string;
+  /** The depth used, or null for a flat move. */
+  readonly depth: DepthSource | null;
+  /** "Dolly in · depth from the iPhone", or the flat move with why. */
+  readonly label: string;
+  /** Set when a depth move was asked for and a flat one made. */
+  readonly fallback: string | null;
+}
+
+const pretty = (m: string) => (m === '3d-zoom' ? '3D zoom' : m.charAt(0).toUpperCase() + m.slice(1).replace(/-/g, ' '));
+
+export const depthOf = (plan: RenderPlan): Record<string, ShotDepthInfo> =>
+  Object.fromEntries(plan.shots.flatMap((s): Array<[string, ShotDepthInfo]> => {
+    if (s.kind !== 'image') return [];
+    const m = s.motion;
+    if (m.kind === 'depth') return [[s.id, { move: m.move, depth: m.depth.source, label: `${pretty(m.move)} · ${DEPTH_LABELS[m.depth.source]}`, fallback: null }]];
+    const f = m.flatInsteadOf;
+    return [[s.id, { move: m.move, depth: null, label: f ? `${pretty(m.move)} (flat: ${f.why})` : pretty(m.move), fallback: f ? `${f.move} was made as ${m.move}: ${f.why}` : null }]];
+  }));
 
 export type { Box };

@@ -7,6 +7,7 @@ import { StillmotionError } from '../../errors.js';
 import type { FrameView } from './render-frame.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import type { YuvStill } from './yuv.js';
+import type { LayeredStill } from './layered.js';
 
 interface Pending { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }
 
@@ -34,7 +35,7 @@ export class RenderPool {
 
   /** Render frame `index`; `reuse` is a spent frame buffer of the right size to render into. */
   /** Make another still available to every thread under `id` (shared memory: no copy here). */
-  addStill(id: number, still: YuvStill): void {
+  addStill(id: number, still: YuvStill | LayeredStill): void {
     const req: WorkerRequest = { type: 'still', id, still };
     for (const w of this.#workers) w.postMessage(req);
   }
@@ -44,12 +45,15 @@ export class RenderPool {
     for (const w of this.#workers) w.postMessage(req);
   }
 
-  render(index: number, view: FrameView, reuse?: ArrayBuffer, still = 0): Promise<Uint8Array> {
+  render(index: number, view: FrameView | readonly FrameView[], reuse?: ArrayBuffer, still = 0): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
     return new Promise((resolve, reject) => {
       this.#pending.set(index, { resolve, reject });
       const w = this.#workers[this.#next++ % this.#workers.length]!;
-      const req: WorkerRequest = { type: 'frame', index, view, buffer: reuse, still };
+      const layered = Array.isArray(view);
+      const req: WorkerRequest = layered
+        ? { type: 'frame', index, view: (view as readonly FrameView[])[0]!, views: view as readonly FrameView[], buffer: reuse, still }
+        : { type: 'frame', index, view: view as FrameView, buffer: reuse, still };
       w.postMessage(req, reuse ? [reuse] : []);
     });
   }

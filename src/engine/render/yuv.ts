@@ -21,7 +21,7 @@ export const KG = 1 - KR - KB;
 const alloc = (n: number, shared: boolean): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
 
 /** `rgb` is 8-bit sRGB, `channels` 3 (or 4: alpha already flattened and ignored). */
-export const rgbToYuv = (rgb: Uint8Array, width: number, height: number, channels: number, shared = true): YuvStill => {
+export const rgbToYuv = (rgb: Uint8Array, width: number, height: number, channels: number, shared = true, weights?: ArrayLike<number>): YuvStill => {
   const y = alloc(width * height, shared);
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
@@ -42,9 +42,20 @@ export const rgbToYuv = (rgb: Uint8Array, width: number, height: number, channel
       const x1 = Math.min(x0 + 1, width - 1);
       const a = (y0 * width + x0) * channels, b = (y0 * width + x1) * channels;
       const c = (y1 * width + x0) * channels, d = (y1 * width + x1) * channels;
-      const r = (rgb[a]! + rgb[b]! + rgb[c]! + rgb[d]!) / 4;
-      const g = (rgb[a + 1]! + rgb[b + 1]! + rgb[c + 1]! + rgb[d + 1]!) / 4;
-      const bl = (rgb[a + 2]! + rgb[b + 2]! + rgb[c + 2]! + rgb[d + 2]!) / 4;
+      let r = (rgb[a]! + rgb[b]! + rgb[c]! + rgb[d]!) / 4;
+      let g = (rgb[a + 1]! + rgb[b + 1]! + rgb[c + 1]! + rgb[d + 1]!) / 4;
+      let bl = (rgb[a + 2]! + rgb[b + 2]! + rgb[c + 2]! + rgb[d + 2]!) / 4;
+      if (weights) {
+        // A layer's chroma is its coverage-weighted average, so that blended by its average coverage
+        // it gives what the four pixels blended one by one would.
+        const wa = weights[a / channels]!, wb = weights[b / channels]!, wc = weights[c / channels]!, wd = weights[d / channels]!;
+        const ws = wa + wb + wc + wd;
+        if (ws > 1e-3) {
+          r = (wa * rgb[a]! + wb * rgb[b]! + wc * rgb[c]! + wd * rgb[d]!) / ws;
+          g = (wa * rgb[a + 1]! + wb * rgb[b + 1]! + wc * rgb[c + 1]! + wd * rgb[d + 1]!) / ws;
+          bl = (wa * rgb[a + 2]! + wb * rgb[b + 2]! + wc * rgb[c + 2]! + wd * rgb[d + 2]!) / ws;
+        }
+      }
       const k = cy * cw + cx;
       u[k] = Math.round(128 + cbR * r + cbG * g + cbB * bl);
       v[k] = Math.round(128 + crR * r + crG * g + crB * bl);

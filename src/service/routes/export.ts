@@ -169,7 +169,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
   app.delete<{ Params: { id: string } }>('/api/render/proxy/lambda/:id', async (req) => {
     const p = await ctx.auth.principal(req, 'render');
     const job = await ownJob(p, req.params.id);
-    ctx.queue.cancel(job.id);
+    await ctx.queue.cancel(job.id);
     return status(req, (await store.jobState(job.id)) ?? job);
   });
 

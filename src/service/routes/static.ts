@@ -32,7 +32,7 @@ export const staticRoutes = (app: FastifyInstance, ctx: Ctx, root: string): void
     return reply.sendFile(name, dirname(path));
   });
 
-  app.get('/healthz', async () => ok({ status: 'ok', queue: ctx.queue.depth, turns: ctx.agent.running }));
+  app.get('/healthz', async () => ok({ status: 'ok', queue: ctx.queue.depth, turns: ctx.agent.running, ...(ctx.queue.counts ? { jobs: await ctx.queue.counts() } : {}) }));
 
   const page = async (_req: FastifyRequest, reply: FastifyReply) =>
     hasPage ? reply.sendFile('index.html', root) : reply.type('text/html; charset=utf-8').send(NOT_BUILT);

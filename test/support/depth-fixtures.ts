@@ -1,0 +1,81 @@
+/**
+ * Photos with depth, made in code to the published formats: an iPhone Portrait-style JPEG (the
+ * disparity map as a second JPEG listed in a Multi-Picture Format index, tagged with Apple's
+ * `apdi` XMP) and a Google depth JPEG (GDepth XMP with a base64 PNG depth map, RangeInverse).
+ */
+import sharp from 'sharp';
+import { texturedRgb } from './fixtures.js';
+
+const seg = (marker: number, body: Buffer): Buffer => {
+  const head = Buffer.alloc(4);
+  head[0] = 0xff; head[1] = marker; head.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([head, body]);
+};
+
+/** A JPEG with an APPn segment inserted right after its SOI. */
+const withSegment = (jpeg: Buffer, segment: Buffer): Buffer => Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+
+/** A scene with a textured near square (depth `near`) over a differently textured far background. */
+export const layeredScene = (w: number, h: number, box = { x: 0.35, y: 0.3, w: 0.3, h: 0.4 }): { rgb: Buffer; near: (x: number, y: number) => boolean } => {
+  const bg = texturedRgb(w, h, 7);
+  const fg = texturedRgb(w, h, 99);
+  const near = (x: number, y: number) => x >= box.x * w && x < (box.x + box.w) * w && y >= box.y * h && y < (box.y + box.h) * h;
+  const rgb = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = (y * w + x) * 3;
+    const src = near(x, y) ? fg : bg;
+    rgb[i] = src[i]!; rgb[i + 1] = src[i + 1]!; rgb[i + 2] = src[i + 2]!;
+  }
+  return { rgb, near };
+};
+
+/** The scene's depth as a grey picture of `dw` x `dh`: `nearValue` inside the square, `farValue` outside. */
+const depthPicture = (dw: number, dh: number, near: (x: number, y: number) => boolean, sx: number, sy: number, nearValue: number, farValue: number): Buffer => {
+  const d = Buffer.alloc(dw * dh);
+  for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) d[y * dw + x] = near((x + 0.5) * sx, (y + 0.5) * sy) ? nearValue : farValue;
+  return d;
+};
+
+/** Google depth: RangeInverse with near 1 m (the square) and far 4 m (the background): 0 nearest, 255 farthest. */
+export const gdepthJpeg = async (w: number, h: number): Promise<Buffer> => {
+  const { rgb, near } = layeredScene(w, h);
+  const dw = Math.round(w / 4), dh = Math.round(h / 4);
+  const png = await sharp(depthPicture(dw, dh, near, 4, 4, 0, 255), { raw: { width: dw, height: dh, channels: 1 } }).png().toBuffer();
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`
+    + `<rdf:Description rdf:about="" xmlns:GDepth="http://ns.google.com/photos/1.0/depthmap/" GDepth:Format="RangeInverse" GDepth:Near="1" GDepth:Far="4" GDepth:Mime="image/png" GDepth:Data="${png.toString('base64')}"/>`
+    + `</rdf:RDF></x:xmpmeta>`;
+  const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  return withSegment(jpeg, seg(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'), Buffer.from(xmp, 'utf8')])));
+};
+
+/** iPhone Portrait style: the photo, and its disparity map (255 nearest) as the second image of an MPF index. */
+export const iphoneDisparityJpeg = async (w: number, h: number): Promise<Buffer> => {
+  const { rgb, near } = layeredScene(w, h);
+  const dw = Math.round(w / 4), dh = Math.round(h / 4);
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`
+    + `<rdf:Description rdf:about="" xmlns:apdi="http://ns.apple.com/pixeldatainfo/1.0/"><apdi:AuxiliaryImageType>disparity</apdi:AuxiliaryImageType></rdf:Description>`
+    + `</rdf:RDF></x:xmpmeta>`;
+  const disp = await sharp(depthPicture(dw, dh, near, 4, 4, 230, 30), { raw: { width: dw, height: dh, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
+  const second = withSegment(disp, seg(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'), Buffer.from(xmp, 'utf8')])));
+  const primary = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  // MPF: a little-endian TIFF header, one IFD with the MP entry table (2 entries of 16 bytes).
+  const tiff = Buffer.alloc(8 + 2 + 3 * 12 + 4 + 32);
+  tiff.write('II*\0', 0, 'latin1');
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(3, 8);
+  const entry = (k: number, tag: number, type: number, count: number, value: number) => {
+    const o = 10 + k * 12;
+    tiff.writeUInt16LE(tag, o); tiff.writeUInt16LE(type, o + 2); tiff.writeUInt32LE(count, o + 4); tiff.writeUInt32LE(value, o + 8);
+  };
+  const table = 10 + 3 * 12 + 4;
+  entry(0, 0xb000, 7, 4, 0x30303130);
+  entry(1, 0xb001, 4, 1, 2);
+  entry(2, 0xb002, 7, 32, table);
+  const app2 = seg(0xe2, Buffer.concat([Buffer.from('MPF\0', 'latin1'), tiff]));
+  const first = withSegment(primary, app2);
+  const tiffStart = 2 + 4 + 4;
+  tiff.writeUInt32LE(0x030000, table); tiff.writeUInt32LE(first.length, table + 4); tiff.writeUInt32LE(0, table + 8);
+  tiff.writeUInt32LE(0, table + 16); tiff.writeUInt32LE(second.length, table + 20); tiff.writeUInt32LE(first.length - tiffStart, table + 24);
+  const app2b = seg(0xe2, Buffer.concat([Buffer.from('MPF\0', 'latin1'), tiff]));
+  return Buffer.concat([withSegment(primary, app2b), second]);
+};
