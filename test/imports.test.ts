@@ -44,10 +44,13 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   store: ['errors', 'engine', 'jobs'],
   agent: ['errors', 'engine', 'language', 'timeline', 'jobs', 'store'],
   local: ['errors', 'engine', 'language', 'timeline'],
-  service: ['errors', 'engine', 'language', 'timeline', 'jobs', 'store', 'agent'],
+  'media-storage': ['errors'],
+  service: ['errors', 'engine', 'language', 'timeline', 'jobs', 'store', 'agent', 'media-storage'],
+  // A render worker: the queue, the store and the render handler the service uses, without the HTTP edge.
+  worker: ['errors', 'engine', 'jobs', 'store', 'service', 'media-storage'],
   // The client starts a built-in server when none is named (docs/decisions.md).
   client: ['errors', 'service'],
-  cli: ['errors', 'engine', 'language', 'timeline', 'local', 'agent', 'service', 'client'],
+  cli: ['errors', 'engine', 'language', 'timeline', 'local', 'agent', 'service', 'client', 'worker'],
   index: ['errors', 'engine', 'timeline', 'local'],
 };
 
@@ -70,9 +73,9 @@ test('the engine is imported only through src/engine/index.ts, and no layer impo
   assert.ok(edges.length > 200, `the import reader found ${edges.length} imports`);
   assert.ok(edges.some(([f, t]) => f.startsWith('src/service/') && t === 'src/engine/index.ts'), 'the service uses the engine (through its index)');
   assert.deepEqual(violations(edges), []);
-  // Nothing below the service reads the service.
+  // Nothing below the service reads the service (the render worker is a process beside it, sharing its render handler and settings).
   for (const [from, to] of edges) {
-    if (layerOf(to) === 'service') assert.ok(['service', 'client', 'cli'].includes(layerOf(from)), `${from} imports the service`);
+    if (layerOf(to) === 'service') assert.ok(['service', 'worker', 'client', 'cli'].includes(layerOf(from)), `${from} imports the service`);
   }
 });
 

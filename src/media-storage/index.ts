@@ -7,14 +7,14 @@
  * volume mounted on every machine, for `serve` + `worker`). Renders are written as `.partial` and
  * renamed when whole, so no process ever serves a half-written file.
  *
- * The port is what the service uses of `Files` (src/service/files.ts): a local path per stored
+ * The port is what the service uses of `Files` (./files.ts): a local path per stored
  * file, signed links, and a sweep of what a dead process left half-written. An object-store
  * adapter fits next to it: `path` becomes a local cache filled on read, and a `publish` step after
  * the encoder's rename uploads the file (the rename stays the moment a render becomes visible).
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Files, type FileArea } from '../service/files.js';
+import { Files, type FileArea } from './files.js';
 
 export interface MediaStorage {
   readonly kind: 'shared-folder';

@@ -4,7 +4,7 @@ import type { Agent } from '../agent/turn.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Store } from '../store/store.js';
 import type { MediaInfo } from '../timeline/index.js';
-import type { Files, FileArea } from './files.js';
+import type { Files, FileArea } from '../media-storage/files.js';
 import type { Authenticator } from './http.js';
 import type { Limiter } from './shared-limits.js';
 import type { Settings } from './settings.js';

@@ -18,7 +18,7 @@ import { Store } from '../store/store.js';
 import { buildApp, routesOf, type RouteEntry } from './app.js';
 import type { Ctx } from './context.js';
 import { hostCheck } from './addresses.js';
-import type { Files } from './files.js';
+import type { Files } from '../media-storage/files.js';
 import { Lease, newOwnerId, sweepDeadOwners } from './leases.js';
 import { Authenticator, RateLimiter, RequestLog } from './http.js';
 import { serverLogger } from './log.js';

@@ -12,7 +12,7 @@ import { clientError, type Lang } from './client-error.js';
 import { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, describeMediaFile, makeThumbnail, parseColour, type Sniffed } from '../engine/index.js';
 import { badCharacter } from '../timeline/check.js';
 import { newId, type MediaRow } from '../store/store.js';
-import type { Files } from './files.js';
+import type { Files } from '../media-storage/files.js';
 
 export const ACCEPTED = [...ACCEPTED_IMAGES, ...ACCEPTED_VIDEO, ...ACCEPTED_AUDIO];
 

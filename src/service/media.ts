@@ -6,7 +6,7 @@
 import { analyseStill } from '../engine/index.js';
 import type { MediaInfo } from '../timeline/index.js';
 import type { MediaRow, Store } from '../store/store.js';
-import type { Files } from './files.js';
+import type { Files } from '../media-storage/files.js';
 
 export const mediaInfoOf = (m: MediaRow): MediaInfo => ({
   mediaId: m.id, kind: m.kind, name: m.name,

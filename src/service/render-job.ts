@@ -6,7 +6,7 @@ import type { JobHandler } from '../jobs/queue.js';
 import type { JobOutput } from '../jobs/job.js';
 import type { Store } from '../store/store.js';
 import { clientError, requestLang } from './client-error.js';
-import type { Files } from './files.js';
+import type { Files } from '../media-storage/files.js';
 import { checkPlanCounts, checkRenderSize, type RenderLimits } from './limits.js';
 
 /** A plan's size against the server's limits: exports are checked at the door, previews and resumed jobs here. */

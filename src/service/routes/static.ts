@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StillmotionError } from '../../errors.js';
-import { FILE_AREAS, type FileArea } from '../files.js';
+import { FILE_AREAS, type FileArea } from '../../media-storage/files.js';
 import type { Ctx } from '../context.js';
 import { ok } from '../http.js';
 import { checkRange } from '../range.js';
