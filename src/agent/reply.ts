@@ -69,17 +69,74 @@ export const noteIn = (note: string, l: Lang): string => {
   return note;
 };
 
+/** "photo 2 (b.jpg)" and "1. a.jpg, 2. b.jpg" in Chinese. */
+const photosZh = (s: string): string => s
+  .replace(/photo (\d+) \(([^)]*)\)/g, '第 $1 张（$2）')
+  .replace(/(?<=^|, )(\d+)\. /g, '$1. ')
+  .replace(/ and /g, '和');
+const countZh = (s: string): string => s.replace(/^this session has (\d+) photos?(?: \((.*)\))?$/s, (_m, n: string, list?: string) => `本会话共有 ${n} 张照片${list ? `（${list}）` : ''}`);
+
+/** Why a request about photos could not be done, in Chinese (src/timeline/clips.ts words them in English). */
+const PROBLEMS_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = [
+  [/^there is no photo (\d+): (.*)$/s, (m) => `没有第 ${m[1]} 张照片：${countZh(m[2]!)}`],
+  [/^there is no last photo: (.*)$/s, (m) => `还没有照片，无法找到最后一张：${countZh(m[1]!)}`],
+  [/^there is no photo (\d+) from the end: (.*)$/s, (m) => `没有倒数第 ${m[1]} 张照片：${countZh(m[2]!)}`],
+  [/^no photo is named (.*?): (.*)$/s, (m) => `没有名为 ${m[1]} 的照片：${countZh(m[2]!)}`],
+  [/^removing (.*) would leave the video without a photo; .*$/s, (m) => `删除${photosZh(m[1]!)}后视频里就没有照片了；请先上传另一张照片，或说明要用哪一张`],
+  [/^(.*) (?:is|are) not in any video$/s, (m) => `${photosZh(m[1]!)}不在任何视频里`],
+  [/^the video already uses only (.*)$/s, (m) => `视频已经只用了${photosZh(m[1]!)}`],
+  [/^I cannot tell which photo should stay: .*\(the photos are (.*)\)$/s, (m) => `不知道要保留哪一张：请说明，例如“只用第二张”（照片有：${m[1]}）`],
+  [/^there is no photo to make a video of yet: upload photos first$/, () => '还没有可以做成视频的照片：请先上传照片'],
+];
+
+/** A problem in the reply's language. */
+export const problemIn = (p: string, l: Lang): string => {
+  if (l !== 'zh') return p;
+  for (const [re, say] of PROBLEMS_ZH) {
+    const m = re.exec(p);
+    if (m) return say(m);
+  }
+  return p;
+};
+
+const problemLines = (l: Lang, problems: readonly string[]): string[] =>
+  problems.map((p) => (l === 'zh' ? `没能做到：${problemIn(p, 'zh')}。` : `Could not do: ${p}.`));
+
 export const T = {
+  workingClips: (l: Lang, clips: number, size: string) => l === 'zh'
+    ? `好的，正在为 ${clips} 个视频生成 ${size} 预览…`
+    : `On it: rendering ${size} previews of ${clips} clips…`,
+  /** Several clips rendered in one turn: one line each, numbered in upload order. */
+  doneClips: (l: Lang, o: { total: number; clips: ReadonlyArray<{ n: number; photos: string[]; seconds: number; moves: string[]; changes: readonly string[]; aspect: string }>; summary: string; notes: readonly string[]; problems: readonly string[]; suggestions: string[] }) => {
+    const zh = l === 'zh';
+    const head = zh
+      ? (o.clips.length === 1 ? `第 ${o.clips[0]!.n} 个视频（共 ${o.total} 个）的预览已生成：` : `${o.clips.length} 个视频的预览已生成${o.clips.length < o.total ? `（共 ${o.total} 个）` : ''}：`)
+      : (o.clips.length === 1 ? `Clip ${o.clips[0]!.n} of ${o.total} is ready:` : `${o.clips.length} clips are ready${o.clips.length < o.total ? ` (${o.total} in this session)` : ''}:`);
+    const rows = o.clips.map((c) => {
+      const moves = [...new Set(c.moves)];
+      return zh
+        ? `${c.n}. ${c.photos.join('、')}：${c.seconds.toFixed(1)} 秒，${c.aspect}，${moves.map((m) => moveName(m, 'zh')).join('、')}${c.changes.length ? `（${c.changes.join('；')}）` : ''}`
+        : `${c.n}. ${c.photos.join(', ')}: ${c.seconds.toFixed(1)} s, ${c.aspect}, ${moves.join(', ')}${c.changes.length ? ` (${c.changes.join('; ')})` : ''}`;
+    });
+    return [
+      head, ...rows,
+      ...o.notes.map((n) => (zh ? `注意：${noteIn(n, 'zh')}` : `Note: ${n}`)),
+      ...problemLines(l, o.problems),
+      o.summary,
+      zh ? `接下来可以试试：${o.suggestions.map((s) => `“${s}”`).join('、')}。` : `Next you could say: ${o.suggestions.map((s) => `"${s}"`).join(', ')}.`,
+    ].join('\n');
+  },
   working: (l: Lang, shots: number, size: string) => l === 'zh'
     ? `好的，正在为 ${shots} 个镜头生成 ${size} 预览…`
     : `On it: rendering a ${size} preview of ${shots} shot${shots === 1 ? '' : 's'}…`,
-  done: (l: Lang, o: { seconds: number; moves: string[]; changes: readonly string[]; summary: string; notes: readonly string[]; suggestions: string[] }) => {
+  done: (l: Lang, o: { seconds: number; moves: string[]; changes: readonly string[]; summary: string; notes: readonly string[]; problems?: readonly string[]; suggestions: string[] }) => {
     const moves = [...new Set(o.moves)];
     if (l === 'zh') {
       return [
         `预览已生成：${o.seconds.toFixed(1)} 秒，${moves.map((m) => moveName(m, 'zh')).join('、')}。`,
         ...(o.changes.length ? [`改动：${o.changes.join('；')}。`] : []),
         ...o.notes.map((n) => `注意：${noteIn(n, 'zh')}`),
+        ...problemLines(l, o.problems ?? []),
         o.summary,
         `接下来可以试试：${o.suggestions.map((s) => `“${s}”`).join('、')}。`,
       ].join('\n');
@@ -88,6 +145,7 @@ export const T = {
       `Your preview is ready: ${o.seconds.toFixed(1)} s, ${moves.join(', ')}.`,
       ...(o.changes.length ? [`Changed: ${o.changes.join('; ')}.`] : []),
       ...o.notes.map((n) => `Note: ${n}`),
+      ...problemLines(l, o.problems ?? []),
       o.summary,
       `Next you could say: ${o.suggestions.map((s) => `"${s}"`).join(', ')}.`,
     ].join('\n');
@@ -98,15 +156,17 @@ export const T = {
   noMedia: (l: Lang) => l === 'zh'
     ? '还没有照片。先上传一张照片（JPG、PNG、WEBP、HEIC），然后告诉我想要什么效果，例如“做一个 5 秒的慢推视频”。'
     : 'There is no photo yet. Upload a photo (JPG, PNG, WEBP, HEIC) first, then tell me what you want, for example "animate this photo into a 5-second video with a slow zoom".',
-  unchanged: (l: Lang, summary: string, notUnderstood: readonly string[]) => l === 'zh'
-    ? `时间线没有变化${notUnderstood.length ? `（没能理解：${notUnderstood.join('；')}）` : ''}。\n${summary}\n可以说“加快一点”、“改成 9:16 竖屏”或“加标题 '夏日特卖'”。`
-    : `Nothing on the timeline changed${notUnderstood.length ? ` (I did not understand: ${notUnderstood.join('; ')})` : ''}.\n${summary}\nYou could say "make it faster", "make it a 9:16 reel" or "add the title 'Summer Sale'".`,
+  unchanged: (l: Lang, summary: string, notUnderstood: readonly string[], problems: readonly string[] = []) => l === 'zh'
+    ? `时间线没有变化${problems.length ? `：${problems.map((p) => problemIn(p, 'zh')).join('；')}` : ''}${notUnderstood.length ? `（没能理解：${notUnderstood.join('；')}）` : ''}。\n${summary}\n可以说“加快一点”、“改成 9:16 竖屏”或“加标题 '夏日特卖'”。`
+    : `Nothing on the timeline changed${problems.length ? `: ${problems.join('; ')}` : ''}${notUnderstood.length ? ` (I did not understand: ${notUnderstood.join('; ')})` : ''}.\n${summary}\nYou could say "make it faster", "make it a 9:16 reel" or "add the title 'Summer Sale'".`,
   status: (l: Lang, summary: string) => (l === 'zh' ? `当前时间线：\n${summary}` : `Here is the timeline:\n${summary}`),
   credits: (l: Lang, b: { available: number; frozen: number; total: number }) => l === 'zh'
     ? `积分：可用 ${b.available}，冻结 ${b.frozen}，共 ${b.total}。`
     : `Credits: ${b.available} available, ${b.frozen} reserved by running work, ${b.total} in all.`,
-  export: (l: Lang, ready: boolean, summary: string) => ready
-    ? (l === 'zh' ? `时间线已可导出：\n${summary}\n导出会渲染 1080p 完整版本（不消耗积分）。` : `The timeline is ready to export:\n${summary}\nExporting renders the full-quality version (it costs no credits).`)
+  export: (l: Lang, ready: boolean, summary: string, clips = 1) => ready
+    ? (clips > 1
+      ? (l === 'zh' ? `这个会话有 ${clips} 个视频，都可以导出；当前的是：\n${summary}\n说“导出全部”把每个视频各导出一个文件（不消耗积分）。` : `This session has ${clips} clips, each ready to export; the one in front:\n${summary}\nSay "export all" for one file per clip (it costs no credits).`)
+      : (l === 'zh' ? `时间线已可导出：\n${summary}\n导出会渲染 1080p 完整版本（不消耗积分）。` : `The timeline is ready to export:\n${summary}\nExporting renders the full-quality version (it costs no credits).`))
     : T.noMedia(l),
   upload: (l: Lang) => l === 'zh' ? '把照片、视频或音乐文件发给我（JPG、PNG、WEBP、HEIC、MP4、MOV、MP3、WAV…，照片不超过 50 MB）。' : 'Send me photos, clips or music (JPG, PNG, WEBP, HEIC, MP4, MOV, MP3, WAV…; photos up to 50 MB).',
   help: (l: Lang) => l === 'zh'
@@ -119,9 +179,10 @@ export const T = {
 };
 
 /** Two or three next steps that make sense for this draft. */
-export const suggestions = (l: Lang, d: Draft): string[] => {
+export const suggestions = (l: Lang, d: Draft, clips = 1): string[] => {
   const out: string[] = [];
   const zh = l === 'zh';
+  if (clips > 1) return [zh ? '把它们都改成 9:16' : 'make all of them 9:16', zh ? '最后一张慢一点' : 'make the last one slower', zh ? '导出全部' : 'export all'];
   if (!d.texts.some((t) => t.role === 'title')) out.push(zh ? "加标题 '夏日特卖'" : "add the title 'Summer Sale'");
   if (d.canvas.aspect !== '9:16') out.push(zh ? '改成 9:16 竖屏' : 'make it a 9:16 reel');
   if (!d.audio.length) out.push(zh ? '加轻音乐，音量 35%' : 'add lo-fi music at 35%');

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
 import { parseInstruction, type InstructionRequest } from '../language/index.js';
-import { applyRequest, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
+import { applyToClips, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { newId, type Principal, type SessionRow, type Store } from '../store/store.js';
@@ -156,43 +156,57 @@ export class Agent {
       const req = parseInstruction(message);
       const draft = fromCompact(JSON.parse(session.draft) as CompactDraft);
       const shown = JSON.parse(session.view) as StoredDisplay;
+      const rows = await store.clipsOf(sessionId);
 
-      const answer = await this.answerWithoutRender(p, req, draft, shown, lang);
+      // With several clips, status lists each (in upload order), and export speaks of all of them.
+      const listed = rows.length > 1 ? { ...shown, summary: rows.map((r, i) => `${i + 1}. ${(JSON.parse(r.view) as StoredDisplay).summary}`).join('\n'), summary_zh: rows.map((r, i) => `${i + 1}. ${summaryIn(JSON.parse(r.view) as StoredDisplay, 'zh')}`).join('\n') } : shown;
+      const answer = await this.answerWithoutRender(p, req, draft, req.intent === 'status' ? listed : shown, lang, Math.max(1, rows.length));
       if (answer !== null) {
         say(answer);
         await store.finishTurn(turnId, 'completed', answer, null, 0);
         return;
       }
 
+      // The session's clips (a session from before clips is one clip: its draft).
+      const activeId = session.active_clip ?? rows[0]?.id ?? 'clip1';
+      const clips: Clip[] = rows.length ? rows.map((r) => ({ id: r.id, draft: fromCompact(JSON.parse(r.draft) as CompactDraft) })) : [{ id: activeId, draft }];
+      const views = new Map<string, StoredDisplay>(rows.length ? rows.map((r) => [r.id, JSON.parse(r.view) as StoredDisplay]) : [[activeId, shown]]);
       const media = await this.deps.media(sessionId);
-      const used = new Set([...draft.shots.map((s) => s.mediaId), ...draft.audio.map((a) => a.mediaId)]);
-      const fresh = media.filter((m) => !used.has(m.mediaId)).map((m) => ({ mediaId: m.mediaId, kind: m.kind, ...(m.name ? { name: m.name } : {}) }));
-      const applied = applyRequest(draft, req, fresh);
+      const refs = media.map((m) => ({ mediaId: m.mediaId, kind: m.kind, ...(m.name ? { name: m.name } : {}) }));
+      const applied = applyToClips({ clips, active: activeId, focus: session.focus ?? null, }, req, refs, message);
       // What the words made must pass the same schema as a draft sent to export (it is sent back
       // there): otherwise the turn fails with the field named, before anything is saved or reserved.
-      fromCompact(toCompact(applied.draft));
-      if (applied.draft.shots.length === 0) {
-        const text = T.noMedia(lang);
+      for (const c of applied.clips) fromCompact(toCompact(c.draft));
+      if (applied.clips.every((c) => c.draft.shots.length === 0)) {
+        const text = applied.problems.length ? T.unchanged(lang, summaryIn(shown, lang), req.not_understood, applied.problems) : T.noMedia(lang);
         say(text);
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
       }
       const generated = await store.generatedOf(sessionId);
-      const hasPreview = generated.some((g) => g.kind === 'preview');
-      if (!applied.visual && hasPreview) {
-        const text = T.unchanged(lang, summaryIn(shown, lang), req.not_understood);
+      const hasPreview = (id: string) => generated.some((g) => g.kind === 'preview' && (g.clip_id ?? activeId) === id);
+      const toRender = applied.changed.length ? [...applied.changed]
+        : !applied.problems.length && !hasPreview(applied.active) ? [applied.active] : [];
+      if (toRender.length === 0) {
+        const activeView = views.get(applied.active) ?? shown;
+        if (applied.active !== activeId || applied.focus !== (session.focus ?? null) || applied.removed.length) {
+          await store.saveClips(sessionId, { clips: applied.clips.map((c) => ({ id: c.id, draft: JSON.stringify(toCompact(c.draft)), view: JSON.stringify(views.get(c.id) ?? storedDisplayOf(c.draft, media, {})), changed: false })), active: applied.active, focus: applied.focus, reason: message });
+        }
+        const text = T.unchanged(lang, summaryIn(activeView, lang), req.not_understood, applied.problems);
         say(text);
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
       }
 
-      // Every decision for the preview is made here, before anything renders: the moves are read from the plan.
+      // Every decision for the previews is made here, before anything renders: the moves are read from the plans.
       const byId = new Map(media.map((m) => [m.mediaId, m]));
       const lookup = (id: string) => byId.get(id);
-      const resolved = resolveDraft(applied.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
-      const plan = planDraft(resolved, lookup);
-      const moves = movesOf(plan);
-      const depth = depthOf(plan);
+      const planned = toRender.map((id) => {
+        const c = applied.clips.find((x) => x.id === id)!;
+        const resolved = resolveDraft(c.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
+        const plan = planDraft(resolved, lookup);
+        return { id, draft: c.draft, resolved, plan, moves: movesOf(plan), depth: depthOf(plan) };
+      });
 
       if (this.deps.turnCost > 0) {
         try {
@@ -210,43 +224,70 @@ export class Agent {
       // 1. The edit.
       const callId = randomUUID();
       run.emit([{ function_call: { id: callId, name: 'edit_timeline', args: { instruction: message, request: req as unknown as Record<string, unknown> } } }]);
-      let version = session.draft_version;
-      const compact = toCompact(applied.draft);
-      const stored = storedDisplayOf(applied.draft, media, moves, depth);
-      if (applied.visual) version = await store.saveDraft(sessionId, JSON.stringify(compact), JSON.stringify(stored), message);
-      else await store.setDisplay(sessionId, JSON.stringify(stored));
-      // The reply names the depth each depth move used, or says it was made flat and why.
-      const depthNotes = [...new Set(Object.values(depth).flatMap((x) => (x.fallback ? [x.fallback] : x.depth ? [`${x.move} used ${DEPTH_LABELS[x.depth]}`] : [])))];
-      const notes = [...applied.notes, ...resolved.notes, ...depthNotes];
-      run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: stored.summary, notes, moves, draft_version: version } } }]);
-
-      // 2. The preview.
-      run.emit([{ text: `${T.working(lang, applied.draft.shots.length, this.deps.previewSize)}\n` }]);
-      const renderId = randomUUID();
-      const jobId = newId('prv');
-      run.emit([{ function_call: { id: renderId, name: 'render_preview', args: { size: this.deps.previewSize, draft_version: version, plan: plan as unknown as Record<string, unknown> } } }]);
-      await store.createJob({ id: jobId, user_id: p.userId, session_id: sessionId, kind: 'preview', spec: { plan } });
-      let last = -1;
-      const off = this.deps.queue.onProgress(jobId, (pct, stage) => {
-        const v = Math.floor(pct);
-        if (v < last + 5 && v < 100) return;
-        last = v;
-        run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'running', progress: v, stage } } }], { partial: true });
+      const stored = new Map<string, StoredDisplay>();
+      for (const c of applied.clips) {
+        const pl = planned.find((x) => x.id === c.id);
+        const old = views.get(c.id);
+        // A clip not rendered this turn keeps its display (with the depth its last plan used).
+        stored.set(c.id, pl ? storedDisplayOf(c.draft, media, pl.moves, pl.depth) : old && !applied.changed.includes(c.id) ? old : storedDisplayOf(c.draft, media, old?.moves ?? {}));
+      }
+      const version = await store.saveClips(sessionId, {
+        clips: applied.clips.map((c) => ({ id: c.id, draft: JSON.stringify(toCompact(c.draft)), view: JSON.stringify(stored.get(c.id)!), changed: applied.changed.includes(c.id) || !rows.length })),
+        active: applied.active, focus: applied.focus, reason: message,
       });
-      const timer = setTimeout(() => this.deps.queue.cancel(jobId, new StillmotionError('TIMEOUT', `the preview took longer than the turn's ${Math.round(this.deps.turnTimeoutMs / 1000)} s`)), this.deps.turnTimeoutMs);
-      this.deps.queue.enqueue(jobId, 'preview');
-      const row = await this.deps.queue.wait(jobId).finally(() => { off(); clearTimeout(timer); });
-      if (row.status !== 'completed' || !row.output) throw errorOfJob(row.error ?? { code: 5000, message: 'the preview ended without a file' });
-      const out = row.output;
-      const genId = newId('gen');
-      await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now() });
+      const activeStored = stored.get(applied.active)!;
+      // The reply names the depth each depth move used, or says it was made flat and why.
+      const depthNotes = planned.flatMap((x) => Object.values(x.depth).flatMap((d: ShotDepthInfo) => (d.fallback ? [d.fallback] : d.depth ? [`${d.move} used ${DEPTH_LABELS[d.depth]}`] : [])));
+      const notes = [...new Set([...applied.notes, ...planned.flatMap((x) => x.resolved.notes), ...depthNotes])];
+      const clipList = applied.clips.map((c, i) => ({ id: c.id, position: i + 1, summary: stored.get(c.id)!.summary, active: c.id === applied.active }));
+      run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: activeStored.summary, notes, problems: applied.problems, clips: clipList, draft_version: version } } }]);
+
+      // 2. The previews, one per changed clip.
+      const shots = planned.reduce((n, x) => n + x.draft.shots.length, 0);
+      run.emit([{ text: `${planned.length > 1 ? T.workingClips(lang, planned.length, this.deps.previewSize) : T.working(lang, shots, this.deps.previewSize)}\n` }]);
+      const made: Array<{ id: string; seconds: number; moves: string[] }> = [];
+      for (const pl of planned) {
+        const renderId = randomUUID();
+        const jobId = newId('prv');
+        run.emit([{ function_call: { id: renderId, name: 'render_preview', args: { size: this.deps.previewSize, draft_version: version, clip_id: pl.id, plan: pl.plan as unknown as Record<string, unknown> } } }]);
+        await store.createJob({ id: jobId, user_id: p.userId, session_id: sessionId, kind: 'preview', spec: { plan: pl.plan } });
+        let last = -1;
+        const off = this.deps.queue.onProgress(jobId, (pct, stage) => {
+          const v = Math.floor(pct);
+          if (v < last + 5 && v < 100) return;
+          last = v;
+          run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'running', progress: v, stage, clip_id: pl.id } } }], { partial: true });
+        });
+        const timer = setTimeout(() => this.deps.queue.cancel(jobId, new StillmotionError('TIMEOUT', `the preview took longer than the turn's ${Math.round(this.deps.turnTimeoutMs / 1000)} s`)), this.deps.turnTimeoutMs);
+        this.deps.queue.enqueue(jobId, 'preview');
+        const row = await this.deps.queue.wait(jobId).finally(() => { off(); clearTimeout(timer); });
+        if (row.status !== 'completed' || !row.output) throw errorOfJob(row.error ?? { code: 5000, message: 'the preview ended without a file' });
+        const out = row.output;
+        const genId = newId('gen');
+        await store.addGenerated({ id: genId, session_id: sessionId, turn_id: turnId, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now(), clip_id: pl.id });
+        const url = this.deps.link('generated', out.file, origin);
+        run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'completed', id: genId, clip_id: pl.id, url, width: out.width, height: out.height, duration_ms: out.duration_ms } } }]);
+        made.push({ id: pl.id, seconds: out.duration_ms / 1000, moves: Object.values(pl.moves) });
+      }
       const mediaMs = Object.fromEntries(media.filter((m) => m.durationMs).map((m) => [m.mediaId, m.durationMs!]));
-      const changes = draft.shots.length ? describeChanges(draft, applied.draft, lang, mediaMs) : [];
-      const text = T.done(lang, { seconds: out.duration_ms / 1000, moves: Object.values(moves), changes, summary: summaryIn(stored, lang), notes, suggestions: suggestions(lang, applied.draft) });
+      const sugg = suggestions(lang, applied.clips.find((c) => c.id === applied.active)!.draft, applied.clips.length);
+      let text: string;
+      if (applied.clips.length === 1) {
+        const before = clips.find((c) => c.id === made[0]!.id)?.draft;
+        const changes = before && before.shots.length ? describeChanges(before, applied.clips[0]!.draft, lang, mediaMs) : [];
+        text = T.done(lang, { seconds: made[0]!.seconds, moves: made[0]!.moves, changes, summary: summaryIn(activeStored, lang), notes, problems: applied.problems, suggestions: sugg });
+      } else {
+        const lines = made.map((m) => {
+          const i = applied.clips.findIndex((c) => c.id === m.id);
+          const c = applied.clips[i]!;
+          const before = clips.find((x) => x.id === m.id)?.draft;
+          const changes = before && before.shots.length ? describeChanges(before, c.draft, lang, mediaMs) : [];
+          return { n: i + 1, photos: c.draft.shots.map((x) => x.label ?? byId.get(x.mediaId)?.name ?? x.mediaId), seconds: m.seconds, moves: m.moves, changes, aspect: stored.get(m.id)!.canvas.aspect };
+        });
+        text = T.doneClips(lang, { total: applied.clips.length, clips: lines, summary: summaryIn(activeStored, lang), notes, problems: applied.problems, suggestions: sugg });
+      }
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
-      const url = this.deps.link('generated', out.file, origin);
-      run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'completed', id: genId, url, width: out.width, height: out.height, duration_ms: out.duration_ms } } }]);
       say(text);
     } catch (e) {
       const err = toStillmotionError(e);
@@ -263,11 +304,11 @@ export class Agent {
   }
 
   /** Questions get an answer, not a render: status, credits, export, upload, help. */
-  private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, shown: StoredDisplay, lang: Lang): Promise<string | null> {
+  private async answerWithoutRender(p: Principal, req: InstructionRequest, draft: Draft, shown: StoredDisplay, lang: Lang, clips = 1): Promise<string | null> {
     switch (req.intent) {
       case 'status': return T.status(lang, summaryIn(shown, lang));
       case 'credits': return T.credits(lang, await this.deps.store.balance(p.userId));
-      case 'export': return T.export(lang, isReady(draft), summaryIn(shown, lang));
+      case 'export': return T.export(lang, isReady(draft), summaryIn(shown, lang), clips);
       case 'upload': return T.upload(lang);
       case 'help': return T.help(lang);
       default: return null;

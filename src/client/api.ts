@@ -36,7 +36,13 @@ export interface SessionState {
   timeline?: { duration_ms?: number; tracks?: Array<{ kind: string; items?: TimelineItem[] }> };
   video_infos?: UploadedFile[]; canvas_config?: Record<string, unknown>;
   generated_media?: GeneratedMedia[]; last_turn?: LastTurn | null;
+  /** Every clip of the session in upload order (servers before clips send none: the draft is the one clip). */
+  clips?: ClipInfo[]; active_clip?: string;
   [k: string]: unknown;
+}
+export interface ClipInfo {
+  id: string; position: number; active?: boolean; draft: CompactDraftLike; summary?: string; summaries?: { en?: string; zh?: string }; name?: string | null; media_ids?: string[];
+  preview?: { url: string; width?: number; height?: number; duration_ms?: number } | null;
 }
 export type RenderStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export interface RenderOutput { url: string; format: string; width: number; height: number; duration_ms: number; size_bytes: number }

@@ -12,7 +12,7 @@ export type Route =
   | { kind: 'empty' }
   | { kind: 'quit' }
   | { kind: 'help' }
-  | { kind: 'export'; format?: ExportFormat; quality?: ExportQuality; /** a message with more than "export" in it goes to the agent first */ instruction?: string }
+  | { kind: 'export'; format?: ExportFormat; quality?: ExportQuality; /** a message with more than "export" in it goes to the agent first */ instruction?: string; /** "export all": every clip, each its own file */ all?: true }
   | { kind: 'credits' }
   | { kind: 'status' }
   /** Open the project in the web workspace (a claim link; never a bearer token). */
@@ -94,6 +94,8 @@ const WEB = /^\s*(please\s+)?(web|workspace|open\s+(it\s+|this\s+|the\s+project\
 const HELP = /^\s*(help|\?|\/help|帮助|怎么用)\s*[?？]*\s*$/i;
 
 const FORMAT = /\b(mp4|webm|gif|mov)\b|动图/i;
+/** "export all", "download every clip", "导出全部", "全部导出": every clip of the session, each its own file. */
+const ALL_CLIPS = /\b(all|every|each)\b(\s+(of\s+)?(the\s+|my\s+)?(clips?|videos?|them|files?))?|全部|所有|每个|都/i;
 const QUALITY_EN = /\b(high|medium|low)[\s-]*(quality|res(olution)?)\b|\b(hd|hq)\b/i;
 const QUALITY_ZH = /高清|高画质|高质量|中等画质|中画质|低画质|低质量|标清/;
 
@@ -139,8 +141,8 @@ export const route = (message: string, ctx: RouteContext = {}): Route => {
 
   const bare = unquoted(text);
   if (EXPORT_EN.test(bare) || EXPORT_ZH.test(bare)) {
-    const r: Route = { kind: 'export', ...exportOptions(text) };
-    return hasInstruction(text, [EXPORT_EN, EXPORT_ZH]) ? { ...r, instruction: text } : r;
+    const r: Route = { kind: 'export', ...exportOptions(text), ...(ALL_CLIPS.test(bare) ? { all: true as const } : {}) };
+    return hasInstruction(text, [EXPORT_EN, EXPORT_ZH, ALL_CLIPS]) ? { ...r, instruction: text } : r;
   }
   if (CREDITS_EN.test(bare) || CREDITS_ZH.test(bare)) return { kind: 'credits' };
   if (STATUS_EN.test(bare) || STATUS_ZH.test(bare)) return { kind: 'status' };

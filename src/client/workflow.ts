@@ -130,6 +130,8 @@ export class ChatSession {
   #taskId = '';
   /** Local files uploaded in this session, kept to re-upload into a new session after 1002. */
   readonly #files: string[] = [];
+  /** Renders submitted by this session: several clips exported in one millisecond get different ids. */
+  #renders = 0;
   lang: Lang;
 
   constructor(o: SessionOptions, lang: Lang = 'en') {
@@ -223,15 +225,25 @@ export class ChatSession {
       case 'credits': await this.credits(); break;
       case 'status': await this.status(); break;
       case 'web': await this.webLink(); break;
-      case 'upload':
+      case 'upload': {
         if (r.instruction) this.lang = detectLanguage(r.instruction, this.lang);
+        // A file already uploaded in this session, named in a message ("make beach.jpg pan left"),
+        // is a reference to that photo: the whole message goes to the agent, nothing is uploaded again.
+        const fresh = r.paths.filter((p) => !this.#files.includes(resolve(this.#o.cwd, this.#o.env.HOME ? p.replace(/^~(?=\/)/, this.#o.env.HOME) : p)));
+        if (r.paths.length && fresh.length === 0 && r.instruction) {
+          this.lang = detectLanguage(message, this.lang);
+          await this.send(message);
+          break;
+        }
         if (r.paths.length === 0) this.#emit({ type: 'need_paths' });
-        else await this.upload(r.paths);
+        else await this.upload(fresh.length ? fresh : r.paths);
         if (r.instruction) await this.send(r.instruction);
         break;
+      }
       case 'export':
         if (r.instruction) await this.send(r.instruction);
-        await this.exportVideo({ format: r.format, quality: r.quality });
+        if (r.all) await this.exportAll({ format: r.format, quality: r.quality });
+        else await this.exportVideo({ format: r.format, quality: r.quality });
         break;
       case 'agent': await this.send(r.text); break;
     }
@@ -260,8 +272,13 @@ export class ChatSession {
 
   async status(): Promise<SessionState> {
     const s = await this.state();
+    // Several clips: one line each, numbered in upload order (a server without clips sends none).
+    const clips = s.clips ?? [];
+    const summary = clips.length > 1
+      ? clips.map((c, i) => `${c.active ? '*' : ' '}${i + 1}. ${(this.lang === 'zh' ? c.summaries?.zh : undefined) ?? c.summary ?? ''}`).join('\n')
+      : summaryFor(s, this.lang);
     this.#emit({
-      type: 'status', summary: summaryFor(s, this.lang), ready: draftReady(s.draft), media: s.video_infos?.length ?? 0,
+      type: 'status', summary, ready: draftReady(s.draft), media: s.video_infos?.length ?? 0,
       segments: segmentCounts(s.draft), previews: s.generated_media?.length ?? 0,
     });
     return s;
@@ -440,11 +457,34 @@ export class ChatSession {
     }
   }
 
+  /** Where a clip's export goes: next to its photo (as uploaded from this machine), named after it. */
+  #clipPath(photoName: string | null | undefined, format: string): string {
+    const local = photoName ? this.#files.find((f) => basename(f) === photoName) : undefined;
+    if (!photoName) return this.#exportPath(format);
+    const dir = this.#o.outDir ? resolve(this.#o.cwd, this.#o.outDir) : local ? dirname(local) : this.#o.cwd;
+    const stem = basename(photoName, extname(photoName)).replace(/[/\\]/g, '_') || 'stillmotion';
+    for (let n = 1; ; n++) {
+      const p = join(dir, `${stem}-video${n === 1 ? '' : `-${n}`}.${format}`);
+      if (!existsSync(p)) return p;
+    }
+  }
+
+  /** "export all": every clip of the session, each its own file next to its photo. */
+  async exportAll(o: Omit<ExportOptions, 'output'> = {}): Promise<ExportResult[]> {
+    const s = await this.state();
+    const clips = (s.clips ?? []).filter((c) => draftReady(c.draft));
+    if (clips.length <= 1) return [await this.exportVideo(o)];
+    const format = o.format ?? 'mp4';
+    const out: ExportResult[] = [];
+    for (const c of clips) out.push(await this.exportVideo({ ...o, format, output: this.#clipPath(c.name, format) }, c.draft));
+    return out;
+  }
+
   /** Pre-check, submit, poll, download; one retry with a new id if the render or the download fails. */
-  async exportVideo(o: ExportOptions = {}): Promise<ExportResult> {
+  async exportVideo(o: ExportOptions = {}, clipDraft?: NonNullable<SessionState['draft']>): Promise<ExportResult> {
     const format = o.format ?? (o.output && /^\.(mp4|webm|gif|mov)$/i.test(extname(o.output)) ? extname(o.output).slice(1).toLowerCase() as ExportFormat : 'mp4');
     const quality = o.quality ?? 'high';
-    const s = await this.state();
+    const s = clipDraft ? { draft: clipDraft } : await this.state();
     if (!draftReady(s.draft)) {
       this.#emit({ type: 'export_not_ready' });
       return { ok: false, reason: 'not_ready' };
@@ -452,7 +492,7 @@ export class ChatSession {
     const dest = o.output ? resolve(this.#o.cwd, o.output) : this.#exportPath(format);
     let lastError: unknown;
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const id = `render_${Date.now()}${attempt > 1 ? `_${attempt}` : ''}`;
+      const id = `render_${Date.now()}_${++this.#renders}${attempt > 1 ? `_${attempt}` : ''}`;
       try {
         const job = await this.#renderOnce(id, s.draft!, format, quality, attempt);
         if (!job.output) throw new StillmotionError('ENCODER_FAILED', `render ${id} completed without an output`);

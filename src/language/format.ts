@@ -14,6 +14,14 @@ export const formatRequest = (req: InstructionRequest): string => {
   add('length', req.duration_s !== null ? s(req.duration_s) : null);
   add('per photo', req.per_photo_s !== null ? s(req.per_photo_s) : null);
   add('photos', req.photos === null ? null : req.photos === 'all' ? 'all' : req.photos.join(', '));
+  if (req.refs) {
+    const r = req.refs;
+    const bits = [
+      ...(r.from_end ?? []).map((n) => (n === 1 ? 'the last' : `${n} from the end`)), ...(r.names ?? []), r.this ? 'this one' : null,
+      r.separate ? 'one video per photo' : null, r.only ? 'only these' : null, r.others ? 'remove the others' : null, r.remove ? 'remove these' : null,
+    ];
+    add('refers to', bits.filter(Boolean).join(', '));
+  }
   add('moves', req.moves.map(describeMove).join(', then '));
   add('speed', req.speed);
   add('subject motion', req.subject_motion !== null ? `"${req.subject_motion}"` : null);

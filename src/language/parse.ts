@@ -8,7 +8,7 @@ import { leftovers, subjectDescriptions } from './leftover.js';
 import { extractMoves } from './moves.js';
 import { extractMusic } from './music.js';
 import { extractPace, extractRemovals, extractSpeed } from './pace.js';
-import { extractPhotos } from './photos.js';
+import { extractPhotoRefs, extractPhotos, settleRefs } from './photos.js';
 import { emptyRequest, type InstructionRequest } from './request.js';
 import { Scan } from './scan.js';
 import { extractSubjectMotion } from './subject.js';
@@ -34,6 +34,7 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   extractBackground(scan, req);
   extractRemovals(scan, req);
   extractTexts(scan, req, found);
+  extractPhotoRefs(scan, req);
   extractCanvas(scan, req);
   extractTransitions(scan, req);
   extractMusic(scan, req, (_s, _e, _d, dur) => fadeTransition(req, dur));
@@ -47,12 +48,13 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   extractSubjectMotion(scan, req);
   resolveTextTiming(found, req.duration_s);
   req.texts = found.map((f) => f.item);
+  settleRefs(req);
 
   const extracted =
     req.moves.length > 0 || req.texts.length > 0 || req.music !== null || req.transitions.length > 0 || req.duration_s !== null ||
     req.per_photo_s !== null || req.aspect !== null || req.platform !== null || req.resolution !== null || req.fps !== null ||
     req.loop !== null || req.format !== null || req.photos !== null || req.subject_motion !== null || req.speed !== null ||
-    req.edits !== undefined || req.beat_sync !== undefined || req.background !== undefined;
+    req.edits !== undefined || req.beat_sync !== undefined || req.background !== undefined || req.refs !== undefined;
   req.intent = decideIntent(scan.norm, req, extracted);
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);

@@ -158,6 +158,28 @@ export interface EffectEdit {
   change: 'slower' | 'faster' | 'calmer' | 'stronger' | 'stop';
 }
 
+/**
+ * References to photos and clips the `photos` field cannot hold: counted from the end, by file
+ * name, "this one", and what to do with them. Present only when the sentence makes one; the
+ * session resolves them against its media in upload order (src/timeline/clips.ts).
+ */
+export interface PhotoRefs {
+  /** Positions counted from the end: "the last one", "最后一张" → [1]; "the second to last" → [2]. */
+  from_end?: number[];
+  /** File names as written ("mate_TwoWings.jpg"). */
+  names?: string[];
+  /** "this one", "this photo", "这张": the photo the conversation is about. */
+  this?: true;
+  /** "a separate video for each photo", "每张照片单独做一个视频": one clip per photo. */
+  separate?: true;
+  /** "only use the second photo", "只用第二张": the referenced photos are kept, the others leave the clip. */
+  only?: true;
+  /** "remove the other photos", "去掉其他照片": like `only`, for the photo in focus when none is named. */
+  others?: true;
+  /** "remove the second photo", "删掉第二张": the referenced photos leave the clip. */
+  remove?: true;
+}
+
 export interface InstructionRequest {
   intent: Intent;
   duration_s: number | null;
@@ -190,6 +212,8 @@ export interface InstructionRequest {
   cinemagraph?: true;
   /** Optional: motion of people or animals that one photo cannot give (blinking, a dog running), verbatim. */
   impossible_motion?: string[];
+  /** Optional, see PhotoRefs: only present when the sentence refers to photos in a way `photos` cannot say. */
+  refs?: PhotoRefs;
 }
 
 export const emptyRequest = (): InstructionRequest => ({

@@ -185,6 +185,36 @@ export const MIGRATIONS: readonly string[] = [
    create index media_user on media(user_id);
    create index sessions_updated on sessions(updated_at);
    create index requests_at on requests(at)`,
+  // Several clips in one session (issue 15): each clip a draft with its own history; the session's
+  // draft stays the active clip's, for clients that know one draft. Media keep their upload order
+  // (the order a request arrived, then the file's place in it), generated previews name their clip,
+  // and an export keeps the file name it will download under.
+  `alter table sessions add column active_clip text;
+   alter table sessions add column focus text;
+   create table clips (
+     session_id text not null references sessions(id),
+     id text not null,
+     position integer not null,
+     draft text not null,
+     draft_version integer not null,
+     view text not null,
+     created_at bigint not null,
+     updated_at bigint not null,
+     primary key (session_id, id)
+   );
+   create table clip_history (
+     session_id text not null,
+     clip_id text not null,
+     version integer not null,
+     draft text not null,
+     reason text not null,
+     at bigint not null,
+     primary key (session_id, clip_id, version)
+   );
+   alter table media add column seq bigint;
+   update media set seq = created_at * 1000 where seq is null;
+   alter table generated add column clip_id text;
+   alter table jobs add column file_name text`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

@@ -31,12 +31,25 @@ export interface SessionRow {
   readonly id: string; readonly task_id: string; readonly user_id: string; readonly task_name: string; readonly language: string | null;
   /** `view` holds the draft's display form (summary, timeline rows), JSON: the column kept its first name. */
   readonly draft: string; readonly draft_version: number; readonly view: string; readonly created_at: number; readonly updated_at: number;
+  /** The clip the session's draft is (null before the session had clips: its draft is then its one clip). */
+  readonly active_clip?: string | null;
+  /** The photo the conversation is about ("this one"). */
+  readonly focus?: string | null;
 }
+/** One clip of a session: a draft with its own version and history, and its display form. */
+export interface ClipRow {
+  readonly session_id: string; readonly id: string; readonly position: number; readonly draft: string; readonly draft_version: number;
+  readonly view: string; readonly created_at: number; readonly updated_at: number;
+}
+/** A clip to save: `changed` ones get a new version (and a history row); the others only keep their place. */
+export interface ClipSave { readonly id: string; readonly draft: string; readonly view: string; readonly changed: boolean }
 export interface MediaRow {
   readonly id: string; readonly session_id: string; readonly user_id: string; readonly name: string; readonly kind: 'image' | 'video' | 'audio';
   readonly mime: string; readonly type: string; readonly width: number | null; readonly height: number | null; readonly duration_ms: number | null;
   readonly size_bytes: number; readonly file: string; readonly thumb: string | null; readonly created_at: number;
   readonly has_audio?: boolean | null;
+  /** Upload order: when the upload request arrived (µs), plus the file's place in it. */
+  readonly seq?: number | null;
   /** Photos: what analysis learned at upload (null for rows from before it was stored, or not a photo). */
   readonly analysis?: StillAnalysis | null;
 }
@@ -47,6 +60,8 @@ export interface TurnRow {
 export interface GeneratedRow {
   readonly id: string; readonly session_id: string; readonly turn_id: string | null; readonly kind: string; readonly file: string; readonly format: string;
   readonly width: number; readonly height: number; readonly duration_ms: number; readonly size_bytes: number; readonly created_at: number;
+  /** The clip a preview shows (null: the session's one draft, before clips). */
+  readonly clip_id?: string | null;
 }
 export type { JobStatus };
 /** A job with its spec, output and error as typed values (src/jobs/job.ts reads and checks the stored JSON). */
@@ -56,10 +71,10 @@ export interface ClaimRow {
   readonly created_at: number; readonly expires_at: number;
 }
 /** A job without its spec (the plan, up to the body limit's size): what status reads need. */
-export type JobState = Omit<JobRow, 'spec'>;
+export type JobState = Omit<JobRow, 'spec'> & { readonly file_name?: string | null };
 /** A file the store's rows name, by area. */
 export interface StoredFile { readonly area: 'media' | 'thumbs' | 'generated' | 'renders'; readonly file: string }
-const JOB_STATE_COLUMNS = 'id, user_id, session_id, kind, status, progress, output, error, attempts, created_at, started_at, finished_at';
+const JOB_STATE_COLUMNS = 'id, user_id, session_id, kind, status, progress, output, error, attempts, created_at, started_at, finished_at, file_name';
 export interface RequestLogRow {
   readonly at: number; readonly method: string; readonly route: string; readonly status: number; readonly userId: string | null; readonly ip: string;
   readonly skillSource: string | null; readonly skillVersion: string | null; readonly skillPlatform: string | null;
@@ -296,6 +311,49 @@ export class Store {
     }).finally(() => this.forget(`s:${sessionId}`));
   }
 
+  /** A session's clips in their order (empty for a session that never had more than its one draft). */
+  clipsOf(sessionId: string): Promise<ClipRow[]> {
+    return this.cached(`c:${sessionId}`, async () => (await this.sql.query<ClipRow>('select * from clips where session_id = $1 order by position, id', [sessionId])).map(norm));
+  }
+
+  /**
+   * Saves a session's clips in one transaction: changed clips get a new version and a history row,
+   * clips not listed are deleted, every clip takes its place in the list, and the session's draft
+   * becomes the active clip's (a new session version, in its history too). Returns the session's version.
+   */
+  async saveClips(sessionId: string, o: { clips: readonly ClipSave[]; active: string; focus: string | null; reason: string }): Promise<number> {
+    const now = Date.now();
+    const act = o.clips.find((c) => c.id === o.active) ?? o.clips[0];
+    if (!act) throw new StillmotionError('INTERNAL', 'a session keeps at least one clip');
+    this.forget(`s:${sessionId}`, `c:${sessionId}`);
+    const reason = o.reason.slice(0, 500);
+    return this.sql.tx(async (q) => {
+      const ids = o.clips.map((c) => c.id);
+      await q.query('delete from clips where session_id = $1 and not (id = any($2::text[]))', [sessionId, ids]);
+      for (const [i, c] of o.clips.entries()) {
+        if (c.changed) {
+          const r = await q.query<{ draft_version: number }>(
+            `insert into clips (session_id, id, position, draft, draft_version, view, created_at, updated_at) values ($1, $2, $3, $4, 1, $5, $6, $6)
+             on conflict (session_id, id) do update set position = $3, draft = $4, view = $5, draft_version = clips.draft_version + 1, updated_at = $6 returning draft_version`,
+            [sessionId, c.id, i + 1, c.draft, c.view, now]);
+          await q.query('insert into clip_history (session_id, clip_id, version, draft, reason, at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing', [sessionId, c.id, r[0]!.draft_version, c.draft, reason, now]);
+        } else {
+          await q.query(`insert into clips (session_id, id, position, draft, draft_version, view, created_at, updated_at) values ($1, $2, $3, $4, 1, $5, $6, $6)
+             on conflict (session_id, id) do update set position = $3, view = $5`, [sessionId, c.id, i + 1, c.draft, c.view, now]);
+        }
+      }
+      const r = await q.query<{ draft_version: number }>('update sessions set draft = $2, view = $3, draft_version = draft_version + 1, active_clip = $4, focus = $5, updated_at = $6 where id = $1 returning draft_version',
+        [sessionId, act.draft, act.view, act.id, o.focus, now]);
+      const v = r[0]!.draft_version;
+      await q.query('insert into draft_history (session_id, version, draft, reason, at) values ($1, $2, $3, $4, $5)', [sessionId, v, act.draft, reason, now]);
+      return v;
+    }).finally(() => this.forget(`s:${sessionId}`, `c:${sessionId}`));
+  }
+
+  async clipHistory(sessionId: string, clipId: string): Promise<{ version: number; draft: string; reason: string; at: number }[]> {
+    return (await this.sql.query<{ version: number; draft: string; reason: string; at: number }>('select version, draft, reason, at from clip_history where session_id = $1 and clip_id = $2 order by version', [sessionId, clipId])).map(norm);
+  }
+
   /** Replaces the draft's display form without a new draft version. */
   async setDisplay(sessionId: string, display: string): Promise<void> {
     this.forget(`s:${sessionId}`);
@@ -309,12 +367,12 @@ export class Store {
   // --- media ------------------------------------------------------------------------------
 
   async addMedia(m: MediaRow): Promise<void> {
-    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at, has_audio, analysis) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
-      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at, m.has_audio ?? null, m.analysis ? JSON.stringify(m.analysis) : null]).finally(() => this.forget(`m:${m.session_id}`));
+    await this.sql.query('insert into media (id, session_id, user_id, name, kind, mime, type, width, height, duration_ms, size_bytes, file, thumb, created_at, has_audio, analysis, seq) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
+      [m.id, m.session_id, m.user_id, m.name, m.kind, m.mime, m.type, m.width, m.height, m.duration_ms, m.size_bytes, m.file, m.thumb, m.created_at, m.has_audio ?? null, m.analysis ? JSON.stringify(m.analysis) : null, m.seq ?? m.created_at * 1000]).finally(() => this.forget(`m:${m.session_id}`));
   }
 
   mediaOf(sessionId: string): Promise<MediaRow[]> {
-    return this.cached(`m:${sessionId}`, async () => (await this.sql.query<MediaRow & { analysis: string | null }>('select * from media where session_id = $1 order by created_at, id', [sessionId]))
+    return this.cached(`m:${sessionId}`, async () => (await this.sql.query<MediaRow & { analysis: string | null }>('select * from media where session_id = $1 order by coalesce(seq, created_at * 1000), created_at, id', [sessionId]))
       .map((r) => ({ ...norm(r), analysis: readAnalysis(r.analysis) })));
   }
 
@@ -351,8 +409,8 @@ export class Store {
   }
 
   async addGenerated(g: GeneratedRow): Promise<void> {
-    await this.sql.query('insert into generated (id, session_id, turn_id, kind, file, format, width, height, duration_ms, size_bytes, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-      [g.id, g.session_id, g.turn_id, g.kind, g.file, g.format, g.width, g.height, g.duration_ms, g.size_bytes, g.created_at]).finally(() => this.forget(`g:${g.session_id}`));
+    await this.sql.query('insert into generated (id, session_id, turn_id, kind, file, format, width, height, duration_ms, size_bytes, created_at, clip_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      [g.id, g.session_id, g.turn_id, g.kind, g.file, g.format, g.width, g.height, g.duration_ms, g.size_bytes, g.created_at, g.clip_id ?? null]).finally(() => this.forget(`g:${g.session_id}`));
   }
 
   generatedOf(sessionId: string): Promise<GeneratedRow[]> {
@@ -383,7 +441,7 @@ export class Store {
    * the insert hold the user's lock together, so simultaneous submits cannot all pass the check.
    * Answers the job already under that id, or how many are busy when the cap is reached.
    */
-  async createExport(j: { readonly id: string; readonly user_id: string; readonly session_id: string; readonly spec: JobSpec }, cap: number):
+  async createExport(j: { readonly id: string; readonly user_id: string; readonly session_id: string; readonly spec: JobSpec; readonly file_name?: string | null }, cap: number):
     Promise<{ created: JobState } | { existing: JobState } | { busy: number }> {
     return this.sql.tx(async (q) => {
       await q.query('select pg_advisory_xact_lock(hashtext($1))', [`exports:${j.user_id}`]);
@@ -391,8 +449,8 @@ export class Store {
       if (existing) return { existing: jobStateOf(existing) };
       const busy = (await q.query<{ n: number }>("select count(*)::int as n from jobs where user_id = $1 and kind = 'export' and status in ('pending', 'processing')", [j.user_id]))[0]?.n ?? 0;
       if (busy >= cap) return { busy };
-      const r = await q.query<StoredJobState>(`insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at) values ($1, $2, $3, 'export', 'pending', 0, $4, $5) returning ${JOB_STATE_COLUMNS}`,
-        [j.id, j.user_id, j.session_id, encodeJobValue(j.spec), Date.now()]);
+      const r = await q.query<StoredJobState>(`insert into jobs (id, user_id, session_id, kind, status, progress, spec, created_at, file_name) values ($1, $2, $3, 'export', 'pending', 0, $4, $5, $6) returning ${JOB_STATE_COLUMNS}`,
+        [j.id, j.user_id, j.session_id, encodeJobValue(j.spec), Date.now(), j.file_name ?? null]);
       return { created: jobStateOf(r[0]!) };
     });
   }
@@ -488,6 +546,8 @@ export class Store {
         }
         await q.query('delete from turns where session_id = $1', [id]);
         await q.query('delete from draft_history where session_id = $1', [id]);
+        await q.query('delete from clip_history where session_id = $1', [id]);
+        await q.query('delete from clips where session_id = $1', [id]);
         await q.query('update tokens set revoked = true where session_id = $1', [id]);
         await q.query('delete from claims where session_id = $1', [id]);
         await q.query('delete from sessions where id = $1', [id]);
@@ -611,7 +671,7 @@ const readAnalysis = (text: string | null | undefined): StillAnalysis | null => 
 /** bigint columns arrive as strings from some drivers: times and sizes become numbers. */
 const norm = <T>(row: T): T => {
   const o = { ...row } as Record<string, unknown>;
-  for (const k of ['created_at', 'updated_at', 'finished_at', 'started_at', 'size_bytes', 'at', 'expires_at']) {
+  for (const k of ['created_at', 'updated_at', 'finished_at', 'started_at', 'size_bytes', 'at', 'expires_at', 'seq']) {
     if (typeof o[k] === 'string') o[k] = Number(o[k]);
   }
   return o as T;

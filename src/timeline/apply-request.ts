@@ -90,7 +90,12 @@ const POS: Record<PositionWord, TextPosition> = {
 
 const TRANS: Record<string, TransitionType> = { crossfade: 'crossfade', fade_black: 'fade_black', fade_white: 'fade_white', slide: 'slide_left', push: 'push_left', wipe: 'wipe', zoom: 'zoom', blur: 'blur', none: 'cut' };
 
-export const applyRequest = (draft: Draft, req: InstructionRequest, media: readonly MediaRef[] = []): Applied => {
+export interface ApplyOptions {
+  /** The shots (0-based) the request is about, when the caller resolved its references (src/timeline/clips.ts); else from `req.photos`. */
+  readonly which?: E.Which;
+}
+
+export const applyRequest = (draft: Draft, req: InstructionRequest, media: readonly MediaRef[] = [], opts: ApplyOptions = {}): Applied => {
   let d = draft;
   const notes: string[] = [];
   let visual = false;
@@ -101,9 +106,10 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
   const newVisual = media.filter((m) => m.kind !== 'audio' && !onTimeline.has(m.mediaId));
   if (newVisual.length) touch(E.addShots(d, newVisual.map((m) => ({ mediaId: m.mediaId, kind: m.kind === 'video' ? 'video' : 'image', label: m.name ?? null }))));
 
-  const which: E.Which = Array.isArray(req.photos)
+  const which: E.Which = opts.which ?? (Array.isArray(req.photos)
     ? req.photos.map((i) => i - 1).filter((i) => i >= 0 && i < d.shots.length)
-    : 'all';
+    : 'all');
+  const picked = (i: number) => which === 'all' || (typeof which === 'number' ? which === i : which.includes(i));
 
   if (req.duration_s !== null) touch(E.setTargetDuration(d, Math.round(req.duration_s * 1000)));
   if (req.per_photo_s !== null) {
@@ -131,7 +137,7 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
   const ed = req.edits;
   if (ed?.intensity || ed?.speed) {
     const delta = (ed.intensity === 'more' || ed.speed === 'faster' ? 1 : -1) * 0.2;
-    touch({ ...d, shots: d.shots.map((s) => ({ ...s, intensity: clamp01((s.intensity ?? DEFAULTS.shot.intensity) + delta) })) });
+    touch({ ...d, shots: d.shots.map((s, i) => (picked(i) ? { ...s, intensity: clamp01((s.intensity ?? DEFAULTS.shot.intensity) + delta) } : s)) });
   }
   if (ed?.speed || ed?.duration) {
     // Slower/longer stretch the timeline; faster/shorter tighten it (by what was said, or a quarter).

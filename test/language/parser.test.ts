@@ -9,7 +9,7 @@ import { ROWS } from './sentences.js';
 
 const CONTRACT_KEYS = Object.keys(emptyRequest()) as Array<keyof InstructionRequest>;
 /** Fields present only when a sentence states them (edits; living photos, issue 14). */
-const OPTIONAL = ['edits', 'beat_sync', 'background', 'effects', 'effect_edits', 'cinemagraph', 'impossible_motion'];
+const OPTIONAL = ['edits', 'refs', 'beat_sync', 'background', 'effects', 'effect_edits', 'cinemagraph', 'impossible_motion'];
 const EMPTY = emptyRequest() as unknown as Record<string, unknown>;
 
 test('the table has at least 220 sentences, about a quarter or more in Chinese', () => {
@@ -30,6 +30,7 @@ for (const [i, [sentence, expected]] of ROWS.entries()) {
     assert.deepEqual(got.edits, expected.edits, `edits of "${sentence}"`);
     assert.deepEqual(got.beat_sync, expected.beat_sync, `beat_sync of "${sentence}"`);
     assert.deepEqual(got.background, expected.background, `background of "${sentence}"`);
+    if ('refs' in expected) assert.deepEqual(got.refs, expected.refs, `refs of "${sentence}"`);
     // Exactly the contract fields (plus edits and the optional living-photo fields of issue 14 when
     // present; test/language/effects.test.ts checks those), serialisable as one JSON object.
     assert.deepEqual(Object.keys(got).filter((k) => !OPTIONAL.includes(k)).sort(), [...CONTRACT_KEYS].sort());

@@ -8,6 +8,7 @@ import { wait as waitText } from './format';
 import { lang, t } from './i18n';
 import { MediaView } from './media';
 import { PreviewView } from './preview';
+import { ClipsView } from './clips';
 import { TimelineView } from './timeline';
 import { TurnView } from './turn';
 import type { Credits, ProjectState } from './types';
@@ -16,6 +17,7 @@ const api = new Api();
 const media = new MediaView(api);
 const timeline = new TimelineView();
 const preview = new PreviewView(api);
+const clips = new ClipsView(api);
 const chat = new ChatView();
 const background = new BackgroundPicker();
 let state: ProjectState | null = null;
@@ -134,7 +136,10 @@ const render = (s: ProjectState | null): void => {
   timeline.render(s?.timeline, summaryOf(s));
   preview.setDraft(s?.draft, s?.draft_version);
   background.show(typeof s?.draft?.bg === 'string' ? s.draft.bg : undefined);
-  preview.setMedia(s?.generated_media);
+  // The big preview shows the active clip's latest preview when the session has clips.
+  const activeClip = s?.clips?.find((c) => c.active);
+  preview.setMedia(activeClip?.preview && (s?.clips?.length ?? 0) > 1 ? (s?.generated_media ?? []).filter((g) => g.id === activeClip.preview!.id) : s?.generated_media);
+  clips.set(s?.clips);
   document.body.classList.toggle('is-fresh', !media.hasMedia && !s?.timeline?.tracks?.some((tr) => tr.items.length));
 };
 
@@ -161,6 +166,7 @@ media.onUploaded = () => {
   void refreshCredits();
 };
 preview.onExported = () => void refreshCredits();
+clips.onExported = () => void refreshCredits();
 
 // ---- a chat turn -----------------------------------------------------------------------------
 
@@ -182,6 +188,14 @@ const recover = async (status = t('turn_lost')): Promise<string | null> => {
 };
 
 const routes: [RegExp, () => Promise<string | null>][] = [
+  // "export all": every clip, each its own file (one download each in the clip strip).
+  [/^((export|download)\s+(all|every\s+clip|all\s+(the\s+)?(clips|videos))|导出全部|全部导出|下载全部|全部下载)[.!。！]?$/i, async () => {
+    const bubble = chat.agent();
+    bubble.set(t('export_pending'), true);
+    if ((state?.clips?.length ?? 0) > 1) bubble.set(await clips.exportAll());
+    else bubble.set(await preview.export((line) => bubble.set(line, true)));
+    return null;
+  }],
   // The bubble follows the export to its end: progress, then the result (or why it failed).
   [/^(export|download|send me the video|导出|下载)[.!。！]?$/i, async () => {
     const bubble = chat.agent();
@@ -289,7 +303,7 @@ const mount = (): void => {
     ),
     notice,
     h('main', { class: 'layout' },
-      h('div', { class: 'col col-main' }, media.el, background.el, timeline.el),
+      h('div', { class: 'col col-main' }, media.el, clips.el, background.el, timeline.el),
       h('div', { class: 'col col-side' }, preview.el, chat.el),
     ),
     h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', {}, icon('upload', 'icon icon-xl'), h('span', {}, t('drop_active')))),

@@ -73,6 +73,9 @@ export interface ProjectState {
   video_infos?: MediaInfo[];
   canvas_config?: { width?: number; height?: number; fps?: number; aspect?: string; background?: string };
   generated_media?: GeneratedMedia[];
+  /** Every clip of the session in upload order; `draft` is the active one's. */
+  clips?: ClipInfo[];
+  active_clip?: string;
   last_turn?: { id: string; status: 'running' | 'completed' | 'failed'; text?: string } | null;
 }
 
@@ -103,4 +106,18 @@ export interface AgentEvent {
   turn_complete?: boolean;
   error_code?: string | number;
   error_message?: string;
+}
+
+export interface ClipInfo {
+  id: string;
+  position: number;
+  active?: boolean;
+  draft: CompactDraft;
+  draft_version?: number;
+  summary?: string;
+  duration_ms?: number;
+  name?: string | null;
+  media_ids?: string[];
+  canvas_config?: { width?: number; height?: number; aspect?: string };
+  preview?: { id?: string; url: string; width?: number; height?: number; duration_ms?: number } | null;
 }

@@ -48,6 +48,8 @@ export const downloadName = (projectName: string | null, firstMediaName: string 
   return `${photo || 'stillmotion'}-video.${format}`;
 };
 
+const withFormat = (name: string, format: string): string => name.replace(/\.[A-Za-z0-9]{1,5}$/, '') + `.${format}`;
+
 /** Content-Disposition for a name: an ASCII fallback, and the exact name in UTF-8 (RFC 6266, RFC 5987). */
 export const attachment = (name: string): string => {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
@@ -76,7 +78,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
 
   const status = async (req: FastifyRequest, job: JobState) => {
     const out = job.output;
-    const name = out ? await fileName(job, out.format) : null;
+    const name = out ? job.file_name ? withFormat(job.file_name, out.format) : await fileName(job, out.format) : null;
     const data = {
       id: clientId(job), status: job.status, progress: job.status === 'completed' ? 100 : job.progress,
       ...(out ? {
@@ -142,7 +144,16 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const plan = planDraft(resolveDraft(draft, lookup, { format: (req.body.output?.format ?? 'mp4') as Format, quality: (req.body.output?.quality ?? 'high') as Quality }), lookup);
     checkPlan(plan, limits);
     await quotaLeft(store, ctx.settings.userStorageQuotaBytes, p.userId);
-    const r = await store.createExport({ id: key, user_id: p.userId, session_id: session.id, spec: { plan } }, ctx.settings.maxExportsPerUser);
+    // The file is named now, after this draft's first photo when the session has several clips
+    // (each clip's export its own file): "beach-video.mp4", or "Summer - beach.mp4" in a named project.
+    const clipCount = (await store.clipsOf(session.id)).length;
+    const firstName = media.get(draft.shots.find((x) => x.kind === 'image')?.mediaId ?? draft.shots[0]!.mediaId)?.name ?? null;
+    const format = req.body.output?.format ?? 'mp4';
+    const project = downloadName(session.task_name, null, format);
+    const file_name = clipCount > 1 && firstName
+      ? project.endsWith(`-video.${format}`) ? downloadName(null, firstName, format) : downloadName(`${session.task_name} - ${firstName.replace(/\.[A-Za-z0-9]{1,5}$/, '')}`, null, format)
+      : null;
+    const r = await store.createExport({ id: key, user_id: p.userId, session_id: session.id, spec: { plan }, file_name }, ctx.settings.maxExportsPerUser);
     if ('existing' in r) return again(req, p, id, r.existing);
     if ('busy' in r) {
       throw new StillmotionError('RATE_LIMITED', `${r.busy} exports are already waiting or rendering for this token (setting maxExportsPerUser)`, { hint: 'wait for one to finish, then send this one again', details: { retry_after_s: 10, setting: 'maxExportsPerUser', limit: ctx.settings.maxExportsPerUser } });
@@ -173,7 +184,7 @@ export const exportRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const out = job.output;
     const path = ctx.files.path(out.area, out.file);
     checkRange(req, await stat(path).then((st) => st.size, () => { throw new StillmotionError('RENDER_NOT_FOUND', `the file of render ${clientId(job)} is gone`, { hint: 'submit the export again' }); }));
-    reply.header('content-disposition', attachment(await fileName(job, out.format)));
+    reply.header('content-disposition', attachment(job.file_name ? withFormat(job.file_name, out.format) : await fileName(job, out.format)));
     return reply.sendFile(out.file, dirname(path));
   });
 };

@@ -39,11 +39,27 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const p = await ctx.auth.principal(req, 'read');
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
-    const [media, generated, turn, claims] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id), store.claimsOf(s.id)]);
+    const [media, generated, turn, claims, clipRows] = await Promise.all([store.mediaOf(s.id), store.generatedOf(s.id), store.lastTurn(s.id), store.claimsOf(s.id), store.clipsOf(s.id)]);
     const shown = JSON.parse(s.view) as StoredDisplay;
     const draft = JSON.parse(s.draft) as Record<string, unknown>;
     const thumbs = new Map(media.map((m) => [m.id, m.thumb]));
     const canvas = shown.canvas ?? emptyDisplay().canvas;
+    // Every clip (a session from before clips has one: its draft), each with its latest preview.
+    const activeId = s.active_clip ?? clipRows[0]?.id ?? 'clip1';
+    const clipList = (clipRows.length ? clipRows : [{ id: activeId, position: 1, draft: s.draft, draft_version: s.draft_version, view: s.view }]).map((c, i) => {
+      const v = JSON.parse(c.view) as StoredDisplay;
+      const prev = [...generated].reverse().find((g) => g.kind === 'preview' && (g.clip_id ?? activeId) === c.id);
+      const video = v.tracks.find((t) => t.kind === 'video');
+      const ids = [...new Set((video?.items ?? []).flatMap((x) => (x.media_id ? [x.media_id] : [])))];
+      const first = ids[0] ? media.find((m) => m.id === ids[0]) : undefined;
+      return {
+        id: c.id, position: i + 1, active: c.id === activeId, draft: JSON.parse(c.draft) as Record<string, unknown>, draft_version: c.draft_version,
+        summary: v.summary, summaries: { en: v.summary, zh: summaryIn(v, 'zh') }, duration_ms: v.duration_ms, canvas_config: v.canvas ?? canvas,
+        media_ids: ids, name: first ? first.name : null,
+        ...(first?.thumb ? { thumbnail_url: ctx.fileUrl(req, 'thumbs', first.thumb) } : {}),
+        preview: prev ? { id: prev.id, url: ctx.fileUrl(req, 'generated', prev.file), format: prev.format, width: prev.width, height: prev.height, duration_ms: prev.duration_ms } : null,
+      };
+    });
     return ok({
       state: {
         session_id: s.id, task_id: s.task_id, task_name: s.task_name, language: s.language,
@@ -58,12 +74,13 @@ export const sessionRoutes = (app: FastifyInstance, ctx: Ctx): void => {
             }),
           })),
         },
-        video_infos: media.map((m) => mediaInfo(ctx, req, m)),
+        clips: clipList, active_clip: activeId,
+        video_infos: media.map((m, i) => ({ ...mediaInfo(ctx, req, m), position: i + 1 })),
         canvas_config: canvas,
         // The newest previews only (as many as the server keeps per session): the list cannot grow without end.
         generated_media: generated.slice(-ctx.settings.keepPreviewsPerSession).map((g) => ({
           id: g.id, kind: g.kind, url: ctx.fileUrl(req, 'generated', g.file), format: g.format, width: g.width, height: g.height,
-          duration_ms: g.duration_ms, size_bytes: g.size_bytes, created_at: new Date(g.created_at).toISOString(), turn_id: g.turn_id,
+          duration_ms: g.duration_ms, size_bytes: g.size_bytes, created_at: new Date(g.created_at).toISOString(), turn_id: g.turn_id, clip_id: g.clip_id ?? activeId,
         })),
         last_turn: turn && { id: turn.id, status: turn.status, text: turn.text, created_at: new Date(turn.created_at).toISOString() },
         claims: claims.map(claimInfo),

@@ -29,6 +29,10 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
       if (Number.isFinite(len) && len > settings.maxMediaBytes + 1024 * 1024) throw tooLarge('the upload', settings.maxMediaBytes, 'media', len);
     },
   }, async (req, reply) => {
+    // Upload order is the order requests arrived in (µs), then the files' order within one:
+    // the photos' numbers ("the second photo") are this order, whatever finishes first.
+    const arrived = Math.round((performance.timeOrigin + performance.now()) * 1000);
+    let nth = 0;
     const p = await ctx.auth.principal(req, 'upload');
     checkMe(req.params.user);
     const s = await store.sessionOf(p, req.params.sid);
@@ -41,8 +45,9 @@ export const uploadRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     // The quota is read before each file is taken (and checked while it streams).
     const quota = () => quotaLeft(store, settings.userStorageQuotaBytes, p.userId);
     const save = async (stream: Readable, name: string | undefined, q: { left: number; used: number }) => {
+      const seq = arrived + nth++;
       const overQuota = (bytes: number) => (bytes > q.left ? quotaError(q.used + bytes, settings.userStorageQuotaBytes) : null);
-      const m = await ingest(stream, name, { files, limits: { ...limits, overQuota }, sessionId: s.id, userId: p.userId, lang, background });
+      const m = { ...(await ingest(stream, name, { files, limits: { ...limits, overQuota }, sessionId: s.id, userId: p.userId, lang, background })), seq };
       try {
         await store.addMedia(m);
       } catch (e) {
