@@ -100,7 +100,8 @@ export const resolveReferences = (req: InstructionRequest, message: string, medi
 /** Whether the request changes the clip as a whole (canvas, length, texts, music…) rather than its shots. */
 export const clipLevel = (req: InstructionRequest): boolean =>
   req.aspect !== null || req.platform !== null || req.resolution !== null || req.fps !== null || req.duration_s !== null || req.texts.length > 0 ||
-  req.music !== null || req.transitions.length > 0 || req.loop !== null || (req.edits?.remove ?? []).some((r) => r !== 'moves' && r !== 'subject_motion');
+  req.music !== null || req.transitions.length > 0 || req.loop !== null || req.background !== undefined || req.beat_sync !== undefined ||
+  (req.edits?.remove ?? []).some((r) => r !== 'moves' && r !== 'subject_motion');
 
 const nextClipId = (clips: readonly Clip[]): string => {
   let n = 0;
@@ -258,7 +259,9 @@ export const applyToClips = (s: ClipSession, req: InstructionRequest, media: rea
 
   // The rest of the request, on each target clip.
   const rest = plain(req);
-  const asked = rest.moves.length || rest.per_photo_s !== null || rest.speed !== null || rest.edits !== undefined || clipLevel(rest) || rest.subject_motion !== null || freshAudio.length;
+  // (Every field of the request that edits a draft: a new one belongs here too, or its words change nothing.)
+  const asked = rest.moves.length || rest.per_photo_s !== null || rest.speed !== null || rest.edits !== undefined || clipLevel(rest) || rest.subject_motion !== null || freshAudio.length ||
+    rest.effects?.length || rest.effect_edits?.length || rest.cinemagraph || rest.impossible_motion?.length;
   if (asked) {
     for (const t of targets) {
       const c = clips.find((x) => x.id === t.id);

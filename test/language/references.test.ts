@@ -109,3 +109,18 @@ test('one instruction per photo makes one clip per photo; one about a photo of a
   assert.deepEqual(all.clips.map((c) => c.draft.canvas.aspect), ['9:16', '9:16', '9:16']);
   assert.equal(all.changed.length, 3);
 });
+
+test('every kind of edit reaches the clip: background, beat sync and motion inside the picture change it', () => {
+  // A clip applies only the fields it knows of: each of these once said "Nothing on the timeline changed".
+  let s = applyToClips({ clips: [{ id: 'clip1', draft: emptyDraft() }], active: 'clip1', focus: null }, parseInstruction('make a video'), MEDIA, 'make a video');
+  const go = (text: string) => {
+    const r = applyToClips({ clips: s.clips, active: s.active, focus: s.focus }, parseInstruction(text), MEDIA, text);
+    assert.deepEqual(r.problems, [], text);
+    assert.ok(r.changed.length > 0, `"${text}" changed nothing`);
+    s = r;
+    return r.clips.find((c) => c.id === r.active)!.draft;
+  };
+  assert.equal(go('use a white background').canvas.background, 'white');
+  assert.ok(go('cut to the beat').beat, 'beat sync set');
+  assert.equal(go('make the clouds drift left').shots[0]!.effects?.[0]?.type, 'drift');
+});

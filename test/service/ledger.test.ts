@@ -17,7 +17,8 @@ const START = 100;
 const COST = 5;
 const SESSIONS = 10;
 const PER_SESSION = 5;
-const MOVES = ['slow zoom', 'slow pan left', 'zoom out', 'pan right', 'gentle zoom in'] as const;
+// Five messages that make five different drafts whatever order they run in (two zoom-ins of one strength would leave the second with nothing to change).
+const MOVES = ['slow zoom', 'slow pan left', 'zoom out', 'pan right', 'strong zoom in'] as const;
 
 const parts = (events: readonly SseEvent[]): Array<Record<string, any>> =>
   events.flatMap((e) => ((e.json?.content as { parts?: Array<Record<string, any>> } | undefined)?.parts ?? []));
