@@ -10,7 +10,7 @@ import type { InstructionRequest } from '../language/request.js';
 import { applyRequest, type MediaRef } from './apply-request.js';
 import * as E from './edit.js';
 import type { Draft, Shot } from './types.js';
-import { emptyDraft } from './types.js';
+import { emptyDraft } from './defaults.js';
 
 export interface Clip {
   readonly id: string;

@@ -4,7 +4,7 @@
  * here once; the edits, the resolver and the flags all read this file, nothing else invents one.
  */
 import { INTENSITY_WORDS, type EasingName, type Fit, type TextAnimation, type TextPosition, type TextStyle } from '../engine/index.js';
-import type { TextRole } from './types.js';
+import type { Draft, TextRole } from './types.js';
 
 export const DEFAULTS = Object.freeze({
   canvas: Object.freeze({ aspect: 'auto', size: '1080p', fps: 30, background: '#000000' }),
@@ -99,3 +99,13 @@ export const textPositionFor = (role: TextRole): TextPosition =>
 
 export const textAnimationFor = (role: TextRole): TextAnimation =>
   ({ title: 'fade', caption: 'fade', subtitle: 'none', cta: 'pop', watermark: 'none' } as const)[role];
+
+/** A draft with nothing on it yet, on the default canvas. */
+export const emptyDraft = (): Draft => ({
+  canvas: { ...DEFAULTS.canvas },
+  targetDurationMs: null,
+  shots: [],
+  audio: [],
+  texts: [],
+  loop: false,
+});

@@ -8,7 +8,7 @@ export { toCompact, fromCompact, isReady, DRAFT_LIMITS, type CompactDraft, type 
 export * as edit from './edit.js';
 export { timing, type Timing, type ShotTiming } from './timing.js';
 export { summarize, moveName, MOVE_ZH, TRANSITION_ZH, ROLE_ZH, type SummaryLang } from './summary.js';
-export { DEFAULTS, SPEED_INTENSITY, PLATFORM_ASPECT, BLUR_FILL_RATIO, fitFor, textStyleFor, textPositionFor, textAnimationFor } from './defaults.js';
+export { DEFAULTS, SPEED_INTENSITY, PLATFORM_ASPECT, BLUR_FILL_RATIO, emptyDraft, fitFor, textStyleFor, textPositionFor, textAnimationFor } from './defaults.js';
 export { applyRequest, moveFor, movesFor, type Applied, type ApplyOptions, type MediaRef } from './apply-request.js';
 export { applyToClips, resolveReferences, orderClips, visualMedia, clipLevel, type Clip, type ClipSession, type ClipsApplied, type Reference } from './clips.js';
 export { checkOptions, applyOptions, outputOptions, type ClipOptions, type CheckedOptions } from './options.js';

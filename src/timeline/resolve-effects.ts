@@ -4,10 +4,13 @@
  * instead (nothing unsure is rendered). Photos analysed before regions existed keep their effects:
  * the renderer finds the region itself and moves nothing if it is not there.
  */
-import type { MediaInfo } from './resolve.js';
+import type { StillAnalysis } from '../engine/index.js';
 import type { Effect } from './types.js';
 
-export const resolveEffects = (effects: readonly Effect[], m: MediaInfo, notes: string[]): Effect[] => {
+/** What of a photo's record the check reads (resolve.ts's MediaInfo has it). */
+interface EffectPhoto { readonly mediaId: string; readonly name?: string; readonly analysis?: StillAnalysis }
+
+export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes: string[]): Effect[] => {
   const shares = m.analysis?.regions;
   const name = m.name ?? m.mediaId;
   return effects.filter((e) => {

@@ -3,7 +3,6 @@
  * JSON form of API.md (`t`, `tt`, `sg`, `s`, `d`, `m`) lives in compact.ts. Times in milliseconds.
  */
 import { TRANSITION_KINDS, type DepthMode, type EasingName, type EffectDirection, type EffectType, type Fit, type MoveName, type Polygon, type RegionName, type TextAnimation, type TextPosition, type TransitionKind } from '../engine/index.js';
-import { DEFAULTS } from './defaults.js';
 
 export { TEXT_ANIMATIONS, TEXT_POSITIONS, type TextAnimation, type TextPosition } from '../engine/index.js';
 
@@ -109,12 +108,3 @@ export interface Draft {
   readonly texts: readonly TextItem[];
   readonly loop: boolean;
 }
-
-export const emptyDraft = (): Draft => ({
-  canvas: { ...DEFAULTS.canvas },
-  targetDurationMs: null,
-  shots: [],
-  audio: [],
-  texts: [],
-  loop: false,
-});
