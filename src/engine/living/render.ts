@@ -14,6 +14,7 @@
 import type { FrameView } from '../render/render-frame.js';
 import type { YuvStill } from '../render/yuv.js';
 import { isFlowEffect, type EffectPlan } from './effects.js';
+import { rng } from '../random.js';
 
 /** What a render thread holds for a shot with effects: the plan and each effect's mask (still Y resolution, or null for everywhere). */
 export interface LivingStill {
@@ -25,17 +26,6 @@ const TAU = Math.PI * 2;
 /** Share of a travelling flow's cycle spent crossfading its two phases (each time). */
 const CROSSFADE = 0.3;
 
-/** mulberry32: a small deterministic generator. */
-export const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const NOISE = 128;
 const noiseCache = new Map<number, Float32Array>();

@@ -4,22 +4,12 @@
  * (Karplus-Strong) and noise, and a few effects run twice round the loop (so their state at the
  * start is the state the end leaves). All deterministic: noise comes from a seeded generator.
  */
+import { rng } from '../random.js';
+
 export const SR = 48000;
 const TAU = Math.PI * 2;
 
 export const mtof = (m: number): number => 440 * Math.pow(2, (m - 69) / 12);
-
-/** mulberry32: a small seeded generator, so a track is the same every time it is made. */
-export const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 export class Bus {
   readonly L: Float32Array;

@@ -5,8 +5,9 @@
  * loudness-normalised (builtin.ts does that with ffmpeg's own meter).
  */
 import { BUILTIN_TRACKS, type BuiltinTrack } from './library.js';
+import { rng } from '../random.js';
 import {
-  Bus, SR, bell, clap, crackle, epiano, filterBus, hat, kick, mtof, pad, piano, pluck, reverb, rng, saturate, shape, shaker, snare, tom, tone, wobble, woodblock,
+  Bus, SR, bell, clap, crackle, epiano, filterBus, hat, kick, mtof, pad, piano, pluck, reverb, saturate, shape, shaker, snare, tom, tone, wobble, woodblock,
 } from './dsp.js';
 
 interface Song {

@@ -12,7 +12,7 @@
  * Pure and cheap, like the flat planner.
  */
 import { ease, type DepthMoveName, type EasingName } from './moves.js';
-import { baseHalfExtents, cameraAt, planMotion, viewRect, type Box, type MotionPlan, type View } from './plan-motion.js';
+import { baseHalfExtents, cameraAt, planMotion, viewRect, type Box, type MotionInput, type MotionPlan, type View } from './plan-motion.js';
 import type { DepthMap } from '../depth/map.js';
 
 export interface DepthMotion {
@@ -39,20 +39,11 @@ export interface DepthMotion {
   readonly subject: Box;
 }
 
-export interface DepthMotionInput {
-  readonly stillWidth: number;
-  readonly stillHeight: number;
-  readonly sourcePixelsAcross: number;
-  readonly canvasWidth: number;
-  readonly canvasHeight: number;
-  readonly subject: Box | null;
+/** The flat planner's input (the picture, the canvas, the subject, the timing) with a depth move and its map. */
+export interface DepthMotionInput extends Pick<MotionInput, 'stillWidth' | 'stillHeight' | 'sourcePixelsAcross' | 'canvasWidth' | 'canvasHeight' | 'subject' | 'intensity' | 'easing' | 'frames' | 'fps'> {
   /** Mean disparity (0..1) of the subject, from the map. */
   readonly subjectDepth: number;
   readonly move: DepthMoveName;
-  readonly intensity: number;
-  readonly easing: EasingName;
-  readonly frames: number;
-  readonly fps: number;
   readonly loop: boolean;
   readonly depth: DepthMap;
 }
