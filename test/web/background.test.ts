@@ -5,23 +5,15 @@
  * transparent switches the export format to WebM. Screenshots go to test-artifacts/web/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../src/service/index.js';
+import { ARGS, CHROMIUM, shots, skip } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const repo = new URL('../../../', import.meta.url).pathname;
-const shots = join(repo, 'test-artifacts', 'web');
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is missing (apt-get install chromium): browser tests skipped`
-  : !existsSync(join(repo, 'dist', 'web', 'index.html'))
-    ? 'dist/web/index.html is missing (node scripts/build-web.js): browser tests skipped'
-    : false;
 
 describe('background picker in chromium', { skip }, () => {
   let srv: ServerHandle;

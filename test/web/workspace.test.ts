@@ -5,7 +5,7 @@
  * Screenshots of each step go to test-artifacts/web/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -13,18 +13,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { probeMedia } from '../../src/engine/ffmpeg/index.js';
 import { startServer, type ServerHandle } from '../../src/service/index.js';
 import { texturedJpeg } from '../support/fixtures.js';
+import { ARGS, CHROMIUM, shots, skip } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const repo = new URL('../../../', import.meta.url).pathname; // dist/test/web → repo
-const shots = join(repo, 'test-artifacts', 'web');
 const INSTRUCTION = "a 5-second vertical video with a slow zoom and the title 'Hello'";
-
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is missing (apt-get install chromium): browser tests skipped`
-  : !existsSync(join(repo, 'dist', 'web', 'index.html'))
-    ? 'dist/web/index.html is missing (node scripts/build-web.js): browser tests skipped'
-    : false;
 
 describe('workspace page in chromium', { skip }, () => {
   let srv: ServerHandle;
