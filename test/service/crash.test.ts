@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { probeMedia } from '../../src/engine/ffmpeg/index.js';
 import { tempDir, texturedJpeg } from '../support/fixtures.js';
-import { api, DATABASES, PG_SKIP, pgSchemaUrl, setup, sleep, waitExport, type Api } from './support.js';
+import { api, DATABASES, openTurn, PG_SKIP, pgSchemaUrl, setup, sleep, until, waitExport, type Api } from './support.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/stillmotion.js', import.meta.url));
 
@@ -48,41 +48,7 @@ const spawnServer = (env: NodeJS.ProcessEnv, cwd: string, children: Set<ChildPro
   void exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`the server exited (${code ?? signal}) before it was ready:\n${out}`)); });
 });
 
-/** Polls until `fn` gives something truthy. */
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-};
 
-/** A chat turn whose stream is read as it arrives (the server may die under it). */
-const openTurn = (a: Session, text: string) => {
-  const events: Array<Record<string, any>> = [];
-  const done = (async () => {
-    const r = await fetch(`${a.base}/run_sse`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: a.sessionId, new_message: { parts: [{ text }] } }),
-    });
-    if (!(r.headers.get('content-type') ?? '').startsWith('text/event-stream')) throw new Error(`run_sse answered ${r.status}: ${await r.text()}`);
-    const dec = new TextDecoder();
-    let buf = '';
-    for await (const chunk of r.body as AsyncIterable<Uint8Array>) {
-      buf += dec.decode(chunk, { stream: true });
-      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-        const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-        buf = buf.slice(i + 2);
-        if (data) events.push(JSON.parse(data) as Record<string, any>);
-      }
-    }
-  })();
-  done.catch(() => undefined); // the connection dies with the server
-  return { events, done };
-};
 
 const renderRunning = (events: ReadonlyArray<Record<string, any>>): boolean =>
   events.some((e) => e.partial === true && e.content?.parts?.[0]?.function_response?.name === 'render_preview');
@@ -166,7 +132,7 @@ for (const db of DATABASES) {
 
       const turn = openTurn(a, 'animate this photo into a 20-second video');
       const t0 = Date.now();
-      await until('credits to be reserved', async () => (await balance()).frozen > 0);
+      await until('credits to be reserved', async () => (await balance()).frozen > 0, 60_000);
       await until('the preview render to run', async () => renderRunning(turn.events), 30_000, 50);
       assert.deepEqual(await balance(), { available: 95, frozen: 5, total: 100 }, 'the turn holds its credits while it renders');
       assert.ok(!turn.events.some((e) => e.turn_complete), 'the turn is still running when the server is killed');

@@ -22,7 +22,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { probeMedia } from '../../src/engine/ffmpeg/index.js';
 import { tempDir, texturedJpeg } from '../support/fixtures.js';
-import { api, pgSchemaUrl, setup, sleep, waitExport, type Api } from './support.js';
+import { api, openTurn, pgSchemaUrl, setup, sleep, until, waitExport, type Api } from './support.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/stillmotion.js', import.meta.url));
 const SKIP = !process.env.DATABASE_URL || !process.env.REDIS_URL ? 'DATABASE_URL and REDIS_URL are not both set: the multi-process test is skipped (CI sets them)' : false;
@@ -52,39 +52,7 @@ const spawnChild = (args: string[], env: NodeJS.ProcessEnv, cwd: string, childre
   void exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${out}`)); });
 });
 
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-};
 
-/** A chat turn whose stream is read as it arrives. */
-const openTurn = (a: Session, text: string) => {
-  const events: Array<Record<string, any>> = [];
-  const done = (async () => {
-    const r = await fetch(`${a.base}/run_sse`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: a.sessionId, new_message: { parts: [{ text }] } }),
-    });
-    if (!(r.headers.get('content-type') ?? '').startsWith('text/event-stream')) throw new Error(`run_sse answered ${r.status}: ${await r.text()}`);
-    const dec = new TextDecoder();
-    let buf = '';
-    for await (const chunk of r.body as AsyncIterable<Uint8Array>) {
-      buf += dec.decode(chunk, { stream: true });
-      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-        const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-        buf = buf.slice(i + 2);
-        if (data) events.push(JSON.parse(data) as Record<string, any>);
-      }
-    }
-  })();
-  return { events, done };
-};
 
 /** JSON log lines of a worker that name a job. */
 const workerSaid = (w: Child, msg: string, jobTail: string): boolean =>
@@ -157,8 +125,8 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
 
     // No worker yet: the turn's preview waits in the queue while the second API process starts.
     const turn = openTurn(a, 'animate this photo into a 5-second video with smooth motion');
-    await until('the turn to reserve its credits', async () => (await balance(a)).frozen > 0);
-    await until('the turn to queue its preview', async () => turn.events.some((e) => e.content?.parts?.[0]?.function_call?.name === 'render_preview'));
+    await until('the turn to reserve its credits', async () => (await balance(a)).frozen > 0, 120_000);
+    await until('the turn to queue its preview', async () => turn.events.some((e) => e.content?.parts?.[0]?.function_call?.name === 'render_preview'), 120_000);
     apiB = await startApi('api-b');
     b = Object.assign(api(apiB.url, a.token), { sessionId: a.sessionId });
     assert.match(apiB.output(), /ready on/);
@@ -225,7 +193,7 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     const id = `render_cancel_${++n}`;
     const r = await submit(a, id, draft);
     assert.equal(r.json.code, 0, JSON.stringify(r.json));
-    await until('the export to render', async () => { const s = await status(b, id); return s.status === 'processing' && s.progress > 0; });
+    await until('the export to render', async () => { const s = await status(b, id); return s.status === 'processing' && s.progress > 0; }, 120_000);
     const c = await b.call<{ status: string; error?: { code: number } }>('DELETE', `/api/render/proxy/lambda/${id}`);
     assert.equal(c.json.code, 0, JSON.stringify(c.json));
     const end = await waitExport(a, id, 60_000);
@@ -238,7 +206,7 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     const id = `render_kill_${++n}`;
     const r = await submit(b, id, draft);
     assert.equal(r.json.code, 0, JSON.stringify(r.json));
-    await until('the export to render', async () => { const s = await status(a, id); return s.status === 'processing' && s.progress > 0; });
+    await until('the export to render', async () => { const s = await status(a, id); return s.status === 'processing' && s.progress > 0; }, 120_000);
     const holder = workers.find((w) => w.proc.exitCode === null && workerSaid(w, 'job started', `${id}"`));
     assert.ok(holder, 'a worker logged that it started the export');
     holder.proc.kill('SIGKILL');
@@ -282,7 +250,7 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     const id = `render_term_${++n}`;
     const r = await submit(a, id, draft);
     assert.equal(r.json.code, 0, JSON.stringify(r.json));
-    await until('the export to render', async () => { const s = await status(b, id); return s.status === 'processing' && s.progress > 0; });
+    await until('the export to render', async () => { const s = await status(b, id); return s.status === 'processing' && s.progress > 0; }, 120_000);
     const holder = workers.find((w) => w.proc.exitCode === null && w.proc.signalCode === null && workerSaid(w, 'job started', `${id}"`));
     assert.ok(holder, 'a live worker logged that it started the export');
     holder.proc.kill('SIGTERM');

@@ -140,3 +140,39 @@ export const waitExport = async (a: Api, id: string, timeoutMs = 120_000): Promi
     await sleep(150);
   }
 };
+
+/** Polls until `fn` gives something truthy, or fails after `timeoutMs` naming `what`. */
+export const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> => {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+};
+
+/** A chat turn whose stream is read as it arrives (the server may die under it: `done` then rejects, and nobody has to wait on it). */
+export const openTurn = (a: Api & { sessionId: string }, text: string) => {
+  const events: Array<Record<string, any>> = [];
+  const done = (async () => {
+    const r = await fetch(`${a.base}/run_sse`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: a.sessionId, new_message: { parts: [{ text }] } }),
+    });
+    if (!(r.headers.get('content-type') ?? '').startsWith('text/event-stream')) throw new Error(`run_sse answered ${r.status}: ${await r.text()}`);
+    const dec = new TextDecoder();
+    let buf = '';
+    for await (const chunk of r.body as AsyncIterable<Uint8Array>) {
+      buf += dec.decode(chunk, { stream: true });
+      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+        const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        buf = buf.slice(i + 2);
+        if (data) events.push(JSON.parse(data) as Record<string, any>);
+      }
+    }
+  })();
+  done.catch(() => undefined); // the connection dies with the server
+  return { events, done };
+};
