@@ -12,6 +12,7 @@ import { probeMedia, resolveBinaries, runTool, startEncoder, yuv420pFrameBytes, 
 import { openClip } from '../../src/engine/media/clip-frames.js';
 import { inspectMedia } from '../../src/engine/media/probe-media-file.js';
 import { StillmotionError } from '../../src/errors.js';
+import { wavBytes } from '../../src/engine/music/builtin.js';
 
 const root = mkdtempSync(join(tmpdir(), 'stillmotion-media-test-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -24,17 +25,7 @@ const FRAME_S = 1 / FPS;
 
 /** A 16-bit stereo PCM wav from float samples (same on both channels). */
 const wav = (path: string, samples: Float32Array, rate = RATE): string => {
-  const data = Buffer.alloc(samples.length * 4);
-  samples.forEach((s, i) => {
-    const v = Math.max(-32768, Math.min(32767, Math.round(s * 32767)));
-    data.writeInt16LE(v, i * 4);
-    data.writeInt16LE(v, i * 4 + 2);
-  });
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(2, 22); h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 4, 28); h.writeUInt16LE(4, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([h, data]));
+  writeFileSync(path, wavBytes(samples, samples, 1, rate));
   return path;
 };
 

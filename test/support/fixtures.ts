@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { wavBytes } from '../../src/engine/music/builtin.js';
 
 export const tempDir = (prefix = 'stillmotion-test-'): { dir: string; path: (name: string) => string; remove: () => void } => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -77,7 +78,7 @@ export const orientedJpeg = async (path: string, w: number, h: number, orientati
   return path;
 };
 
-/** A click track (16-bit mono WAV): a short 1.5 kHz click on every beat, a louder one with a low thump on every fourth. Returns the beat times. */
+/** A click track (16-bit WAV, the same on both channels): a short 1.5 kHz click on every beat, a louder one with a low thump on every fourth. Returns the beat times. */
 export const clickWav = (path: string, o: { bpm: number; firstS: number; seconds: number; rate?: number }): number[] => {
   const rate = o.rate ?? 48000;
   const beats = Array.from({ length: Math.floor((o.seconds - o.firstS) / (60 / o.bpm)) }, (_, i) => o.firstS + (i * 60) / o.bpm);
@@ -91,13 +92,7 @@ export const clickWav = (path: string, o: { bpm: number; firstS: number; seconds
       x[at + k]! += (down ? 0.6 : 0.35) * Math.sin(2 * Math.PI * 1500 * s) * Math.exp(-s / 0.01) + (down ? 0.5 * Math.sin(2 * Math.PI * 70 * s) * Math.exp(-s / 0.03) : 0);
     }
   });
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i]! * 32767))), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([h, data]));
+  writeFileSync(path, wavBytes(x, x, 1, rate));
   return beats;
 };
 

@@ -44,11 +44,11 @@ export const measureLoudness = async (path: string, o: { ffmpegPath?: string } =
 };
 
 /** 16-bit PCM WAV bytes of a stereo pair (clamped; the limiter has already kept it under full scale). */
-export const wavBytes = (L: Float32Array, R: Float32Array, gain = 1): Buffer => {
+export const wavBytes = (L: Float32Array, R: Float32Array, gain = 1, rate = SR): Buffer => {
   const n = L.length;
   const b = Buffer.alloc(44 + n * 4);
   b.write('RIFF', 0); b.writeUInt32LE(36 + n * 4, 4); b.write('WAVE', 8);
-  b.write('fmt ', 12); b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(2, 22); b.writeUInt32LE(SR, 24); b.writeUInt32LE(SR * 4, 28); b.writeUInt16LE(4, 32); b.writeUInt16LE(16, 34);
+  b.write('fmt ', 12); b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(2, 22); b.writeUInt32LE(rate, 24); b.writeUInt32LE(rate * 4, 28); b.writeUInt16LE(4, 32); b.writeUInt16LE(16, 34);
   b.write('data', 36); b.writeUInt32LE(n * 4, 40);
   const q = (x: number) => Math.max(-32768, Math.min(32767, Math.round(x * gain * 32767)));
   for (let i = 0; i < n; i++) { b.writeInt16LE(q(L[i]!), 44 + i * 4); b.writeInt16LE(q(R[i]!), 46 + i * 4); }
