@@ -148,12 +148,12 @@ describe('workspace page in chromium', { skip }, () => {
 
   test('desktop: upload, instruction, preview, timeline, export, share link', async (t) => {
     const page = await open(1280, 860);
-    await flow(t, page, 'desktop');
-
-    // The drop zone is a button: Enter opens the file picker.
+    // The drop zone is a button: Enter opens the file picker. Asked first, on the fresh page: after the
+    // download, Chromium sometimes refuses a picker (CI saw a 5 s wait for it run out once).
     await page.focus('.dropzone');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5000 }), page.keyboard.press('Enter')]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press('Enter')]);
     assert.ok(chooser.isMultiple());
+    await flow(t, page, 'desktop');
 
     // Share / open elsewhere → a claim link that opens the same project in another browser.
     await page.click('button:has-text("Share / open elsewhere")');
