@@ -51,6 +51,8 @@ export interface MediaRow {
 export interface TurnRow {
   readonly id: string; readonly session_id: string; readonly message: string; readonly status: 'running' | 'completed' | 'failed';
   readonly text: string | null; readonly error: string | null; readonly cost: number; readonly created_at: number; readonly finished_at: number | null;
+  /** The API process running it (several processes on one database), and what another one needs to finish it. */
+  readonly owner?: string | null; readonly resume?: string | null;
 }
 export interface GeneratedRow {
   readonly id: string; readonly session_id: string; readonly turn_id: string | null; readonly kind: string; readonly file: string; readonly format: string;

@@ -34,7 +34,7 @@ const OPS = {
   ledger: ['balance', 'reserve', 'settle', 'releaseOpenHolds'],
   sessions: ['createSession', 'sessionOf', 'saveDraft', 'clipsOf', 'saveClips', 'clipHistory', 'setDisplay', 'draftHistory'],
   media: ['addMedia', 'mediaOf', 'setMediaAnalysis'],
-  turns: ['startTurn', 'finishTurn', 'completeTurn', 'lastTurn', 'failRunningTurns'],
+  turns: ['startTurn', 'claimTurn', 'finishTurn', 'completeTurn', 'lastTurn', 'failRunningTurns'],
   previews: ['addGenerated', 'generatedOf', 'sweepPreviews'],
   jobs: ['createJob', 'job', 'jobState', 'createExport', 'jobStarted', 'jobProgress', 'jobFinished', 'unfinishedJobs', 'sweepFinishedJobs'],
   claims: ['createClaim', 'redeemClaim', 'claimsOf', 'revokeClaim'],
