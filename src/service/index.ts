@@ -163,9 +163,21 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     link: (area, file, at) => `${at}${files.link(area, file, settings.fileLinkTtlS)}`,
     bindUrl: (p, at) => `${at}/workspace?bind=${encodeURIComponent(p.userId)}`,
   });
+  const ctx: Ctx = {
+    settings, store, files, queue, agent, media: mediaOf,
+    auth: new Authenticator(store, distributed ? 0 : 5000),
+    limiter: redis ? new RedisRateLimiter(redis, settings.redisPrefix, settings.rateLimitPerMinute) : new RateLimiter(settings.rateLimitPerMinute),
+    origin: ctxOrigin,
+    fileUrl,
+  };
+  const logger = serverLogger(o.quiet ? 'silent' : settings.logLevel, o.log);
+  const log = new RequestLog(store, logger, settings.logRequests);
   if (lease && bull) {
     const bq = bull;
-    const adopt = (t: Parameters<Agent['adopt']>[0]) => void agent.adopt(t);
+    const adopt = (t: Parameters<Agent['adopt']>[0]) => {
+      logger.info({ turn: t.id }, 'turn adopted from a stopped process: finishing it here');
+      void agent.adopt(t);
+    };
     const swept = await sweepDeadOwners(store, stoppedTurn, stoppedText, Date.now(), adopt);
     const lost = await bq.requeueLost(60_000);
     recovery = { failedTurns: swept.failedTurns, releasedHolds: swept.releasedHolds, resumedJobs: lost, failedJobs: 0 };
@@ -176,15 +188,6 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
       sweepHalfWritten(files.root, halfWrittenAge);
     });
   }
-  const ctx: Ctx = {
-    settings, store, files, queue, agent, media: mediaOf,
-    auth: new Authenticator(store, distributed ? 0 : 5000),
-    limiter: redis ? new RedisRateLimiter(redis, settings.redisPrefix, settings.rateLimitPerMinute) : new RateLimiter(settings.rateLimitPerMinute),
-    origin: ctxOrigin,
-    fileUrl,
-  };
-  const logger = serverLogger(o.quiet ? 'silent' : settings.logLevel, o.log);
-  const log = new RequestLog(store, logger, settings.logRequests);
   const app = await buildApp(ctx, log, logger, state);
   await app.listen({ port: settings.port, host: settings.host });
   const addr = app.server.address();
