@@ -104,6 +104,46 @@ describe('recovery by leases (PostgreSQL)', { skip: PG_SKIP }, () => {
   });
 });
 
+describe('one turn at a time per session, across processes (PostgreSQL)', { skip: PG_SKIP }, () => {
+  test('simultaneous claims from two processes start one turn; the others see it running; a dead process\'s turn with a resume record is adopted once', async () => {
+    const pgs = await pgSchemaUrl();
+    const sql = await openSql({ databaseUrl: pgs.url, dataDir: '/nonexistent' });
+    try {
+      const secret = randomBytes(32);
+      const [a, b] = [await Store.open(sql, secret, { cache: false, owner: 'a' }), await Store.open(sql, secret, { cache: false, owner: 'b' })];
+      await renewLease(sql, 'a', 60_000);
+      await renewLease(sql, 'b', 60_000);
+      const t = await a.issueAnonymousToken({ clientId: randomUUID(), ip: '127.0.0.1', ttlMs: 3600_000, startCredits: 100, scopes: ['read'], perIpPerWeek: 100 });
+      const user = (await a.authenticate(t.token))!.userId;
+      const { sessionId } = await a.createSession(user, 'claims', null, '{}', '{}');
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimTurn(sessionId, i < 5 ? 'make it 6 seconds' : 'make it 9 seconds')));
+      const started = claims.flatMap((c) => ('started' in c ? [c.started] : []));
+      assert.equal(started.length, 1, JSON.stringify(claims));
+      assert.ok(claims.every((c) => 'started' in c || c.running.id === started[0]), 'every other claim names the running turn');
+      assert.ok('running' in (await b.claimTurn(sessionId, 'x')));
+      await a.finishTurn(started[0]!, 'completed', 'done', null, 0);
+      assert.ok('started' in (await b.claimTurn(sessionId, 'x')), 'the session is free once the turn ended');
+
+      // b dies while its turn renders; both a and a third process sweep at once: one adopts it.
+      const running = (await sql.query<{ id: string }>("select id from turns where status = 'running'"))[0]!.id;
+      await b.turns.setResume(running, '{"hold":null,"cost":0,"planned":1,"renders":[],"reply":{}}');
+      await renewLease(sql, 'b', 1_000, Date.now() - 10_000);
+      const c = await Store.open(sql, secret, { cache: false, owner: 'c' });
+      await renewLease(sql, 'c', 60_000);
+      const got: string[] = [];
+      const [ra, rc] = await Promise.all([sweepDeadOwners(a, '{}', 'x', Date.now(), (x) => got.push(`a:${x.id}`)), sweepDeadOwners(c, '{}', 'x', Date.now(), (x) => got.push(`c:${x.id}`))]);
+      assert.equal(got.length, 1, `adopted once: ${got.join(', ')}`);
+      assert.ok(got[0]!.endsWith(running));
+      assert.equal((ra.adoptedTurns ?? 0) + (rc.adoptedTurns ?? 0), 1);
+      assert.equal(ra.failedTurns + rc.failedTurns, 0, 'an adopted turn is not failed');
+      assert.equal((await sql.query<{ status: string }>('select status from turns where id = $1', [running]))[0]!.status, 'running');
+    } finally {
+      await sql.close();
+      await pgs.drop();
+    }
+  });
+});
+
 describe('rate limits in Redis', { skip: process.env.REDIS_URL ? false : 'REDIS_URL is not set: skipped (CI sets it)' }, () => {
   test('two processes\' limiters count one budget, and say how long to wait', async () => {
     const prefix = `smtest_${randomBytes(5).toString('hex')}`;
