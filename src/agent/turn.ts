@@ -114,6 +114,7 @@ export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Re
 export class Agent {
   private readonly runs = new Map<string, TurnRun>();
   private readonly tails = new Map<string, Promise<unknown>>();
+  private stopping = false;
 
   constructor(private readonly deps: AgentDeps) {}
 
@@ -156,6 +157,15 @@ export class Agent {
     return { run, joined: false };
   }
 
+  /** Ends the waits for turns on other processes (a server stopping now): those turns end failed. */
+  stopWaiting(): void {
+    this.stopping = true;
+  }
+
+  private checkStopping(): void {
+    if (this.stopping) throw new StillmotionError('CANCELLED', 'the server is stopping');
+  }
+
   /** Resolves when every turn in flight has ended. */
   async drain(): Promise<void> {
     // Each turn reports its own failure on its stream; draining only waits.
@@ -179,6 +189,7 @@ export class Agent {
         await this.follow(c.running, run, origin);
         return null;
       }
+      this.checkStopping();
       if (Date.now() > end) throw new StillmotionError('TIMEOUT', 'the previous message in this project is still being worked on', { hint: 'send this message again when it is done' });
       await sleep(250);
     }
@@ -190,6 +201,7 @@ export class Agent {
     run.invocationId = t.id;
     let row: TurnRow | null = t;
     while (row && row.status === 'running') {
+      this.checkStopping();
       await sleep(300);
       row = await store.turns.turn(t.id);
     }

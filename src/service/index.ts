@@ -213,7 +213,11 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     routes: routesOf(app),
     sweeper,
     close: (c?: { readonly now?: boolean }) => {
-      if (c?.now) void queue.close(); // waits end: running turns end failed, holds released
+      if (c?.now) {
+        // Waits end: running turns end failed, holds released.
+        agent.stopWaiting();
+        void queue.close();
+      }
       closed ??= (async () => {
         state.closing = true;
         await sweeper.stop();
