@@ -10,7 +10,7 @@ import { mkdirSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { isStillmotionError } from '../../src/errors.js';
-import { openMediaStorage, sweepHalfWritten } from '../../src/media-storage/index.js';
+import { openMediaStorage, renderFileName, sweepEarlierAttempts, sweepHalfWritten } from '../../src/media-storage/index.js';
 import { startServer } from '../../src/service/index.js';
 import { renewLease, sweepDeadOwners } from '../../src/service/leases.js';
 import { loadSettings } from '../../src/service/settings.js';
@@ -68,6 +68,18 @@ describe('scale-out settings', () => {
     assert.deepEqual([old, live, done, upload].map((f) => existsSync(f)), [false, true, true, true]);
     assert.equal(sweepHalfWritten(root, 0), 2, 'alone (one process), every leftover goes');
     assert.ok(existsSync(done), 'a finished file is never swept');
+  });
+
+  test('a new attempt of a job removes what an earlier attempt left half-written, and only that', () => {
+    const root = tmp.path('attempts');
+    mkdirSync(`${root}/renders`, { recursive: true });
+    const first = renderFileName('out', 'render_x:1', 'AAAA_b-c', 'mp4');
+    const other = renderFileName('out', 'render_y:1', 'DDDD', 'mp4');
+    assert.match(first, /^out_[0-9a-f]{12}_AAAA_b-c\.mp4$/);
+    const files = [`.${first}.partial`, `.${other}.partial`, first.replace('AAAA_b-c', 'done')].map((f) => `${root}/renders/${f}`);
+    for (const f of files) writeFileSync(f, 'x');
+    assert.equal(sweepEarlierAttempts(root, 'renders', renderFileName('out', 'render_x:1', 'EEEE', 'mp4')), 1);
+    assert.deepEqual(files.map((f) => existsSync(f)), [false, true, true], 'another job\'s partial and a finished file stay');
   });
 });
 
