@@ -137,6 +137,12 @@ export class Agent {
     return !!r && !r.done;
   }
 
+  /** `joinable`, on any API process sharing the database (several processes: the running turn may be another's). */
+  async joinableAnywhere(sessionId: string, message: string): Promise<boolean> {
+    if (this.joinable(sessionId, message)) return true;
+    return this.deps.store.owner !== null && this.deps.store.turns.runningWith(sessionId, message.trim());
+  }
+
   /** Starts the turn, or joins the running turn of the same message in the same session. */
   /** `origin`: where the client reached us, for the links the turn hands out. */
   start(p: Principal, session: SessionRow, message: string, origin: string): { run: TurnRun; joined: boolean } {

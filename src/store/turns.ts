@@ -42,6 +42,11 @@ export class Turns {
     }).finally(() => this.cache.forget(`t:${sessionId}`));
   }
 
+  /** Whether the session's running turn (on any process) is this message: a request for it follows that turn. */
+  async runningWith(sessionId: string, message: string): Promise<boolean> {
+    return (await this.sql.query("select 1 from turns where session_id = $1 and status = 'running' and message = $2 limit 1", [sessionId, message])).length > 0;
+  }
+
   async turn(id: string): Promise<TurnRow | null> {
     const r = await this.sql.query<TurnRow>('select * from turns where id = $1', [id]);
     return r[0] ? norm(r[0]) : null;
