@@ -116,6 +116,35 @@ describe('recovery by leases (PostgreSQL)', { skip: PG_SKIP }, () => {
   });
 });
 
+describe('no stale reads across processes (PostgreSQL)', { skip: PG_SKIP }, () => {
+  test('what one process writes, another reads at once (the store\'s cache is off when distributed); a cached store would not', async () => {
+    const pgs = await pgSchemaUrl();
+    const sql = await openSql({ databaseUrl: pgs.url, dataDir: '/nonexistent' });
+    try {
+      const secret = randomBytes(32);
+      const [a, b, cached] = [await Store.open(sql, secret, { cache: false, owner: 'a' }), await Store.open(sql, secret, { cache: false, owner: 'b' }), await Store.open(sql, secret)];
+      const t = await a.issueAnonymousToken({ clientId: randomUUID(), ip: '127.0.0.1', ttlMs: 3600_000, startCredits: 100, scopes: ['read'], perIpPerWeek: 100 });
+      const p = (await a.authenticate(t.token))!;
+      const { sessionId } = await a.createSession(p.userId, 'stale', null, '{}', '{}');
+      const reads = (st: Store) => Promise.all([st.balance(p.userId), st.sessionOf(p, sessionId), st.lastTurn(sessionId), st.mediaOf(sessionId), st.generatedOf(sessionId), st.clipsOf(sessionId)]);
+      await reads(b);
+      await reads(cached);
+      const turn = await a.startTurn(sessionId, 'make it 6 seconds');
+      await a.reserve(p.userId, 5, turn);
+      await a.saveDraft(sessionId, '{"v":2}', '{}', 'edit');
+      const [bal, ses, last] = await reads(b);
+      assert.deepEqual(bal, { available: 95, frozen: 5, total: 100 });
+      assert.equal(ses.draft_version, 2);
+      assert.equal(last?.id, turn);
+      const [staleBal] = await reads(cached);
+      assert.deepEqual(staleBal, { available: 100, frozen: 0, total: 100 }, 'the one-process cache keeps its read (why it is off when distributed)');
+    } finally {
+      await sql.close();
+      await pgs.drop();
+    }
+  });
+});
+
 describe('one turn at a time per session, across processes (PostgreSQL)', { skip: PG_SKIP }, () => {
   test('simultaneous claims from two processes start one turn; the others see it running; a dead process\'s turn with a resume record is adopted once', async () => {
     const pgs = await pgSchemaUrl();
