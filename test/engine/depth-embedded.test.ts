@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { openStill } from '../../src/engine/input/load-still.js';
 import { analyseDepth } from '../../src/engine/depth/analyse.js';
 import { analyseOpened } from '../../src/engine/analyze/analyse-still.js';
@@ -16,7 +16,7 @@ import { readItems } from '../../src/engine/heif/items.js';
 import { regionMask } from '../../src/engine/analyze/regions.js';
 import { planEffects } from '../../src/timeline/plan.js';
 import { animate } from '../../src/local/animate.js';
-import { dynamicDepthJpeg, gdepthExtendedJpeg } from '../support/depth-fixtures.js';
+import { dynamicDepthJpeg, gdepthExtendedJpeg, iphoneMattesJpeg } from '../support/depth-fixtures.js';
 import { appleSubtype, depthSei, heicWithDepth, NEAR_BOX } from '../support/heic-depth-fixtures.js';
 import { tempDir } from '../support/fixtures.js';
 
@@ -180,4 +180,35 @@ test('GDepth with its depth map in extended XMP split across APP1 segments (writ
   assert.equal(depth.embedded?.source, 'gdepth');
   nearIsBright(depth.embedded, CENTRE_BOX, 'extended XMP');
   assert.ok(notes.some((n) => /GDepth/.test(n)));
+});
+
+test('an iPhone JPEG with mattes: the portrait matte is the near layer, the sky matte the sky, the skin matte neither', async () => {
+  const path = tmp.path('mattes.jpg');
+  writeFileSync(path, await iphoneMattesJpeg(480, 360, 0.25));
+  const a = await analyseOpened(await openStill(path, limits));
+  assert.equal(a.depth?.embedded?.source, 'matte');
+  const m = a.depth!.embedded!;
+  const [inside, outside] = insideOutside(m, decodeDepth(m), CENTRE_BOX);
+  assert.ok(inside > 240 && inside - outside > 120, `near square ${inside}, elsewhere ${outside}`);
+  // The skin matte's corner is not pulled forward as a subject would be.
+  const d = decodeDepth(m);
+  assert.ok(d[(m.height - 2) * m.width + m.width - 2]! < 200, 'the skin corner is not a near layer');
+  assert.ok(a.regions && Math.abs(a.regions.sky - 0.25) < 0.05, `sky share ${a.regions?.sky}`);
+  assert.ok(a.regions?.skyMatte);
+});
+
+// ---- a real iOS 18 HEIC, when this machine has the sample photos (STILLMOTION_PHOTOS) ----------
+const PHOTOS = process.env.STILLMOTION_PHOTOS ?? '';
+
+test('a real iOS 18 HEIC: its portrait matte (feet, bottom left) is the near layer; its sky matte says no sky', async (t) => {
+  const path = `${PHOTOS}/heic_iphone_iOS18_tmap_MatteMaps.heic`;
+  if (!PHOTOS || !existsSync(path)) return t.skip('real sample photos are optional (STILLMOTION_PHOTOS)');
+  const a = await analyseOpened(await openStill(path, limits));
+  assert.equal(a.depth?.embedded?.source, 'matte');
+  const m = a.depth!.embedded!;
+  const d = decodeDepth(m);
+  let best = 0, at = [0, 0];
+  for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) if (d[y * m.width + x]! > best) { best = d[y * m.width + x]!; at = [x / m.width, y / m.height]; }
+  assert.ok(at[0]! < 0.4 && at[1]! > 0.6, `the nearest point at ${at.map((v) => v.toFixed(2))}`);
+  assert.equal(a.regions?.sky, 0);
 });

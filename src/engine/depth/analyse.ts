@@ -33,6 +33,15 @@ const upright = (e: EmbeddedDepth, orientation: number, width: number, height: n
 /** A sky matte as analysis stores it (upright, at most this many px on its long side, 255 sky). */
 export const SKY_MATTE_SIZE = 96;
 
+/** A sky matte upright and small, as analysis keeps it. */
+const storedSky = (m: { data: Uint8Array; width: number; height: number }, orientation: number): StoredMatte => {
+  const u = orient(m.data, m.width, m.height, orientation);
+  const k = Math.min(1, SKY_MATTE_SIZE / Math.max(u.width, u.height));
+  const sw = Math.max(1, Math.round(u.width * k)), sh = Math.max(1, Math.round(u.height * k));
+  const v = resizeArea(u.data, u.width, u.height, sw, sh);
+  return { width: sw, height: sh, data: encodeDepth(Uint8Array.from(v, (x) => Math.round(x))) };
+};
+
 export interface EmbeddedFound {
   readonly map: DepthMap | null;
   readonly notes: readonly string[];
@@ -57,21 +66,17 @@ export const embeddedDepth = async (opened: OpenedStill, estimated: DepthMap): P
   if (opened.input.kind === 'encoded' && opened.source.type === 'jpeg') {
     const file = opened.input.data;
     const aux = await iphoneAuxiliary(file, 512);
-    best = aux.find((a) => a.kind !== 'matte') ?? null;
+    best = aux.find((a) => a.kind === 'disparity' || a.kind === 'depth') ?? null;
     if (!best) { best = await googleDepth(file, 512); format = best ? 'GDepth' : ''; }
     if (!best) { best = await dynamicDepth(file, 512); format = best ? 'Dynamic Depth' : ''; }
     matte = aux.find((a) => a.kind === 'matte') ?? null;
+    const s = aux.find((a) => a.kind === 'sky');
+    if (s) sky = storedSky(s, orientation);
   } else if (opened.input.kind === 'raw' && opened.input.file && opened.source.type === 'heif') {
     const h = await heicAuxiliary(opened.input.file, 512);
     best = h.depth;
     matte = h.matte;
-    if (h.sky) {
-      const u = orient(h.sky.data, h.sky.width, h.sky.height, orientation);
-      const k = Math.min(1, SKY_MATTE_SIZE / Math.max(u.width, u.height));
-      const sw = Math.max(1, Math.round(u.width * k)), sh = Math.max(1, Math.round(u.height * k));
-      const v = resizeArea(u.data, u.width, u.height, sw, sh);
-      sky = { width: sw, height: sh, data: encodeDepth(Uint8Array.from(v, (x) => Math.round(x))) };
-    }
+    if (h.sky) sky = storedSky(h.sky, orientation);
     for (const p of h.problems) notes.push(`the HEIC's ${p}`);
   }
   if (best) {

@@ -114,7 +114,8 @@ const grey = async (data: Buffer, max: number): Promise<{ data: Uint8Array; widt
 };
 
 export interface EmbeddedDepth {
-  readonly kind: 'disparity' | 'depth' | 'matte';
+  /** A depth map (as disparity, 255 near), a portrait matte (255 subject) or a sky matte (255 sky). */
+  readonly kind: 'disparity' | 'depth' | 'matte' | 'sky';
   /** Stored orientation (the photo's EXIF orientation turns it upright); 255 near. */
   readonly data: Uint8Array;
   readonly width: number;
@@ -122,7 +123,7 @@ export interface EmbeddedDepth {
   readonly from: 'iphone' | 'iphone-heic' | 'gdepth';
 }
 
-/** The iPhone's auxiliary images of a Portrait-mode JPEG: its disparity/depth map and its matte. */
+/** The iPhone's auxiliary images of a Portrait-mode JPEG: its disparity/depth map, its portrait matte and its sky matte. */
 export const iphoneAuxiliary = async (file: Buffer, max: number): Promise<EmbeddedDepth[]> => {
   const segs = jpegSegments(file);
   if (!segs?.mpf) return [];
@@ -132,8 +133,10 @@ export const iphoneAuxiliary = async (file: Buffer, max: number): Promise<Embedd
     if (!sub?.xmp) continue;
     const type = (tag(sub.xmp, 'apdi:AuxiliaryImageType') ?? '').toLowerCase();
     const subtype = (tag(sub.xmp, 'apdi:AuxiliaryImageSubType') ?? '').toLowerCase();
-    const isMatte = subtype.includes('matte') || type.includes('matte');
-    const kind = isMatte ? 'matte' : type === 'disparity' || type.endsWith(':disparity') ? 'disparity' : type === 'depth' || type.endsWith(':depth') ? 'depth' : null;
+    // The portrait matte, the sky matte; other semantic mattes (skin, hair, teeth, glasses) are not layers.
+    const both = `${type} ${subtype}`;
+    const kind = /skymatte/.test(both) ? 'sky' : /semantic|(skin|hair|teeth|glasses)matte/.test(both) ? null : both.includes('matte') ? 'matte'
+      : type === 'disparity' || type.endsWith(':disparity') ? 'disparity' : type === 'depth' || type.endsWith(':depth') ? 'depth' : null;
     if (!kind) continue;
     try {
       const g = await grey(file.subarray(im.offset, im.offset + im.size), max);
