@@ -10,7 +10,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { openStill } from '../../src/engine/input/load-still.js';
 import { analyseDepth } from '../../src/engine/depth/analyse.js';
 import { analyseOpened } from '../../src/engine/analyze/analyse-still.js';
-import { decodeDepth, type DepthMap } from '../../src/engine/depth/map.js';
+import { decodeDepth, DEPTH_LABELS, DEPTH_SOURCES, type DepthMap } from '../../src/engine/depth/map.js';
+import { noteIn } from '../../src/agent/reply.js';
 import { readAuxiliary, depthRepresentationFromSei, listAuxiliary } from '../../src/engine/heif/auxiliary.js';
 import { readItems } from '../../src/engine/heif/items.js';
 import { regionMask } from '../../src/engine/analyze/regions.js';
@@ -211,4 +212,15 @@ test('a real iOS 18 HEIC: its portrait matte (feet, bottom left) is the near lay
   for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) if (d[y * m.width + x]! > best) { best = d[y * m.width + x]!; at = [x / m.width, y / m.height]; }
   assert.ok(at[0]! < 0.4 && at[1]! > 0.6, `the nearest point at ${at.map((v) => v.toFixed(2))}`);
   assert.equal(a.regions?.sky, 0);
+});
+
+test('every depth source is said in English and in Chinese (the agent\'s reply, the CLI and the page)', () => {
+  for (const s of DEPTH_SOURCES) {
+    const zh = noteIn(`parallax-left used ${DEPTH_LABELS[s]}`, 'zh');
+    assert.match(zh, /使用了/, s);
+    assert.doesNotMatch(zh, /使用了深度图$/, `${s} has its own Chinese name`);
+  }
+  assert.equal(DEPTH_LABELS['iphone-heic'], 'depth from the iPhone (HEIC)');
+  assert.equal(DEPTH_LABELS.gdepth, 'Android depth');
+  assert.equal(DEPTH_LABELS.matte, 'portrait matte');
 });
