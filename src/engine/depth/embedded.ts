@@ -155,7 +155,7 @@ const rangeToDisparity = (dn: number, format: string, near: number, far: number)
   const ok = Number.isFinite(near) && Number.isFinite(far) && near > 0 && far > near;
   let d: number;
   if (!ok) d = 1 + dn;
-  else if (format === 'RangeLinear') d = dn * (far - near) + near;
+  else if (format.toLowerCase() === 'rangelinear') d = dn * (far - near) + near;
   else d = (far * near) / (far - dn * (far - near));
   return 1 / d;
 };
@@ -246,6 +246,8 @@ export const dynamicDepth = async (file: Buffer, max: number): Promise<EmbeddedD
   const all = `${segs.xmp}\n${segs.xmpExtended}`;
   const items = containerItems(file, all);
   if (!items.length) return null;
+  // A DepthMap whose ItemSemantic is Segmentation holds a mask, not depth.
+  if (/segmentation/i.test(tag(all, 'DepthMap:ItemSemantic') ?? '')) return null;
   const uri = tag(all, 'DepthMap:DepthURI');
   const isDepth = (i: ContainerItem) => !/confidence/i.test(`${i.semantic} ${i.uri}`)
     && ((uri && i.uri === uri) || /^depth(map)?$/i.test(i.semantic) || (!i.semantic && /depth/i.test(i.uri)));
