@@ -7,6 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import sharp from 'sharp';
+import { main } from '../../src/cli/main.js';
 import { openStill } from '../../src/engine/input/load-still.js';
 import { analyseDepth } from '../../src/engine/depth/analyse.js';
 import { analyseOpened } from '../../src/engine/analyze/analyse-still.js';
@@ -223,4 +226,22 @@ test('every depth source is said in English and in Chinese (the agent\'s reply, 
   assert.equal(DEPTH_LABELS['iphone-heic'], 'depth from the iPhone (HEIC)');
   assert.equal(DEPTH_LABELS.gdepth, 'Android depth');
   assert.equal(DEPTH_LABELS.matte, 'portrait matte');
+});
+
+test('the CLI on an iPhone HEIC: --json says the depth used ("depth from the iPhone (HEIC)") and --save-depth draws it upright', async () => {
+  const path = tmp.path('cli.heic');
+  writeFileSync(path, heicWithDepth({ width: 640, height: 480, rotate: 1, depth: {} }));
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  out.on('data', (d) => { o += d; });
+  err.resume();
+  const code = await main(['animate', path, '--move', 'parallax-right', '--save-depth', 'depth.png', '--json', '-d', '1', '--size', '360p', '-o', 'cli.mp4'], { stdout: out, stderr: err, cwd: tmp.dir, env: {} });
+  assert.equal(code, 0);
+  const result = o.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'result')!;
+  assert.deepEqual(result.depth, { source: 'iphone-heic', label: 'Parallax right · depth from the iPhone (HEIC)', fallback: null });
+  const { data, info } = await sharp(result.depth_picture as string).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const px = new Uint8Array(data.buffer, data.byteOffset, info.width * info.height);
+  const [inside, outside] = insideOutside(info, px, NEAR_BOX);
+  assert.ok(inside > 200 && outside < 60, `depth picture: near box ${inside}, elsewhere ${outside}`);
 });
