@@ -227,12 +227,7 @@ export const readAuxiliary = async (file: Uint8Array, kinds: readonly AuxKind[],
     return { images: [], problems: ['no ffmpeg to decode the auxiliary images'] };
   }
   const primary = primaryProps(file).transforms;
-  const images: HeifAuxImage[] = [];
-  const problems: string[] = [];
-  for (const a of want) {
-    const r = await decodeItem(items, a, primary, bin, o);
-    if (typeof r === 'string') problems.push(r);
-    else images.push(r);
-  }
-  return { images, problems };
+  // Each item is one small picture: decoded side by side, one ffmpeg each.
+  const done = await Promise.all(want.map((a) => decodeItem(items, a, primary, bin, o)));
+  return { images: done.filter((r): r is HeifAuxImage => typeof r !== 'string'), problems: done.filter((r): r is string => typeof r === 'string') };
 };
