@@ -77,7 +77,7 @@ export const embeddedDepth = async (opened: OpenedStill, estimated: DepthMap): P
     best = h.depth;
     matte = h.matte;
     if (h.sky) sky = storedSky(h.sky, orientation);
-    for (const p of h.problems) notes.push(`the HEIC's ${p}`);
+    for (const p of h.problems) notes.push(`the HEIC's ${p}${p.startsWith('depth map') ? ': estimated depth instead' : ''}`);
   }
   if (best) {
     const u = upright(best, orientation, width, height);

@@ -167,20 +167,24 @@ export interface ReadAuxOptions {
   readonly maxPixels?: number;
 }
 
+/** How an auxiliary image is named to people. */
+export const auxLabel = (k: AuxKind): string => (k === 'depth' ? 'depth map' : k.replace('-', ' '));
+
 /** One auxiliary item decoded, upright; a string says why it could not be. */
 const decodeItem = async (items: HeifItems, a: HeifAuxItem, primary: PrimaryProps['transforms'], bin: string, o: ReadAuxOptions): Promise<HeifAuxImage | string> => {
   const it = items.items.get(a.id);
-  if (it?.type !== 'hvc1') return `${a.kind} is a ${it?.type ?? 'missing'} item`;
+  const name = auxLabel(a.kind);
+  if (it?.type !== 'hvc1') return `${name} is a ${it?.type ?? 'missing'} item, not read`;
   const hv = items.props(a.id).find((x) => x.box.type === 'hvcC');
   const cfg = hv ? parseHvcC(items.buf.subarray(hv.box.body, hv.box.end)) : null;
-  if (!cfg) return `${a.kind} has no readable hvcC`;
+  if (!cfg) return `${name} has no readable decoder configuration`;
   const spsNal = cfg.nals.find((n) => nalType(n) === NAL_SPS);
   const sps = spsNal ? readSps(spsNal) : null;
-  if (!sps || !(sps.width > 0 && sps.height > 0)) return `${a.kind} has no readable sequence parameter set`;
-  if (sps.width * sps.height > (o.maxPixels ?? 24e6)) return `${a.kind} is too large (${sps.width}x${sps.height})`;
+  if (!sps || !(sps.width > 0 && sps.height > 0)) return `${name} has no readable sequence parameter set`;
+  if (sps.width * sps.height > (o.maxPixels ?? 24e6)) return `${name} is too large (${sps.width}x${sps.height})`;
   const data = items.data(a.id);
   const nals = data ? toAnnexB(data, cfg.lengthSize) : null;
-  if (!nals?.length) return `${a.kind} data unreadable`;
+  if (!nals?.length) return `${name} data is unreadable`;
   const w = sps.width, h = sps.height;
   const bps = sps.bitDepthLuma > 8 ? 2 : 1;
   const cw = sps.chromaFormat === 0 ? 0 : sps.chromaFormat === 3 ? w : (w + 1) >> 1;
@@ -191,10 +195,10 @@ const decodeItem = async (items: HeifItems, a: HeifAuxItem, primary: PrimaryProp
     out = await runTool(bin, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1', '-f', 'hevc', '-i', 'pipe:0', '-map', '0:v:0', '-frames:v', '1', '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:1'], {
       input: Buffer.concat([...parameterSets(cfg), ...nals]), signal: o.signal, maxStdoutBytes: frame + 1,
     });
-  } catch (e) {
-    return `${a.kind} could not be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  } catch {
+    return `${name} is damaged (the decoder refused it)`;
   }
-  if (out.stdout.length !== frame || out.stderrTail.trim()) return `${a.kind} could not be decoded${out.stderrTail.trim() ? ` (${out.stderrTail.trim().split('\n')[0]})` : ''}`;
+  if (out.stdout.length !== frame || out.stderrTail.trim()) return `${name} is damaged (the decoder complained)`;
   // Luma to 8-bit full range (limited range when the stream says so; unsaid is full, as phones write).
   const limited = sps.fullRange === false;
   const max = (1 << sps.bitDepthLuma) - 1;
