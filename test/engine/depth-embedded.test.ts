@@ -99,6 +99,14 @@ test('HEIC depth orientation: with its own irot/imir, or without (the photo\'s a
   }
 });
 
+test('iOS 18: auxiliary images linked to the tone-map item (derived from the primary) count as the photo\'s', async () => {
+  const f = heicWithDepth({ width: 320, height: 240, rotate: 1, depth: {}, toneMap: true });
+  assert.deepEqual(listAuxiliary(readItems(f)!).map((a) => a.kind), ['depth']);
+  const { depth } = await analyse('tmap.heic', f);
+  assert.equal(depth.embedded?.source, 'iphone-heic');
+  nearIsBright(depth.embedded, NEAR_BOX, 'linked to tmap');
+});
+
 test('HEIC depth stored as Z (bright far) with its near/far range is turned into disparity (near bright)', async () => {
   const f = heicWithDepth({ width: 320, height: 240, depth: { info: { type: 'z', zNear: 1, zFar: 4 } } });
   const { depth } = await analyse('z.heic', f);

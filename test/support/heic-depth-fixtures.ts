@@ -102,6 +102,8 @@ export interface HeicDepthOptions {
   readonly portraitMatte?: boolean;
   /** A sky matte: the top `sky` fraction of the photo is sky. */
   readonly sky?: number;
+  /** Link the auxiliary images to an iOS 18 tone-map item instead of the primary. */
+  readonly toneMap?: boolean;
 }
 
 /** An iPhone Portrait-style HEIC of the layered scene. */
@@ -136,5 +138,5 @@ export const heicWithDepth = (o: HeicDepthOptions): Buffer => {
     const sky = o.sky;
     auxiliary.push({ picture: gray(picture((_x, y) => (y < sky * H ? 255 : 0)), dw, dh, t), urn: 'urn:com:apple:photo:2020:aux:semanticskymatte', ...own });
   }
-  return writeHeif({ pictures: [photo], ...(o.rotate ? { rotate: o.rotate } : {}), ...(o.mirror === undefined ? {} : { mirror: o.mirror }), auxiliary });
+  return writeHeif({ pictures: [photo], ...(o.rotate ? { rotate: o.rotate } : {}), ...(o.mirror === undefined ? {} : { mirror: o.mirror }), auxiliary, ...(o.toneMap ? { auxToToneMap: true } : {}) });
 };

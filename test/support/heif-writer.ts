@@ -127,6 +127,8 @@ export interface HeifLayout {
    * as Apple writes them.
    */
   readonly auxiliary?: ReadonlyArray<{ readonly picture: CodedPicture; readonly urn: string; readonly subtype?: Buffer; readonly rotate?: number; readonly mirror?: 0 | 1 }>;
+  /** Add an iOS 18 style tone-map item (`tmap`, derived from the primary) and link the auxiliary images to it instead. */
+  readonly auxToToneMap?: boolean;
 }
 
 /** A HEIC file (brands heic/mif1) with the layout given. */
@@ -175,12 +177,18 @@ export const writeHeif = (l: HeifLayout): Buffer => {
     const a = picItem(l.alpha, [[auxC, true]]);
     refs.push(['auxl', a, [primary]]);
   }
+  let auxTarget = primary;
+  if (l.auxToToneMap) {
+    // The tone map's own parameters do not matter here (no decoder reads them for the primary).
+    auxTarget = add('tmap', Buffer.from([0, 0, 0, 0]), []);
+    refs.push(['dimg', auxTarget, [primary]]);
+  }
   for (const a of l.auxiliary ?? []) {
     const ps: Array<[number, boolean]> = [[prop(box('auxC', full(0), cstr(a.urn), a.subtype ?? Buffer.alloc(0))), true]];
     if (a.rotate) ps.push([prop(box('irot', u8(a.rotate & 3))), true]);
     if (a.mirror !== undefined) ps.push([prop(box('imir', u8(a.mirror))), true]);
     const id = picItem(a.picture, ps);
-    refs.push(['auxl', id, [primary]]);
+    refs.push(['auxl', id, [auxTarget]]);
   }
   if (l.thumbnail) {
     const t = picItem(l.thumbnail);

@@ -66,11 +66,15 @@ const auxC = (items: HeifItems, id: number): { urn: string; subtype: Buffer } | 
   return { urn: body.toString('latin1', 0, end < 0 ? body.length : end), subtype: end < 0 ? Buffer.alloc(0) : body.subarray(end + 1) };
 };
 
-/** The auxiliary images of the primary image that we know, in file order. */
+/**
+ * The auxiliary images of the primary image that we know, in file order. iOS 18 may link them to
+ * the tone-mapped item (`tmap`, derived from the primary) instead: those count too.
+ */
 export const listAuxiliary = (items: HeifItems): HeifAuxItem[] => {
   const out: HeifAuxItem[] = [];
+  const primary = new Set([items.primaryId, ...[...items.items.keys()].filter((id) => items.items.get(id)?.type === 'tmap' && items.refsFrom('dimg', id).includes(items.primaryId))]);
   for (const [id] of items.items) {
-    if (!items.refsFrom('auxl', id).includes(items.primaryId)) continue;
+    if (!items.refsFrom('auxl', id).some((t) => primary.has(t))) continue;
     const c = auxC(items, id);
     const kind = c ? auxKind(c.urn) : null;
     if (c && kind) out.push({ id, urn: c.urn, kind });
