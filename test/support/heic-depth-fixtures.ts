@@ -100,7 +100,7 @@ export interface HeicDepthOptions {
   /** A depth item: its representation (default disparity, as Apple), whether it carries the photo's irot/imir (default yes). */
   readonly depth?: { readonly info?: DepthInfo | null; readonly ownTransforms?: boolean; readonly junk?: boolean; readonly flat?: boolean };
   readonly portraitMatte?: boolean;
-  /** A sky matte: the top `sky` fraction of the photo is sky. */
+  /** A sky matte: the top `sky` fraction of the photo is sky (at 230 of 255: mattes are soft, not all 255). */
   readonly sky?: number;
   /** Link the auxiliary images to an iOS 18 tone-map item instead of the primary. */
   readonly toneMap?: boolean;
@@ -136,7 +136,7 @@ export const heicWithDepth = (o: HeicDepthOptions): Buffer => {
   }
   if (o.sky !== undefined) {
     const sky = o.sky;
-    auxiliary.push({ picture: gray(picture((_x, y) => (y < sky * H ? 255 : 0)), dw, dh, t), urn: 'urn:com:apple:photo:2020:aux:semanticskymatte', ...own });
+    auxiliary.push({ picture: gray(picture((_x, y) => (y < sky * H ? 230 : 0)), dw, dh, t), urn: 'urn:com:apple:photo:2020:aux:semanticskymatte', ...own });
   }
   return writeHeif({ pictures: [photo], ...(o.rotate ? { rotate: o.rotate } : {}), ...(o.mirror === undefined ? {} : { mirror: o.mirror }), auxiliary, ...(o.toneMap ? { auxToToneMap: true } : {}) });
 };

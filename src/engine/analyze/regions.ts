@@ -321,9 +321,10 @@ export const maskBytes = (m: Mask, width: number, height: number): Uint8Array =>
 // ---- The iOS sky matte (issue 13): when a HEIC carries one, it is the sky, not the colour guess ----
 
 /**
- * The sky from an iPhone's semantic sky matte (soft, 255 sky): the mask as the matte says (values
- * under a quarter dropped), its share (pixels at least half sky) and its horizon (mean lowest sky
- * row per column that has sky). Null when under 0.5% of the picture is sky: the iPhone saw none.
+ * The sky from an iPhone's semantic sky matte (soft, 255 sky): the pixels at least half sky (a hard
+ * mask like the colour detector's, feathered the same way by `regionMask`), its share, and its
+ * horizon (mean lowest sky row per column that has sky). Null when under 0.5% of the picture is
+ * sky: the iPhone saw none.
  */
 export const skyFromMatte = (m: StoredMatte): FoundRegion | null => {
   const { width: w, height: h } = m;
@@ -335,8 +336,7 @@ export const skyFromMatte = (m: StoredMatte): FoundRegion | null => {
     let lowest = 0;
     for (let y = 0; y < h; y++) {
       const v = bytes[y * w + x]! / 255;
-      data[y * w + x] = v < 0.25 ? 0 : v;
-      if (v >= 0.5) { n++; lowest = y + 1; }
+      if (v >= 0.5) { data[y * w + x] = 1; n++; lowest = y + 1; }
     }
     if (lowest) { hsum += lowest; hn++; }
   }
