@@ -264,7 +264,8 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
     }
   } else if (region.name === 'sky' || region.name === 'water') {
     const s = small();
-    const sky = findSky(s);
+    // Water lies below the sky: the photo's own sky matte, when it has one, says where (as at analysis).
+    const sky = region.mask ? skyFromMatte(region.mask) : findSky(s);
     const found = region.name === 'sky' ? sky : findWater(s, sky);
     if (!found) return null;
     const fm = found.mask;

@@ -35,7 +35,7 @@ export type Polygon = ReadonlyArray<readonly [number, number]>;
 export type RegionPlan =
   | {
     readonly kind: 'named'; readonly name: RegionName; /** subject/background: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number };
-    /** sky: the photo's own sky matte (an iPhone HEIC's), used instead of finding the sky by colour. */ readonly mask?: StoredMatte;
+    /** sky, water: the photo's own sky matte (an iPhone's), used instead of finding the sky by colour (water lies below it). */ readonly mask?: StoredMatte;
   }
   | { readonly kind: 'polygon'; readonly points: Polygon };
 
