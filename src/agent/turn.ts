@@ -201,15 +201,37 @@ export class Agent {
     }
   }
 
-  /** Follows a turn another process runs: its previews and its final text when it ends (the progress stays on that process's stream). */
+  /**
+   * Follows a turn another process runs: the progress of its previews (every API process hears the
+   * queue's events; the jobs are named in the turn's resume record), then its previews and its
+   * final text when it ends.
+   */
   private async follow(t: TurnRow, run: TurnRun, origin: string): Promise<void> {
-    const { store } = this.deps;
+    const { store, queue } = this.deps;
     run.invocationId = t.id;
+    const heard = new Map<string, () => void>();
     let row: TurnRow | null = t;
-    while (row && row.status === 'running') {
-      this.checkStopping();
-      await sleep(300);
-      row = await store.turns.turn(t.id);
+    try {
+      while (row && row.status === 'running') {
+        this.checkStopping();
+        let renders: ResumeRecord['renders'] = [];
+        try { renders = row.resume ? (JSON.parse(row.resume) as ResumeRecord).renders : []; } catch { /* not there yet */ }
+        for (const x of renders) {
+          if (heard.has(x.job)) continue;
+          const callId = randomUUID();
+          let last = -1;
+          heard.set(x.job, queue.onProgress(x.job, (pct, stage) => {
+            const v = Math.floor(pct);
+            if (v < last + 5 && v < 100) return;
+            last = v;
+            run.emit([{ function_response: { id: callId, name: 'render_preview', response: { status: 'running', progress: v, stage, clip_id: x.clip } } }], { partial: true });
+          }));
+        }
+        await sleep(300);
+        row = await store.turns.turn(t.id);
+      }
+    } finally {
+      for (const off of heard.values()) off();
     }
     for (const g of (await store.generatedOf(t.session_id)).filter((x) => x.turn_id === t.id)) {
       run.emit([{ function_response: { id: randomUUID(), name: 'render_preview', response: { status: 'completed', id: g.id, clip_id: g.clip_id ?? null, url: this.deps.link('generated', g.file, origin), width: g.width, height: g.height, duration_ms: g.duration_ms } } }]);

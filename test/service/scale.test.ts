@@ -241,6 +241,7 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     assert.deepEqual(seven.map((x) => x.events.at(-1)?.invocation_id), [ran[0]!.id, ran[0]!.id], 'both streams end with that turn');
     assert.equal(seven[0]!.events.at(-1)?.content?.parts?.[0]?.text, seven[1]!.events.at(-1)?.content?.parts?.[0]?.text);
     assert.ok(seven.every((x) => x.events.some((e) => e.content?.parts?.[0]?.function_response?.response?.status === 'completed')), 'both streams carry the preview');
+    t.diagnostic(`progress events on the two streams: ${seven.map((x) => x.events.filter((e) => e.partial === true).length).join(', ')}`);
     assert.deepEqual(await balance(u), { available: 80, frozen: 0, total: 80 }, 'four turns that rendered, each charged once');
   });
 
