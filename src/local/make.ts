@@ -10,7 +10,7 @@ import {
   DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, renderPlan,
   type ProgressListener, type RenderPlan, type RenderPlanResult, type StillLimits,
 } from '../engine/index.js';
-import { parseInstruction, type InstructionRequest } from '../language/index.js';
+import { emptyRequest, parseInstruction, type InstructionRequest } from '../language/index.js';
 import {
   applyOptions, applyRequest, checkOptions, emptyDraft, fromCompact, outputOptions, planDraft, resolveDraft, toCompact,
   type CheckedOptions, type ClipOptions, type Draft, type MediaInfo, type MediaRef, type ResolveOptions,
@@ -57,7 +57,8 @@ export interface DraftFromWords {
 export const draftFromWords = (media: readonly MediaInfo[], prompt: string | undefined, options: CheckedOptions): DraftFromWords => {
   const refs: MediaRef[] = media.map((m) => ({ mediaId: m.mediaId, kind: m.kind, name: m.name ?? basename(m.mediaId) }));
   const request = prompt !== undefined ? parseInstruction(prompt) : null;
-  const applied = applyRequest(emptyDraft(), request ?? parseInstruction(''), refs);
+  // No words: the empty request (what parsing '' gives, without compiling the parser's patterns).
+  const applied = applyRequest(emptyDraft(), request ?? emptyRequest(), refs);
   const notes = [...applied.notes];
   if (request?.not_understood.length) notes.push(`not understood: ${request.not_understood.map((x) => `"${x}"`).join(', ')}`);
   const draft = fromCompact(toCompact(applyOptions(applied.draft, options)), { mediaPaths: true });
