@@ -229,3 +229,34 @@ test('real HEICs from phones take the native path and agree with libheif (within
     assert.ok(sum / a.data.length < 1, `${name}: mean difference ${(sum / a.data.length).toFixed(3)}`);
   }
 });
+
+test('decoded reduced when the caller needs less (atLeast): a power of two, never below what was asked, same picture averaged', async () => {
+  const { pictures, grid } = photo(150, 100, [64, 64]);
+  for (const [rotate, mirror] of [[0, undefined], [1, 0]] as const) {
+    const f = writeHeif({ pictures, grid, rotate, ...(mirror === undefined ? {} : { mirror }) });
+    const full = await decodeHeif(f, { maxPixels: 1e8 });
+    const small = await decodeHeif(f, { maxPixels: 1e8, atLeast: rotate % 2 ? { width: 30, height: 40 } : { width: 40, height: 30 } });
+    assert.equal(small.decoder, 'ffmpeg');
+    assert.equal(small.scale, 2, 'by 4 would be 25 x 37, below what was asked');
+    assert.deepEqual([small.width, small.height, small.imageWidth, small.imageHeight], [full.width / 2, full.height / 2, full.width, full.height]);
+    // Against the full picture averaged 2 x 2: same place, same range and colours (chroma is
+    // averaged rather than taken from the nearest sample, hence not exact).
+    let se = 0, sum = 0, n = 0;
+    for (let y = 0; y < small.height; y++) {
+      for (let x = 0; x < small.width; x++) {
+        for (let c = 0; c < 3; c++) {
+          let a = 0;
+          for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) a += full.data[((2 * y + dy) * full.width + 2 * x + dx) * 4 + c]!;
+          const d = small.data[(y * small.width + x) * 4 + c]! - a / 4;
+          se += d * d; sum += d; n++;
+        }
+      }
+    }
+    const psnr = 10 * Math.log10((255 * 255) / (se / n));
+    assert.ok(psnr > 30, `irot ${rotate}: PSNR ${psnr.toFixed(1)} dB against the averaged full picture`);
+    assert.ok(Math.abs(sum / n) < 1, `irot ${rotate}: mean difference ${(sum / n).toFixed(2)} (a range conversion would shift it)`);
+  }
+  // Nothing asked, or more than the image has: whole, as before.
+  const f = writeHeif({ pictures, grid });
+  assert.equal((await decodeHeif(f, { maxPixels: 1e8, atLeast: { width: 200, height: 100 } })).scale, undefined);
+});

@@ -9,9 +9,9 @@ import type { HeifStill } from './index.js';
 
 export const DEFAULT_HEIF_TIMEOUT_MS = 60_000;
 
-export const decodeHeifInThread = (buf: Uint8Array, opts: { maxPixels: number; timeoutMs?: number }): Promise<HeifStill> =>
+export const decodeHeifInThread = (buf: Uint8Array, opts: { maxPixels: number; timeoutMs?: number; atLeast?: { width: number; height: number } }): Promise<HeifStill> =>
   new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./decode-worker.js', import.meta.url), { workerData: { buf, maxPixels: opts.maxPixels } });
+    const w = new Worker(new URL('./decode-worker.js', import.meta.url), { workerData: { buf, maxPixels: opts.maxPixels, ...(opts.atLeast ? { atLeast: opts.atLeast } : {}) } });
     let done = false;
     const finish = (f: () => void) => { if (done) return; done = true; clearTimeout(timer); void w.terminate(); f(); };
     const timer = setTimeout(() => finish(() => reject(new StillmotionError('TIMEOUT', `HEIC decoding took longer than ${Math.round((opts.timeoutMs ?? DEFAULT_HEIF_TIMEOUT_MS) / 1000)} s`, { hint: 'the file may be damaged; export it again as JPEG or HEIC' }))), opts.timeoutMs ?? DEFAULT_HEIF_TIMEOUT_MS);

@@ -68,6 +68,11 @@ export interface HeifStill {
   readonly colour: HeifColour;
   /** Which decoder made the pixels: ffmpeg's HEVC decoder, or libheif (WebAssembly). */
   readonly decoder: 'ffmpeg' | 'libheif';
+  /** The picture is the image reduced by this factor (1 unless `atLeast` allowed less; see DecodeHeifOptions). */
+  readonly scale?: number;
+  /** The image's own upright size (the picture's when `scale` is 1). */
+  readonly imageWidth?: number;
+  readonly imageHeight?: number;
 }
 
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis']);
@@ -180,6 +185,10 @@ interface Decoded {
   icc: Buffer | null;
   colour: Omit<HeifColour, 'converted'> & { convert: 'icc' | 'p3' | null };
   decoder: HeifStill['decoder'];
+  /** Reduction factor of the picture (1: full size), and the image's own upright size. */
+  scale: number;
+  imageWidth: number;
+  imageHeight: number;
 }
 
 export interface DecodeHeifOptions {
@@ -191,6 +200,12 @@ export interface DecodeHeifOptions {
   readonly decoder?: 'auto' | 'libheif';
   /** ffmpeg to run (default: resolveBinaries()). */
   readonly ffmpegPath?: string;
+  /**
+   * The picture is wanted at this size (upright) or smaller: ffmpeg's path may then return it
+   * reduced by 2, 4 or 8 (never below this size), as a JPEG decoder shrinks on load, so that the
+   * conversion to RGB and sRGB runs on a quarter (or less) of the pixels. `scale` says by how much.
+   */
+  readonly atLeast?: { readonly width: number; readonly height: number };
 }
 
 export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => {
@@ -239,6 +254,7 @@ export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Prom
     notes: d.notes,
     colour: { kind: c.kind, description: c.description, converted, ...(c.nclx ? { nclx: c.nclx } : {}) },
     decoder: d.decoder,
+    ...(d.scale !== 1 ? { scale: d.scale, imageWidth: d.imageWidth, imageHeight: d.imageHeight } : {}),
   };
 };
 
@@ -280,7 +296,7 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
   const offset = colour.convert === 'icc' && colour.icc ? tiffHeaderBytes(colour.icc) : 0;
   let out;
   try {
-    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath });
+    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath, shrink: shrinkFor(plan, shown, opts.atLeast) });
   } catch (e) {
     if (e instanceof FfmpegDecodeFailed) return null;
     throw e;
@@ -289,8 +305,21 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
     width: out.width, height: out.height, buf: out.buf, offset: out.offset, hasAlpha: false, premultiplied: false,
     imageCount, primaryIndex: plan.summary.primaryIndex, notes, icc: colour.icc,
     colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) },
-    decoder: 'ffmpeg',
+    decoder: 'ffmpeg', scale: out.scale, imageWidth: shown.width, imageHeight: shown.height,
   };
+};
+
+/**
+ * The largest reduction (1, 2, 4 or 8) that keeps the upright picture at least `atLeast`, and that
+ * divides the tiles into whole 4:2:0 pictures.
+ */
+const shrinkFor = (plan: { tileWidth: number; tileHeight: number }, shown: { width: number; height: number }, atLeast: DecodeHeifOptions['atLeast']): number => {
+  if (!atLeast) return 1;
+  for (const s of [8, 4, 2]) {
+    if (plan.tileWidth % (2 * s) || plan.tileHeight % (2 * s)) continue;
+    if (Math.floor(shown.width / s) >= atLeast.width && Math.floor(shown.height / s) >= atLeast.height) return s;
+  }
+  return 1;
 };
 
 /** Everything that touches the wasm heap, synchronous, with every allocation freed on the way out. */
@@ -401,7 +430,7 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
     const warnings = decodingWarnings(s, img);
     if (warnings.length) throw corrupt(`part of the picture could not be decoded (${warnings[0]}${warnings.length > 1 ? ` and ${warnings.length - 1} more` : ''})`, { warnings });
 
-    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, decoder: 'libheif' };
+    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, decoder: 'libheif', scale: 1, imageWidth: w, imageHeight: ht };
   } catch (e) {
     throw classify(e, size);
   } finally {
