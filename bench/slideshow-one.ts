@@ -8,7 +8,7 @@ import { edit as E, emptyDraft } from '../src/timeline/index.js';
 const [output, music, ...photos] = process.argv.slice(2);
 const t0 = performance.now();
 const media = new LocalMedia();
-for (const p of [...photos, music!]) await media.add(p);
+await media.addAll([...photos, music!].map((path) => ({ path })));
 let d = E.addShots(emptyDraft(), photos.map((p) => ({ mediaId: p })));
 d = E.setCanvas(d, { aspect: '16:9', size: '1080p', fps: 30 });
 d = E.setTargetDuration(d, 30000);
