@@ -4,7 +4,6 @@
  * loaded machine. Phases, in one process (run it once per photo, e.g. in a child process):
  *
  *   start     node itself and the modules (before the first line runs, then the engine's import)
- *   words     the empty sentence parsed (a draft is made from words even when there are none)
  *   open      the photo opened and analysed (decode for analysis: for a HEIC the HEVC decode is
  *             ffmpeg's, in children)
  *   render    renderLocal: decode at working resolution, planes, sampling, pipe, x264 (children)
@@ -47,9 +46,7 @@ try {
     ff: await import('../src/engine/ffmpeg/index.js'),
     pool: await import('../src/engine/render/pool.js'),
     settings: await import('../src/engine/settings.js'),
-    lang: await import('../src/language/index.js'),
   }));
-  await phase('words', () => m.lang.parseInstruction(''));
   const media = new m.make.LocalMedia();
   const info = await phase('open', () => media.add(photo));
   const { plan } = await phase('plan', () => {
@@ -121,7 +118,7 @@ try {
     await new Promise((r) => child.on('exit', r));
   });
   const x = phases.x264!;
-  const ourTotal = (phases.boot!.own_s + phases.import!.own_s + phases.words!.own_s + phases.open!.own_s + phases.plan!.own_s + phases.render!.own_s);
+  const ourTotal = (phases.boot!.own_s + phases.import!.own_s + phases.open!.own_s + phases.plan!.own_s + phases.render!.own_s);
   console.log(JSON.stringify({
     photo, width: plan.width, height: plan.height, frames: plan.frames, move: motion.move, phases,
     idle_during_frames_s: r3(idle),
