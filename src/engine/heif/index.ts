@@ -208,7 +208,16 @@ export interface DecodeHeifOptions {
   readonly atLeast?: { readonly width: number; readonly height: number };
 }
 
-export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => {
+export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => finishHeif(await decodeHeifPixels(buf, opts));
+
+/**
+ * A HEIC's pixels as decoded, before the conversion to sRGB (`finishHeif` does it): the decode
+ * thread sends this back (its buffer moved, not copied) and the conversion runs in libvips'
+ * threads from the caller's side, whose output buffer then needs no copy between threads.
+ */
+export type HeifPixels = Decoded;
+
+export const decodeHeifPixels = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifPixels> => {
   if (!isHeif(buf)) {
     const brands = ftypBrands(buf);
     if (!brands && buf.length >= 8 && Buffer.from(buf.subarray(4, 8)).toString('latin1') === 'ftyp') throw corrupt('the file ends inside its ftyp header');
@@ -219,9 +228,21 @@ export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Prom
 
   const fast = opts.decoder === 'libheif' ? null : await decodeFast(buf, props, opts);
   const d = fast ?? decodeWithLibheif(buf, opts.maxPixels, props, opts.ignoreTransformations === true);
+  if (d.premultiplied && d.hasAlpha) {
+    unpremultiply(d.buf, d.offset);
+    d.premultiplied = false;
+  }
+  return d;
+};
 
+/** Byte arrays that crossed a thread arrive as plain Uint8Arrays: Buffers again, without copying. */
+const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+/** The decoded pixels converted to sRGB (when the file says they are not) and described. */
+export const finishHeif = async (d: HeifPixels): Promise<HeifStill> => {
+  d.buf = asBuffer(d.buf);
+  if (d.icc) d.icc = asBuffer(d.icc);
   let data = d.buf;
-  if (d.premultiplied && d.hasAlpha) unpremultiply(data, d.offset);
   let converted = false;
   if (d.colour.convert) {
     const icc = d.colour.convert === 'p3' ? await displayP3Icc() : d.icc!;
