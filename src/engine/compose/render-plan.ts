@@ -194,25 +194,26 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   const textTrack = plan.texts.length ? await import('../text/track.js') : null;
   const drawTexts = textTrack?.renderTextTrackOnFrame ?? null;
   const { isBuiltinMedia, builtinTrack, trackSeconds } = await import('../music/library.js');
-  const builtinPaths = new Map<string, string>();
-  for (const a of plan.audio) {
-    if (isBuiltinMedia(a.media) && !builtinPaths.has(a.media)) {
-      builtinPaths.set(a.media, await (await import('../music/builtin.js')).ensureBuiltinTrack(a.media, { ...(call.musicDir ? { dir: call.musicDir } : {}), ...(call.ffmpegPath ? { ffmpegPath: call.ffmpegPath } : {}) }));
-    }
-  }
-  const audio: AudioSpec[] = plan.audio.map((a) => ({
-    path: builtinPaths.get(a.media) ?? call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
-    ...(a.durationS !== null ? { durationS: a.durationS } : {}),
-    ...(a.sourceDurationS !== undefined ? { sourceDurationS: a.sourceDurationS } : isBuiltinMedia(a.media) && builtinTrack(a.media) ? { sourceDurationS: trackSeconds(builtinTrack(a.media)!) } : {}),
-  }));
 
   let encoder: ReturnType<typeof startEncoder> | null = null;
   const inFlight: Array<Promise<Uint8Array>> = [];
   try {
-    // The encoder starts (ffmpeg, x264, the audio graph) and the text overlays are drawn on a
-    // thread while the first photo is prepared: none of them waits for another.
+    // The first photo is prepared and the text overlays drawn on threads while the built-in music
+    // is made (once per machine) and the encoder starts (ffmpeg, x264, the audio graph): none of
+    // them waits for another.
     const first = Promise.all([prepare(0), textTrack?.prerenderTextTrack(W, H, plan.texts, plan.fps, F)]);
     first.catch(() => undefined); // awaited just below; never an unhandled rejection meanwhile
+    const builtinPaths = new Map<string, string>();
+    for (const a of plan.audio) {
+      if (isBuiltinMedia(a.media) && !builtinPaths.has(a.media)) {
+        builtinPaths.set(a.media, await (await import('../music/builtin.js')).ensureBuiltinTrack(a.media, { ...(call.musicDir ? { dir: call.musicDir } : {}), ...(call.ffmpegPath ? { ffmpegPath: call.ffmpegPath } : {}) }));
+      }
+    }
+    const audio: AudioSpec[] = plan.audio.map((a) => ({
+      path: builtinPaths.get(a.media) ?? call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
+      ...(a.durationS !== null ? { durationS: a.durationS } : {}),
+      ...(a.sourceDurationS !== undefined ? { sourceDurationS: a.sourceDurationS } : isBuiltinMedia(a.media) && builtinTrack(a.media) ? { sourceDurationS: trackSeconds(builtinTrack(a.media)!) } : {}),
+    }));
     const o = plan.output;
     encoder = startEncoder(
       { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
