@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
-import { parseInstruction, type InstructionRequest } from '../language/index.js';
+import { parseInstruction, warmParser, type InstructionRequest } from '../language/index.js';
 import { applyToClips, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -20,6 +20,9 @@ import { newId, type Principal, type SessionRow, type Store, type TurnRow } from
 import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
 import { displayOf, summaryIn, type DraftDisplay } from './display.js';
+
+// A chat's first sentence is parsed as fast as the rest (the parser's patterns compiled at load).
+warmParser();
 
 export type Part =
   | { readonly text: string }

@@ -76,13 +76,20 @@ export const parseInstruction = (text: string): InstructionRequest => {
   }
 };
 
-// Compile the regular expressions once at load, so that the first real sentence is as fast as the rest.
-// V8 compiles a pattern to machine code on its first use on a long subject: warm up with one too.
-{
+let warmed = false;
+/**
+ * Compiles the regular expressions now, so that the first real sentence is as fast as the rest
+ * (V8 compiles a pattern to machine code on its first use on a long subject: warm up with one too).
+ * A few hundred milliseconds of CPU: the chat service calls it when it loads (src/agent/turn.ts);
+ * a one-off command that parses no sentence does not pay it.
+ */
+export const warmParser = (): void => {
+  if (warmed) return;
+  warmed = true;
   const warm = [
     'Make a 15 s vertical video: slow zoom in, pan left, title "Hi" at the top, upbeat music at 30%, crossfade 0.5 s, photos 1-3, clouds drifting, export mp4',
     '每张3秒，竖屏，缓慢向左平移，标题“你好”放在顶部，前3秒，轻音乐音量百分之三十，淡入淡出，叠化转场，第二张，云朵飘动，导出',
   ];
   for (const s of warm) parseUnguarded(s);
   parseUnguarded(`${warm.join(' ')} `.repeat(8));
-}
+};

@@ -15,6 +15,10 @@ const THUMB = 160;
 
 export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis> => {
   const src = opened.source;
+  // The depth analysis decodes its own small copy: both decodes run at once (libvips' threads),
+  // and each analysis starts as soon as its own copy is there.
+  const depthP = analyseDepth(opened);
+  depthP.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   let thumb: { data: Buffer; info: { width: number; height: number } };
   try {
     thumb = await stillPipeline(opened)
@@ -30,7 +34,7 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
   const s = findSubject(thumb.data, thumb.info.width, thumb.info.height);
   let depth: Awaited<ReturnType<typeof analyseDepth>>;
   try {
-    depth = await analyseDepth(opened);
+    depth = await depthP;
   } catch (e) {
     throw corrupt(src.name, src.type.toUpperCase(), e);
   }

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch, samplePlane } from './sampler.js';
-import { loadStillWasm, sampleFrameWasm, WasmSampler, type WasmStill } from './sampler-wasm.js';
+import { loadStillWasm, sampleFrameWasm, WasmMixer, WasmSampler, type WasmStill } from './sampler-wasm.js';
 import { rgbToYuv, type YuvStill } from './yuv.js';
 import { applyLiving, type LivingStill } from '../living/render.js';
 import { drawNearLayers, isLayered, jsLayerSample, type LayeredStill } from './layered.js';
@@ -39,6 +39,17 @@ let width = 0;
 let height = 0;
 let alpha = false;
 const scratch = new SamplerScratch();
+/** Transitions' cross-fades on the SIMD kernel (made on first use; the JS loop if it cannot load). */
+let mixer: WasmMixer | null | undefined;
+const wasmMix = (a: Uint8Array, b: Uint8Array, p: number, out: Uint8Array): void => {
+  if (mixer === undefined) {
+    try { mixer = new WasmMixer(); } catch { mixer = null; }
+  }
+  if (mixer) {
+    try { mixer.mix(a, b, p, out); return; } catch { /* the JS loop mixes it */ }
+  }
+  composeTransition('crossfade', a, b, p, width, height, out);
+};
 
 /** A layered still: the farthest layer as a still, and a wasm sampler per nearer layer (Y, U, V, A, A at chroma size). */
 const loadLayered = (s: LayeredStill): Loaded => {
@@ -94,7 +105,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
   }
   if (m.type === 'mix') {
     try {
-      composeTransition(m.kind, m.a, m.b, m.p, width, height, m.a);
+      composeTransition(m.kind, m.a, m.b, m.p, width, height, m.a, wasmMix);
       const reply: WorkerReply = { type: 'frame', index: m.index, data: m.a, spare: m.b };
       parentPort!.postMessage(reply, [m.a.buffer as ArrayBuffer, m.b.buffer as ArrayBuffer].filter((b, i, all) => all.indexOf(b) === i));
     } catch (e) {
