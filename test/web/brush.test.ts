@@ -151,13 +151,22 @@ describe('motion brush in chromium', { skip }, () => {
     await page.locator('#brush-canvas').scrollIntoViewIfNeeded();
     const box = (await page.locator('#brush-canvas').boundingBox())!;
     assert.ok(box.width <= 360 && box.width > 200, `canvas ${box.width}px wide`);
-    // A finger stroke: touch pointer events.
-    const touch = (type: string, fx: number, fy: number) => page.locator('#brush-canvas').dispatchEvent(type, {
-      pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, clientX: box.x + fx * box.width, clientY: box.y + fy * box.height,
+    // A finger stroke: real touch input (the browser makes touch pointer events of it).
+    const cdp = await ctx.newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', fx: number, fy: number) => cdp.send('Input.dispatchTouchEvent', {
+      type, touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + fx * box.width, y: box.y + fy * box.height, id: 1 }],
     });
-    await touch('pointerdown', 0.2, 0.8);
-    for (let k = 1; k <= 6; k++) await touch('pointermove', 0.2 + 0.1 * k, 0.8);
-    await touch('pointerup', 0.8, 0.8);
+    const kinds = await page.evaluate(() => {
+      const seen: string[] = [];
+      document.querySelector('#brush-canvas')!.addEventListener('pointerdown', (e) => seen.push((e as PointerEvent).pointerType));
+      (window as unknown as { seen: string[] }).seen = seen;
+      return seen.length;
+    });
+    assert.equal(kinds, 0);
+    await touch('touchStart', 0.2, 0.8);
+    for (let k = 1; k <= 6; k++) await touch('touchMove', 0.2 + 0.1 * k, 0.8);
+    await touch('touchEnd', 0.8, 0.8);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { seen: string[] }).seen), ['touch']);
     assert.match(await page.locator('.brush-status').innerText(), /已涂抹照片的 \d+%/);
     await page.click('#brush-clear');
     assert.equal(await page.locator('#brush-apply').isDisabled(), true);

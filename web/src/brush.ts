@@ -281,7 +281,7 @@ export class MotionBrush {
   #down(e: PointerEvent): void {
     if (!this.#shot) return;
     e.preventDefault();
-    this.#canvas.setPointerCapture?.(e.pointerId);
+    try { this.#canvas.setPointerCapture(e.pointerId); } catch { /* a pointer that is gone: painting still works while over the photo */ }
     const p = this.#at(e);
     this.#last = p;
     this.#cursor = p;
