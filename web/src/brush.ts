@@ -375,7 +375,7 @@ export class MotionBrush {
     // The direction: the dragged arrow, or the chosen one from the middle of the paint.
     let a: Pt | null = null, b: Pt | null = null;
     if (this.#arrow) ({ a, b } = this.#arrow);
-    else if (this.#dir.value) {
+    else if (this.#dir.value && this.#painted() > 0) {
       const v = ({ left: [-1, 0], right: [1, 0], up: [0, -1], down: [0, 1], 'up-left': [-0.7, -0.7], 'up-right': [0.7, -0.7], 'down-left': [-0.7, 0.7], 'down-right': [0.7, 0.7] } as Record<string, Pt>)[this.#dir.value]!;
       a = this.#centre();
       b = [a[0] + v[0] * 0.18, a[1] + (v[1] * 0.18 * W) / H];
@@ -404,6 +404,7 @@ export class MotionBrush {
     const sentence = brushSentence(s.photo, this.#kind.value as BrushKind, (this.#dir.value || null) as Dir | null, Number(this.#strength.value) / 100, poly);
     this.#grid.fill(0);
     this.#arrow = null;
+    this.#dir.value = '';
     this.#changed();
     this.onApply(sentence);
   }
