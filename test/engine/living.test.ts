@@ -158,3 +158,35 @@ test('rendered frames: last → first is no larger than the median step, for a f
     assert.ok(seam <= median(diffs) * 1.001, `${effect.type}: last → first ${seam.toFixed(3)} against the median step ${median(diffs).toFixed(3)}`);
   }
 });
+
+test('decoded video: a drift on a depth (parallax) move is rendered on the far layer, not dropped', async () => {
+  const { encodeDepth } = await import('../../src/engine/depth/map.js');
+  const W = 960, H = 540, OW = 640, OH = 360, F = 45, fps = 30;
+  const photo = tmp.path('land-depth.png');
+  await sharp(skyLandscapeRgb(W, H), { raw: { width: W, height: H, channels: 3 } }).png().toFile(photo);
+  // Far everywhere but a near block low in the middle (on the land).
+  const d = new Uint8Array(16 * 9).fill(20);
+  for (let y = 6; y < 9; y++) for (let x = 6; x < 10; x++) d[y * 16 + x] = 240;
+  const depth = { width: 16, height: 9, data: encodeDepth(d), source: 'estimated' as const, confidence: 0.7 };
+  const { framing, motion } = planPhotoShot({ photo: { width: W, height: H, depth: { embedded: null, estimated: depth } }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'parallax-left', intensity: 0.5, easing: 'linear', frames: F, fps, variant: 0 });
+  assert.equal(motion.kind, 'depth');
+  const effect: EffectPlan = { type: 'drift', region: { kind: 'named', name: 'top-third' }, dir: [-1, 0], speed: 0.003, strength: 0.5, seed: 1, period: F };
+  const plan: RenderPlan = {
+    version: RENDER_PLAN_VERSION, width: OW, height: OH, fps, frames: F, background: '#000000',
+    shots: [{ id: 's', media: 'land', startFrame: 0, frames: F, transitionOut: null, kind: 'image', framing, motion, effects: [effect] }],
+    texts: [], audio: [], output: { format: 'mp4', quality: 'high', preset: 'veryfast', loudnorm: false },
+  };
+  const out = tmp.path('drift-depth.mp4');
+  await renderPlan(plan, { output: out, locate: () => photo });
+  const frames = await decodeFrames(out, { pixFmt: 'gray' });
+  const top: number[] = [], land: number[] = [];
+  for (let f = 4; f + 1 < F - 4; f += 3) {
+    for (const v of blockFlow(frames[f]!, frames[f + 1]!, OW, OH, { block: 24, radius: 6 })) {
+      if (v.y < 0.28 * OH) top.push(v.dx);
+      else if (v.y > 0.5 * OH && v.y < 0.62 * OH) land.push(v.dx);
+    }
+  }
+  // The camera moves both; the drift adds its own leftward motion in the top third only.
+  const rel = median(top) - median(land);
+  assert.ok(rel < -0.5 * 0.003 * OW, `the top third drifts left relative to the far land: ${rel.toFixed(2)} px/frame (top ${median(top).toFixed(2)}, land ${median(land).toFixed(2)})`);
+});

@@ -98,7 +98,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
         if (s.motion.kind === 'depth') {
           const layered = await prepareLayers(opened, s.motion, W, H, background);
           disparities.set(i, layered.disparities);
-          pool.addStill(i, layered);
+          // Effects act on the farthest layer (the whole picture), under the nearer layers.
+          pool.addStill(i, layered, s.effects?.length ? (await import('../living/prepare.js')).prepareLiving(layered.layers[0]!.still, s.effects) : undefined);
         } else if (alpha && s.framing.fit !== 'blur') {
           pool.addStill(i, await prepareStillAlpha(opened, s.framing, W, H));
         } else if (s.effects?.length) {

@@ -483,15 +483,16 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
 
 /**
  * All of a shot's effects on frame `t` (the shot's own frame index), in order: flows first, then
- * overlays. With `sample` (the render thread's fast sampler), drifts take the fast path.
+ * overlays (`part`: only one of them, so a depth move's nearer layers go between). With `sample`
+ * (the render thread's fast sampler), drifts take the fast path.
  */
-export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView): void => {
-  living.effects.forEach((e, i) => {
+export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView, part: 'all' | 'flows' | 'overlays' = 'all'): void => {
+  if (part !== 'overlays') living.effects.forEach((e, i) => {
     if (!isFlowEffect(e.type)) return;
     if (e.type === 'drift' && sample) applyDriftFast(e, living.masks[i] ?? null, still, view, t, outW, outH, out, sample, `${i}:${e.seed}`);
     else applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
   });
-  living.effects.forEach((e, i) => {
+  if (part !== 'flows') living.effects.forEach((e, i) => {
     if (isFlowEffect(e.type)) return;
     if (e.type in COLOURS) drawParticles(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
     else drawLight(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
