@@ -139,6 +139,19 @@ const warpPlane = (
 ): void => {
   const maxX = sw - 1.001, maxY = sh - 1.001, mxMax = mw - 1, myMax = mh - 1;
   const inv = 1 / gstep, w0m = w0 / 255, w1m = w1 / 255;
+  // Per column (the same for every row): the source x, the mask column, the grid cell and the weight in it.
+  const colX = new Float64Array(ow), colM = new Int32Array(ow), colG = new Int32Array(ow), colT = new Float64Array(ow);
+  for (let ox = 0; ox < ow; ox++) {
+    const sx = left + (ox + 0.5) * scale - 0.5;
+    const mxi = ((sx + 0.5) * mk) | 0;
+    colX[ox] = sx;
+    colM[ox] = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
+    const gxf = (ox + 0.5) * inv, gx0 = gxf | 0;
+    colG[ox] = gx0 * 4;
+    colT[ox] = gxf - gx0;
+  }
+  // The grid interpolated to this row once (it is smooth: per pixel only the step along x remains).
+  const rowv = new Float64Array(gw * 4);
   for (let oy = 0; oy < oh; oy++) {
     const sy = top + (oy + 0.5) * scale - 0.5;
     let myi = ((sy + 0.5) * mk) | 0;
@@ -147,23 +160,22 @@ const warpPlane = (
     const gyf = (oy + 0.5) * inv, gy0 = gyf | 0, ty = gyf - gy0;
     const rowA = gy0 * gw * 4, rowB = rowA + gw * 4;
     const ob = at + oy * ow;
+    let any = mask === null;
+    if (!any) for (let ox = 0; ox < ow; ox += 4) if (mask![mrow + colM[ox]!] !== 0) { any = true; break; }
+    if (!any && mask![mrow + colM[ow - 1]!] === 0) continue;
+    for (let k = 0; k < gw * 4; k++) rowv[k] = grid[rowA + k]! * (1 - ty) + grid[rowB + k]! * ty;
     for (let ox = 0; ox < ow; ox++) {
-      const sx = left + (ox + 0.5) * scale - 0.5;
       let m = 255;
       if (mask !== null) {
-        let mxi = ((sx + 0.5) * mk) | 0;
-        mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
-        m = mask[mrow + mxi]!;
+        m = mask[mrow + colM[ox]!]!;
         if (m === 0) continue;
       }
-      const gxf = (ox + 0.5) * inv, gx0 = gxf | 0, tx = gxf - gx0;
-      const a = rowA + gx0 * 4, b = rowB + gx0 * 4;
-      const k00 = (1 - tx) * (1 - ty), k10 = tx * (1 - ty), k01 = (1 - tx) * ty, k11 = tx * ty;
+      const sx = colX[ox]!, a = colG[ox]!, tx = colT[ox]!;
       const base = out[ob + ox]!;
       let acc = 0, wsum = 0;
       if (w0 > 0) {
-        let x = sx - (grid[a]! * k00 + grid[a + 4]! * k10 + grid[b]! * k01 + grid[b + 4]! * k11);
-        let y = sy - (grid[a + 1]! * k00 + grid[a + 5]! * k10 + grid[b + 1]! * k01 + grid[b + 5]! * k11);
+        let x = sx - (rowv[a]! + (rowv[a + 4]! - rowv[a]!) * tx);
+        let y = sy - (rowv[a + 1]! + (rowv[a + 5]! - rowv[a + 1]!) * tx);
         x = x < 0 ? 0 : x > maxX ? maxX : x;
         y = y < 0 ? 0 : y > maxY ? maxY : y;
         let w = w0;
@@ -180,8 +192,8 @@ const warpPlane = (
         wsum += w;
       }
       if (w1 > 0) {
-        let x = sx - (grid[a + 2]! * k00 + grid[a + 6]! * k10 + grid[b + 2]! * k01 + grid[b + 6]! * k11);
-        let y = sy - (grid[a + 3]! * k00 + grid[a + 7]! * k10 + grid[b + 3]! * k01 + grid[b + 7]! * k11);
+        let x = sx - (rowv[a + 2]! + (rowv[a + 6]! - rowv[a + 2]!) * tx);
+        let y = sy - (rowv[a + 3]! + (rowv[a + 7]! - rowv[a + 3]!) * tx);
         x = x < 0 ? 0 : x > maxX ? maxX : x;
         y = y < 0 ? 0 : y > maxY ? maxY : y;
         let w = w1;
