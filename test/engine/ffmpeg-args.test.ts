@@ -165,5 +165,8 @@ test('a seamless loop: x264 codes the first frame and the last two near-lossless
   const params = (a: string[]) => a[a.indexOf('-x264-params') + 1];
   assert.equal(params(buildEncodeArgs(spec)), 'open-gop=0:scenecut=0');
   assert.equal(params(buildEncodeArgs({ ...spec, seamless: true })), `open-gop=0:scenecut=0:zones=0,0,q=${LOOP_QP}/88,89,q=${LOOP_QP}`);
+  const g = (a: string[]) => a[a.indexOf('-g') + 1];
+  assert.equal(g(buildEncodeArgs(spec)), '60');
+  assert.equal(g(buildEncodeArgs({ ...spec, seamless: true })), '90', 'a loop is one GOP');
   assert.ok(!buildEncodeArgs({ ...spec, format: 'webm', seamless: true }).join(' ').includes('zones'));
 });

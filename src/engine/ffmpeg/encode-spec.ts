@@ -53,8 +53,8 @@ export interface EncodeSpec {
    */
   readonly alpha?: boolean;
   /**
-   * The clip is a seamless loop (its last frame flows into its first): x264 codes the first frame
-   * and the last two near-lossless, so the loop point carries no I-frame-against-P-frame coding noise.
+   * The clip is a seamless loop (its last frame flows into its first): x264 codes it as one GOP, with
+   * the first frame and the last two near-lossless, so the loop point carries no keyframe's noise.
    */
   readonly seamless?: boolean;
   /** Encoder threads for x264 (default: x264 decides; measured faster on 2 cores than a fixed 2, as its lookahead overlaps our rendering). VP9 uses 2. */
