@@ -58,6 +58,8 @@ export const applyEffects = (d: Draft, req: InstructionRequest, which: E.Which):
       continue;
     }
     if (e.region === null) {
+      // "only the waterfall moves" with the waterfall painted: the painted one is it.
+      if (req.effects?.some((x) => x.polygon && x.type === e.type)) continue;
       notes.push(`"${e.phrase}": say where it is (the top third, the left half, the middle…) or paint it on the page; nothing was added for it`);
       continue;
     }

@@ -351,7 +351,9 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   switch (e.type) {
     case 'shine': {
       // A soft diagonal band crossing in the first half of each period, then gone until the next.
-      const c = -0.25 + 1.5 * Math.min(1, frac(p) / 0.5);
+      // From fully off the left edge to fully off the right (band ±3 widths, shear ±0.125), so
+      // the frames where it is gone, and the loop point, show none of it.
+      const c = -0.4 + 1.8 * Math.min(1, frac(p) / 0.5);
       const dx = e.dir[0] >= 0 ? 1 : -1;
       const width = 0.07;
       for (let y = 0; y < outH; y++) {
