@@ -462,7 +462,6 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
   const [B, wb, bx, by] = phases[1] ?? [A, 0, 0, 0];
   // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
   const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
-  const mAt = (x: number, y: number) => om[(y < 0 ? 0 : y >= outH ? outH - 1 : y) * outW + (x < 0 ? 0 : x >= outW ? outW - 1 : x)]!;
   const xMax = outW - 1, yMax = outH - 1;
   for (let y = 0; y < outH; y++) {
     const row = y * outW;
@@ -479,18 +478,23 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
       out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
-  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH;
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
   for (let cy = 0; cy < ch; cy++) {
+    const y = cy * 2;
+    const ya = y - ady, yb = y - bdy;
+    const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
     for (let cx = 0; cx < cw; cx++) {
-      const x = cx * 2, y = cy * 2;
+      const x = cx * 2;
       const m = om[y * outW + x]!;
       if (m === 0) continue;
-      const w0 = wa * mAt(x - adx, y - ady), w1 = wb * mAt(x - bdx, y - bdy);
-      for (const off of [U0, U0 + cw * ch]) {
-        const i = off + cy * cw + cx;
-        const base = out[i]!;
-        out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
-      }
+      const xa = x - adx, xb = x - bdx;
+      const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
+      const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
+      const c = cy * cw + cx;
+      let i = U0 + c, base = out[i]!;
+      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      i = V0 + c; base = out[i]!;
+      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
 };
