@@ -15,7 +15,7 @@ export interface DisplayItem {
   readonly label: string;
   readonly media_id?: string;
   readonly move?: string;
-  /** Photos: the depth the move used (iphone, gdepth, matte, estimated), and how the page says it ("Dolly in · depth from the iPhone"). */
+  /** Photos: the depth the move used (iphone, iphone-heic, gdepth, matte, estimated), and how the page says it ("Dolly in · depth from the iPhone"). */
   readonly depth?: string;
   readonly move_label?: string;
   /** Photos: the motion inside the picture, in words ("clouds drift left", "云向左飘"), when the shot has effects. */

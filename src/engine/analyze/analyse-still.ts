@@ -7,7 +7,7 @@ import { openStill, stillPipeline, corrupt, type OpenedStill, type StillLimits }
 import type { StillAnalysis } from '../plan/plan-shot.js';
 import type { StillCache } from '../input/still-cache.js';
 import { findSubject } from './saliency.js';
-import { regionShares, smallFromRgb } from './regions.js';
+import { regionShares, skyFromMatte, smallFromRgb } from './regions.js';
 import { analyseDepth } from '../depth/analyse.js';
 
 /** The saliency estimate works on a thumbnail this many pixels on its long side. */
@@ -45,7 +45,10 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
     confidence: r(s.confidence),
     notes: [...src.notes, ...depth.notes],
     depth: depth.depth,
-    regions: regionShares(smallFromRgb(thumb.data, thumb.info.width, thumb.info.height)),
+    regions: {
+      ...regionShares(smallFromRgb(thumb.data, thumb.info.width, thumb.info.height), depth.sky),
+      ...(depth.sky && skyFromMatte(depth.sky) ? { skyMatte: depth.sky } : {}),
+    },
   };
 };
 

@@ -27,8 +27,8 @@ export interface StillSource {
 
 export interface OpenedStill {
   readonly source: StillSource;
-  /** A sharp pipeline source: the file's bytes, or decoded RGBA for HEIF. */
-  readonly input: { readonly kind: 'encoded'; readonly data: Buffer } | { readonly kind: 'raw'; readonly data: Buffer; readonly width: number; readonly height: number };
+  /** A sharp pipeline source: the file's bytes, or decoded RGBA for HEIF (with the file's bytes, for its depth and mattes). */
+  readonly input: { readonly kind: 'encoded'; readonly data: Buffer } | { readonly kind: 'raw'; readonly data: Buffer; readonly width: number; readonly height: number; readonly file?: Buffer };
 }
 
 export interface StillLimits {
@@ -101,7 +101,7 @@ export const openStill = async (input: string | Uint8Array, limits: StillLimits)
     notes.push(...d.notes);
     return {
       source: { name, type: 'heif', bytes: data.length, width: d.width, height: d.height, hasAlpha: d.hasAlpha, orientation: 1, frames: d.imageCount, notes },
-      input: { kind: 'raw', data: d.data, width: d.width, height: d.height },
+      input: { kind: 'raw', data: d.data, width: d.width, height: d.height, file: data },
     };
   }
 
