@@ -422,6 +422,38 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   }
 };
 
+/**
+ * Wisps over a `rise` (steam, smoke): its displacement moves the photo's own pixels, which shows
+ * nothing over a plain background, so a faint layer of vertical streaks rises with it inside its
+ * region (noise stretched upward, drifting a whole number of tiles per period, with a sideways curl:
+ * seamless).
+ */
+const drawWisps = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
+  const p = (((t % e.period) + e.period) % e.period) / e.period;
+  const mAt = outMask(mask, still, view, outW);
+  const tex = noiseTexture(e.seed + 101);
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
+  const aspect = outW / outH, s = e.strength;
+  for (let y = 0; y < outH; y++) {
+    const v = (y / outH) * 0.9 + p * 2;
+    const curl = 0.05 * Math.sin(TAU * (y / outH) * 2 + TAU * p);
+    for (let x = 0; x < outW; x++) {
+      let m = 1;
+      if (mAt) { m = mAt(x, y); if (m === 0) continue; }
+      const n = noiseAt(tex, ((x / outW) * aspect) * 2.2 + curl, v);
+      const g = Math.max(0, n - 0.45) * 1.6 * s * 0.55 * m;
+      if (g <= 0) continue;
+      const i = y * outW + x;
+      out[i] = out[i]! + (222 - out[i]!) * g + 0.5;
+      if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+        const c = (y >> 1) * cw + (x >> 1);
+        out[U0 + c] = out[U0 + c]! + (128 - out[U0 + c]!) * g + 0.5;
+        out[V0 + c] = out[V0 + c]! + (128 - out[V0 + c]!) * g + 0.5;
+      }
+    }
+  }
+};
+
 /** Renders the still for a view into a frame buffer (the render thread's fast sampler). */
 export type SampleView = (view: FrameView, out: Uint8Array) => void;
 
@@ -511,6 +543,7 @@ export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameVie
     else applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
   });
   if (part !== 'flows') living.effects.forEach((e, i) => {
+    if (e.type === 'rise') drawWisps(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
     if (isFlowEffect(e.type)) return;
     if (e.type in COLOURS) drawParticles(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
     else drawLight(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
