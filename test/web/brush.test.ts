@@ -168,6 +168,11 @@ describe('motion brush in chromium', { skip }, () => {
     await touch('touchEnd', 0.8, 0.8);
     assert.deepEqual(await page.evaluate(() => (window as unknown as { seen: string[] }).seen), ['touch']);
     assert.match(await page.locator('.brush-status').innerText(), /已涂抹照片的 \d+%/);
+    // A second patch apart from the first: the page says only the largest one moves.
+    await page.focus('#brush-canvas');
+    for (let k = 0; k < 16; k++) await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
+    assert.match(await page.locator('.brush-status').innerText(), /只有最大的一块/);
     await page.click('#brush-clear');
     assert.equal(await page.locator('#brush-apply').isDisabled(), true);
     // The keyboard: focus the photo, move, Space paints, Shift+arrow paints along.

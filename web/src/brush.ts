@@ -65,8 +65,8 @@ const simplify = (pts: Pt[], eps: number): Pt[] => {
  * the photo with at most `max` corners; null when nothing is painted. Moore-neighbour tracing of the
  * patch's outer edge (holes are filled), then simplified.
  */
-export const tracePolygon = (grid: Uint8Array, gw: number, gh: number, max = MAX_POINTS): Pt[] | null => {
-  // The largest 8-connected patch.
+/** The 8-connected painted patches of a grid: each cell's patch (-1: unpainted), the largest, and how many. */
+export const patchesOf = (grid: Uint8Array, gw: number, gh: number): { label: Int32Array; best: number; count: number } => {
   const label = new Int32Array(gw * gh).fill(-1);
   let best = -1, bestSize = 0, n = 0;
   for (let i = 0; i < grid.length; i++) {
@@ -88,6 +88,11 @@ export const tracePolygon = (grid: Uint8Array, gw: number, gh: number, max = MAX
     if (size > bestSize) { bestSize = size; best = n; }
     n++;
   }
+  return { label, best, count: n };
+};
+
+export const tracePolygon = (grid: Uint8Array, gw: number, gh: number, max = MAX_POINTS): Pt[] | null => {
+  const { label, best } = patchesOf(grid, gw, gh);
   if (best < 0) return null;
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < gw && y < gh && label[y * gw + x] === best;
   let start = label.indexOf(best);
@@ -340,7 +345,8 @@ export class MotionBrush {
   #changed(): void {
     const share = this.#painted();
     this.#apply.disabled = share === 0;
-    this.#status.textContent = share === 0 ? t('brush_help') : t('brush_painted', { pct: Math.max(1, Math.round(share * 100)) });
+    const several = share > 0 && patchesOf(this.#grid, this.#gw, this.#gh).count > 1;
+    this.#status.textContent = share === 0 ? t('brush_help') : `${t('brush_painted', { pct: Math.max(1, Math.round(share * 100)) })}${several ? ` ${t('brush_one_patch')}` : ''}`;
     this.#draw();
   }
 
