@@ -76,7 +76,7 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
     const out = new Uint8Array(W * H * 1.5);
     const view = { x: 0, y: 0, w: 1 };
     const wasm = loadStillWasm(still);
-    const sample = (v: typeof view, o: Uint8Array) => sampleFrameWasm(wasm, v, W, H, o);
+    const sample = (v: typeof view, o: Uint8Array, h = H) => sampleFrameWasm(wasm, v, W, h, o);
     void renderFrame; void sc;
     const t0 = performance.now();
     for (let f = 0; f < 10; f++) sample(view, out);

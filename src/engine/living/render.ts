@@ -454,10 +454,13 @@ const drawWisps = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   }
 };
 
-/** Renders the still for a view into a frame buffer (the render thread's fast sampler). */
-export type SampleView = (view: FrameView, out: Uint8Array) => void;
+/**
+ * Renders the still for a view into a frame buffer (the render thread's fast sampler): the frame's
+ * width, and `outH` rows (default: the frame's height; the view's top is the first row's).
+ */
+export type SampleView = (view: FrameView, out: Uint8Array, outH?: number) => void;
 
-const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uint8Array(0), maskKey: '' };
+const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uint8Array(0), maskKey: '', r0: 0, r1: 0 };
 
 /**
  * Drift is a rigid translation per phase: each phase is the camera's frame for a shifted view,
@@ -466,37 +469,48 @@ const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uin
  * nothing outside the mask changes.
  */
 const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
-  const W = still.width, H = still.height, n = out.length;
+  const W = still.width, H = still.height;
   const field = makeField(e, still, t);
   const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
   field(0, 0, ph);
   const scale = (view.w * W) / outW;
-  if (driftBuffers.a.length !== n) { driftBuffers.a = new Uint8Array(n); driftBuffers.b = new Uint8Array(n); }
-  // The mask at output size for this view (kept while the view stays: a still camera reads it once).
+  // The mask at output size for this view (kept while the view stays: a still camera reads it once),
+  // and the rows it touches (even bounds, for the chroma rows): only those are sampled and blended.
   const mk = `${key}:${view.x}:${view.y}:${view.w}:${outW}x${outH}`;
   if (driftBuffers.maskKey !== mk) {
     if (driftBuffers.mask.length !== outW * outH) driftBuffers.mask = new Uint8Array(outW * outH);
     const left = view.x * W, top = view.y * H;
+    let r0 = outH, r1 = 0;
     for (let oy = 0; oy < outH; oy++) {
       let sy = ((top + (oy + 0.5) * scale - 0.5 + 0.5) | 0); sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
+      let any = false;
       for (let ox = 0; ox < outW; ox++) {
         let sx = ((left + (ox + 0.5) * scale - 0.5 + 0.5) | 0); sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
-        driftBuffers.mask[oy * outW + ox] = mask ? mask[sy * W + sx]! : 255;
+        const v = mask ? mask[sy * W + sx]! : 255;
+        driftBuffers.mask[oy * outW + ox] = v;
+        if (v) any = true;
       }
+      if (any) { if (oy < r0) r0 = oy; r1 = oy + 1; }
     }
+    driftBuffers.r0 = r0 >= r1 ? 0 : r0 & ~1;
+    driftBuffers.r1 = r0 >= r1 ? 0 : Math.min(outH, (r1 + 1) & ~1);
     driftBuffers.maskKey = mk;
   }
-  const om = driftBuffers.mask;
+  const om = driftBuffers.mask, r0 = driftBuffers.r0, r1 = driftBuffers.r1, hh = r1 - r0;
+  if (hh <= 0) return;
+  const sub = outW * hh + 2 * (outW >> 1) * (hh >> 1);
+  if (driftBuffers.a.length !== sub) { driftBuffers.a = new Uint8Array(sub); driftBuffers.b = new Uint8Array(sub); }
+  const dy0 = (r0 * scale) / H;
   const phases: Array<[Uint8Array, number, number, number]> = [];
-  if (ph.w0 > 0) { sample({ x: view.x - ph.x0 / W, y: view.y - ph.y0 / H, w: view.w }, driftBuffers.a); phases.push([driftBuffers.a, ph.w0 / 255, ph.x0 / scale, ph.y0 / scale]); }
-  if (ph.w1 > 0) { sample({ x: view.x - ph.x1 / W, y: view.y - ph.y1 / H, w: view.w }, driftBuffers.b); phases.push([driftBuffers.b, ph.w1 / 255, ph.x1 / scale, ph.y1 / scale]); }
+  if (ph.w0 > 0) { sample({ x: view.x - ph.x0 / W, y: view.y - ph.y0 / H + dy0, w: view.w }, driftBuffers.a, hh); phases.push([driftBuffers.a, ph.w0 / 255, ph.x0 / scale, ph.y0 / scale]); }
+  if (ph.w1 > 0) { sample({ x: view.x - ph.x1 / W, y: view.y - ph.y1 / H + dy0, w: view.w }, driftBuffers.b, hh); phases.push([driftBuffers.b, ph.w1 / 255, ph.x1 / scale, ph.y1 / scale]); }
   const [A, wa, ax, ay] = phases[0]!;
   const [B, wb, bx, by] = phases[1] ?? [A, 0, 0, 0];
   // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
   const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
   const xMax = outW - 1, yMax = outH - 1;
-  for (let y = 0; y < outH; y++) {
-    const row = y * outW;
+  for (let y = r0; y < r1; y++) {
+    const row = y * outW, srow = (y - r0) * outW;
     const ya = y - ady, yb = y - bdy;
     const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
     for (let x = 0; x < outW; x++) {
@@ -507,14 +521,16 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
       const xa = x - adx, xb = x - bdx;
       const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
       const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
-      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      out[i] = base + ((w0 * A[srow + x]! + w1 * B[srow + x]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
-  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
-  for (let cy = 0; cy < ch; cy++) {
+  const cw = outW >> 1, U0 = outW * outH, V0 = U0 + cw * (outH >> 1);
+  const sU0 = outW * hh, sV0 = sU0 + cw * (hh >> 1);
+  for (let cy = r0 >> 1; cy < r1 >> 1; cy++) {
     const y = cy * 2;
     const ya = y - ady, yb = y - bdy;
     const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
+    const crow = cy * cw, srow = (cy - (r0 >> 1)) * cw;
     for (let cx = 0; cx < cw; cx++) {
       const x = cx * 2;
       const m = om[y * outW + x]!;
@@ -522,11 +538,10 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
       const xa = x - adx, xb = x - bdx;
       const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
       const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
-      const c = cy * cw + cx;
-      let i = U0 + c, base = out[i]!;
-      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
-      i = V0 + c; base = out[i]!;
-      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      let i = U0 + crow + cx, k = sU0 + srow + cx, base = out[i]!;
+      out[i] = base + ((w0 * A[k]! + w1 * B[k]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      i = V0 + crow + cx; k = sV0 + srow + cx; base = out[i]!;
+      out[i] = base + ((w0 * A[k]! + w1 * B[k]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
 };

@@ -122,11 +122,11 @@ parentPort!.on('message', (m: WorkerRequest) => {
     // the nearer layers cover it), overlays draw over everything (in front of the subject).
     const living = s.living && s.living.effects.length ? s.living : null;
     const wasm = s.wasm;
-    const sample = (v: FrameView, o: Uint8Array) => {
+    const sample = (v: FrameView, o: Uint8Array, h = height) => {
       if (wasm) {
-        try { sampleFrameWasm(wasm, v, width, height, o); return; } catch { /* the JS reference renders it */ }
+        try { sampleFrameWasm(wasm, v, width, h, o); return; } catch { /* the JS reference renders it */ }
       }
-      renderFrame(s.still, v, width, height, o, scratch);
+      renderFrame(s.still, v, width, h, o, scratch);
     };
     if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'flows');
     if (s.layered && m.views) {
