@@ -12,7 +12,7 @@ import { extractPhotoRefs, extractPhotos, settleRefs } from './photos.js';
 import { emptyRequest, type InstructionRequest } from './request.js';
 import { Scan } from './scan.js';
 import { extractSubjectMotion } from './subject.js';
-import { extractEffects } from './effects.js';
+import { extractBrush, extractEffects } from './effects.js';
 import { extractTextPlacement, extractTexts, resolveTextTiming, type FoundText } from './texts.js';
 import { extractTransitions, fadeTransition } from './transitions.js';
 
@@ -25,7 +25,10 @@ export const MAX_INPUT = 2000;
  */
 export const parseUnguarded = (text: string): InstructionRequest => {
   const req = emptyRequest();
-  const head = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
+  // The page's motion brush (a painted region, spelled out) is read first and taken out of the sentence.
+  const head = extractBrush(text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text, req);
+  const brush = req.effects?.length ? { effects: req.effects, photos: req.photos } : null;
+  delete req.effects;
   const scan = new Scan(head);
   const notes: string[] = [];
   const found: FoundText[] = [];
@@ -59,6 +62,11 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);
   extractEffects(head, req);
+  if (brush) {
+    req.effects = [...brush.effects, ...(req.effects ?? [])].slice(0, 6);
+    if (brush.photos !== null) req.photos = brush.photos;
+    if (req.intent === 'unknown' || req.intent === 'help') req.intent = 'edit';
+  }
   if (text.length > MAX_INPUT && req.not_understood.length < 20) req.not_understood.push(`${text.slice(MAX_INPUT, MAX_INPUT + 200)}…`);
   if (req.edits !== undefined && Object.keys(req.edits).length === 0) delete req.edits;
   return req;

@@ -37,6 +37,8 @@ export interface TimelineItem {
   move?: string;
   /** The depth the move used (iphone, iphone-heic, gdepth, matte, estimated). */
   depth?: string;
+  /** Motion inside the picture, in words per language. */
+  effects?: { en: string; zh: string }[];
   volume?: number;
   text?: string;
   role?: string;

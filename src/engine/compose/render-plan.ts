@@ -46,6 +46,19 @@ export interface RenderPlanResult extends RenderedFile {
 const cancelled = () => new StillmotionError('CANCELLED', 'render cancelled');
 
 /** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
+/**
+ * One photo shot over the whole clip whose last frame flows into its first: a still camera or a
+ * depth move's closed path, with effects that repeat over the shot (their periods divide it).
+ */
+export const isSeamless = (plan: RenderPlan): boolean => {
+  const s = plan.shots[0];
+  if (plan.shots.length !== 1 || !s || s.kind !== 'image' || s.startFrame !== 0 || s.frames !== plan.frames) return false;
+  const m = s.motion;
+  const still = m.kind === 'depth' ? m.loop : m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
+  const periodic = (s.effects ?? []).every((e) => Math.abs(s.frames / e.period - Math.round(s.frames / e.period)) < 1e-9);
+  return still && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth');
+};
+
 const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
   switch (m.kind) {
     case 'camera': {
@@ -101,7 +114,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
         if (s.motion.kind === 'depth') {
           const layered = await prepareLayers(opened, s.motion, W, H, background);
           disparities.set(i, layered.disparities);
-          pool.addStill(i, layered);
+          // Effects act on the farthest layer (the whole picture), under the nearer layers.
+          pool.addStill(i, layered, s.effects?.length ? (await import('../living/prepare.js')).prepareLiving(layered.layers[0]!.still, s.effects) : undefined);
         } else if (alpha && s.framing.fit !== 'blur') {
           pool.addStill(i, await prepareStillAlpha(opened, s.framing, W, H));
         } else if (s.effects?.length) {
@@ -216,7 +230,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     }));
     const o = plan.output;
     encoder = startEncoder(
-      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
+      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(isSeamless(plan) ? { seamless: true } : {}), ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
       { signal: call.signal, ffmpegPath: call.ffmpegPath },
     );
     await first;

@@ -84,7 +84,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
     return;
   }
   if (m.type === 'still') {
-    stills.set(m.id, isLayered(m.still) ? loadLayered(m.still) : { still: m.still, wasm: loadWasm(m.still), ...(m.living ? { living: m.living } : {}) });
+    stills.set(m.id, { ...(isLayered(m.still) ? loadLayered(m.still) : { still: m.still, wasm: loadWasm(m.still) }), ...(m.living ? { living: m.living } : {}) });
     return;
   }
   if (m.type === 'drop') {
@@ -129,6 +129,17 @@ parentPort!.on('message', (m: WorkerRequest) => {
       }
     }
     if (!done) renderFrame(s.still, m.view, width, height, out, scratch);
+    // Effects: flows move the photo's own pixels (on a depth move, the farthest layer's, before
+    // the nearer layers cover it), overlays draw over everything (in front of the subject).
+    const living = s.living && s.living.effects.length ? s.living : null;
+    const wasm = s.wasm;
+    const sample = (v: FrameView, o: Uint8Array, h = height) => {
+      if (wasm) {
+        try { sampleFrameWasm(wasm, v, width, h, o); return; } catch { /* the JS reference renders it */ }
+      }
+      renderFrame(s.still, v, width, h, o, scratch);
+    };
+    if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'flows');
     if (s.layered && m.views) {
       const js = jsLayerSample(s.layered, scratch);
       const lw = s.layerWasm!;
@@ -145,16 +156,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
         js(l, p, view, buf, w, h);
       });
     }
-    if (s.living && s.living.effects.length) {
-      const wasm = s.wasm;
-      const sample = (v: FrameView, o: Uint8Array) => {
-        if (wasm) {
-          try { sampleFrameWasm(wasm, v, width, height, o); return; } catch { /* the JS reference renders it */ }
-        }
-        renderFrame(s.still, v, width, height, o, scratch);
-      };
-      applyLiving(s.living, s.still, m.view, m.t ?? 0, width, height, out, sample);
-    }
+    if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'overlays');
     if (alpha) {
       const base = frameBytes(width, height);
       if (s.still.a) {
