@@ -15,6 +15,7 @@ import type { FrameView } from '../render/render-frame.js';
 import type { YuvStill } from '../render/yuv.js';
 import { isFlowEffect, type EffectPlan } from './effects.js';
 import { rng } from '../random.js';
+import { samplerWasmAvailable, WasmWarper } from '../render/sampler-wasm.js';
 
 /** What a render thread holds for a shot with effects: the plan and each effect's mask (still Y resolution, or null for everywhere). */
 export interface LivingStill {
@@ -214,6 +215,20 @@ const warpPlane = (
   }
 };
 
+/** Use the SIMD kernel for flows (off: the JS reference below, for tests and comparisons). */
+export const livingWasm = { enabled: true };
+const warpers = new WeakMap<YuvStill, WasmWarper | null>();
+/** The still's warp kernel instance on this thread (made once), or null without WebAssembly SIMD. */
+const warperOf = (still: YuvStill): WasmWarper | null => {
+  if (!livingWasm.enabled) return null;
+  let w = warpers.get(still);
+  if (w === undefined) {
+    w = samplerWasmAvailable() ? new WasmWarper(still) : null;
+    warpers.set(still, w);
+  }
+  return w;
+};
+
 /**
  * Applies one flow effect to a frame: the field evaluated on a grid over the frame, then every
  * output pixel whose source is in the mask re-sampled from the still at the displaced positions,
@@ -235,6 +250,11 @@ const applyFlow = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
     }
   }
   const { w0, w1 } = ph;
+  const warper = warperOf(still);
+  if (warper) {
+    warper.warpFrame(out, outW, outH, mask, left, top, scale, grid, gw, STEP, w0, w1);
+    return;
+  }
   warpPlane(out, 0, outW, outH, still.y.data, W, H, mask, W, H, 1, left, top, scale, grid, gw, STEP, w0, w1);
   // Chroma: half the positions and half the offsets, the same grid at half the step.
   const half = grid.map((v) => v / 2);

@@ -430,3 +430,133 @@ export function mix(a: usize, b: usize, out: usize, n: i32, k: i32): void {
     store<u8>(out + <usize>i, <u8>((<i32>load<u8>(a + <usize>i) * j + <i32>load<u8>(b + <usize>i) * k + 128) >> 8));
   }
 }
+
+/**
+ * Living photos' flow warp (../../living/render.ts `warpPlane`, same formula in f32): re-samples
+ * one plane at positions displaced by a field given on a coarse grid, mixed into `out` by the mask.
+ * 4 output pixels per step (one grid cell: `gstep` is a multiple of 4); the grid row is
+ * interpolated once per output row; source taps and mask values are gathered per lane.
+ * `grid`: f32 x (gw x gh x 4) = (dx0, dy0, dx1, dy1) per node, times `gmul`. `mask` 0: none (255).
+ * `scr`: scratch for ow x 8 + gw x 16 bytes.
+ */
+export function warp(
+  src: usize, sw: i32, sh: i32, out: usize, ow: i32, oh: i32,
+  mask: usize, mw: i32, mh: i32, mk: i32,
+  left: f64, top: f64, scale: f64, grid: usize, gw: i32, gstep: i32, gmul: f32, w0: f32, w1: f32, scr: usize,
+): void {
+  const maxX = f32x4.splat(<f32>(<f64>sw - 1.001)), maxY = f32x4.splat(<f32>(<f64>sh - 1.001));
+  const mxMax = mw - 1, myMax = mh - 1;
+  const inv: f64 = 1.0 / <f64>gstep;
+  const zero = f32x4.splat(0), half = f32x4.splat(0.5), vmk = f32x4.splat(<f32>mk);
+  const w0m = f32x4.splat(w0 / 255), w1m = f32x4.splat(w1 / 255);
+  const vw0 = f32x4.splat(w0), vw1 = f32x4.splat(w1);
+  const colX = scr; // f32 x ow
+  const colM = scr + (<usize>ow << 2); // i32 x ow
+  const rowv = scr + (<usize>ow << 3); // f32 x gw x 4
+  for (let ox = 0; ox < ow; ox++) {
+    const sx: f64 = left + (<f64>ox + 0.5) * scale - 0.5;
+    let mxi = <i32>((sx + 0.5) * <f64>mk);
+    mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
+    store<f32>(colX + (<usize>ox << 2), <f32>sx);
+    store<i32>(colM + (<usize>ox << 2), mxi);
+  }
+  const mvw = i32x4.splat(mw), mxv = i32x4.splat(mxMax), myv = i32x4.splat(myMax), swv = i32x4.splat(sw);
+  const lane = f32x4(0.5, 1.5, 2.5, 3.5);
+  const ff = i32x4.splat(0xff);
+  for (let oy = 0; oy < oh; oy++) {
+    const syd: f64 = top + (<f64>oy + 0.5) * scale - 0.5;
+    let myi = <i32>((syd + 0.5) * <f64>mk);
+    myi = myi < 0 ? 0 : myi > myMax ? myMax : myi;
+    const mrow = mask + <usize>myi * <usize>mw;
+    if (mask != 0) {
+      let any = false;
+      for (let ox = 0; ox < ow; ox += 4) if (load<u8>(mrow + <usize>load<i32>(colM + (<usize>ox << 2))) != 0) { any = true; break; }
+      if (!any && load<u8>(mrow + <usize>load<i32>(colM + (<usize>(ow - 1) << 2))) == 0) continue;
+    }
+    const gyf: f64 = (<f64>oy + 0.5) * inv;
+    const gy0 = <i32>gyf;
+    const ty = <f32>(gyf - <f64>gy0);
+    const rA = grid + (<usize>(gy0 * gw) << 4), rB = rA + (<usize>gw << 4);
+    const vty = f32x4.splat(ty), vty1 = f32x4.splat(1 - ty), vg = f32x4.splat(gmul);
+    for (let k = 0; k < gw; k++) {
+      const o = <usize>k << 4;
+      v128.store(rowv + o, f32x4.mul(f32x4.add(f32x4.mul(v128.load(rA + o), vty1), f32x4.mul(v128.load(rB + o), vty)), vg));
+    }
+    const sy = f32x4.splat(<f32>syd);
+    const ob = out + <usize>oy * <usize>ow;
+    for (let ox = 0; ox < ow; ox += 4) {
+      let m = f32x4.splat(255);
+      if (mask != 0) {
+        const c = colM + (<usize>ox << 2);
+        const l3 = ox + 3 < ow ? 12 : 0;
+        const l2 = ox + 2 < ow ? 8 : 0;
+        const l1 = ox + 1 < ow ? 4 : 0;
+        const m0 = <i32>load<u8>(mrow + <usize>load<i32>(c));
+        const m1 = <i32>load<u8>(mrow + <usize>load<i32>(c + l1));
+        const m2 = <i32>load<u8>(mrow + <usize>load<i32>(c + l2));
+        const m3 = <i32>load<u8>(mrow + <usize>load<i32>(c + l3));
+        if ((m0 | m1 | m2 | m3) == 0) continue;
+        m = f32x4.convert_i32x4_s(i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(m0), 1, m1), 2, m2), 3, m3));
+      }
+      const sx = v128.load(colX + (<usize>ox << 2));
+      const gxf: f64 = (<f64>ox + 0.5) * inv;
+      const gx0 = <i32>gxf;
+      const tx = f32x4.sub(f32x4.mul(f32x4.add(f32x4.splat(<f32>ox), lane), f32x4.splat(<f32>inv)), f32x4.splat(<f32>gx0));
+      const a = rowv + (<usize>gx0 << 4);
+      const ca = v128.load(a), cb = v128.load(a, 16);
+      const cd = f32x4.sub(cb, ca);
+      let acc = zero, wsum = zero;
+      for (let p = 0; p < 2; p++) {
+        const wp = p == 0 ? w0 : w1;
+        if (wp <= 0) continue;
+        const dx = f32x4.add(f32x4.splat(p == 0 ? f32x4.extract_lane(ca, 0) : f32x4.extract_lane(ca, 2)), f32x4.mul(f32x4.splat(p == 0 ? f32x4.extract_lane(cd, 0) : f32x4.extract_lane(cd, 2)), tx));
+        const dy = f32x4.add(f32x4.splat(p == 0 ? f32x4.extract_lane(ca, 1) : f32x4.extract_lane(ca, 3)), f32x4.mul(f32x4.splat(p == 0 ? f32x4.extract_lane(cd, 1) : f32x4.extract_lane(cd, 3)), tx));
+        const x = f32x4.min(f32x4.max(f32x4.sub(sx, dx), zero), maxX);
+        const y = f32x4.min(f32x4.max(f32x4.sub(sy, dy), zero), maxY);
+        let w = p == 0 ? vw0 : vw1;
+        if (mask != 0) {
+          const qx = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.add(x, half), vmk)), mxv);
+          const qy = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.add(y, half), vmk)), myv);
+          const q = i32x4.add(i32x4.mul(qy, mvw), qx);
+          const g = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(
+            i32x4.splat(<i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 0))),
+            1, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 1))),
+            2, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 2))),
+            3, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 3)));
+          w = f32x4.mul(p == 0 ? w0m : w1m, f32x4.convert_i32x4_s(g));
+        }
+        const xi = i32x4.trunc_sat_f32x4_s(x), yi = i32x4.trunc_sat_f32x4_s(y);
+        const fx = f32x4.sub(x, f32x4.convert_i32x4_s(xi)), fy = f32x4.sub(y, f32x4.convert_i32x4_s(yi));
+        const idx = i32x4.add(i32x4.mul(yi, swv), xi);
+        const i0 = src + <usize>i32x4.extract_lane(idx, 0), i1 = src + <usize>i32x4.extract_lane(idx, 1);
+        const i2 = src + <usize>i32x4.extract_lane(idx, 2), i3 = src + <usize>i32x4.extract_lane(idx, 3);
+        const s = <usize>sw;
+        const top2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0)), 1, <i32>load<u16>(i1)), 2, <i32>load<u16>(i2)), 3, <i32>load<u16>(i3));
+        const bot2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0 + s)), 1, <i32>load<u16>(i1 + s)), 2, <i32>load<u16>(i2 + s)), 3, <i32>load<u16>(i3 + s));
+        const p0 = f32x4.convert_i32x4_s(v128.and(top2, ff)), p1 = f32x4.convert_i32x4_s(i32x4.shr_u(top2, 8));
+        const q0 = f32x4.convert_i32x4_s(v128.and(bot2, ff)), q1 = f32x4.convert_i32x4_s(i32x4.shr_u(bot2, 8));
+        const pp = f32x4.add(p0, f32x4.mul(f32x4.sub(p1, p0), fx));
+        const qq = f32x4.add(q0, f32x4.mul(f32x4.sub(q1, q0), fx));
+        acc = f32x4.add(acc, f32x4.mul(w, f32x4.add(pp, f32x4.mul(f32x4.sub(qq, pp), fy))));
+        wsum = f32x4.add(wsum, w);
+      }
+      const dst = ob + <usize>ox;
+      if (ox + 4 <= ow) {
+        const base = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(dst))));
+        const r = f32x4.add(f32x4.add(base, f32x4.div(f32x4.mul(f32x4.sub(acc, f32x4.mul(wsum, base)), m), f32x4.splat(255))), half);
+        const ri = i32x4.trunc_sat_f32x4_s(r);
+        const b8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(ri, ri), i16x8.narrow_i32x4_s(ri, ri));
+        v128.store32_lane(dst, b8, 0);
+      } else {
+        for (let l = 0; l < ow - ox; l++) {
+          const b = <f32>load<u8>(dst + <usize>l);
+          const av = l == 0 ? f32x4.extract_lane(acc, 0) : l == 1 ? f32x4.extract_lane(acc, 1) : f32x4.extract_lane(acc, 2);
+          const ws = l == 0 ? f32x4.extract_lane(wsum, 0) : l == 1 ? f32x4.extract_lane(wsum, 1) : f32x4.extract_lane(wsum, 2);
+          const mv = l == 0 ? f32x4.extract_lane(m, 0) : l == 1 ? f32x4.extract_lane(m, 1) : f32x4.extract_lane(m, 2);
+          const r = <i32>(b + ((av - ws * b) * mv) / 255 + 0.5);
+          store<u8>(dst + <usize>l, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+        }
+      }
+    }
+  }
+}
