@@ -439,6 +439,11 @@ export function mix(a: usize, b: usize, out: usize, n: i32, k: i32): void {
  * `grid`: f32 x (gw x gh x 4) = (dx0, dy0, dx1, dy1) per node, times `gmul`. `mask` 0: none (255).
  * `scr`: scratch for ow x 8 + gw x 16 bytes.
  */
+/** floor(x) as i32 lanes for 0 <= x < 2^23 (cheaper in V8 than trunc_sat: a round and a mask). */
+@inline function floorI(x: v128): v128 {
+  return v128.and(f32x4.add(f32x4.floor(x), f32x4.splat(8388608.0)), i32x4.splat(0x7fffff));
+}
+
 export function warp(
   src: usize, sw: i32, sh: i32, out: usize, ow: i32, oh: i32,
   mask: usize, mw: i32, mh: i32, mk: i32,
@@ -511,28 +516,48 @@ export function warp(
         if (wp <= 0) continue;
         const dx = f32x4.add(f32x4.splat(p == 0 ? f32x4.extract_lane(ca, 0) : f32x4.extract_lane(ca, 2)), f32x4.mul(f32x4.splat(p == 0 ? f32x4.extract_lane(cd, 0) : f32x4.extract_lane(cd, 2)), tx));
         const dy = f32x4.add(f32x4.splat(p == 0 ? f32x4.extract_lane(ca, 1) : f32x4.extract_lane(ca, 3)), f32x4.mul(f32x4.splat(p == 0 ? f32x4.extract_lane(cd, 1) : f32x4.extract_lane(cd, 3)), tx));
-        const x = f32x4.min(f32x4.max(f32x4.sub(sx, dx), zero), maxX);
-        const y = f32x4.min(f32x4.max(f32x4.sub(sy, dy), zero), maxY);
+        const x = f32x4.pmin(f32x4.pmax(f32x4.sub(sx, dx), zero), maxX);
+        const y = f32x4.pmin(f32x4.pmax(f32x4.sub(sy, dy), zero), maxY);
         let w = p == 0 ? vw0 : vw1;
         if (mask != 0) {
-          const qx = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.add(x, half), vmk)), mxv);
-          const qy = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.add(y, half), vmk)), myv);
+          const qx = i32x4.min_s(floorI(f32x4.mul(f32x4.add(x, half), vmk)), mxv);
+          const qy = i32x4.min_s(floorI(f32x4.mul(f32x4.add(y, half), vmk)), myv);
+          const qx0 = i32x4.extract_lane(qx, 0), qy0 = i32x4.extract_lane(qy, 0);
+          const qd = i32x4.sub(qx, i32x4.splat(qx0));
+          let g: v128;
+          if (v128.all_true<i32>(v128.and(i32x4.eq(qy, i32x4.splat(qy0)), v128.and(i32x4.gt_s(qd, i32x4.splat(-1)), i32x4.lt_s(qd, i32x4.splat(16)))))) {
+            // Neighbours on one mask row: one load and a byte shuffle instead of four loads.
+            g = i8x16.swizzle(v128.load(mask + <usize>(qy0 * mw + qx0)), v128.or(qd, i32x4.splat(0x80808000)));
+          } else {
           const q = i32x4.add(i32x4.mul(qy, mvw), qx);
-          const g = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(
+          g = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(
             i32x4.splat(<i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 0))),
             1, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 1))),
             2, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 2))),
             3, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 3)));
+          }
           w = f32x4.mul(p == 0 ? w0m : w1m, f32x4.convert_i32x4_s(g));
         }
-        const xi = i32x4.trunc_sat_f32x4_s(x), yi = i32x4.trunc_sat_f32x4_s(y);
+        const xi = floorI(x), yi = floorI(y);
         const fx = f32x4.sub(x, f32x4.convert_i32x4_s(xi)), fy = f32x4.sub(y, f32x4.convert_i32x4_s(yi));
+        const x0 = i32x4.extract_lane(xi, 0), y0 = i32x4.extract_lane(yi, 0);
+        const d = i32x4.sub(xi, i32x4.splat(x0));
+        let top2: v128, bot2: v128;
+        if (v128.all_true<i32>(v128.and(i32x4.eq(yi, i32x4.splat(y0)), v128.and(i32x4.gt_s(d, i32x4.splat(-1)), i32x4.lt_s(d, i32x4.splat(15)))))) {
+          // The 4 taps' pairs within 16 bytes of one row (the usual case: the field is smooth):
+          // one load per row and a shuffle placing (s[x], s[x + 1]) in each lane's low bytes.
+          const sm = i32x4.add(i32x4.mul(d, i32x4.splat(257)), i32x4.splat(0x80800100));
+          const r0 = src + <usize>(y0 * sw + x0);
+          top2 = i8x16.swizzle(v128.load(r0), sm);
+          bot2 = i8x16.swizzle(v128.load(r0 + <usize>sw), sm);
+        } else {
         const idx = i32x4.add(i32x4.mul(yi, swv), xi);
         const i0 = src + <usize>i32x4.extract_lane(idx, 0), i1 = src + <usize>i32x4.extract_lane(idx, 1);
         const i2 = src + <usize>i32x4.extract_lane(idx, 2), i3 = src + <usize>i32x4.extract_lane(idx, 3);
         const s = <usize>sw;
-        const top2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0)), 1, <i32>load<u16>(i1)), 2, <i32>load<u16>(i2)), 3, <i32>load<u16>(i3));
-        const bot2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0 + s)), 1, <i32>load<u16>(i1 + s)), 2, <i32>load<u16>(i2 + s)), 3, <i32>load<u16>(i3 + s));
+        top2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0)), 1, <i32>load<u16>(i1)), 2, <i32>load<u16>(i2)), 3, <i32>load<u16>(i3));
+        bot2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0 + s)), 1, <i32>load<u16>(i1 + s)), 2, <i32>load<u16>(i2 + s)), 3, <i32>load<u16>(i3 + s));
+        }
         const p0 = f32x4.convert_i32x4_s(v128.and(top2, ff)), p1 = f32x4.convert_i32x4_s(i32x4.shr_u(top2, 8));
         const q0 = f32x4.convert_i32x4_s(v128.and(bot2, ff)), q1 = f32x4.convert_i32x4_s(i32x4.shr_u(bot2, 8));
         const pp = f32x4.add(p0, f32x4.mul(f32x4.sub(p1, p0), fx));
@@ -542,9 +567,9 @@ export function warp(
       }
       const dst = ob + <usize>ox;
       if (ox + 4 <= ow) {
-        const base = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(dst))));
-        const r = f32x4.add(f32x4.add(base, f32x4.div(f32x4.mul(f32x4.sub(acc, f32x4.mul(wsum, base)), m), f32x4.splat(255))), half);
-        const ri = i32x4.trunc_sat_f32x4_s(r);
+        const base = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(dst))));
+        const r = f32x4.add(f32x4.add(base, f32x4.mul(f32x4.mul(f32x4.sub(acc, f32x4.mul(wsum, base)), m), f32x4.splat(<f32>(1.0 / 255)))), half);
+        const ri = floorI(f32x4.pmax(r, zero));
         const b8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(ri, ri), i16x8.narrow_i32x4_s(ri, ri));
         v128.store32_lane(dst, b8, 0);
       } else {
