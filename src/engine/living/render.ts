@@ -64,6 +64,42 @@ const noiseAt = (tex: Float32Array, u: number, v: number): number => {
 /** The displacement of one flow effect at a still position and time, as two phases (offset and weight each). */
 interface Phases { x0: number; y0: number; w0: number; x1: number; y1: number; w1: number }
 
+/** Values per grid node that do not depend on time (see `nodeBasis`). */
+const BASIS = 4;
+
+/**
+ * The time-independent part of a flow's field at a still position (noise, the sines' arguments
+ * as sine and cosine): computed once per grid node for a view and kept while the view stays, so
+ * a frame only combines them with its phase (sin(a + c) = sin a cos c + cos a sin c).
+ */
+const nodeBasis = (e: EffectPlan, tex: Float32Array, W: number, x: number, y: number, b: Float64Array, k: number): void => {
+  switch (e.type) {
+    case 'flow':
+      // Speed varies in space (turbulence): faster and slower threads of water.
+      b[k] = 0.6 + 0.8 * noiseAt(tex, (x / W) * 3, (y / W) * 3);
+      return;
+    case 'rise': {
+      const a = TAU * (y / W) * 6 + TAU * noiseAt(tex, x / W, y / W);
+      b[k] = Math.sin(a); b[k + 1] = Math.cos(a);
+      return;
+    }
+    case 'ripple': {
+      // Small waves travelling along the direction, two wavelengths: the surface shimmers in place.
+      const u = (x * e.dir[0] + y * e.dir[1]) / W, v = (y * e.dir[0] - x * e.dir[1]) / W;
+      const n = noiseAt(tex, u * 2, v * 2);
+      const A = TAU * (u * 40 + v * 7 + n * 2), B = TAU * (u * 90 - v * 15);
+      b[k] = Math.sin(A); b[k + 1] = Math.cos(A); b[k + 2] = Math.sin(B); b[k + 3] = Math.cos(B);
+      return;
+    }
+    case 'sway': {
+      const ph = TAU * noiseAt(tex, (x / W) * 2, (y / W) * 2) * 2;
+      b[k] = Math.sin(ph); b[k + 1] = Math.cos(ph);
+      return;
+    }
+  }
+};
+
+/** A flow's field at time t from a node's basis: writes the two phases' offsets and weights. */
 const makeField = (e: EffectPlan, still: YuvStill, t: number) => {
   const W = still.width;
   const P = e.period;
@@ -76,53 +112,66 @@ const makeField = (e: EffectPlan, still: YuvStill, t: number) => {
   // three quarters (weights sum to 1; a phase's jump back happens at weight 0).
   const tri = 1 - Math.abs(2 * ph0 - 1);
   const w0 = Math.min(1, Math.max(0, (tri - 0.5) / CROSSFADE + 0.5)), w1 = 1 - w0;
-  const tex = noiseTexture(e.seed);
   const amp = e.strength * W;
   const cyc = TAU * ph0;
-  const out: Phases = { x0: 0, y0: 0, w0, x1: 0, y1: 0, w1 };
+  const s1 = Math.sin(cyc), c1 = Math.cos(cyc), s2 = Math.sin(-2 * cyc), c2 = Math.cos(-2 * cyc), s3 = Math.sin(-3 * cyc), c3 = Math.cos(-3 * cyc);
+  const d0x = vx * P * (ph0 - 0.5), d0y = vy * P * (ph0 - 0.5), d1x = vx * P * (ph1 - 0.5), d1y = vy * P * (ph1 - 0.5);
   switch (e.type) {
-    case 'drift':
-      return (_x: number, _y: number, o: Phases) => {
-        o.x0 = vx * P * (ph0 - 0.5); o.y0 = vy * P * (ph0 - 0.5); o.x1 = vx * P * (ph1 - 0.5); o.y1 = vy * P * (ph1 - 0.5);
-        o.w0 = w0; o.w1 = w1;
-        return o;
-      };
     case 'flow':
-      return (x: number, y: number, o: Phases) => {
-        // Speed varies in space (turbulence): faster and slower threads of water.
-        const k = 0.6 + 0.8 * noiseAt(tex, (x / W) * 3, (y / W) * 3);
-        o.x0 = k * vx * P * (ph0 - 0.5); o.y0 = k * vy * P * (ph0 - 0.5); o.x1 = k * vx * P * (ph1 - 0.5); o.y1 = k * vy * P * (ph1 - 0.5);
+      return (b: Float64Array, k: number, o: Phases) => {
+        const f = b[k]!;
+        o.x0 = f * d0x; o.y0 = f * d0y; o.x1 = f * d1x; o.y1 = f * d1y;
         o.w0 = w0; o.w1 = w1;
         return o;
       };
     case 'rise':
-      return (x: number, y: number, o: Phases) => {
-        const curl = amp * 0.006 * Math.sin(TAU * (y / W) * 6 + cyc + TAU * noiseAt(tex, x / W, y / W));
-        o.x0 = vx * P * (ph0 - 0.5) + curl; o.y0 = vy * P * (ph0 - 0.5); o.x1 = vx * P * (ph1 - 0.5) + curl; o.y1 = vy * P * (ph1 - 0.5);
+      return (b: Float64Array, k: number, o: Phases) => {
+        const curl = amp * 0.006 * (b[k]! * c1 + b[k + 1]! * s1);
+        o.x0 = d0x + curl; o.y0 = d0y; o.x1 = d1x + curl; o.y1 = d1y;
         o.w0 = w0; o.w1 = w1;
         return o;
       };
     case 'ripple':
-      return (x: number, y: number, o: Phases) => {
-        // Small waves travelling along the direction, two wavelengths: the surface shimmers in place.
-        const u = (x * e.dir[0] + y * e.dir[1]) / W, v = (y * e.dir[0] - x * e.dir[1]) / W;
-        const n = noiseAt(tex, u * 2, v * 2);
-        const a = Math.sin(TAU * (u * 40 + v * 7 + n * 2) - 2 * cyc), b = Math.sin(TAU * (u * 90 - v * 15) - 3 * cyc);
-        o.x0 = amp * 0.0015 * b; o.y0 = amp * 0.004 * (0.7 * a + 0.3 * b);
+      return (b: Float64Array, k: number, o: Phases) => {
+        const a = b[k]! * c2 + b[k + 1]! * s2, bb = b[k + 2]! * c3 + b[k + 3]! * s3;
+        o.x0 = amp * 0.0015 * bb; o.y0 = amp * 0.004 * (0.7 * a + 0.3 * bb);
         o.w0 = 1; o.w1 = 0;
         return o;
       };
     case 'sway':
-      return (x: number, y: number, o: Phases) => {
-        const ph = TAU * noiseAt(tex, (x / W) * 2, (y / W) * 2) * 2;
-        const s = amp * 0.004 * Math.sin(cyc + ph);
+      return (b: Float64Array, k: number, o: Phases) => {
+        const s = amp * 0.004 * (b[k]! * c1 + b[k + 1]! * s1);
         o.x0 = e.dir[0] * s + (1 - Math.abs(e.dir[0])) * s * 0.3; o.y0 = e.dir[1] * s;
         o.w0 = 1; o.w1 = 0;
         return o;
       };
-    default:
-      return (_x: number, _y: number, o: Phases) => { o.x0 = o.y0 = o.x1 = o.y1 = 0; o.w0 = 1; o.w1 = 0; return out; };
+    default: // drift: a rigid translation per phase
+      return (_b: Float64Array, _k: number, o: Phases) => {
+        o.x0 = d0x; o.y0 = d0y; o.x1 = d1x; o.y1 = d1y;
+        o.w0 = w0; o.w1 = w1;
+        return o;
+      };
   }
+};
+
+/** Each flow's grid basis for the last view it was drawn with (a still camera computes it once). */
+const basisCache = new WeakMap<EffectPlan, { key: string; basis: Float64Array }>();
+
+/** The rows of the still where a mask is not 0 ([first, last + 1]; the whole still without a mask). */
+const maskRowsCache = new WeakMap<Uint8Array, readonly [number, number]>();
+const maskRows = (mask: Uint8Array | null, W: number, H: number): readonly [number, number] => {
+  if (!mask) return [0, H];
+  let r = maskRowsCache.get(mask);
+  if (!r) {
+    let r0 = H, r1 = 0;
+    for (let y = 0; y < H; y++) {
+      const row = y * W;
+      for (let x = 0; x < W; x++) if (mask[row + x] !== 0) { if (y < r0) r0 = y; r1 = y + 1; break; }
+    }
+    r = r0 < r1 ? [r0, r1] : [0, 0];
+    maskRowsCache.set(mask, r);
+  }
+  return r;
 };
 
 /** Output pixels between displacement-grid nodes: fields are smooth, so they are evaluated on this grid and interpolated. */
@@ -241,14 +290,31 @@ const applyFlow = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   const field = makeField(e, still, t);
   const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
   const gw = Math.ceil(outW / STEP) + 2, gh = Math.ceil(outH / STEP) + 2;
+  // Grid rows that output rows inside the mask's rows read (a margin for the displacement: the
+  // warp itself skips the other rows by the mask).
+  const [m0, m1] = maskRows(mask, W, H);
+  if (m0 >= m1) return;
+  const g0 = Math.max(0, Math.floor((m0 - top) / scale / STEP) - 2), g1 = Math.min(gh, Math.ceil((m1 - top) / scale / STEP) + 3);
+  const key = `${left}:${top}:${scale}:${gw}x${gh}:${g0}-${g1}`;
+  let c = basisCache.get(e);
+  if (!c || c.key !== key) {
+    const basis = new Float64Array(gw * gh * BASIS);
+    const tex = noiseTexture(e.seed);
+    for (let gy = g0; gy < g1; gy++) for (let gx = 0; gx < gw; gx++) nodeBasis(e, tex, W, left + gx * STEP * scale, top + gy * STEP * scale, basis, (gy * gw + gx) * BASIS);
+    c = { key, basis };
+    basisCache.set(e, c);
+  }
+  const basis = c.basis;
   const grid = new Float32Array(gw * gh * 4);
-  for (let gy = 0; gy < gh; gy++) {
+  for (let gy = g0; gy < g1; gy++) {
     for (let gx = 0; gx < gw; gx++) {
-      field(left + gx * STEP * scale, top + gy * STEP * scale, ph);
-      const k = (gy * gw + gx) * 4;
+      const n = gy * gw + gx;
+      field(basis, n * BASIS, ph);
+      const k = n * 4;
       grid[k] = ph.x0; grid[k + 1] = ph.y0; grid[k + 2] = ph.x1; grid[k + 3] = ph.y1;
     }
   }
+  if (g0 >= g1) field(basis, 0, ph);
   const { w0, w1 } = ph;
   const warper = warperOf(still);
   if (warper) {
@@ -490,9 +556,8 @@ const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uin
  */
 const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
   const W = still.width, H = still.height;
-  const field = makeField(e, still, t);
   const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
-  field(0, 0, ph);
+  makeField(e, still, t)(new Float64Array(BASIS), 0, ph);
   const scale = (view.w * W) / outW;
   // The mask at output size for this view (kept while the view stays: a still camera reads it once),
   // and the rows it touches (even bounds, for the chroma rows): only those are sampled and blended.
