@@ -431,6 +431,55 @@ export function mix(a: usize, b: usize, out: usize, n: i32, k: i32): void {
   }
 }
 
+/** The mask (0–255 as f32 lanes) at 4 sample positions (plane pixels; `mk` mask pixels per plane pixel). */
+@inline function maskAt(mask: usize, mw: i32, vmk: v128, mxv: v128, myv: v128, x: v128, y: v128): v128 {
+  const half = f32x4.splat(0.5);
+  const qx = i32x4.min_s(floorI(f32x4.mul(f32x4.add(x, half), vmk)), mxv);
+  const qy = i32x4.min_s(floorI(f32x4.mul(f32x4.add(y, half), vmk)), myv);
+  const qx0 = i32x4.extract_lane(qx, 0), qy0 = i32x4.extract_lane(qy, 0);
+  const qd = i32x4.sub(qx, i32x4.splat(qx0));
+  if (v128.all_true<i32>(i32x4.lt_u(v128.or(qd, i32x4.shl(i32x4.sub(qy, i32x4.splat(qy0)), 4)), i32x4.splat(16)))) {
+    // Neighbours on one mask row: one load and a byte shuffle instead of four loads.
+    return f32x4.convert_i32x4_s(i8x16.swizzle(v128.load(mask + <usize>(qy0 * mw + qx0)), v128.or(qd, i32x4.splat(0x80808000))));
+  }
+  const q = i32x4.add(i32x4.mul(qy, i32x4.splat(mw)), qx);
+  return f32x4.convert_i32x4_s(i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(
+    i32x4.splat(<i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 0))),
+    1, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 1))),
+    2, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 2))),
+    3, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 3))));
+}
+
+/** Bilinear samples of the plane at `src` (stride `sw`) at 4 positions (already inside the plane). */
+@inline function sampleAt(src: usize, sw: i32, x: v128, y: v128): v128 {
+  const xi = floorI(x), yi = floorI(y);
+  const fx = f32x4.sub(x, f32x4.convert_i32x4_s(xi)), fy = f32x4.sub(y, f32x4.convert_i32x4_s(yi));
+  const x0 = i32x4.extract_lane(xi, 0), y0 = i32x4.extract_lane(yi, 0);
+  const d = i32x4.sub(xi, i32x4.splat(x0));
+  let top2: v128, bot2: v128;
+  if (v128.all_true<i32>(i32x4.lt_u(v128.or(d, i32x4.shl(i32x4.sub(yi, i32x4.splat(y0)), 4)), i32x4.splat(15)))) {
+    // The 4 taps' pairs within 16 bytes of one row (the usual case: the field is smooth):
+    // one load per row and a shuffle placing (s[x], s[x + 1]) in each lane's low bytes.
+    const sm = i32x4.add(i32x4.mul(d, i32x4.splat(257)), i32x4.splat(0x80800100));
+    const r0 = src + <usize>(y0 * sw + x0);
+    top2 = i8x16.swizzle(v128.load(r0), sm);
+    bot2 = i8x16.swizzle(v128.load(r0 + <usize>sw), sm);
+  } else {
+    const idx = i32x4.add(i32x4.mul(yi, i32x4.splat(sw)), xi);
+    const i0 = src + <usize>i32x4.extract_lane(idx, 0), i1 = src + <usize>i32x4.extract_lane(idx, 1);
+    const i2 = src + <usize>i32x4.extract_lane(idx, 2), i3 = src + <usize>i32x4.extract_lane(idx, 3);
+    const s = <usize>sw;
+    top2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0)), 1, <i32>load<u16>(i1)), 2, <i32>load<u16>(i2)), 3, <i32>load<u16>(i3));
+    bot2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0 + s)), 1, <i32>load<u16>(i1 + s)), 2, <i32>load<u16>(i2 + s)), 3, <i32>load<u16>(i3 + s));
+  }
+  const ff = i32x4.splat(0xff);
+  const p0 = f32x4.convert_i32x4_s(v128.and(top2, ff)), p1 = f32x4.convert_i32x4_s(i32x4.shr_u(top2, 8));
+  const q0 = f32x4.convert_i32x4_s(v128.and(bot2, ff)), q1 = f32x4.convert_i32x4_s(i32x4.shr_u(bot2, 8));
+  const pp = f32x4.add(p0, f32x4.mul(f32x4.sub(p1, p0), fx));
+  const qq = f32x4.add(q0, f32x4.mul(f32x4.sub(q1, q0), fx));
+  return f32x4.add(pp, f32x4.mul(f32x4.sub(qq, pp), fy));
+}
+
 /**
  * Living photos' flow warp (../../living/render.ts `warpPlane`, same formula in f32): re-samples
  * one plane at positions displaced by a field given on a coarse grid, mixed into `out` by the mask.
@@ -511,58 +560,18 @@ export function warp(
       const ca = v128.load(a), cb = v128.load(a, 16);
       const cd = f32x4.sub(cb, ca);
       let acc = zero, wsum = zero;
-      for (let p = 0; p < 2; p++) {
-        const wp = p == 0 ? w0 : w1;
-        if (wp <= 0) continue;
-        const dx = f32x4.add(f32x4.splat(p == 0 ? f32x4.extract_lane(ca, 0) : f32x4.extract_lane(ca, 2)), f32x4.mul(f32x4.splat(p == 0 ? f32x4.extract_lane(cd, 0) : f32x4.extract_lane(cd, 2)), tx));
-        const dy = f32x4.add(f32x4.splat(p == 0 ? f32x4.extract_lane(ca, 1) : f32x4.extract_lane(ca, 3)), f32x4.mul(f32x4.splat(p == 0 ? f32x4.extract_lane(cd, 1) : f32x4.extract_lane(cd, 3)), tx));
-        const x = f32x4.pmin(f32x4.pmax(f32x4.sub(sx, dx), zero), maxX);
-        const y = f32x4.pmin(f32x4.pmax(f32x4.sub(sy, dy), zero), maxY);
-        let w = p == 0 ? vw0 : vw1;
-        if (mask != 0) {
-          const qx = i32x4.min_s(floorI(f32x4.mul(f32x4.add(x, half), vmk)), mxv);
-          const qy = i32x4.min_s(floorI(f32x4.mul(f32x4.add(y, half), vmk)), myv);
-          const qx0 = i32x4.extract_lane(qx, 0), qy0 = i32x4.extract_lane(qy, 0);
-          const qd = i32x4.sub(qx, i32x4.splat(qx0));
-          let g: v128;
-          if (v128.all_true<i32>(v128.and(i32x4.eq(qy, i32x4.splat(qy0)), v128.and(i32x4.gt_s(qd, i32x4.splat(-1)), i32x4.lt_s(qd, i32x4.splat(16)))))) {
-            // Neighbours on one mask row: one load and a byte shuffle instead of four loads.
-            g = i8x16.swizzle(v128.load(mask + <usize>(qy0 * mw + qx0)), v128.or(qd, i32x4.splat(0x80808000)));
-          } else {
-          const q = i32x4.add(i32x4.mul(qy, mvw), qx);
-          g = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(
-            i32x4.splat(<i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 0))),
-            1, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 1))),
-            2, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 2))),
-            3, <i32>load<u8>(mask + <usize>i32x4.extract_lane(q, 3)));
-          }
-          w = f32x4.mul(p == 0 ? w0m : w1m, f32x4.convert_i32x4_s(g));
-        }
-        const xi = floorI(x), yi = floorI(y);
-        const fx = f32x4.sub(x, f32x4.convert_i32x4_s(xi)), fy = f32x4.sub(y, f32x4.convert_i32x4_s(yi));
-        const x0 = i32x4.extract_lane(xi, 0), y0 = i32x4.extract_lane(yi, 0);
-        const d = i32x4.sub(xi, i32x4.splat(x0));
-        let top2: v128, bot2: v128;
-        if (v128.all_true<i32>(v128.and(i32x4.eq(yi, i32x4.splat(y0)), v128.and(i32x4.gt_s(d, i32x4.splat(-1)), i32x4.lt_s(d, i32x4.splat(15)))))) {
-          // The 4 taps' pairs within 16 bytes of one row (the usual case: the field is smooth):
-          // one load per row and a shuffle placing (s[x], s[x + 1]) in each lane's low bytes.
-          const sm = i32x4.add(i32x4.mul(d, i32x4.splat(257)), i32x4.splat(0x80800100));
-          const r0 = src + <usize>(y0 * sw + x0);
-          top2 = i8x16.swizzle(v128.load(r0), sm);
-          bot2 = i8x16.swizzle(v128.load(r0 + <usize>sw), sm);
-        } else {
-        const idx = i32x4.add(i32x4.mul(yi, swv), xi);
-        const i0 = src + <usize>i32x4.extract_lane(idx, 0), i1 = src + <usize>i32x4.extract_lane(idx, 1);
-        const i2 = src + <usize>i32x4.extract_lane(idx, 2), i3 = src + <usize>i32x4.extract_lane(idx, 3);
-        const s = <usize>sw;
-        top2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0)), 1, <i32>load<u16>(i1)), 2, <i32>load<u16>(i2)), 3, <i32>load<u16>(i3));
-        bot2 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>load<u16>(i0 + s)), 1, <i32>load<u16>(i1 + s)), 2, <i32>load<u16>(i2 + s)), 3, <i32>load<u16>(i3 + s));
-        }
-        const p0 = f32x4.convert_i32x4_s(v128.and(top2, ff)), p1 = f32x4.convert_i32x4_s(i32x4.shr_u(top2, 8));
-        const q0 = f32x4.convert_i32x4_s(v128.and(bot2, ff)), q1 = f32x4.convert_i32x4_s(i32x4.shr_u(bot2, 8));
-        const pp = f32x4.add(p0, f32x4.mul(f32x4.sub(p1, p0), fx));
-        const qq = f32x4.add(q0, f32x4.mul(f32x4.sub(q1, q0), fx));
-        acc = f32x4.add(acc, f32x4.mul(w, f32x4.add(pp, f32x4.mul(f32x4.sub(qq, pp), fy))));
+      if (w0 > 0) {
+        const x = f32x4.pmin(f32x4.pmax(f32x4.sub(sx, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 0)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 0)), tx))), zero), maxX);
+        const y = f32x4.pmin(f32x4.pmax(f32x4.sub(sy, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 1)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 1)), tx))), zero), maxY);
+        const w = mask != 0 ? f32x4.mul(w0m, maskAt(mask, mw, vmk, mxv, myv, x, y)) : vw0;
+        acc = f32x4.mul(w, sampleAt(src, sw, x, y));
+        wsum = w;
+      }
+      if (w1 > 0) {
+        const x = f32x4.pmin(f32x4.pmax(f32x4.sub(sx, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 2)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 2)), tx))), zero), maxX);
+        const y = f32x4.pmin(f32x4.pmax(f32x4.sub(sy, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 3)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 3)), tx))), zero), maxY);
+        const w = mask != 0 ? f32x4.mul(w1m, maskAt(mask, mw, vmk, mxv, myv, x, y)) : vw1;
+        acc = f32x4.add(acc, f32x4.mul(w, sampleAt(src, sw, x, y)));
         wsum = f32x4.add(wsum, w);
       }
       const dst = ob + <usize>ox;
