@@ -19,7 +19,7 @@ interface KernelExports {
   run(src: number, sw: number, sh: number, out: number, outW: number, outH: number): void;
   mix(a: number, b: number, out: number, n: number, k: number): void;
   warp(src: number, sw: number, sh: number, out: number, ow: number, oh: number, mask: number, mw: number, mh: number, mk: number,
-    left: number, top: number, scale: number, grid: number, gw: number, gstep: number, gmul: number, w0: number, w1: number, scr: number): void;
+    left: number, top: number, scale: number, grid: number, gw: number, gstep: number, gmul: number, w0: number, w1: number, scr: number, src2: number, out2: number): void;
 }
 
 const WASM_URL = new URL('./sampler.wasm', import.meta.url);
@@ -248,9 +248,15 @@ export class WasmWarper {
     mem.set(out.subarray(0, n), fp);
     new Float32Array(this.#k.memory.buffer, gp, grid.length).set(grid);
     const k = this.#k;
-    k.warp(y.ptr, y.width, y.height, fp, outW, outH, mp, y.width, y.height, 1, left, top, scale, gp, gw, step, 1, w0, w1, sp);
-    k.warp(u.ptr, u.width, u.height, fp + outW * outH, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp);
-    k.warp(v.ptr, v.width, v.height, fp + outW * outH + cw * ch, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp);
+    k.warp(y.ptr, y.width, y.height, fp, outW, outH, mp, y.width, y.height, 1, left, top, scale, gp, gw, step, 1, w0, w1, sp, 0, 0);
+    const U = fp + outW * outH, V = U + cw * ch;
+    if (u.width === v.width && u.height === v.height) {
+      // U and V in one pass: the same positions and weights.
+      k.warp(u.ptr, u.width, u.height, U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, v.ptr, V);
+    } else {
+      k.warp(u.ptr, u.width, u.height, U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0);
+      k.warp(v.ptr, v.width, v.height, V, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0);
+    }
     out.set(mem.subarray(fp, fp + n));
   }
 }

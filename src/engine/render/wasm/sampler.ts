@@ -493,10 +493,32 @@ export function mix(a: usize, b: usize, out: usize, n: i32, k: i32): void {
   return v128.and(f32x4.add(f32x4.floor(x), f32x4.splat(8388608.0)), i32x4.splat(0x7fffff));
 }
 
+/** Mixes 4 warped values into the 4 bytes at `dst` by the mask: dst + (acc - wsum·dst)·m/255, rounded. */
+@inline function blend4(dst: usize, acc: v128, wsum: v128, m: v128): void {
+  const base = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(dst))));
+  const r = f32x4.add(f32x4.add(base, f32x4.mul(f32x4.mul(f32x4.sub(acc, f32x4.mul(wsum, base)), m), f32x4.splat(<f32>(1.0 / 255)))), f32x4.splat(0.5));
+  const ri = floorI(f32x4.pmax(r, f32x4.splat(0)));
+  const b8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(ri, ri), i16x8.narrow_i32x4_s(ri, ri));
+  v128.store32_lane(dst, b8, 0);
+}
+
+/** `blend4` for the last 1–3 pixels of a row. */
+function blendTail(dst: usize, n: i32, acc: v128, wsum: v128, m: v128): void {
+  for (let l = 0; l < n; l++) {
+    const b = <f32>load<u8>(dst + <usize>l);
+    const av = l == 0 ? f32x4.extract_lane(acc, 0) : l == 1 ? f32x4.extract_lane(acc, 1) : f32x4.extract_lane(acc, 2);
+    const ws = l == 0 ? f32x4.extract_lane(wsum, 0) : l == 1 ? f32x4.extract_lane(wsum, 1) : f32x4.extract_lane(wsum, 2);
+    const mv = l == 0 ? f32x4.extract_lane(m, 0) : l == 1 ? f32x4.extract_lane(m, 1) : f32x4.extract_lane(m, 2);
+    const r = <i32>(b + ((av - ws * b) * mv) / 255 + 0.5);
+    store<u8>(dst + <usize>l, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+  }
+}
+
 export function warp(
   src: usize, sw: i32, sh: i32, out: usize, ow: i32, oh: i32,
   mask: usize, mw: i32, mh: i32, mk: i32,
   left: f64, top: f64, scale: f64, grid: usize, gw: i32, gstep: i32, gmul: f32, w0: f32, w1: f32, scr: usize,
+  src2: usize, out2: usize,
 ): void {
   const maxX = f32x4.splat(<f32>(<f64>sw - 1.001)), maxY = f32x4.splat(<f32>(<f64>sh - 1.001));
   const mxMax = mw - 1, myMax = mh - 1;
@@ -559,12 +581,13 @@ export function warp(
       const a = rowv + (<usize>gx0 << 4);
       const ca = v128.load(a), cb = v128.load(a, 16);
       const cd = f32x4.sub(cb, ca);
-      let acc = zero, wsum = zero;
+      let acc = zero, wsum = zero, acc2 = zero;
       if (w0 > 0) {
         const x = f32x4.pmin(f32x4.pmax(f32x4.sub(sx, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 0)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 0)), tx))), zero), maxX);
         const y = f32x4.pmin(f32x4.pmax(f32x4.sub(sy, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 1)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 1)), tx))), zero), maxY);
         const w = mask != 0 ? f32x4.mul(w0m, maskAt(mask, mw, vmk, mxv, myv, x, y)) : vw0;
         acc = f32x4.mul(w, sampleAt(src, sw, x, y));
+        if (src2 != 0) acc2 = f32x4.mul(w, sampleAt(src2, sw, x, y));
         wsum = w;
       }
       if (w1 > 0) {
@@ -572,24 +595,16 @@ export function warp(
         const y = f32x4.pmin(f32x4.pmax(f32x4.sub(sy, f32x4.add(f32x4.splat(f32x4.extract_lane(ca, 3)), f32x4.mul(f32x4.splat(f32x4.extract_lane(cd, 3)), tx))), zero), maxY);
         const w = mask != 0 ? f32x4.mul(w1m, maskAt(mask, mw, vmk, mxv, myv, x, y)) : vw1;
         acc = f32x4.add(acc, f32x4.mul(w, sampleAt(src, sw, x, y)));
+        if (src2 != 0) acc2 = f32x4.add(acc2, f32x4.mul(w, sampleAt(src2, sw, x, y)));
         wsum = f32x4.add(wsum, w);
       }
       const dst = ob + <usize>ox;
       if (ox + 4 <= ow) {
-        const base = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(dst))));
-        const r = f32x4.add(f32x4.add(base, f32x4.mul(f32x4.mul(f32x4.sub(acc, f32x4.mul(wsum, base)), m), f32x4.splat(<f32>(1.0 / 255)))), half);
-        const ri = floorI(f32x4.pmax(r, zero));
-        const b8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(ri, ri), i16x8.narrow_i32x4_s(ri, ri));
-        v128.store32_lane(dst, b8, 0);
+        blend4(dst, acc, wsum, m);
+        if (src2 != 0) blend4(out2 + <usize>oy * <usize>ow + <usize>ox, acc2, wsum, m);
       } else {
-        for (let l = 0; l < ow - ox; l++) {
-          const b = <f32>load<u8>(dst + <usize>l);
-          const av = l == 0 ? f32x4.extract_lane(acc, 0) : l == 1 ? f32x4.extract_lane(acc, 1) : f32x4.extract_lane(acc, 2);
-          const ws = l == 0 ? f32x4.extract_lane(wsum, 0) : l == 1 ? f32x4.extract_lane(wsum, 1) : f32x4.extract_lane(wsum, 2);
-          const mv = l == 0 ? f32x4.extract_lane(m, 0) : l == 1 ? f32x4.extract_lane(m, 1) : f32x4.extract_lane(m, 2);
-          const r = <i32>(b + ((av - ws * b) * mv) / 255 + 0.5);
-          store<u8>(dst + <usize>l, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
-        }
+        blendTail(dst, ow - ox, acc, wsum, m);
+        if (src2 != 0) blendTail(out2 + <usize>oy * <usize>ow + <usize>ox, ow - ox, acc2, wsum, m);
       }
     }
   }
