@@ -54,9 +54,9 @@ export const isSeamless = (plan: RenderPlan): boolean => {
   const s = plan.shots[0];
   if (plan.shots.length !== 1 || !s || s.kind !== 'image' || s.startFrame !== 0 || s.frames !== plan.frames) return false;
   const m = s.motion;
-  const still = m.kind === 'depth' ? m.loop : m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
+  const closed = m.kind === 'depth' ? m.loop : m.loop === true || (m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom);
   const periodic = (s.effects ?? []).every((e) => Math.abs(s.frames / e.period - Math.round(s.frames / e.period)) < 1e-9);
-  return still && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth');
+  return closed && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth' || m.loop === true);
 };
 
 const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
