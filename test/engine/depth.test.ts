@@ -15,7 +15,8 @@ import { decodeDepth, type DepthMap, encodeDepth } from '../../src/engine/depth/
 import { buildLayers, splitDepth } from '../../src/engine/depth/layers.js';
 import { depthPhase, planDepthMotion } from '../../src/engine/plan/depth-motion.js';
 import { planPhotoShot } from '../../src/engine/plan/plan-shot.js';
-import { drawNearLayers, jsLayerSample } from '../../src/engine/render/layered.js';
+import { drawNearLayers, jsLayerSample, nearPlacements } from '../../src/engine/render/layered.js';
+import { WasmLayered } from '../../src/engine/render/sampler-wasm.js';
 import { renderFrame, frameBytes } from '../../src/engine/render/render-frame.js';
 import { SamplerScratch } from '../../src/engine/render/sampler.js';
 import { rgbToYuv } from '../../src/engine/render/yuv.js';
@@ -195,4 +196,27 @@ test('the depth split finds the near and far layers of a two-plane map', () => {
   const s = splitDepth(d);
   assert.ok(s.thresholds[0]! > 0.1 && s.thresholds[0]! < 0.9);
   assert.ok(s.disparities[0]! < 0.2 && s.disparities[s.disparities.length - 1]! > 0.8);
+});
+
+test('the wasm kernel composites layers as the JS reference does (moved views, within the sampler\'s ±1)', () => {
+  const W = 480, H = 270;
+  const { rgb, near } = layeredScene(W, H);
+  const dw = 120, dh = 68;
+  const d = new Uint8Array(dw * dh);
+  for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) d[y * dw + x] = near(((x + 0.5) * W) / dw, ((y + 0.5) * H) / dh) ? 235 : 25;
+  const built = buildLayers(rgb, W, H, { width: dw, height: dh, data: encodeDepth(d), source: 'gdepth', confidence: 0.9 });
+  const wl = new WasmLayered(built.still);
+  const scratch = new SamplerScratch();
+  const outW = 320, outH = 180;
+  for (const [far, nearV] of [[{ x: 0.05, y: 0.05, w: 0.8 }, { x: 0.1, y: 0.04, w: 0.78 }], [{ x: 0.1, y: 0.1, w: 0.7 }, { x: 0.013, y: 0.17, w: 0.66 }]] as const) {
+    const views = [far, nearV];
+    const js = new Uint8Array(frameBytes(outW, outH));
+    renderFrame(built.still.layers[0]!.still, far, outW, outH, js, scratch);
+    drawNearLayers(built.still, views, outW, outH, js, jsLayerSample(built.still, scratch));
+    const wasm = new Uint8Array(frameBytes(outW, outH));
+    wl.render(views, nearPlacements(built.still, views, outW, outH), outW, outH, wasm);
+    let worst = 0;
+    for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(js[i]! - wasm[i]!));
+    assert.ok(worst <= 2, `worst difference ${worst}`);
+  }
 });

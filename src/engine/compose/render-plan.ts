@@ -46,7 +46,7 @@ export interface RenderPlanResult extends RenderedFile {
 const cancelled = () => new StillmotionError('CANCELLED', 'render cancelled');
 
 /** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
-const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
+export const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
   switch (m.kind) {
     case 'camera': {
       const cam = cameraAt(m, local);

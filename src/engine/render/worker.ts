@@ -5,10 +5,10 @@
 import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch, samplePlane } from './sampler.js';
-import { loadStillWasm, sampleFrameWasm, WasmSampler, type WasmStill } from './sampler-wasm.js';
+import { loadStillWasm, sampleFrameWasm, WasmLayered, type WasmStill } from './sampler-wasm.js';
 import { rgbToYuv, type YuvStill } from './yuv.js';
 import { applyLiving, type LivingStill } from '../living/render.js';
-import { drawNearLayers, isLayered, jsLayerSample, type LayeredStill } from './layered.js';
+import { drawNearLayers, isLayered, jsLayerSample, nearPlacements, type LayeredStill } from './layered.js';
 import { composeTransition, type TransitionKind } from '../compose/transitions.js';
 
 export type WorkerRequest =
@@ -33,25 +33,26 @@ export type WorkerReply =
   | { type: 'converted'; id: number; still: YuvStill }
   | { type: 'convert-error'; id: number; message: string };
 
-interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layerWasm?: Array<WasmSampler | null>; living?: LivingStill }
+interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layeredWasm?: WasmLayered | null; living?: LivingStill }
 const stills = new Map<number, Loaded>();
 let width = 0;
 let height = 0;
 let alpha = false;
 const scratch = new SamplerScratch();
 
-/** A layered still: the farthest layer as a still, and a wasm sampler per nearer layer (Y, U, V, A, A at chroma size). */
+/**
+ * A layered still: all its layers in one wasm kernel instance (the frame is composited there), or
+ * the farthest layer's sampler and the JS reference for the rest if that cannot load.
+ */
 const loadLayered = (s: LayeredStill): Loaded => {
   const far = s.layers[0]!.still;
-  const layerWasm = s.layers.map((l, i) => {
-    if (i === 0 || !l.alpha || !l.alphaC) return null;
-    try {
-      return new WasmSampler([l.still.y, l.still.u, l.still.v, l.alpha, l.alphaC]);
-    } catch {
-      return null;
-    }
-  });
-  return { still: far, wasm: loadWasm(far), layered: s, layerWasm };
+  let layeredWasm: WasmLayered | null = null;
+  try {
+    layeredWasm = new WasmLayered(s);
+  } catch {
+    // the JS reference draws the near layers
+  }
+  return { still: far, wasm: layeredWasm ? null : loadWasm(far), layered: s, layeredWasm };
 };
 
 /** The wasm sampler for this still, or null (JS reference) if it cannot load here. */
@@ -109,30 +110,26 @@ parentPort!.on('message', (m: WorkerRequest) => {
     const bytes = frameBytes(width, height) + (alpha ? width * height : 0);
     const out = m.buffer && m.buffer.byteLength === bytes ? new Uint8Array(m.buffer) : new Uint8Array(bytes);
     let done = false;
-    if (s.wasm) {
+    if (s.layered && m.views && s.layeredWasm) {
       try {
-        sampleFrameWasm(s.wasm, m.view, width, height, out);
+        s.layeredWasm.render(m.views, nearPlacements(s.layered, m.views, width, height), width, height, out);
         done = true;
       } catch {
-        // e.g. a view the kernel refuses or memory it cannot get: the JS reference renders this frame
+        // the JS reference renders this frame
       }
     }
-    if (!done) renderFrame(s.still, m.view, width, height, out, scratch);
-    if (s.layered && m.views) {
-      const js = jsLayerSample(s.layered, scratch);
-      const lw = s.layerWasm!;
-      drawNearLayers(s.layered, m.views, width, height, out, (l, p, view, buf, w, h) => {
-        const k = lw[l];
-        if (k) {
-          try {
-            k.samplePlane(p, view, buf, 0, w, h);
-            return;
-          } catch {
-            // the JS reference draws it
-          }
+    if (!done) {
+      let far = false;
+      if (s.wasm) {
+        try {
+          sampleFrameWasm(s.wasm, m.view, width, height, out);
+          far = true;
+        } catch {
+          // e.g. a view the kernel refuses or memory it cannot get: the JS reference renders this frame
         }
-        js(l, p, view, buf, w, h);
-      });
+      }
+      if (!far) renderFrame(s.still, m.view, width, height, out, scratch);
+      if (s.layered && m.views) drawNearLayers(s.layered, m.views, width, height, out, jsLayerSample(s.layered, scratch));
     }
     if (s.living && s.living.effects.length) {
       const wasm = s.wasm;
