@@ -70,10 +70,15 @@ const decodeCover = (opened: OpenedStill, zoom: number, canvasWidth: number, can
  * The layers a depth move draws: the photo at the working resolution its tightest layer view needs,
  * cut by its depth map (src/engine/depth/layers.ts).
  */
-export const prepareLayers = async (opened: OpenedStill, motion: DepthMotion, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<LayeredStill> => {
-  const { buildLayers } = await import('./depth/layers.js');
+export const prepareLayers = async (
+  opened: OpenedStill, motion: DepthMotion, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number],
+  /** Where the layers are built (the render threads: RenderPool.buildLayers); here in this thread if not given. */
+  build?: (rgb: Uint8Array, width: number, height: number, depth: DepthMotion['depth']) => Promise<LayeredStill>,
+): Promise<LayeredStill> => {
   const zoom = Math.max(motion.camera.start.zoom, motion.camera.end.zoom) * (1 + Math.max(0, motion.az) * 0.7);
   const picture = await decodeCover(opened, Math.min(2, zoom), canvasWidth, canvasHeight, background);
+  if (build) return build(picture.data, picture.width, picture.height, motion.depth);
+  const { buildLayers } = await import('./depth/layers.js');
   return buildLayers(picture.data, picture.width, picture.height, motion.depth).still;
 };
 

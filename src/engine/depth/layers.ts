@@ -9,9 +9,9 @@
  *    pixels around), so a near thing moving aside reveals plausible background, not a hole;
  * 4. each layer becomes YUV planes plus alpha, the near ones cropped to their boxes.
  */
-import { rgbToYuv, type YuvStill } from '../render/yuv.js';
+import { allocYuv, rgbToYuvRows, type YuvStill } from '../render/yuv.js';
 import type { LayeredStill, LayerPlanes } from '../render/layered.js';
-import { boxMean, guidedFilter, lumaOf, resizeArea, resizeBilinear } from './filters.js';
+import { boxMean, guidedFilter, resizeBilinear } from './filters.js';
 import { decodeDepth, type DepthMap } from './map.js';
 
 /** Depth layers found in a map: thresholds between them and each layer's disparity (0 far … 1 near). */
@@ -277,18 +277,56 @@ const upRow = (src: Float32Array, gw: number, c: number, ty: { i0: Int32Array; i
   }
 };
 
+const shared = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n);
+
 /**
- * Builds the layers of an RGB picture (W x H, 3 bytes a pixel) from its depth map: a far layer (the
- * whole picture) and a near layer cropped to its box.
+ * A layer build in progress: what was decided at guide resolution (cut, fill, the near layer's own
+ * colour, its box) and the full-resolution outputs, all in shared memory, so the rows can be made
+ * by several threads (`layerRows`, each its own band) and put together by `finishLayers`.
+ */
+export interface LayerJob {
+  readonly W: number;
+  readonly H: number;
+  /** The picture, interleaved RGB (shared). */
+  readonly rgb: Uint8Array;
+  readonly gw: number;
+  readonly gh: number;
+  /** Near coverage, fill colour (background) and bleed colour (the near layer's own), at guide resolution. */
+  readonly cover: Float32Array;
+  readonly fill: Float32Array;
+  readonly bleed: Float32Array;
+  /** The near layer's box at full resolution (even x, y, w, h), or null: one layer. */
+  readonly box: { readonly x: number; readonly y: number; readonly w: number; readonly h: number } | null;
+  readonly split: DepthSplit;
+  readonly guide: Float32Array;
+  /** Outputs: the far layer's planes and chroma weights; the near layer's planes, alpha and weights. */
+  readonly far: YuvStill;
+  readonly w0: Float32Array;
+  readonly near: YuvStill | null;
+  readonly a: Uint8Array | null;
+  readonly ac: Uint8Array | null;
+  /** Scratch RGB of both layers (one row band per thread). */
+  readonly farRgb: Uint8Array;
+  readonly nearRgb: Uint8Array | null;
+  readonly wl: Float32Array | null;
+}
+
+/**
+ * The decisions of a layer build, at guide resolution (a few hundred milliseconds on a 12 MP photo):
+ * the refined depth and its cut into a near and a far layer, the near layer's soft coverage, the fill
+ * behind it and its own colour continued outward.
  *
  * Colours: the far layer shows the fill wherever the near layer reaches (its soft edge too), so
- * what a moving near thing reveals is background, never its own colour; the fill is pull-push from
- * the clearly far pixels around, the farther weighing more, so it continues the background rather
- * than averaging in the subject's halo. The near layer's soft edge is unblended against that far
- * colour (at rest the two give the photo back), and where it has no coverage its colour is bled
- * from its own inside, so resampling its edge never drags background colour along with it.
+ * what a moving near thing reveals is background, never its own colour; the fill continues the
+ * background around the hole (onion peel, the farther pixels weighing more) rather than averaging
+ * the whole picture. The near layer's soft edge is matted by colour between the fill and its own
+ * colour, then unblended against the far colour (at rest the two give the photo back), and where
+ * it has no coverage its colour is bled from its own inside, so resampling its edge never drags
+ * background colour along with it.
  */
-export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthMap): BuiltLayers => {
+export const planLayers = (rgbIn: Uint8Array, W: number, H: number, depth: DepthMap): LayerJob => {
+  const rgb = rgbIn.buffer instanceof SharedArrayBuffer ? rgbIn : new Uint8Array(shared(W * H * 3));
+  if (rgb !== rgbIn) rgb.set(rgbIn.subarray(0, W * H * 3));
   const ref = refineDepth(rgb, W, H, depth);
   const { width: gw, height: gh, data: dg } = ref;
   // Two layers: a middle layer covers what is in front of it too, and where the near layer moves
@@ -301,7 +339,7 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
   // Coverage of the near layer at guide resolution. It reaches a little past its depth edge (grey
   // dilation), so an object's true outline goes with it rather than staying behind as a ghost line.
   const dd = dilate(dg, gw, gh, Math.max(1, Math.round(Math.max(gw, gh) / 160)));
-  const cover = new Float32Array(gw * gh);
+  const cover = new Float32Array(shared(gw * gh * 4));
   for (let i = 0; i < cover.length; i++) cover[i] = smoothstep(t - soft, t + soft, dd[i]!);
   const g3 = ref.rgb;
   // Fill: known where clearly uncovered, a few pixels away from the near edge (its colour bleeds
@@ -309,48 +347,85 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
   const grown = boxMean(cover, gw, gh, Math.max(2, Math.round(Math.max(gw, gh) / 120)));
   const known = new Float32Array(gw * gh);
   for (let i = 0; i < known.length; i++) known[i] = grown[i]! < 0.02 ? 0.01 + Math.min(1, Math.max(0, (t - dg[i]!) / Math.max(1e-3, t))) ** 3 : 0;
-  const fill = onionFill(g3, known, gw, gh);
+  const fill = new Float32Array(shared(gw * gh * 12));
+  fill.set(onionFill(g3, known, gw, gh));
   // The near layer's own colour, continued outward from its inside.
   const inside = new Float32Array(gw * gh);
   for (let i = 0; i < inside.length; i++) inside[i] = cover[i]! > 0.98 ? 1 : 0;
-  const bleed = pullPush(g3, inside, gw, gh);
+  const bleed = new Float32Array(shared(gw * gh * 12));
+  bleed.set(pullPush(g3, inside, gw, gh));
   // The near layer's box at full resolution (from the guide's, grown by a guide pixel).
   let gx0 = gw, gy0 = gh, gx1 = -1, gy1 = -1;
   for (let y = 0; y < gh; y++) for (let x = 0; x < gw; x++) {
     if (cover[y * gw + x]! <= 0) continue;
     if (x < gx0) gx0 = x; if (x > gx1) gx1 = x; if (y < gy0) gy0 = y; if (y > gy1) gy1 = y;
   }
-  const far = Uint8Array.from(rgb);
-  const layers: LayerPlanes[] = [];
-  const disparities: number[] = [];
-  const w0 = new Float32Array(W * H).fill(1);
-  let nearLayer: LayerPlanes | null = null;
+  let box: LayerJob['box'] = null;
   if (gx1 >= 0) {
     let x0 = Math.max(0, Math.floor(((gx0 - 1) * W) / gw) - 2) & ~1, y0 = Math.max(0, Math.floor(((gy0 - 1) * H) / gh) - 2) & ~1;
     const x1 = Math.min(W, Math.ceil(((gx1 + 2) * W) / gw) + 2), y1 = Math.min(H, Math.ceil(((gy1 + 2) * H) / gh) + 2);
     let cwid = x1 - x0, chei = y1 - y0;
     if (cwid & 1) { if (x0 + cwid < W) cwid++; else if (x0 > 0) { x0--; cwid++; } }
     if (chei & 1) { if (y0 + chei < H) chei++; else if (y0 > 0) { y0--; chei++; } }
+    box = { x: x0, y: y0, w: cwid, h: chei };
+  }
+  const w0 = new Float32Array(shared(W * H * 4));
+  const near = box ? allocYuv(box.w, box.h, true) : null;
+  return {
+    W, H, rgb, gw, gh, cover, fill, bleed, box, split, guide: dg,
+    far: allocYuv(W, H, true), w0, near,
+    a: box ? new Uint8Array(shared(box.w * box.h)) : null,
+    ac: near ? new Uint8Array(shared(near.u.width * near.u.height)) : null,
+    farRgb: new Uint8Array(shared(W * H * 3)),
+    nearRgb: box ? new Uint8Array(shared(box.w * box.h * 3)) : null,
+    wl: box ? new Float32Array(shared(box.w * box.h * 4)) : null,
+  };
+};
+
+/** Rows [r0, r1) of a layer build at full resolution (r0 even): colours, alpha, then video planes. */
+export const layerRows = (job: LayerJob, r0: number, r1: number): void => {
+  const { W, H, rgb, gw, gh, cover, fill, bleed, box, w0 } = job;
+  const far = job.farRgb;
+  far.set(rgb.subarray(r0 * W * 3, r1 * W * 3), r0 * W * 3);
+  w0.fill(1, r0 * W, r1 * W);
+  if (box && job.nearRgb && job.a && job.wl && job.near && job.ac) {
+    const { x: x0, y: y0, w: cwid, h: chei } = box;
+    const near = job.nearRgb, a = job.a, wl = job.wl;
     const tx = axisTaps(gw, W), ty = axisTaps(gh, H);
-    const near = new Uint8Array(cwid * chei * 3);
-    const a = new Uint8Array(new SharedArrayBuffer(cwid * chei));
-    const wl = new Float32Array(cwid * chei);
-    const cRow = new Float32Array(cwid), fRow = new Float32Array(cwid * 3), bRow = new Float32Array(cwid * 3);
-    for (let y = 0; y < chei; y++) {
-      const Y = y0 + y;
+    const ya = Math.max(r0, y0), yb = Math.min(r1, y0 + chei);
+    const cRow = new Float32Array(cwid);
+    for (let Y = ya; Y < yb; Y++) {
+      const y = Y - y0;
       upRow(cover, gw, 1, ty, tx, Y, x0, x0 + cwid, cRow);
-      upRow(fill, gw, 3, ty, tx, Y, x0, x0 + cwid, fRow);
-      upRow(bleed, gw, 3, ty, tx, Y, x0, x0 + cwid, bRow);
+      const g0 = ty.i0[Y]! * gw, g1 = ty.i1[Y]! * gw, fy = ty.f[Y]!;
       for (let x = 0; x < cwid; x++) {
-        const i = Y * W + x0 + x, j = y * cwid + x;
+        const X = x0 + x, i = Y * W + X, j = y * cwid + x;
+        // Bilinear taps of this pixel in the guide-resolution planes.
+        const q00 = (g0 + tx.i0[X]!) * 3, q01 = (g0 + tx.i1[X]!) * 3, q10 = (g1 + tx.i0[X]!) * 3, q11 = (g1 + tx.i1[X]!) * 3, fx = tx.f[X]!;
+        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
         let av = cRow[x]!;
-        if (av > 0 && av < 1) {
+        if (av <= 0) {
+          for (let c = 0; c < 3; c++) {
+            const v = bleed[q00 + c]! * w00 + bleed[q01 + c]! * w01 + bleed[q10 + c]! * w10 + bleed[q11 + c]! * w11;
+            near[j * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+          }
+          a[j] = 0;
+          wl[j] = 0;
+          continue;
+        }
+        const F0 = fill[q00]! * w00 + fill[q01]! * w01 + fill[q10]! * w10 + fill[q11]! * w11;
+        const F1 = fill[q00 + 1]! * w00 + fill[q01 + 1]! * w01 + fill[q10 + 1]! * w10 + fill[q11 + 1]! * w11;
+        const F2 = fill[q00 + 2]! * w00 + fill[q01 + 2]! * w01 + fill[q10 + 2]! * w10 + fill[q11 + 2]! * w11;
+        const p0 = rgb[i * 3]!, p1 = rgb[i * 3 + 1]!, p2 = rgb[i * 3 + 2]!;
+        let N0 = p0, N1 = p1, N2 = p2;
+        if (av < 1) {
+          N0 = bleed[q00]! * w00 + bleed[q01]! * w01 + bleed[q10]! * w10 + bleed[q11]! * w11;
+          N1 = bleed[q00 + 1]! * w00 + bleed[q01 + 1]! * w01 + bleed[q10 + 1]! * w10 + bleed[q11 + 1]! * w11;
+          N2 = bleed[q00 + 2]! * w00 + bleed[q01 + 2]! * w01 + bleed[q10 + 2]! * w10 + bleed[q11 + 2]! * w11;
           // Matting by colour where the depth is unsure: between the far colour (fill) and the near
           // one (bleed), the photo's colour says how much of the near thing this pixel holds, as far
           // as the two colours differ enough to tell.
-          const p0 = rgb[i * 3]!, p1 = rgb[i * 3 + 1]!, p2 = rgb[i * 3 + 2]!;
-          const F0 = fRow[x * 3]!, F1 = fRow[x * 3 + 1]!, F2 = fRow[x * 3 + 2]!;
-          const d0 = bRow[x * 3]! - F0, d1 = bRow[x * 3 + 1]! - F1, d2 = bRow[x * 3 + 2]! - F2;
+          const d0 = N0 - F0, d1 = N1 - F1, d2 = N2 - F2;
           const dd = d0 * d0 + d1 * d1 + d2 * d2;
           if (dd > 400) {
             const ac = Math.min(1, Math.max(0, ((p0 - F0) * d0 + (p1 - F1) * d1 + (p2 - F2) * d2) / dd));
@@ -360,18 +435,16 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
         }
         const aq = av <= 0 ? 0 : av >= 1 ? 255 : Math.round(av * 255);
         a[j] = aq;
-        if (aq === 0) {
-          for (let c = 0; c < 3; c++) near[j * 3 + c] = Math.round(Math.min(255, Math.max(0, bRow[x * 3 + c]!)));
-          continue;
-        }
         const al = aq / 255;
-        const m = smoothstep(0, 0.12, av);
         wl[j] = al;
         w0[i] = 1 - al;
+        const m = smoothstep(0, 0.12, av);
         for (let c = 0; c < 3; c++) {
-          const p = rgb[i * 3 + c]!;
-          const b = Math.round(p + (fRow[x * 3 + c]! - p) * m);
+          const p = c === 0 ? p0 : c === 1 ? p1 : p2;
+          const F = c === 0 ? F0 : c === 1 ? F1 : F2;
+          const b = Math.round(p + (F - p) * m);
           let bb = b < 0 ? 0 : b > 255 ? 255 : b;
+          if (aq === 0) { const nv = Math.round(c === 0 ? N0 : c === 1 ? N1 : N2); near[j * 3 + c] = nv < 0 ? 0 : nv > 255 ? 255 : nv; far[i * 3 + c] = bb; continue; }
           if (aq === 255) { near[j * 3 + c] = p; far[i * 3 + c] = bb; continue; }
           const u = Math.round((p - (1 - al) * bb) / al);
           const v = u < 0 ? 0 : u > 255 ? 255 : u;
@@ -382,20 +455,46 @@ export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthM
         }
       }
     }
-    const still: YuvStill = rgbToYuv(near, cwid, chei, 3, true, wl);
-    const acw = still.u.width, ach = still.u.height;
-    const ac = new Uint8Array(new SharedArrayBuffer(acw * ach));
-    for (let y = 0; y < ach; y++) {
-      const ya = 2 * y, yb = Math.min(chei - 1, ya + 1);
-      for (let x = 0; x < acw; x++) {
-        const xa = 2 * x, xb = Math.min(cwid - 1, xa + 1);
-        ac[y * acw + x] = (a[ya * cwid + xa]! + a[ya * cwid + xb]! + a[yb * cwid + xa]! + a[yb * cwid + xb]! + 2) >> 2;
+    // The near layer's planes and its alpha at chroma size, for its rows in this band.
+    if (yb > ya) {
+      rgbToYuvRows(near, cwid, chei, 3, job.near, ya - y0, yb - y0, wl);
+      const acw = job.near.u.width;
+      for (let cy = (ya - y0) >> 1, ce = (yb - y0 + 1) >> 1; cy < ce; cy++) {
+        const ra = 2 * cy, rb = Math.min(chei - 1, ra + 1);
+        for (let x = 0; x < acw; x++) {
+          const xa = 2 * x, xb = Math.min(cwid - 1, xa + 1);
+          job.ac[cy * acw + x] = (a[ra * cwid + xa]! + a[ra * cwid + xb]! + a[rb * cwid + xa]! + a[rb * cwid + xb]! + 2) >> 2;
+        }
       }
     }
-    nearLayer = { still, alpha: { data: a, width: cwid, height: chei }, alphaC: { data: ac, width: acw, height: ach }, x: x0, y: y0 };
   }
-  layers.push({ still: rgbToYuv(far, W, H, 3, true, nearLayer ? w0 : undefined), alpha: null, alphaC: null, x: 0, y: 0 });
-  disparities.push(split.disparities[0]!);
-  if (nearLayer) { layers.push(nearLayer); disparities.push(split.disparities[1]!); }
-  return { still: { kind: 'layers', width: W, height: H, layers, disparities }, split, guide: { data: dg, width: gw, height: gh } };
+  rgbToYuvRows(far, W, H, 3, job.far, r0, r1, box ? w0 : undefined);
+};
+
+/** The layered still of a finished build. */
+export const finishLayers = (job: LayerJob): BuiltLayers => {
+  const layers: LayerPlanes[] = [{ still: job.far, alpha: null, alphaC: null, x: 0, y: 0 }];
+  const disparities = [job.split.disparities[0]!];
+  if (job.box && job.near && job.a && job.ac) {
+    layers.push({ still: job.near, alpha: { data: job.a, width: job.box.w, height: job.box.h }, alphaC: { data: job.ac, width: job.near.u.width, height: job.near.u.height }, x: job.box.x, y: job.box.y });
+    disparities.push(job.split.disparities[1]!);
+  }
+  return { still: { kind: 'layers', width: job.W, height: job.H, layers, disparities }, split: job.split, guide: { data: job.guide, width: job.gw, height: job.gh } };
+};
+
+/** Even row bands splitting H rows into `parts`. */
+export const layerBands = (H: number, parts: number): Array<[number, number]> => {
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < parts; k++) {
+    const a = Math.min(H, Math.round((k * H) / parts / 2) * 2), b = k === parts - 1 ? H : Math.min(H, Math.round(((k + 1) * H) / parts / 2) * 2);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
+};
+
+/** Builds the layers of an RGB picture (W x H, 3 bytes a pixel) from its depth map, in this thread. */
+export const buildLayers = (rgb: Uint8Array, W: number, H: number, depth: DepthMap): BuiltLayers => {
+  const job = planLayers(rgb, W, H, depth);
+  layerRows(job, 0, H);
+  return finishLayers(job);
 };

@@ -10,6 +10,8 @@ import { rgbToYuv, type YuvStill } from './yuv.js';
 import { applyLiving, type LivingStill } from '../living/render.js';
 import { drawNearLayers, isLayered, jsLayerSample, nearPlacements, type LayeredStill } from './layered.js';
 import { composeTransition, type TransitionKind } from '../compose/transitions.js';
+import { layerRows, planLayers, type LayerJob } from '../depth/layers.js';
+import type { DepthMap } from '../depth/map.js';
 
 export type WorkerRequest =
   | { type: 'init'; still: YuvStill | null; width: number; height: number; /** Frames carry an alpha plane after the chroma (yuva420p). */ alpha?: boolean }
@@ -25,13 +27,21 @@ export type WorkerRequest =
     /** The shot's own frame index (for effects). */
     t?: number;
   }
+  /** Part of a depth layer build (src/engine/depth/layers.ts): its decisions, or a band of its rows. */
+  | { type: 'task'; task: number; work: LayerTask }
   /** Two frames of a transition to blend here (a whole frame of arithmetic: never on the main thread); the result is written into `a`. */
   | { type: 'mix'; index: number; kind: TransitionKind; p: number; a: Uint8Array; b: Uint8Array };
 export type WorkerReply =
   | { type: 'frame'; index: number; data: Uint8Array; /** A mix's second frame, handed back to be recycled. */ spare?: Uint8Array }
   | { type: 'error'; index: number; message: string }
   | { type: 'converted'; id: number; still: YuvStill }
-  | { type: 'convert-error'; id: number; message: string };
+  | { type: 'convert-error'; id: number; message: string }
+  | { type: 'task-done'; task: number; result: LayerJob | null }
+  | { type: 'task-error'; task: number; message: string };
+
+export type LayerTask =
+  | { kind: 'plan-layers'; rgb: Uint8Array; width: number; height: number; depth: DepthMap }
+  | { kind: 'layer-rows'; job: LayerJob; r0: number; r1: number };
 
 interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layeredWasm?: WasmLayered | null; living?: LivingStill }
 const stills = new Map<number, Loaded>();
@@ -89,6 +99,20 @@ parentPort!.on('message', (m: WorkerRequest) => {
       parentPort!.postMessage(reply);
     } catch (e) {
       const reply: WorkerReply = { type: 'convert-error', id: m.id, message: e instanceof Error ? e.message : String(e) };
+      parentPort!.postMessage(reply);
+    }
+    return;
+  }
+  if (m.type === 'task') {
+    try {
+      const w = m.work;
+      let result: LayerJob | null = null;
+      if (w.kind === 'plan-layers') result = planLayers(w.rgb, w.width, w.height, w.depth);
+      else layerRows(w.job, w.r0, w.r1);
+      const reply: WorkerReply = { type: 'task-done', task: m.task, result };
+      parentPort!.postMessage(reply);
+    } catch (e) {
+      const reply: WorkerReply = { type: 'task-error', task: m.task, message: e instanceof Error ? e.message : String(e) };
       parentPort!.postMessage(reply);
     }
     return;
