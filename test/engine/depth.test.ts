@@ -220,3 +220,38 @@ test('the wasm kernel composites layers as the JS reference does (moved views, w
     assert.ok(worst <= 2, `worst difference ${worst}`);
   }
 });
+
+/**
+ * A shallow-focus photo made in code: the fixture's scene with fine detail (grain and thin lines, as
+ * fur, fabric or print have), sharp in the near square and blurred everywhere else, the way a lens
+ * focused on the square renders it (the background's blur bleeds a little over the square's edge).
+ */
+const shallowPhoto = async (w: number, h: number): Promise<Buffer> => {
+  const { rgb, near } = layeredScene(w, h);
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const g = (rnd() - 0.5) * 50 + ((x + 3 * y) % 7 === 0 ? 30 : 0);
+    for (let c = 0; c < 3; c++) { const i = (y * w + x) * 3 + c; rgb[i] = Math.max(0, Math.min(255, rgb[i]! + g)); }
+  }
+  const bg = await sharp(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } }).blur(w / 160).raw().toBuffer();
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!near(x, y)) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = bg[(y * w + x) * 3 + c]!;
+  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+};
+
+test('parallax is real on estimated depth: a sharp subject over a soft background moves at least 1.3x as far (decoded video)', async (t) => {
+  const photo = tmp.path('shallow-parallax.jpg');
+  writeFileSync(photo, await shallowPhoto(960, 540));
+  const out = tmp.path('shallow-parallax.mp4');
+  const r = await animate(photo, { output: out, move: 'parallax-right', depth: 'estimated', size: '360p', duration: 2, easing: 'linear', workers: 1 });
+  assert.equal(r.move, 'parallax-right', 'the estimate is trusted enough for a depth move');
+  const [a, b] = greyFrames(out, 640, 360, [0, r.frames - 1]) as [Uint8Array, Uint8Array];
+  const near = blockShift(a, b, 640, 270, 370, 140, 220, 80);
+  const farL = blockShift(a, b, 640, 20, 120, 60, 300, 80);
+  const farR = blockShift(a, b, 640, 520, 620, 60, 300, 80);
+  const far = (Math.abs(farL) + Math.abs(farR)) / 2;
+  t.diagnostic(`near ${near} px, far ${farL}/${farR} px: ${(Math.abs(near) / Math.max(far, 1)).toFixed(2)}x`);
+  assert.ok(Math.abs(near) >= 6, `the near square moves (${near} px)`);
+  assert.ok(Math.abs(near) >= 1.3 * Math.max(far, 1), `near ${near} px, far ${farL}/${farR} px`);
+  assert.equal(Math.sign(farL), Math.sign(near), 'everything moves the same way, the near square more');
+});
