@@ -96,7 +96,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
         }
         const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
         if (s.motion.kind === 'depth') {
-          const layered = await prepareLayers(opened, s.motion, W, H, background, (rgb, w, h, depth) => pool.buildLayers(rgb, w, h, depth));
+          const layered = await prepareLayers(opened, s.motion, W, H, background, (rgb, w, h, depth) => pool.buildLayers(rgb, w, h, depth), s.framing.detailZoom);
           disparities.set(i, layered.disparities);
           pool.addStill(i, layered);
         } else if (alpha && s.framing.fit !== 'blur') {

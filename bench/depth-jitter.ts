@@ -1,0 +1,79 @@
+/**
+ * Far-layer jitter of a depth move (issue 13): a 5 s 1080p30 `parallax-right` clip and a flat pan
+ * whose view follows the parallax's far layer exactly (same start, end and easing: the same travel),
+ * both through the same encoder; the motion meter (src/engine/analyze/measure-motion.ts) reads each
+ * at the same patches, placed where the far layer shows in every frame (least disparity, away from
+ * the near layer's box). The parallax's far layer must be no less steady than the flat move.
+ */
+import { join } from 'node:path';
+import { measureMotion } from '../src/engine/analyze/measure-motion.js';
+import { splitDepth } from '../src/engine/depth/layers.js';
+import { decodeDepth } from '../src/engine/depth/map.js';
+import { decodeFrames } from '../src/engine/ffmpeg/index.js';
+import { layerView } from '../src/engine/plan/depth-motion.js';
+import { viewRect } from '../src/engine/plan/plan-motion.js';
+import type { RenderPlan } from '../src/engine/plan/render-plan.js';
+import { planClip } from '../src/local/animate.js';
+import { renderLocal } from '../src/local/make.js';
+
+const MW = 960, MH = 540;
+
+export interface FarJitter {
+  readonly photo: string;
+  readonly parallax: { readonly jitter: number; readonly speed: number };
+  readonly flat: { readonly jitter: number; readonly speed: number };
+  readonly patches: number;
+  readonly at: ReadonlyArray<readonly [number, number]>;
+}
+
+export const farLayerJitter = async (photo: string, work: string): Promise<FarJitter | null> => {
+  const { plan, media } = await planClip(photo, { move: 'parallax-right', aspect: '16:9', size: '1080p', duration: 5, easing: 'smooth' });
+  const shot = plan.shots[0]!;
+  if (shot.kind !== 'image' || shot.motion.kind !== 'depth') return null;
+  const m = shot.motion;
+  const F = m.frames;
+  // The layers' disparities and their cut, from the stored map (the render cuts the refined map the
+  // same way: these are within a few hundredths of its).
+  const dm = decodeDepth(m.depth);
+  const split = splitDepth(Float32Array.from(dm, (v) => v / 255), 2);
+  const dFar = split.disparities[0]!, dNear = split.disparities[1] ?? dFar;
+  const v0 = layerView(m, 0, dFar), v1 = layerView(m, F - 1, dFar);
+  const flatPlan: RenderPlan = {
+    ...plan,
+    shots: [{ ...shot, motion: { ...m.camera, kind: 'camera', move: 'pan-right', start: v0, end: v1, easing: m.easing, frames: F } }],
+  };
+  // Patches: a grid over the frame, kept where the map is on the far side of the layers' cut in
+  // every frame; at most four, farthest first.
+  const cut = split.thresholds[0]! * 255 - 10;
+  const cands: Array<{ x: number; y: number; d: number }> = [];
+  for (let gy = 0; gy < 6; gy++) for (let gx = 0; gx < 10; gx++) {
+    const px = 66 + (gx / 9) * (MW - 132), py = 66 + (gy / 5) * (MH - 132);
+    let worst = 0;
+    // Far under the far layer's view and under the near layer's (its edge must not pass through).
+    for (const f of [0, Math.floor(F / 4), Math.floor(F / 2), Math.floor((3 * F) / 4), F - 1]) for (const d of [dFar, dNear]) {
+      const r = viewRect(m.camera, layerView(m, f, d));
+      // The patch (128 px at the meter's size) in still fractions, sampled at its corners and centre.
+      for (const [ox, oy] of [[0, 0], [-64, -64], [64, -64], [-64, 64], [64, 64]] as const) {
+        const fx = r.x + ((px + ox) / MW) * r.w, fy = r.y + ((py + oy) / MH) * r.h;
+        const mx = Math.min(m.depth.width - 1, Math.max(0, Math.floor(fx * m.depth.width)));
+        const my = Math.min(m.depth.height - 1, Math.max(0, Math.floor(fy * m.depth.height)));
+        worst = Math.max(worst, dm[my * m.depth.width + mx]!);
+      }
+    }
+    if (worst <= cut) cands.push({ x: px, y: py, d: worst });
+  }
+  cands.sort((a, b) => a.d - b.d);
+  const at = cands.slice(0, 4).map((c) => [c.x, c.y] as const);
+  if (at.length < 1) return null;
+  const measure = async (p: RenderPlan, name: string) => {
+    const out = join(work, name);
+    await renderLocal(p, media, { output: out });
+    const frames = await decodeFrames(out, { pixFmt: 'gray', width: MW, height: MH });
+    const r = measureMotion(frames.map((f) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength)), MW, MH, 128, 7, at);
+    // In output (1080p) pixels.
+    return { jitter: r.jitterPx * 2, speed: r.meanSpeedPx * 2 };
+  };
+  const parallax = await measure(plan, 'jitter-parallax.mp4');
+  const flat = await measure(flatPlan, 'jitter-flat.mp4');
+  return { photo: photo.split("/").pop()!, parallax, flat, patches: at.length, at };
+};
