@@ -17,11 +17,12 @@ import { depthPhase, planDepthMotion } from '../../src/engine/plan/depth-motion.
 import { planPhotoShot } from '../../src/engine/plan/plan-shot.js';
 import { drawNearLayers, jsLayerSample, nearPlacements } from '../../src/engine/render/layered.js';
 import { WasmLayered } from '../../src/engine/render/sampler-wasm.js';
-import { renderFrame, frameBytes } from '../../src/engine/render/render-frame.js';
+import { renderFrame, frameBytes, type FrameView } from '../../src/engine/render/render-frame.js';
 import { SamplerScratch } from '../../src/engine/render/sampler.js';
 import { rgbToYuv } from '../../src/engine/render/yuv.js';
 import { resolveBinaries } from '../../src/engine/ffmpeg/binaries.js';
-import { animate } from '../../src/local/animate.js';
+import { animate, planClip } from '../../src/local/animate.js';
+import { viewOf } from '../../src/engine/compose/render-plan.js';
 import { gdepthJpeg, iphoneDisparityJpeg, layeredScene } from '../support/depth-fixtures.js';
 import { tempDir, texturedRgb } from '../support/fixtures.js';
 
@@ -254,4 +255,53 @@ test('parallax is real on estimated depth: a sharp subject over a soft backgroun
   assert.ok(Math.abs(near) >= 6, `the near square moves (${near} px)`);
   assert.ok(Math.abs(near) >= 1.3 * Math.max(far, 1), `near ${near} px, far ${farL}/${farR} px`);
   assert.equal(Math.sign(farL), Math.sign(near), 'everything moves the same way, the near square more');
+});
+
+test('layer edges at rest: the first frame of a depth move against the photo, worst colour error along the layer boundary', async (t) => {
+  const cases: Array<[string, Buffer, 'embedded' | 'estimated', string]> = [
+    ['google depth', await gdepthJpeg(960, 540), 'embedded', 'dolly-in'],
+    ['estimated (shallow focus)', await shallowPhoto(960, 540), 'estimated', 'dolly-zoom'],
+  ];
+  for (const [name, jpeg, depthMode, move] of cases) {
+    const path = tmp.path(`edges-${depthMode}.jpg`);
+    writeFileSync(path, jpeg);
+    const { plan } = await planClip(path, { move: move as never, depth: depthMode, size: '360p', duration: 1 });
+    const shot = plan.shots[0]!;
+    assert.ok(shot.kind === 'image' && shot.motion.kind === 'depth', `${name}: a depth move is planned`);
+    if (shot.kind !== 'image' || shot.motion.kind !== 'depth') continue;
+    const { data: rgb, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const W = info.width, H = info.height;
+    const built = buildLayers(rgb, W, H, shot.motion.depth).still;
+    assert.equal(built.layers.length, 2, `${name}: a near layer and a far one`);
+    const outW = plan.width, outH = plan.height;
+    const views = viewOf(shot.motion, 0, 1, built.disparities) as FrameView[];
+    // The first frame as the render threads draw it, and the photo through the same view.
+    const first = new Uint8Array(frameBytes(outW, outH));
+    new WasmLayered(built).render(views, nearPlacements(built, views, outW, outH), outW, outH, first);
+    const photo = new Uint8Array(frameBytes(outW, outH));
+    renderFrame(rgbToYuv(rgb, W, H, 3, false), views[0]!, outW, outH, photo, new SamplerScratch());
+    // The boundary: output pixels whose neighbourhood (±3 px) meets the near layer's soft or changing alpha.
+    const L = built.layers[1]!;
+    const alphaAt = (ox: number, oy: number): number => {
+      const v = views[0]!;
+      const px = Math.floor((v.x + ((ox + 0.5) / outW) * v.w) * W) - L.x;
+      const py = Math.floor((v.y + (((oy + 0.5) / outH) * v.w * (outH / outW) * W) / H) * H) - L.y;
+      return px < 0 || py < 0 || px >= L.alpha!.width || py >= L.alpha!.height ? 0 : L.alpha!.data[py * L.alpha!.width + px]!;
+    };
+    let edgeY = 0, edgeC = 0, count = 0;
+    const cw = outW >> 1;
+    for (let y = 3; y < outH - 3; y++) for (let x = 3; x < outW - 3; x++) {
+      const a = alphaAt(x, y);
+      let boundary = a > 0 && a < 255;
+      for (const [dx, dy] of [[-3, 0], [3, 0], [0, -3], [0, 3]] as const) if ((alphaAt(x + dx, y + dy) > 127) !== (a > 127)) boundary = true;
+      if (!boundary) continue;
+      count++;
+      edgeY = Math.max(edgeY, Math.abs(first[y * outW + x]! - photo[y * outW + x]!));
+      const c = outW * outH + (y >> 1) * cw + (x >> 1), c2 = c + cw * (outH >> 1);
+      edgeC = Math.max(edgeC, Math.abs(first[c]! - photo[c]!), Math.abs(first[c2]! - photo[c2]!));
+    }
+    t.diagnostic(`${name} (${move}): ${count} boundary pixels, worst luma error ${edgeY}, chroma ${edgeC}`);
+    assert.ok(count > 200, `${name}: the boundary is found (${count} pixels)`);
+    assert.ok(edgeY <= 12 && edgeC <= 12, `${name}: worst error along the layer boundary: luma ${edgeY}, chroma ${edgeC}`);
+  }
 });

@@ -458,12 +458,19 @@ export const layerRows = (job: LayerJob, r0: number, r1: number): void => {
     // The near layer's planes and its alpha at chroma size, for its rows in this band.
     if (yb > ya) {
       rgbToYuvRows(near, cwid, chei, 3, job.near, ya - y0, yb - y0, wl);
+      // Premultiplied: luma by each pixel's alpha, chroma (the alpha-weighted average of its four
+      // pixels) by their mean alpha, which is the chroma alpha.
+      const Yp = job.near.y.data, Up = job.near.u.data, Vp = job.near.v.data;
+      for (let j = (ya - y0) * cwid, e = (yb - y0) * cwid; j < e; j++) Yp[j] = Math.round((Yp[j]! * a[j]!) / 255);
       const acw = job.near.u.width;
       for (let cy = (ya - y0) >> 1, ce = (yb - y0 + 1) >> 1; cy < ce; cy++) {
         const ra = 2 * cy, rb = Math.min(chei - 1, ra + 1);
         for (let x = 0; x < acw; x++) {
-          const xa = 2 * x, xb = Math.min(cwid - 1, xa + 1);
-          job.ac[cy * acw + x] = (a[ra * cwid + xa]! + a[ra * cwid + xb]! + a[rb * cwid + xa]! + a[rb * cwid + xb]! + 2) >> 2;
+          const xa = 2 * x, xb = Math.min(cwid - 1, xa + 1), k = cy * acw + x;
+          const av = (a[ra * cwid + xa]! + a[ra * cwid + xb]! + a[rb * cwid + xa]! + a[rb * cwid + xb]!) / 4;
+          job.ac[k] = Math.round(av);
+          Up[k] = Math.round((Up[k]! * av) / 255);
+          Vp[k] = Math.round((Vp[k]! * av) / 255);
         }
       }
     }

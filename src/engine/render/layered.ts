@@ -9,7 +9,10 @@ import type { FrameView } from './render-frame.js';
 import type { YuvStill } from './yuv.js';
 
 export interface LayerPlanes {
-  /** The layer's colour, cropped to its box (the farthest layer: the whole picture). */
+  /**
+   * The layer's colour, cropped to its box (the farthest layer: the whole picture); a near layer's
+   * is premultiplied by its alpha (so resampling never mixes colour from where it is transparent).
+   */
   readonly still: YuvStill;
   /** Coverage 0..255 at luma and at chroma resolution; null for the farthest layer (opaque). */
   readonly alpha: Plane | null;
@@ -43,7 +46,7 @@ export const jsLayerSample = (s: LayeredStill, scratch: SamplerScratch): LayerSa
   samplePlane(plane, view, out, 0, w, h, scratch);
 };
 
-/** out = out + (src − out)·a/255, rounded (the wasm kernel's `blend` computes the same). */
+/** out = src + out·(255 − a)/255, rounded, at most 255: `src` is premultiplied (the wasm kernel's `blend` computes the same). */
 export const blendRows = (out: Uint8Array, at: number, stride: number, src: Uint8Array, a: Uint8Array, w: number, h: number): void => {
   for (let r = 0; r < h; r++) {
     let o = at + r * stride;
@@ -51,8 +54,8 @@ export const blendRows = (out: Uint8Array, at: number, stride: number, src: Uint
     for (let c = 0; c < w; c++, o++, k++) {
       const al = a[k]!;
       if (al === 0) continue;
-      const b = out[o]!;
-      out[o] = b + (((src[k]! - b) * al * 257 + 32896) >> 16);
+      const v = src[k]! + ((out[o]! * (255 - al) * 257 + 32896) >> 16);
+      out[o] = v > 255 ? 255 : v;
     }
   }
 };
