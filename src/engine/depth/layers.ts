@@ -293,6 +293,8 @@ export interface LayerJob {
   readonly gh: number;
   /** Near coverage, fill colour (background) and bleed colour (the near layer's own), at guide resolution. */
   readonly cover: Float32Array;
+  /** The same before the dilation: where it is below 1 the edge is unsure, and colour decides. */
+  readonly core: Float32Array;
   readonly fill: Float32Array;
   readonly bleed: Float32Array;
   /** The near layer's box at full resolution (even x, y, w, h), or null: one layer. */
@@ -340,7 +342,8 @@ export const planLayers = (rgbIn: Uint8Array, W: number, H: number, depth: Depth
   // dilation), so an object's true outline goes with it rather than staying behind as a ghost line.
   const dd = dilate(dg, gw, gh, Math.max(1, Math.round(Math.max(gw, gh) / 160)));
   const cover = new Float32Array(shared(gw * gh * 4));
-  for (let i = 0; i < cover.length; i++) cover[i] = smoothstep(t - soft, t + soft, dd[i]!);
+  const core = new Float32Array(shared(gw * gh * 4));
+  for (let i = 0; i < cover.length; i++) { cover[i] = smoothstep(t - soft, t + soft, dd[i]!); core[i] = smoothstep(t - soft, t + soft, dg[i]!); }
   const g3 = ref.rgb;
   // Fill: known where clearly uncovered, a few pixels away from the near edge (its colour bleeds
   // there), weighted by farness.
@@ -351,7 +354,7 @@ export const planLayers = (rgbIn: Uint8Array, W: number, H: number, depth: Depth
   fill.set(onionFill(g3, known, gw, gh));
   // The near layer's own colour, continued outward from its inside.
   const inside = new Float32Array(gw * gh);
-  for (let i = 0; i < inside.length; i++) inside[i] = cover[i]! > 0.98 ? 1 : 0;
+  for (let i = 0; i < inside.length; i++) inside[i] = core[i]! > 0.98 ? 1 : 0;
   const bleed = new Float32Array(shared(gw * gh * 12));
   bleed.set(pullPush(g3, inside, gw, gh));
   // The near layer's box at full resolution (from the guide's, grown by a guide pixel).
@@ -372,7 +375,7 @@ export const planLayers = (rgbIn: Uint8Array, W: number, H: number, depth: Depth
   const w0 = new Float32Array(shared(W * H * 4));
   const near = box ? allocYuv(box.w, box.h, true) : null;
   return {
-    W, H, rgb, gw, gh, cover, fill, bleed, box, split, guide: dg,
+    W, H, rgb, gw, gh, cover, core, fill, bleed, box, split, guide: dg,
     far: allocYuv(W, H, true), w0, near,
     a: box ? new Uint8Array(shared(box.w * box.h)) : null,
     ac: near ? new Uint8Array(shared(near.u.width * near.u.height)) : null,
@@ -384,7 +387,7 @@ export const planLayers = (rgbIn: Uint8Array, W: number, H: number, depth: Depth
 
 /** Rows [r0, r1) of a layer build at full resolution (r0 even): colours, alpha, then video planes. */
 export const layerRows = (job: LayerJob, r0: number, r1: number): void => {
-  const { W, H, rgb, gw, gh, cover, fill, bleed, box, w0 } = job;
+  const { W, H, rgb, gw, gh, cover, core, fill, bleed, box, w0 } = job;
   const far = job.farRgb;
   far.set(rgb.subarray(r0 * W * 3, r1 * W * 3), r0 * W * 3);
   w0.fill(1, r0 * W, r1 * W);
@@ -393,10 +396,11 @@ export const layerRows = (job: LayerJob, r0: number, r1: number): void => {
     const near = job.nearRgb, a = job.a, wl = job.wl;
     const tx = axisTaps(gw, W), ty = axisTaps(gh, H);
     const ya = Math.max(r0, y0), yb = Math.min(r1, y0 + chei);
-    const cRow = new Float32Array(cwid);
+    const cRow = new Float32Array(cwid), kRow = new Float32Array(cwid);
     for (let Y = ya; Y < yb; Y++) {
       const y = Y - y0;
       upRow(cover, gw, 1, ty, tx, Y, x0, x0 + cwid, cRow);
+      upRow(core, gw, 1, ty, tx, Y, x0, x0 + cwid, kRow);
       const g0 = ty.i0[Y]! * gw, g1 = ty.i1[Y]! * gw, fy = ty.f[Y]!;
       for (let x = 0; x < cwid; x++) {
         const X = x0 + x, i = Y * W + X, j = y * cwid + x;
@@ -418,7 +422,9 @@ export const layerRows = (job: LayerJob, r0: number, r1: number): void => {
         const F2 = fill[q00 + 2]! * w00 + fill[q01 + 2]! * w01 + fill[q10 + 2]! * w10 + fill[q11 + 2]! * w11;
         const p0 = rgb[i * 3]!, p1 = rgb[i * 3 + 1]!, p2 = rgb[i * 3 + 2]!;
         let N0 = p0, N1 = p1, N2 = p2;
-        if (av < 1) {
+        // The unsure band: the soft edge, and the ring the dilation added (the depth map's edge is
+        // coarse, often a few pixels off the object's).
+        if (av < 1 || kRow[x]! < 0.98) {
           N0 = bleed[q00]! * w00 + bleed[q01]! * w01 + bleed[q10]! * w10 + bleed[q11]! * w11;
           N1 = bleed[q00 + 1]! * w00 + bleed[q01 + 1]! * w01 + bleed[q10 + 1]! * w10 + bleed[q11 + 1]! * w11;
           N2 = bleed[q00 + 2]! * w00 + bleed[q01 + 2]! * w01 + bleed[q10 + 2]! * w10 + bleed[q11 + 2]! * w11;
