@@ -95,18 +95,22 @@ export const estimateDepth = (rgb: Uint8Array, w: number, h: number, fine?: { re
   const r = Math.max(2, Math.round(Math.max(w, h) / 40));
 
   // Defocus: fine detail (absolute Laplacian) against the local contrast it could have had.
-  const { grad } = sharpnessOf(L, w, h, r);
-  let sharpRaw: Float32Array;
+  const coarse = sharpnessOf(L, w, h, r);
+  const grad = coarse.grad;
+  // Both scales; the one where in-focus and soft parts differ more says more about this photo.
+  const spreadOfRaw = (a: Float32Array) => { const [s10, s90] = quantiles(a, [0.1, 0.9]) as [number, number]; return s90 - s10; };
+  let sharpRaw = coarse.sharp;
+  let spread = spreadOfRaw(sharpRaw);
   if (fine && fine.width > w) {
     const FL = new Float32Array(fine.width * fine.height);
     for (let i = 0; i < FL.length; i++) FL[i] = fine.data[i]! / 255;
     const fr = Math.max(2, Math.round(Math.max(fine.width, fine.height) / 40));
-    sharpRaw = resizeArea(sharpnessOf(FL, fine.width, fine.height, fr).sharp, fine.width, fine.height, w, h);
-  } else sharpRaw = sharpnessOf(L, w, h, r).sharp;
+    const f = resizeArea(sharpnessOf(FL, fine.width, fine.height, fr).sharp, fine.width, fine.height, w, h);
+    const fs = spreadOfRaw(f);
+    if (fs > spread) { sharpRaw = f; spread = fs; }
+  }
   const sharp = norm01(boxMean(sharpRaw, w, h, r));
   // How bimodal sharpness is: a clear in-focus part and a clearly soft part.
-  const [s10, s90] = quantiles(sharpRaw, [0.1, 0.9]) as [number, number];
-  const spread = s90 - s10;
   const defocus = Math.min(1, Math.max(0, (spread - 1.2) / 2.2));
 
   // Subject: saliency, softened.
