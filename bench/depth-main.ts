@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { benchDepth } from './depth-bench.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
-const photosDir = resolve(root, '..', 'shared', 'photos');
+const photosDir = process.env.STILLMOTION_PHOTOS ?? resolve(root, '..', 'shared', 'photos');
 const work = mkdtempSync(join(tmpdir(), 'stillmotion-depth-bench-'));
 const ours = (photo: string, out: string, opts: Record<string, unknown> = {}) => {
   const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'animate-one.js'), photo, out, JSON.stringify(opts)], { encoding: 'utf8', maxBuffer: 1 << 24 });
