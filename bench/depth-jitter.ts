@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { measureMotion } from '../src/engine/analyze/measure-motion.js';
-import { splitDepth } from '../src/engine/depth/layers.js';
+import sharp from 'sharp';
+import { buildLayers, splitDepth } from '../src/engine/depth/layers.js';
 import { decodeDepth } from '../src/engine/depth/map.js';
 import { decodeFrames } from '../src/engine/ffmpeg/index.js';
 import { layerView } from '../src/engine/plan/depth-motion.js';
@@ -42,25 +43,35 @@ export const farLayerJitter = async (photo: string, work: string): Promise<FarJi
     ...plan,
     shots: [{ ...shot, motion: { ...m.camera, kind: 'camera', move: 'pan-right', start: v0, end: v1, easing: m.easing, frames: F } }],
   };
-  // Patches: a grid over the frame, kept where the map is on the far side of the layers' cut in
-  // every frame; at most four, farthest first.
-  const cut = split.thresholds[0]! * 255 - 10;
+  // Patches: a grid over the frame, kept where only the far layer's own picture shows in every frame:
+  // the near layer, built from the same map on a small copy of the photo, covers no part of the patch
+  // (neither where it is now nor where it was, which the far layer shows filled).
+  const { data: small, info } = await sharp(photo).rotate().resize(1024, 1024, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const built = buildLayers(small, info.width, info.height, m.depth).still;
+  const NL = built.layers[1];
   const cands: Array<{ x: number; y: number; d: number }> = [];
   for (let gy = 0; gy < 6; gy++) for (let gx = 0; gx < 10; gx++) {
     const px = 66 + (gx / 9) * (MW - 132), py = 66 + (gy / 5) * (MH - 132);
-    let worst = 0;
-    // Far under the far layer's view and under the near layer's (its edge must not pass through).
-    for (const f of [0, Math.floor(F / 4), Math.floor(F / 2), Math.floor((3 * F) / 4), F - 1]) for (const d of [dFar, dNear]) {
-      const r = viewRect(m.camera, layerView(m, f, d));
-      // The patch (128 px at the meter's size) in still fractions, sampled at its corners and centre.
-      for (const [ox, oy] of [[0, 0], [-64, -64], [64, -64], [-64, 64], [64, 64]] as const) {
-        const fx = r.x + ((px + ox) / MW) * r.w, fy = r.y + ((py + oy) / MH) * r.h;
-        const mx = Math.min(m.depth.width - 1, Math.max(0, Math.floor(fx * m.depth.width)));
-        const my = Math.min(m.depth.height - 1, Math.max(0, Math.floor(fy * m.depth.height)));
-        worst = Math.max(worst, dm[my * m.depth.width + mx]!);
+    let worst = 0, far = 0;
+    for (let k = 0; k <= 8; k++) {
+      const f = Math.round((k / 8) * (F - 1));
+      const rf = viewRect(m.camera, layerView(m, f, dFar)), rn = viewRect(m.camera, layerView(m, f, dNear));
+      for (let oy = -64; oy <= 64; oy += 16) for (let ox = -64; ox <= 64; ox += 16) {
+        const u = (px + ox) / MW, v = (py + oy) / MH;
+        // The map under the far view (for ranking), the near layer's alpha under the near view.
+        const mx = Math.min(m.depth.width - 1, Math.max(0, Math.floor((rf.x + u * rf.w) * m.depth.width)));
+        const my = Math.min(m.depth.height - 1, Math.max(0, Math.floor((rf.y + v * rf.h) * m.depth.height)));
+        far = Math.max(far, dm[my * m.depth.width + mx]!);
+        if (!NL?.alpha) continue;
+        // Neither the near layer itself (near view) nor the fill behind it (far view: the far layer
+        // is filled where the near layer was) may show in the patch.
+        for (const r of [rn, rf]) {
+          const ax = Math.floor((r.x + u * r.w) * info.width) - NL.x, ay = Math.floor((r.y + v * r.h) * info.height) - NL.y;
+          if (ax >= 0 && ay >= 0 && ax < NL.alpha.width && ay < NL.alpha.height) worst = Math.max(worst, NL.alpha.data[ay * NL.alpha.width + ax]!);
+        }
       }
     }
-    if (worst <= cut) cands.push({ x: px, y: py, d: worst });
+    if (worst === 0) cands.push({ x: px, y: py, d: far });
   }
   cands.sort((a, b) => a.d - b.d);
   const at = cands.slice(0, 4).map((c) => [c.x, c.y] as const);
