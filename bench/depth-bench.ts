@@ -53,18 +53,6 @@ export const benchDepth = async (root: string, photosDir: string, work: string, 
   }
   if (all.length) out.push('', `All depth clips: depth / flat median ${median(all).toFixed(2)}x, worst ${Math.max(...all).toFixed(2)}x (load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}).`);
 
-  // Far-layer jitter: the parallax against a flat pan of the same travel, measured at the same patches.
-  out.push('', '| far-layer jitter (5 s 1080p30 parallax-right) | parallax RMS px | flat pan, same travel, RMS px | parallax / flat | mean motion px/frame | patches |', '|---|---|---|---|---|---|');
-  for (const n of names) {
-    try {
-      const j = await farLayerJitter(join(photosDir, n), work);
-      if (!j) { out.push(`| ${n} | n/a (no depth move, or no patch where only the far layer shows) | | | | |`); continue; }
-      out.push(`| ${n} | ${j.parallax.jitter.toFixed(3)} | ${j.flat.jitter.toFixed(3)} | ${(j.parallax.jitter / j.flat.jitter).toFixed(2)}x | ${j.parallax.speed.toFixed(2)} / ${j.flat.speed.toFixed(2)} | ${j.patches} |`);
-    } catch (e) {
-      out.push(`| ${n} | failed: ${(e as Error).message.slice(0, 120)} | | | | |`);
-    }
-  }
-
   // Depth analysis alone, a 12 MP photo included (made from a real one).
   const big = join(work, 'depth-12mp.jpg');
   const src = join(photosDir, 'mate_Garden.jpg');
@@ -76,5 +64,18 @@ export const benchDepth = async (root: string, photosDir: string, work: string, 
     const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; max_rss_mb: number; embedded: string | null; confidence: number };
     out.push(`| ${p.split('/').pop()} | ${Math.round(j.ms)} | ${Math.round(j.max_rss_mb)} | ${j.embedded ?? '-'} | ${j.confidence} |`);
   }
+  // Far-layer jitter (last: it renders in this process, and a child spawned after would inherit
+  // this process's peak RSS as its own): the parallax against a flat pan of the same travel, measured at the same patches.
+  out.push('', '| far-layer jitter (5 s 1080p30 parallax-right) | parallax RMS px | flat pan, same travel, RMS px | parallax / flat | mean motion px/frame | patches |', '|---|---|---|---|---|---|');
+  for (const n of names) {
+    try {
+      const j = await farLayerJitter(join(photosDir, n), work);
+      if (!j) { out.push(`| ${n} | n/a (no depth move, or no patch where only the far layer shows) | | | | |`); continue; }
+      out.push(`| ${n} | ${j.parallax.jitter.toFixed(3)} | ${j.flat.jitter.toFixed(3)} | ${(j.parallax.jitter / j.flat.jitter).toFixed(2)}x | ${j.parallax.speed.toFixed(2)} / ${j.flat.speed.toFixed(2)} | ${j.patches} |`);
+    } catch (e) {
+      out.push(`| ${n} | failed: ${(e as Error).message.slice(0, 120)} | | | | |`);
+    }
+  }
+
   return out;
 };
