@@ -57,12 +57,13 @@ export const benchDepth = async (root: string, photosDir: string, work: string, 
   const big = join(work, 'depth-12mp.jpg');
   const src = join(photosDir, 'mate_Garden.jpg');
   if (existsSync(src)) await sharp(src).resize(4032, 3024, { fit: 'fill' }).jpeg({ quality: 90 }).toFile(big);
-  out.push('', '| photo | depth analysis ms | peak RSS MB | embedded | estimate confidence |', '|---|---|---|---|---|');
-  for (const p of [...names.map((n) => join(photosDir, n)), ...(existsSync(big) ? [big] : [])]) {
+  out.push('', '| photo | depth analysis ms (decode included) | of which HEIC auxiliary images ms | peak RSS MB | embedded | estimate confidence |', '|---|---|---|---|---|---|');
+  const heic = join(photosDir, 'heic_iphone_iOS18_tmap_MatteMaps.heic'); // portrait, sky and skin mattes
+  for (const p of [...names.map((n) => join(photosDir, n)), ...(existsSync(heic) ? [heic] : []), ...(existsSync(big) ? [big] : [])]) {
     const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'depth-one.js'), p], { encoding: 'utf8' });
-    if (r.status !== 0) { out.push(`| ${p.split('/').pop()} | failed | | | |`); continue; }
-    const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; max_rss_mb: number; embedded: string | null; confidence: number };
-    out.push(`| ${p.split('/').pop()} | ${Math.round(j.ms)} | ${Math.round(j.max_rss_mb)} | ${j.embedded ?? '-'} | ${j.confidence} |`);
+    if (r.status !== 0) { out.push(`| ${p.split('/').pop()} | failed | | | | |`); continue; }
+    const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; aux_ms: number | null; max_rss_mb: number; embedded: string | null; confidence: number };
+    out.push(`| ${p.split('/').pop()} | ${Math.round(j.ms)} | ${j.aux_ms === null ? '-' : Math.round(j.aux_ms)} | ${Math.round(j.max_rss_mb)} | ${j.embedded ?? '-'} | ${j.confidence} |`);
   }
   // Far-layer jitter (last: it renders in this process, and a child spawned after would inherit
   // this process's peak RSS as its own): the parallax against a flat pan of the same travel, measured at the same patches.

@@ -2,11 +2,13 @@
  * HEIC decode speed: each HEIC of the photo folder decoded (to upright sRGB RGBA, as `decodeHeif`
  * returns it) by libheif alone and by the default path (ffmpeg's HEVC decoder when the file allows),
  * alternately, median of a few runs. Wall time and CPU time (this process and the children it
- * waited for, i.e. ffmpeg), in ms per megapixel.
+ * waited for, i.e. ffmpeg), in ms per megapixel of the photo. Also the default path asked for what
+ * a 540p preview's picture needs (`atLeast`: the photo reduced by 2, 4 or 8 on decode).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHeif } from '../src/engine/heif/index.js';
+import { stillDecodeSize } from '../src/engine/prepare-still.js';
 import { cpuTimes } from './cpu.js';
 
 /** CPU ms of this process plus its reaped children (ffmpeg). */
@@ -26,6 +28,9 @@ export interface HeifBenchRow {
   readonly libheif_cpu_ms_per_mp: number;
   readonly ours_cpu_ms_per_mp: number;
   readonly speedup_wall: number;
+  /** The default path asked for a 540p preview's picture: how much it reduced, and its CPU. */
+  readonly preview_scale: number;
+  readonly preview_cpu_ms_per_mp: number;
 }
 
 export const benchHeif = async (dir: string, runs = 3): Promise<HeifBenchRow[]> => {
@@ -33,17 +38,27 @@ export const benchHeif = async (dir: string, runs = 3): Promise<HeifBenchRow[]> 
   for (const name of readdirSync(dir).filter((f) => /\.hei[cf]$/i.test(f)).sort()) {
     const buf = readFileSync(join(dir, name));
     const wall = { libheif: [] as number[], ours: [] as number[] };
-    const cpu = { libheif: [] as number[], ours: [] as number[] };
+    const cpu = { libheif: [] as number[], ours: [] as number[], preview: [] as number[] };
+    let previewScale = 1;
     let mp = 0;
+    let size = { w: 0, h: 0 };
     let decoder = '';
     for (let i = 0; i < runs + 1; i++) {
-      for (const which of ['libheif', 'ours'] as const) {
+      for (const which of ['libheif', 'ours', 'preview'] as const) {
         const c0 = cpuMs();
         const t0 = performance.now();
-        const s = await decodeHeif(buf, { maxPixels: 2e8, decoder: which === 'libheif' ? 'libheif' : 'auto' });
+        // A 540p cover picture of the photo's shape, pushed in 1.25x (as a preview's plan asks).
+        const atLeast = (w: number, h: number) => stillDecodeSize({ fit: 'cover', detailZoom: 1.25 }, w >= h ? 960 : 540, w >= h ? 540 : 960)(w, h);
+        const s = await decodeHeif(buf, { maxPixels: 2e8, decoder: which === 'libheif' ? 'libheif' : 'auto', ...(which === 'preview' ? { atLeast: atLeast(size.w, size.h) } : {}) });
+        if (which === 'preview') {
+          previewScale = s.scale ?? 1;
+          if (i > 0) cpu.preview.push(cpuMs() - c0);
+          continue;
+        }
         const t = performance.now() - t0;
         const c = cpuMs() - c0;
         mp = (s.width * s.height) / 1e6;
+        size = { w: s.width, h: s.height };
         if (which === 'ours') decoder = s.decoder;
         if (i === 0) continue; // the first round loads and compiles the decoders
         wall[which].push(t);
@@ -60,6 +75,8 @@ export const benchHeif = async (dir: string, runs = 3): Promise<HeifBenchRow[]> 
       libheif_cpu_ms_per_mp: r(median(cpu.libheif) / mp),
       ours_cpu_ms_per_mp: r(median(cpu.ours) / mp),
       speedup_wall: Math.round((median(wall.libheif) / median(wall.ours)) * 100) / 100,
+      preview_scale: previewScale,
+      preview_cpu_ms_per_mp: r(median(cpu.preview) / mp),
     });
   }
   return rows;

@@ -1,8 +1,9 @@
 /**
  * Scale out, measured (needs DATABASE_URL and REDIS_URL; skips with a message otherwise):
  *  - chat message → ready preview with everything in one process (`serve` on PostgreSQL) against
- *    `serve` + one `worker` over Redis: the overhead of the queue and of a second process;
- *  - a batch of N exports (one user, 720p, 4 s each) with one worker, then with two workers;
+ *    `serve` + one `worker` over Redis, both running, rounds interleaved: the overhead of the queue
+ *    and of a second process;
+ *  - a batch of 20 previews (chat turns on 20 sessions at once) with one worker, then two;
  *  - what the store's caches saved: reads of a session, its media and a balance, and a token
  *    check, with the cache on (one process) and off (several processes).
  * Run alone: `node dist/bench/scale-bench.js`.
@@ -83,69 +84,65 @@ export const benchScale = async (): Promise<string[]> => {
   const prefix = `smbench_${randomBytes(4).toString('hex')}`;
   const procs: ChildProcess[] = [];
   const schemas: Array<{ drop: () => Promise<void> }> = [];
-  const ROUNDS = 3;
-  const N = Number(process.env.SCALE_BENCH_EXPORTS ?? 8);
+  const ROUNDS = Number(process.env.SCALE_BENCH_ROUNDS ?? 5);
+  const BATCH = Number(process.env.SCALE_BENCH_PREVIEWS ?? 20);
+  const BATCH_ROUNDS = Number(process.env.SCALE_BENCH_BATCH_ROUNDS ?? 2);
+  const PREVIEW = 'animate this photo into a 5-second video with smooth motion';
   try {
-    // 1. Preview latency: one process, then API + worker over Redis.
-    const latency: Record<string, number[]> = { 'one process (serve, PostgreSQL)': [], 'serve + 1 worker (Redis)': [] };
-    for (const [label, distributed] of [['one process (serve, PostgreSQL)', false], ['serve + 1 worker (Redis)', true]] as const) {
+    // 1. Preview latency: one process against API + worker over Redis, both up, rounds interleaved.
+    const setups = [['one process (serve, PostgreSQL)', false], ['serve + 1 worker (Redis)', true]] as const;
+    const latency: Record<string, number[]> = {};
+    const urls: string[] = [];
+    for (const [label, distributed] of setups) {
       const s = await pgSchemaUrl();
       schemas.push(s);
       const env = {
-        PORT: '0', HOST: '127.0.0.1', DATABASE_URL: s.url, STILLMOTION_DATA_DIR: join(work, `${label.length}-api`), STILLMOTION_MEDIA_DIR: join(work, `media-${distributed}`),
-        STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', STILLMOTION_MAX_EXPORTS_PER_USER: '1000',
+        PORT: '0', HOST: '127.0.0.1', DATABASE_URL: s.url, STILLMOTION_DATA_DIR: join(work, `lat-api-${distributed}`), STILLMOTION_MEDIA_DIR: join(work, `media-${distributed}`),
+        STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', STILLMOTION_MAX_EXPORTS_PER_USER: '1000', STILLMOTION_TOKENS_PER_IP_PER_WEEK: '1000',
         ...(distributed ? { REDIS_URL: process.env.REDIS_URL, STILLMOTION_REDIS_PREFIX: `${prefix}_lat` } : {}),
       };
       const api = await child(['serve'], env, /ready on (http:\/\/\S+)/);
       procs.push(api.proc);
       if (distributed) procs.push((await child(['worker'], { ...env, STILLMOTION_DATA_DIR: join(work, 'lat-worker') }, /worker (\S+) is ready/)).proc);
       const url = api.m[1]!.replace('localhost', '127.0.0.1');
-      // A warm-up turn, then rounds on fresh sessions.
-      await previewLatency(url, await userWithPhoto(url, photo), 'animate this photo into a 5-second video with smooth motion');
-      for (let i = 0; i < ROUNDS; i++) latency[label]!.push(await previewLatency(url, await userWithPhoto(url, photo), 'animate this photo into a 5-second video with smooth motion'));
-      for (const p of procs.splice(0)) await stop(p);
+      // A warm-up turn (first render loads the encoder and the sampler).
+      await previewLatency(url, await userWithPhoto(url, photo), PREVIEW);
+      latency[label] = [];
+      urls.push(url);
     }
-    const [one, dist] = Object.values(latency).map(median) as [number, number];
-    lines.push('| chat → preview ready (540p, 5 s, median of 3) | s |', '|---|---|');
-    for (const [label, xs] of Object.entries(latency)) lines.push(`| ${label} | ${median(xs).toFixed(2)} (${xs.map((x) => x.toFixed(2)).join(', ')}) |`);
-    lines.push(`| added by the queue and the second process | ${((dist - one) * 1000).toFixed(0)} ms |`);
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const [k, [label]] of setups.entries()) latency[label]!.push(await previewLatency(urls[k]!, await userWithPhoto(urls[k]!, photo), PREVIEW));
+    }
+    for (const p of procs.splice(0)) await stop(p);
+    const [one, dist] = setups.map(([label]) => median(latency[label]!)) as [number, number];
+    const pairs = latency[setups[1][0]]!.map((d, i) => d - latency[setups[0][0]]![i]!);
+    lines.push(`| chat → preview ready (540p, 5 s; ${ROUNDS} rounds, the two setups interleaved) | median s | rounds |`, '|---|---|---|');
+    for (const [label] of setups) lines.push(`| ${label} | ${median(latency[label]!).toFixed(2)} | ${latency[label]!.map((x) => x.toFixed(2)).join(', ')} |`);
+    lines.push(`| added by Redis and the worker process (difference of medians; median of paired rounds) | ${((dist - one) * 1000).toFixed(0)} ms; ${(median(pairs) * 1000).toFixed(0)} ms | ratio ${(dist / one).toFixed(2)} |`);
 
-    // 2. N exports with 1 and with 2 workers.
-    lines.push('', `| ${N} exports (720p, 4 s each, one user) | wall s | exports/min | vs 1 worker |`, '|---|---|---|---|');
-    let base = NaN;
-    for (const nWorkers of [1, 2]) {
+    // 2. A batch of previews (BATCH chat turns on as many sessions, sent at once) with 1 and 2 workers.
+    lines.push('', `| ${BATCH} previews at once (chat turns on ${BATCH} sessions, 540p, 5 s; 1 and 2 workers alternated) | wall s | previews/hour | per preview: median s, p90 s | vs 1 worker (same round) |`, '|---|---|---|---|---|');
+    const walls: Record<number, number[]> = { 1: [], 2: [] };
+    for (const nWorkers of Array.from({ length: BATCH_ROUNDS }, () => [1, 2]).flat()) {
       const s = await pgSchemaUrl();
       schemas.push(s);
       const env = {
         PORT: '0', HOST: '127.0.0.1', DATABASE_URL: s.url, STILLMOTION_DATA_DIR: join(work, `tp-api-${nWorkers}`), STILLMOTION_MEDIA_DIR: join(work, `tp-media-${nWorkers}`),
-        STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', STILLMOTION_MAX_EXPORTS_PER_USER: '1000', REDIS_URL: process.env.REDIS_URL, STILLMOTION_REDIS_PREFIX: `${prefix}_tp${nWorkers}`,
+        STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', STILLMOTION_TOKENS_PER_IP_PER_WEEK: '1000', REDIS_URL: process.env.REDIS_URL, STILLMOTION_REDIS_PREFIX: `${prefix}_tp${nWorkers}`,
       };
       const api = await child(['serve'], env, /ready on (http:\/\/\S+)/);
       procs.push(api.proc);
-      for (let i = 0; i < nWorkers; i++) procs.push((await child(['worker'], { ...env, STILLMOTION_DATA_DIR: join(work, `tp-w${nWorkers}-${i}`) }, /worker (\S+) is ready/)).proc);
+      for (let i = 0; i < nWorkers; i++) procs.push((await child(['worker', '--name', `w${i + 1}`], { ...env, STILLMOTION_DATA_DIR: join(work, `tp-w${nWorkers}-${i}`) }, /worker (\S+) is ready/)).proc);
       const url = api.m[1]!.replace('localhost', '127.0.0.1');
-      const u = await userWithPhoto(url, photo);
-      await previewLatency(url, u, 'animate this photo into a 4-second video');
-      const st = await json<{ state: { draft: { t: Array<{ sg: unknown[] }> } } }>(fetch(`${url}/api/state/nemo_agent/me/${u.sid}/latest`, { headers: u.auth }));
+      await previewLatency(url, await userWithPhoto(url, photo), PREVIEW);
+      const users = await Promise.all(Array.from({ length: BATCH }, () => userWithPhoto(url, photo)));
       const t0 = performance.now();
-      const ids = await Promise.all(Array.from({ length: N }, async (_, i) => {
-        const r = await json<{ id: string }>(fetch(`${url}/api/render/proxy/lambda`, {
-          method: 'POST', headers: { ...u.auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ id: `bench_${i}`, sessionId: u.sid, draft: { ...st.state.draft, size: '720p' }, output: { format: 'mp4', quality: 'high' } }),
-        }));
-        return r.id;
-      }));
-      for (const id of ids) {
-        for (;;) {
-          const r = await json<{ status: string }>(fetch(`${url}/api/render/proxy/lambda/${id}`, { headers: u.auth }));
-          if (r.status === 'completed') break;
-          if (r.status === 'failed') throw new Error(`export ${id} failed`);
-          await new Promise((r2) => setTimeout(r2, 200));
-        }
-      }
+      const each = await Promise.all(users.map((u) => previewLatency(url, u, PREVIEW)));
       const wall = (performance.now() - t0) / 1000;
-      if (nWorkers === 1) base = wall;
-      lines.push(`| ${nWorkers} worker${nWorkers > 1 ? 's' : ''} (concurrency 1 each) | ${wall.toFixed(1)} | ${((N / wall) * 60).toFixed(1)} | ${(base / wall).toFixed(2)}x |`);
+      walls[nWorkers]!.push(wall);
+      const base = walls[1]!.at(-1)!;
+      each.sort((x, y) => x - y);
+      lines.push(`| round ${walls[nWorkers]!.length}: ${nWorkers} worker${nWorkers > 1 ? 's' : ''} (1 preview at a time each) | ${wall.toFixed(1)} | ${((BATCH / wall) * 3600).toFixed(0)} | ${median(each).toFixed(1)}, ${each[Math.floor(each.length * 0.9)]!.toFixed(1)} | ${(base / wall).toFixed(2)}x |`);
       for (const p of procs.splice(0)) await stop(p);
     }
 

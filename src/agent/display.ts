@@ -6,6 +6,7 @@
  */
 import { canvasFor, summarize, timing, type Draft } from '../timeline/index.js';
 import { isDepthMove } from '../engine/index.js';
+import { effectWords } from '../timeline/effects.js';
 
 export interface DisplayItem {
   readonly id: string;
@@ -14,9 +15,11 @@ export interface DisplayItem {
   readonly label: string;
   readonly media_id?: string;
   readonly move?: string;
-  /** Photos: the depth the move used (iphone, gdepth, matte, estimated), and how the page says it ("Dolly in · depth from the iPhone"). */
+  /** Photos: the depth the move used (iphone, iphone-heic, gdepth, matte, estimated), and how the page says it ("Dolly in · depth from the iPhone"). */
   readonly depth?: string;
   readonly move_label?: string;
+  /** Photos: the motion inside the picture, in words ("clouds drift left", "云向左飘"), when the shot has effects. */
+  readonly effects?: ReadonlyArray<{ readonly en: string; readonly zh: string }>;
   readonly volume?: number;
   readonly text?: string;
   readonly role?: string;
@@ -68,6 +71,7 @@ export const displayOf = (d: Draft, media: readonly DisplayMedia[], moves: Reado
         // A clip plays as it is: it has no camera move of ours.
         // A depth move made flat (no depth to trust) shows the move it became.
         ...(s.kind === 'video' ? {} : { move: s.move !== 'auto' && !isDepthMove(s.move) ? s.move : moves[s.id] ?? s.move }),
+        ...(s.kind !== 'video' && s.effects?.length ? { effects: s.effects.map((e) => ({ en: effectWords(e, 'en'), zh: effectWords(e, 'zh') })) } : {}),
         ...(s.kind !== 'video' && depth[s.id] ? { ...(depth[s.id]!.depth ? { depth: depth[s.id]!.depth! } : {}), move_label: depth[s.id]!.label } : {}),
       })),
     });

@@ -1,5 +1,5 @@
 /** What the agent says, in the session's language: English or Chinese. */
-import { builtinTrackNamed } from '../engine/index.js';
+import { builtinTrackNamed, DEPTH_LABELS, DEPTH_SOURCES, type DepthSource } from '../engine/index.js';
 import { moveName, ROLE_ZH, type Draft, type TextRole } from '../timeline/index.js';
 
 export type Lang = 'en' | 'zh';
@@ -49,9 +49,11 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^there is no (?:"(.*)" )?motion to change yet$/, (m) => `还没有${m[1] ? `“${m[1]}”的` : ''}动态效果可以修改`],
 ];
 
-const DEPTH_ZH: Readonly<Record<string, string>> = {
-  'depth from the iPhone': 'iPhone 拍摄时记录的深度', "depth from the camera's depth map": '相机记录的深度图', "the iPhone's portrait matte": 'iPhone 人像蒙版', 'estimated depth': '估算的深度',
+const DEPTH_SOURCE_ZH: Readonly<Record<DepthSource, string>> = {
+  iphone: 'iPhone 拍摄时记录的深度', 'iphone-heic': 'iPhone 拍摄时记录的深度（HEIC）', gdepth: '安卓相机记录的深度图', matte: 'iPhone 人像蒙版', estimated: '估算的深度',
 };
+/** The notes name a depth by its English label (DEPTH_LABELS). */
+const DEPTH_ZH: Readonly<Record<string, string>> = Object.fromEntries(DEPTH_SOURCES.map((s) => [DEPTH_LABELS[s], DEPTH_SOURCE_ZH[s]]));
 const DEPTH_WHY_ZH = (why: string): string =>
   /fit cover/.test(why) ? '景深运镜需要照片铺满画面'
     : /depth is off/.test(why) ? '景深已关闭'

@@ -4,18 +4,25 @@
  * The turn reports itself as agent events (a value stream: the HTTP layer decides how to send
  * them). Credits: reserved before the render, charged when it completes, released otherwise.
  * Turns of one session run one after another; the same message sent while its turn runs joins it.
+ * With several API processes on one database the same holds across them (the store's session
+ * lock: a turn waits for one running on another process, or follows it when it is the same
+ * message), and a turn whose process died while its previews render is adopted and finished by
+ * another process (`adopt`, from the lease sweep).
  */
 import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
-import { parseInstruction, type InstructionRequest } from '../language/index.js';
+import { parseInstruction, warmParser, type InstructionRequest } from '../language/index.js';
 import { applyToClips, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { newId, type Principal, type SessionRow, type Store } from '../store/store.js';
+import { newId, type Principal, type SessionRow, type Store, type TurnRow } from '../store/store.js';
 import { describeChanges } from './changes.js';
 import { T, languageOf, suggestions, type Lang } from './reply.js';
 import { displayOf, summaryIn, type DraftDisplay } from './display.js';
+
+// A chat's first sentence is parsed as fast as the rest (the parser's patterns compiled at load).
+warmParser();
 
 export type Part =
   | { readonly text: string }
@@ -79,6 +86,28 @@ export interface AgentDeps {
 }
 
 const COSTLY = new Set(['generate', 'edit']);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The reply of a turn that renders, made before it renders: only the clips' lengths come from the renders. */
+type Reply =
+  | { readonly lang: Lang; readonly one: Omit<Parameters<typeof T.done>[1], 'seconds'> & { readonly clip: string } }
+  | { readonly lang: Lang; readonly many: Omit<Parameters<typeof T.doneClips>[1], 'clips'> & { readonly clips: ReadonlyArray<Omit<Parameters<typeof T.doneClips>[1]['clips'][number], 'seconds'> & { readonly clip: string }> } };
+
+const replyText = (r: Reply, seconds: Readonly<Record<string, number>>): string =>
+  'one' in r ? T.done(r.lang, { ...r.one, seconds: seconds[r.one.clip] ?? 0 })
+    : T.doneClips(r.lang, { ...r.many, clips: r.many.clips.filter((c) => c.clip in seconds).map((c) => ({ ...c, seconds: seconds[c.clip]! })) });
+
+/**
+ * What another API process needs to finish a turn whose process died while its previews render
+ * (`turns.resume`, JSON): the credit hold, the preview jobs queued so far of `planned`, the reply.
+ */
+interface ResumeRecord {
+  readonly hold: string | null;
+  readonly cost: number;
+  readonly planned: number;
+  readonly renders: ReadonlyArray<{ readonly clip: string; readonly job: string }>;
+  readonly reply: Reply;
+}
 
 export const emptyDisplay = (): StoredDisplay => ({ summary: 'Timeline (0 tracks): empty', summary_zh: '时间线（0 条轨道）：空', duration_ms: 0, canvas: { width: 1920, height: 1080, fps: 30, aspect: 'auto', background: '#000000', size: '1080p' }, tracks: [], moves: {} });
 
@@ -88,6 +117,7 @@ export const storedDisplayOf = (d: Draft, media: readonly MediaInfo[], moves: Re
 export class Agent {
   private readonly runs = new Map<string, TurnRun>();
   private readonly tails = new Map<string, Promise<unknown>>();
+  private stopping = false;
 
   constructor(private readonly deps: AgentDeps) {}
 
@@ -110,6 +140,12 @@ export class Agent {
     return !!r && !r.done;
   }
 
+  /** `joinable`, on any API process sharing the database (several processes: the running turn may be another's). */
+  async joinableAnywhere(sessionId: string, message: string): Promise<boolean> {
+    if (this.joinable(sessionId, message)) return true;
+    return this.deps.store.owner !== null && this.deps.store.turns.runningWith(sessionId, message.trim());
+  }
+
   /** Starts the turn, or joins the running turn of the same message in the same session. */
   /** `origin`: where the client reached us, for the links the turn hands out. */
   start(p: Principal, session: SessionRow, message: string, origin: string): { run: TurnRun; joined: boolean } {
@@ -130,10 +166,127 @@ export class Agent {
     return { run, joined: false };
   }
 
+  /** Ends the waits for turns on other processes (a server stopping now): those turns end failed. */
+  stopWaiting(): void {
+    this.stopping = true;
+  }
+
+  private checkStopping(): void {
+    if (this.stopping) throw new StillmotionError('CANCELLED', 'the server is stopping');
+  }
+
   /** Resolves when every turn in flight has ended. */
   async drain(): Promise<void> {
     // Each turn reports its own failure on its stream; draining only waits.
     await Promise.all([...this.tails.values()].map((t) => t.catch(() => undefined)));
+  }
+
+  /**
+   * Starts the turn's row. Alone on the database, the in-process order is enough. With several API
+   * processes, a turn running on another one for the same session is waited for (polling its row;
+   * a dead process's turn ends when its lease runs out), or followed when it is the same message.
+   * Null: the turn was followed, and its end already sent.
+   */
+  private async begin(p: Principal, sessionId: string, message: string, run: TurnRun, origin: string): Promise<string | null> {
+    const { store } = this.deps;
+    if (store.owner === null) return store.startTurn(sessionId, message);
+    const end = Date.now() + this.deps.turnTimeoutMs + 60_000;
+    for (;;) {
+      const c = await store.claimTurn(sessionId, message);
+      if ('started' in c) return c.started;
+      if (c.running.message.trim() === message.trim()) {
+        await this.follow(c.running, run, origin);
+        return null;
+      }
+      this.checkStopping();
+      if (Date.now() > end) throw new StillmotionError('TIMEOUT', 'the previous message in this project is still being worked on', { hint: 'send this message again when it is done' });
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Follows a turn another process runs: the progress of its previews (every API process hears the
+   * queue's events; the jobs are named in the turn's resume record), then its previews and its
+   * final text when it ends.
+   */
+  private async follow(t: TurnRow, run: TurnRun, origin: string): Promise<void> {
+    const { store, queue } = this.deps;
+    run.invocationId = t.id;
+    const heard = new Map<string, () => void>();
+    let row: TurnRow | null = t;
+    try {
+      while (row && row.status === 'running') {
+        this.checkStopping();
+        let renders: ResumeRecord['renders'] = [];
+        try { renders = row.resume ? (JSON.parse(row.resume) as ResumeRecord).renders : []; } catch { /* not there yet */ }
+        for (const x of renders) {
+          if (heard.has(x.job)) continue;
+          const callId = randomUUID();
+          let last = -1;
+          heard.set(x.job, queue.onProgress(x.job, (pct, stage) => {
+            const v = Math.floor(pct);
+            if (v < last + 5 && v < 100) return;
+            last = v;
+            run.emit([{ function_response: { id: callId, name: 'render_preview', response: { status: 'running', progress: v, stage, clip_id: x.clip } } }], { partial: true });
+          }));
+        }
+        await sleep(300);
+        row = await store.turns.turn(t.id);
+      }
+    } finally {
+      for (const off of heard.values()) off();
+    }
+    for (const g of (await store.generatedOf(t.session_id)).filter((x) => x.turn_id === t.id)) {
+      run.emit([{ function_response: { id: randomUUID(), name: 'render_preview', response: { status: 'completed', id: g.id, clip_id: g.clip_id ?? null, url: this.deps.link('generated', g.file, origin), width: g.width, height: g.height, duration_ms: g.duration_ms } } }]);
+    }
+    let err: { code?: unknown; message?: unknown } = {};
+    try { err = row?.error ? JSON.parse(row.error) as typeof err : {}; } catch { /* a plain text error */ }
+    const text = row?.text ?? T.failed(languageOf(null, t.message), 'the turn ended without a reply', 5000);
+    run.emit([{ text }], { turn_complete: true, ...(row?.status === 'failed' ? { error_code: String(err.code ?? 5000), error_message: String(err.message ?? row.error ?? '') } : {}) });
+  }
+
+  /**
+   * Finishes a turn adopted from a process that died while its previews rendered: waits for its
+   * preview jobs (rendered by the workers meanwhile), adds the previews, charges and completes it
+   * with the reply it kept; otherwise fails it and releases its credits. Nobody holds its stream
+   * any more: the client reads the result in the session's state.
+   */
+  adopt(t: TurnRow & { readonly resume: string }): Promise<void> {
+    const prev = this.tails.get(t.session_id) ?? Promise.resolve();
+    const work = prev.catch(() => undefined).then(() => this.resume(t)).finally(() => {
+      if (this.tails.get(t.session_id) === work) this.tails.delete(t.session_id);
+    });
+    this.tails.set(t.session_id, work);
+    return work;
+  }
+
+  private async resume(t: TurnRow & { readonly resume: string }): Promise<void> {
+    const { store, queue } = this.deps;
+    let r: ResumeRecord | null = null;
+    try {
+      r = JSON.parse(t.resume) as ResumeRecord;
+      if (r.renders.length < r.planned) throw new StillmotionError('CANCELLED', 'the server stopped during this turn');
+      const done = (await store.generatedOf(t.session_id)).filter((g) => g.turn_id === t.id);
+      const seconds: Record<string, number> = {};
+      for (const x of r.renders) {
+        const had = done.find((g) => (g.clip_id ?? null) === x.clip) ?? (r.renders.length === 1 ? done[0] : undefined);
+        if (had) { seconds[x.clip] = had.duration_ms / 1000; continue; }
+        const timer = setTimeout(() => void queue.cancel(x.job, new StillmotionError('TIMEOUT', `the preview took longer than the turn's ${Math.round(this.deps.turnTimeoutMs / 1000)} s`)), this.deps.turnTimeoutMs);
+        const row = await queue.wait(x.job).finally(() => clearTimeout(timer));
+        if (row.status !== 'completed' || !row.output) throw errorOfJob(row.error ?? { code: 5000, message: 'the preview ended without a file' });
+        const out = row.output;
+        await store.addGenerated({ id: newId('gen'), session_id: t.session_id, turn_id: t.id, kind: 'preview', file: out.file, format: out.format, width: out.width, height: out.height, duration_ms: out.duration_ms, size_bytes: out.size_bytes, created_at: Date.now(), clip_id: x.clip });
+        seconds[x.clip] = out.duration_ms / 1000;
+      }
+      await store.completeTurn(t.id, r.hold, replyText(r.reply, seconds), r.cost);
+    } catch (e) {
+      const err = toStillmotionError(e);
+      if (r?.hold) await store.settle(r.hold, 'release').catch(() => undefined);
+      const code = typeof err.details.code === 'number' ? err.details.code : err.code;
+      const lang = r?.reply.lang ?? languageOf(null, t.message);
+      const why = err.kind === 'INTERNAL' ? (lang === 'zh' ? '服务器出现意外错误' : 'an unexpected error happened on the server') : err.message;
+      await store.finishTurn(t.id, 'failed', T.failed(lang, why, code), JSON.stringify({ code, message: why }), 0).catch(() => undefined);
+    }
   }
 
   private noCredits(p: Principal, available: number, frozen: number, origin: string): StillmotionError {
@@ -149,7 +302,9 @@ export class Agent {
     let lang: Lang = languageOf(null, message);
     const say = (text: string, extra: Parameters<TurnRun['emit']>[1] = {}) => run.emit([{ text }], { turn_complete: true, ...extra });
     try {
-      turnId = await store.startTurn(sessionId, message);
+      const begun = await this.begin(p, sessionId, message, run, origin);
+      if (begun === null) return;
+      turnId = begun;
       run.invocationId = turnId;
       const session = await store.sessionOf(p, sessionId);
       lang = languageOf(session.language, message);
@@ -242,6 +397,27 @@ export class Agent {
       const clipList = applied.clips.map((c, i) => ({ id: c.id, position: i + 1, summary: stored.get(c.id)!.summary, active: c.id === applied.active }));
       run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: activeStored.summary, notes, problems: applied.problems, clips: clipList, draft_version: version } } }]);
 
+      // The reply, but for the clips' lengths: kept with the turn while it renders (ResumeRecord).
+      const mediaMs = Object.fromEntries(media.filter((m) => m.durationMs).map((m) => [m.mediaId, m.durationMs!]));
+      const sugg = suggestions(lang, applied.clips.find((c) => c.id === applied.active)!.draft, applied.clips.length);
+      let reply: Reply;
+      if (applied.clips.length === 1) {
+        const pl = planned[0]!;
+        const before = clips.find((c) => c.id === pl.id)?.draft;
+        const changes = before && before.shots.length ? describeChanges(before, applied.clips[0]!.draft, lang, mediaMs) : [];
+        reply = { lang, one: { clip: pl.id, moves: Object.values(pl.moves), changes, summary: summaryIn(activeStored, lang), notes, problems: applied.problems, suggestions: sugg } };
+      } else {
+        const lines = planned.map((pl) => {
+          const i = applied.clips.findIndex((c) => c.id === pl.id);
+          const c = applied.clips[i]!;
+          const before = clips.find((x) => x.id === pl.id)?.draft;
+          const changes = before && before.shots.length ? describeChanges(before, c.draft, lang, mediaMs) : [];
+          return { clip: pl.id, n: i + 1, photos: c.draft.shots.map((x) => x.label ?? byId.get(x.mediaId)?.name ?? x.mediaId), moves: Object.values(pl.moves), changes, aspect: stored.get(pl.id)!.canvas.aspect };
+        });
+        reply = { lang, many: { total: applied.clips.length, clips: lines, summary: summaryIn(activeStored, lang), notes, problems: applied.problems, suggestions: sugg } };
+      }
+      const renders: Array<{ clip: string; job: string }> = [];
+
       // 2. The previews, one per changed clip.
       const shots = planned.reduce((n, x) => n + x.draft.shots.length, 0);
       run.emit([{ text: `${planned.length > 1 ? T.workingClips(lang, planned.length, this.deps.previewSize) : T.working(lang, shots, this.deps.previewSize)}\n` }]);
@@ -251,6 +427,11 @@ export class Agent {
         const jobId = newId('prv');
         run.emit([{ function_call: { id: renderId, name: 'render_preview', args: { size: this.deps.previewSize, draft_version: version, clip_id: pl.id, plan: pl.plan as unknown as Record<string, unknown> } } }]);
         await store.createJob({ id: jobId, user_id: p.userId, session_id: sessionId, kind: 'preview', spec: { plan: pl.plan } });
+        if (store.owner !== null) {
+          renders.push({ clip: pl.id, job: jobId });
+          const record: ResumeRecord = { hold, cost: hold ? this.deps.turnCost : 0, planned: planned.length, renders, reply };
+          await store.turns.setResume(turnId, JSON.stringify(record));
+        }
         let last = -1;
         const off = this.deps.queue.onProgress(jobId, (pct, stage) => {
           const v = Math.floor(pct);
@@ -269,23 +450,7 @@ export class Agent {
         run.emit([{ function_response: { id: renderId, name: 'render_preview', response: { status: 'completed', id: genId, clip_id: pl.id, url, width: out.width, height: out.height, duration_ms: out.duration_ms } } }]);
         made.push({ id: pl.id, seconds: out.duration_ms / 1000, moves: Object.values(pl.moves) });
       }
-      const mediaMs = Object.fromEntries(media.filter((m) => m.durationMs).map((m) => [m.mediaId, m.durationMs!]));
-      const sugg = suggestions(lang, applied.clips.find((c) => c.id === applied.active)!.draft, applied.clips.length);
-      let text: string;
-      if (applied.clips.length === 1) {
-        const before = clips.find((c) => c.id === made[0]!.id)?.draft;
-        const changes = before && before.shots.length ? describeChanges(before, applied.clips[0]!.draft, lang, mediaMs) : [];
-        text = T.done(lang, { seconds: made[0]!.seconds, moves: made[0]!.moves, changes, summary: summaryIn(activeStored, lang), notes, problems: applied.problems, suggestions: sugg });
-      } else {
-        const lines = made.map((m) => {
-          const i = applied.clips.findIndex((c) => c.id === m.id);
-          const c = applied.clips[i]!;
-          const before = clips.find((x) => x.id === m.id)?.draft;
-          const changes = before && before.shots.length ? describeChanges(before, c.draft, lang, mediaMs) : [];
-          return { n: i + 1, photos: c.draft.shots.map((x) => x.label ?? byId.get(x.mediaId)?.name ?? x.mediaId), seconds: m.seconds, moves: m.moves, changes, aspect: stored.get(m.id)!.canvas.aspect };
-        });
-        text = T.doneClips(lang, { total: applied.clips.length, clips: lines, summary: summaryIn(activeStored, lang), notes, problems: applied.problems, suggestions: sugg });
-      }
+      const text = replyText(reply, Object.fromEntries(made.map((m) => [m.id, m.seconds])));
       await store.completeTurn(turnId, hold, text, hold ? this.deps.turnCost : 0);
       hold = null;
       say(text);

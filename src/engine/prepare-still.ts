@@ -23,7 +23,8 @@ const blurredFill = async (fg: DecodedRgb, cw: number, ch: number): Promise<Buff
 /** RGBA (straight alpha) at exactly width x height. */
 const decodeRgba = async (s: OpenedStill, width: number, height: number): Promise<Buffer> => {
   let p = stillPipeline(s);
-  if (width !== s.source.width || height !== s.source.height) p = p.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
+  const [iw, ih] = s.input.kind === 'raw' ? [s.input.width, s.input.height] : [s.source.width, s.source.height];
+  if (width !== iw || height !== ih) p = p.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
   return p.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer();
 };
 
@@ -57,14 +58,26 @@ const splitAlpha = async (rgba: Buffer, w: number, h: number): Promise<{ rgb: Bu
   return { rgb, a };
 };
 
-/** The photo at the working resolution of a cover framing: its zoom-1 crop is canvasWidth * zoom pixels across (never more than the photo has). */
-const decodeCover = (opened: OpenedStill, zoom: number, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<DecodedRgb> => {
-  const src = opened.source;
+/** The working resolution of a cover framing for a photo of w x h: its zoom-1 crop is canvasWidth * zoom pixels across (never more than the photo has). */
+const coverSize = (w: number, h: number, zoom: number, canvasWidth: number, canvasHeight: number): { width: number; height: number } => {
   const A = canvasWidth / canvasHeight;
-  const cropAcross = src.width / src.height > A ? src.height * A : src.width;
+  const cropAcross = w / h > A ? h * A : w;
   const k = Math.min(1, (canvasWidth * zoom) / cropAcross);
-  return decodeRgb(opened, Math.max(1, Math.round(src.width * k)), Math.max(1, Math.round(src.height * k)), background);
+  return { width: Math.max(1, Math.round(w * k)), height: Math.max(1, Math.round(h * k)) };
 };
+
+/** The photo at the working resolution of a cover framing. */
+const decodeCover = (opened: OpenedStill, zoom: number, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<DecodedRgb> => {
+  const { width, height } = coverSize(opened.source.width, opened.source.height, zoom, canvasWidth, canvasHeight);
+  return decodeRgb(opened, width, height, background);
+};
+
+/**
+ * The largest picture `prepareStill` decodes a photo of w x h to for this framing (for openStill's
+ * `atMost`: a HEIC is then decoded reduced, as a JPEG shrinks on load).
+ */
+export const stillDecodeSize = (framing: Framing, canvasWidth: number, canvasHeight: number) => (w: number, h: number): { width: number; height: number } =>
+  framing.fit === 'cover' ? coverSize(w, h, framing.detailZoom, canvasWidth, canvasHeight) : { width: framing.photo.width, height: framing.photo.height };
 
 /**
  * The layers a depth move draws: the photo at the working resolution its tightest layer view needs,

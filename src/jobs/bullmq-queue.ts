@@ -101,10 +101,19 @@ export class BullQueue implements JobQueue {
     return this.waiting;
   }
 
-  /** Jobs waiting, running, delayed (retry backoff) and failed, per lane: what an operator watches. */
+  /**
+   * Jobs waiting, running, delayed (retry backoff) and failed, per lane, and how long the oldest
+   * job not yet started has waited (s, 0 when none): what an operator watches.
+   */
   async counts(): Promise<Record<Lane, Record<string, number>>> {
     const c = async (q: Queue) => q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-    return { preview: await c(this.queues.preview), export: await c(this.queues.export) };
+    const now = Date.now();
+    const oldest = new Map((await this.store.sql.query<{ kind: Lane; at: number | string }>("select kind, min(created_at) as at from jobs where status = 'pending' group by kind"))
+      .map((r) => [r.kind, Math.max(0, Math.round((now - Number(r.at)) / 1000))]));
+    return {
+      preview: { ...(await c(this.queues.preview)), oldest_waiting_s: oldest.get('preview') ?? 0 },
+      export: { ...(await c(this.queues.export)), oldest_waiting_s: oldest.get('export') ?? 0 },
+    };
   }
 
   enqueue(jobId: string, lane: Lane): void {

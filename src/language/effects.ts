@@ -145,7 +145,7 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
   }
   // One effect per kind and region: "水面波光粼粼，只有水在动" is one ripple.
   const unique = effects.filter((e, i) => effects.findIndex((x) => x.type === e.type && x.region === e.region) === i);
-  if (unique.length) req.effects = unique.slice(0, 6);
+  if (unique.length) req.effects = [...(req.effects ?? []), ...unique].slice(0, 6);
   if (edits.length) req.effect_edits = edits.slice(0, 6);
   if (impossible.length) req.impossible_motion = impossible.slice(0, 4);
   if (!used.length) return;
@@ -159,4 +159,29 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
     if (Object.keys(req.edits).length === 0) delete req.edits;
   }
   if (req.intent === 'unknown') req.intent = 'edit';
+};
+
+/**
+ * The page's motion brush speaks in words too, with the painted outline spelled out:
+ * "motion brush on photo 2: flow right, speed 0.5, strength 0.6, area 0.10 0.20, 0.40 0.20, 0.40 0.50".
+ * Numbers are taken as written (the draft check refuses corners outside 0–1, more than 64 of them, or
+ * a speed or strength outside 0–1, naming the field: 4007). Returns the text without the brush part.
+ */
+const BRUSH = /motion brush(?: on photo (\d{1,4}))?\s*[:：]\s*(drift|flow|ripple|sway|rise)(?:\s+(up-left|up-right|down-left|down-right|left|right|up|down))?(?:\s*,\s*speed\s+(-?\d+(?:\.\d+)?))?(?:\s*,\s*strength\s+(-?\d+(?:\.\d+)?))?\s*,\s*area\s+((?:-?\d+(?:\.\d+)?\s+-?\d+(?:\.\d+)?\s*,?\s*){1,200})/i;
+
+export const extractBrush = (text: string, req: InstructionRequest): string => {
+  const m = BRUSH.exec(text);
+  if (!m) return text;
+  const nums = m[6]!.trim().split(/[\s,]+/).map(Number);
+  const polygon: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < nums.length; i += 2) polygon.push([nums[i]!, nums[i + 1]!]);
+  (req.effects ??= []).push({
+    type: m[2]!.toLowerCase() as EffectWord, region: null, polygon,
+    direction: (m[3]?.toLowerCase() ?? null) as EffectDirectionWord | null,
+    speed: m[4] !== undefined ? Number(m[4]) : null, strength: m[5] !== undefined ? Number(m[5]) : null,
+    phrase: `motion brush: ${m[2]!.toLowerCase()}${m[3] ? ` ${m[3].toLowerCase()}` : ''}`,
+  });
+  if (m[1]) req.photos = [Number(m[1])];
+  req.intent = 'edit';
+  return text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length);
 };

@@ -2,7 +2,7 @@
  * The instruction parser: a sentence in English, Chinese or both → the request it makes
  * (contract in request.ts). Deterministic, no network, no model.
  */
-export { parseInstruction, MAX_INPUT } from './parse.js';
+export { parseInstruction, warmParser, MAX_INPUT } from './parse.js';
 export { formatRequest, describeMove } from './format.js';
 export * from './request.js';
 export { normalize } from './scan.js';

@@ -12,7 +12,7 @@ import { extractPhotoRefs, extractPhotos, settleRefs } from './photos.js';
 import { emptyRequest, type InstructionRequest } from './request.js';
 import { Scan } from './scan.js';
 import { extractSubjectMotion } from './subject.js';
-import { extractEffects } from './effects.js';
+import { extractBrush, extractEffects } from './effects.js';
 import { extractTextPlacement, extractTexts, resolveTextTiming, type FoundText } from './texts.js';
 import { extractTransitions, fadeTransition } from './transitions.js';
 
@@ -25,7 +25,10 @@ export const MAX_INPUT = 2000;
  */
 export const parseUnguarded = (text: string): InstructionRequest => {
   const req = emptyRequest();
-  const head = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
+  // The page's motion brush (a painted region, spelled out) is read first and taken out of the sentence.
+  const head = extractBrush(text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text, req);
+  const brush = req.effects?.length ? { effects: req.effects, photos: req.photos } : null;
+  delete req.effects;
   const scan = new Scan(head);
   const notes: string[] = [];
   const found: FoundText[] = [];
@@ -59,6 +62,11 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);
   extractEffects(head, req);
+  if (brush) {
+    req.effects = [...brush.effects, ...(req.effects ?? [])].slice(0, 6);
+    if (brush.photos !== null) req.photos = brush.photos;
+    if (req.intent === 'unknown' || req.intent === 'help') req.intent = 'edit';
+  }
   if (text.length > MAX_INPUT && req.not_understood.length < 20) req.not_understood.push(`${text.slice(MAX_INPUT, MAX_INPUT + 200)}…`);
   if (req.edits !== undefined && Object.keys(req.edits).length === 0) delete req.edits;
   return req;
@@ -76,13 +84,20 @@ export const parseInstruction = (text: string): InstructionRequest => {
   }
 };
 
-// Compile the regular expressions once at load, so that the first real sentence is as fast as the rest.
-// V8 compiles a pattern to machine code on its first use on a long subject: warm up with one too.
-{
+let warmed = false;
+/**
+ * Compiles the regular expressions now, so that the first real sentence is as fast as the rest
+ * (V8 compiles a pattern to machine code on its first use on a long subject: warm up with one too).
+ * A few hundred milliseconds of CPU: the chat service calls it when it loads (src/agent/turn.ts);
+ * a one-off command that parses no sentence does not pay it.
+ */
+export const warmParser = (): void => {
+  if (warmed) return;
+  warmed = true;
   const warm = [
     'Make a 15 s vertical video: slow zoom in, pan left, title "Hi" at the top, upbeat music at 30%, crossfade 0.5 s, photos 1-3, clouds drifting, export mp4',
     '每张3秒，竖屏，缓慢向左平移，标题“你好”放在顶部，前3秒，轻音乐音量百分之三十，淡入淡出，叠化转场，第二张，云朵飘动，导出',
   ];
   for (const s of warm) parseUnguarded(s);
   parseUnguarded(`${warm.join(' ')} `.repeat(8));
-}
+};

@@ -149,6 +149,8 @@ export interface EffectRequest {
   strength: number | null;
   /** The words it came from. */
   phrase: string;
+  /** A painted region (the page's motion brush), [x, y] corners in fractions of the photo; `region` is null then. */
+  polygon?: Array<[number, number]>;
 }
 
 /** A change to effects already there: "make the water calmer", "stop the clouds", "云再慢一点". */

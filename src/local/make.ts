@@ -10,7 +10,7 @@ import {
   DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, renderPlan,
   type ProgressListener, type RenderPlan, type RenderPlanResult, type StillLimits,
 } from '../engine/index.js';
-import { parseInstruction, type InstructionRequest } from '../language/index.js';
+import { emptyRequest, parseInstruction, type InstructionRequest } from '../language/index.js';
 import {
   applyOptions, applyRequest, checkOptions, emptyDraft, fromCompact, outputOptions, planDraft, resolveDraft, toCompact,
   type CheckedOptions, type ClipOptions, type Draft, type MediaInfo, type MediaRef, type ResolveOptions,
@@ -20,6 +20,8 @@ import {
 export class LocalMedia {
   readonly #media = new Map<string, MediaInfo>();
   readonly #paths = new Map<string, string>();
+  /** Media ids in the order they were asked for (addAll finishes them in any order). */
+  readonly #asked: string[] = [];
   readonly stills = new StillCache();
   /** `analyse: false` reads only sizes and lengths (enough for a summary, not for a plan). */
   constructor(readonly limits: StillLimits = { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS }, private readonly analyse = true) {}
@@ -28,6 +30,7 @@ export class LocalMedia {
   async add(path: string, mediaId = path): Promise<MediaInfo> {
     const known = this.#media.get(mediaId);
     if (known) return known;
+    if (!this.#asked.includes(mediaId)) this.#asked.push(mediaId);
     const facts = await describeMediaFile(path, { limits: this.limits, analyse: this.analyse, cache: this.stills });
     const info: MediaInfo = { mediaId, ...facts };
     this.#media.set(mediaId, info);
@@ -35,10 +38,32 @@ export class LocalMedia {
     return info;
   }
 
+  /**
+   * Describes (and analyses) several files, two at a time: one's decode runs in libvips' (or
+   * ffmpeg's) threads while the other's analysis runs here. In the order given; the first failure
+   * in that order is the one thrown.
+   */
+  async addAll(items: ReadonlyArray<{ path: string; mediaId?: string }>): Promise<MediaInfo[]> {
+    const out = new Array<PromiseSettledResult<MediaInfo>>(items.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < items.length) {
+        const i = next++;
+        const it = items[i]!;
+        out[i] = await this.add(it.path, it.mediaId).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason }));
+      }
+    };
+    await Promise.all([lane(), lane()]);
+    return out.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
+  }
+
   readonly lookup = (id: string): MediaInfo | undefined => this.#media.get(id);
   readonly locate = (id: string): string => this.#paths.get(id) ?? id;
   ids(): string[] {
-    return [...this.#media.keys()];
+    return this.#asked.filter((id) => this.#media.has(id));
   }
 }
 
@@ -57,7 +82,8 @@ export interface DraftFromWords {
 export const draftFromWords = (media: readonly MediaInfo[], prompt: string | undefined, options: CheckedOptions): DraftFromWords => {
   const refs: MediaRef[] = media.map((m) => ({ mediaId: m.mediaId, kind: m.kind, name: m.name ?? basename(m.mediaId) }));
   const request = prompt !== undefined ? parseInstruction(prompt) : null;
-  const applied = applyRequest(emptyDraft(), request ?? parseInstruction(''), refs);
+  // No words: the empty request (what parsing '' gives, without compiling the parser's patterns).
+  const applied = applyRequest(emptyDraft(), request ?? emptyRequest(), refs);
   const notes = [...applied.notes];
   if (request?.not_understood.length) notes.push(`not understood: ${request.not_understood.map((x) => `"${x}"`).join(', ')}`);
   const draft = fromCompact(toCompact(applyOptions(applied.draft, options)), { mediaPaths: true });

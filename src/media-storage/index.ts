@@ -12,6 +12,7 @@
  * adapter fits next to it: `path` becomes a local cache filled on read, and a `publish` step after
  * the encoder's rename uploads the file (the rename stays the moment a render becomes visible).
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Files, type FileArea } from './files.js';
@@ -61,4 +62,28 @@ export const sweepHalfWritten = (root: string, olderThanMs: number, now = Date.n
 
 const safeList = (dir: string): string[] => {
   try { return readdirSync(dir); } catch { return []; }
+};
+
+/**
+ * A render's file name: its kind, a tag of its job's id, and a random part. The tag lets a new
+ * attempt of the job find what an earlier attempt left half-written (`sweepEarlierAttempts`).
+ */
+export const renderFileName = (kind: 'prv' | 'out', jobId: string, random: string, format: string): string =>
+  `${kind}_${createHash('sha256').update(jobId).digest('hex').slice(0, 12)}_${random}.${format}`;
+
+/**
+ * Removes the half-written files of earlier attempts of a job, at the start of a new one: a worker
+ * killed mid-render leaves its `.partial` behind (its encoder even finishes writing it), and the
+ * queue hands the job to this attempt only once that worker's lock ran out. An encoder still
+ * writing an unlinked file is harmless: nothing will rename it. Returns how many went.
+ */
+export const sweepEarlierAttempts = (root: string, area: 'generated' | 'renders', name: string): number => {
+  const [kind, tag] = name.split('_');
+  if (!kind || !tag) return 0;
+  const stem = `${kind}_${tag}_`;
+  let n = 0;
+  for (const f of safeList(join(root, area))) {
+    if (f.startsWith(`.${stem}`) && f.endsWith('.partial')) { rmSync(join(root, area, f), { force: true }); n++; }
+  }
+  return n;
 };

@@ -64,13 +64,20 @@ export interface ServerHandle {
   readonly distributed: boolean;
   /** This process's name in leases and on the turns it runs. */
   readonly owner: string;
+  /** Chat turns in flight in this process. */
+  readonly turnsRunning: number;
   /** The store, for operators' tools and tests (the ledger, the request log). */
   readonly store: Store;
   /** Every route the HTTP app registered (method and URL pattern), the page's own files aside. */
   readonly routes: readonly RouteEntry[];
   /** Retention: deletes what the settings let go, on its interval; `sweep()` runs one now. */
   readonly sweeper: Sweeper;
-  close(): Promise<void>;
+  /**
+   * Stops: no new requests; running turns end, then the queue and the database close. Alone, running
+   * renders go back to pending and their turns end failed. With workers (REDIS_URL), turns first
+   * finish, their renders going on on the workers; `{ now: true }` (a second stop signal) ends them now.
+   */
+  close(o?: { readonly now?: boolean }): Promise<void>;
 }
 
 export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> => {
@@ -104,25 +111,18 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   const stoppedTurn = JSON.stringify({ code: 5003, message: 'the server stopped during this turn' });
   const stoppedText = 'The server stopped while this message was being worked on. No credits were charged and the timeline is saved: send the message again.';
   let queue: JobQueue;
-  let recovery: Recovery;
+  let recovery: Recovery | null = null;
+  let bull: BullQueue | null = null;
   let lease: Lease | null = null;
   let redis: Redis | null = null;
   const toResume: string[] = [];
   if (distributed) {
-    // Recovery by leases: only turns of processes whose lease ran out are failed; BullMQ recovers jobs.
+    // Recovery by leases (below, once the agent exists): only turns of processes whose lease ran
+    // out are adopted or failed; BullMQ recovers jobs.
     lease = await Lease.take(store, owner, settings.leaseMs);
-    const swept = await sweepDeadOwners(store, stoppedTurn, stoppedText);
-    const bq = await BullQueue.open(store, { redisUrl: settings.redisUrl!, prefix: settings.redisPrefix, maxAttempts: settings.maxJobAttempts, retryDelayMs: settings.jobRetryDelayMs });
-    queue = bq;
+    bull = await BullQueue.open(store, { redisUrl: settings.redisUrl!, prefix: settings.redisPrefix, maxAttempts: settings.maxJobAttempts, retryDelayMs: settings.jobRetryDelayMs });
+    queue = bull;
     redis = await openRedis(settings.redisUrl!, 'stillmotion-api-limits');
-    const lost = await bq.requeueLost(60_000);
-    recovery = { failedTurns: swept.failedTurns, releasedHolds: swept.releasedHolds, resumedJobs: lost, failedJobs: 0 };
-    lease.keep(async () => {
-      await sweepDeadOwners(store, stoppedTurn, stoppedText);
-      await bq.requeueLost(60_000);
-      // What a worker killed mid-render left, once no live render can own it.
-      sweepHalfWritten(files.root, halfWrittenAge);
-    });
   } else {
     // What a previous process left: no turn survives a restart; exports get another attempt.
     const failedTurns = await store.failRunningTurns(stoppedTurn, stoppedText);
@@ -172,6 +172,22 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
   };
   const logger = serverLogger(o.quiet ? 'silent' : settings.logLevel, o.log);
   const log = new RequestLog(store, logger, settings.logRequests);
+  if (lease && bull) {
+    const bq = bull;
+    const adopt = (t: Parameters<Agent['adopt']>[0]) => {
+      logger.info({ turn: t.id }, 'turn adopted from a stopped process: finishing it here');
+      void agent.adopt(t);
+    };
+    const swept = await sweepDeadOwners(store, stoppedTurn, stoppedText, Date.now(), adopt);
+    const lost = await bq.requeueLost(60_000);
+    recovery = { failedTurns: swept.failedTurns, releasedHolds: swept.releasedHolds, resumedJobs: lost, failedJobs: 0 };
+    lease.keep(async () => {
+      await sweepDeadOwners(store, stoppedTurn, stoppedText, Date.now(), adopt);
+      await bq.requeueLost(60_000);
+      // What a worker killed mid-render left, once no live render can own it.
+      sweepHalfWritten(files.root, halfWrittenAge);
+    });
+  }
   const app = await buildApp(ctx, log, logger, state);
   await app.listen({ port: settings.port, host: settings.host });
   const addr = app.server.address();
@@ -189,18 +205,27 @@ export const startServer = async (o: StartOptions = {}): Promise<ServerHandle> =
     port,
     settings,
     database: sql.kind,
-    recovery,
+    recovery: recovery!,
     distributed,
     owner,
+    get turnsRunning() { return agent.running; },
     store,
     routes: routesOf(app),
     sweeper,
-    close: () => {
+    close: (c?: { readonly now?: boolean }) => {
+      if (c?.now) {
+        // Waits end: running turns end failed, holds released.
+        agent.stopWaiting();
+        void queue.close();
+      }
       closed ??= (async () => {
         state.closing = true;
         await sweeper.stop();
-        await queue.close(); // running renders go back to pending; their turns end failed, holds released
+        // Alone, running renders go back to pending; their turns end failed, holds released. With
+        // workers the renders go on elsewhere: turns finish first, this process's lease kept meanwhile.
+        if (!distributed) await queue.close();
         await agent.drain();
+        await queue.close();
         await app.close();
         await log.close();
         await lease?.release();

@@ -7,6 +7,7 @@ import type { JobOutput } from '../jobs/job.js';
 import type { Store } from '../store/store.js';
 import { clientError, requestLang } from './client-error.js';
 import type { Files } from '../media-storage/files.js';
+import { renderFileName, sweepEarlierAttempts } from '../media-storage/index.js';
 import { checkPlanCounts, checkRenderSize, type RenderLimits } from './limits.js';
 
 /** A plan's size against the server's limits: exports are checked at the door, previews and resumed jobs here. */
@@ -30,7 +31,8 @@ export const renderJobHandler = (o: { store: Store; files: Files; maxImageBytes:
     return o.files.path('media', f);
   };
   const area = job.kind === 'preview' ? 'generated' : 'renders';
-  const file = `${job.kind === 'preview' ? 'prv' : 'out'}_${randomBytes(12).toString('base64url')}.${plan.output.format}`;
+  const file = renderFileName(job.kind === 'preview' ? 'prv' : 'out', job.id, randomBytes(9).toString('base64url'), plan.output.format);
+  if (job.attempts > 0) sweepEarlierAttempts(o.files.root, area, file);
   try {
     const res = await renderPlan(plan, {
       output: o.files.path(area, file), locate, signal: ctx.signal, limits: { maxImageBytes: o.maxImageBytes, maxPixels: o.maxPixels },

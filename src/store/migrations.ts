@@ -215,6 +215,10 @@ export const MIGRATIONS: readonly string[] = [
    update media set seq = created_at * 1000 where seq is null;
    alter table generated add column clip_id text;
    alter table jobs add column file_name text`,
+  // A turn whose process died while its previews render is finished by another process: the turn
+  // keeps what that needs (its hold, its preview jobs, its reply's parts) while it renders.
+  `alter table turns add column resume text;
+   create index turns_running on turns(session_id) where status = 'running'`,
 ];
 
 /** Applies the migrations not applied yet, in one transaction each; safe when several processes start at once on PostgreSQL. */

@@ -259,17 +259,14 @@ export const applyToClips = (s: ClipSession, req: InstructionRequest, media: rea
 
   // The rest of the request, on each target clip.
   const rest = plain(req);
-  // (Every field of the request that edits a draft: a new one belongs here too, or its words change nothing.)
-  const asked = rest.moves.length || rest.per_photo_s !== null || rest.speed !== null || rest.edits !== undefined || clipLevel(rest) || rest.subject_motion !== null || freshAudio.length ||
-    rest.effects?.length || rest.effect_edits?.length || rest.cinemagraph || rest.impossible_motion?.length;
-  if (asked) {
-    for (const t of targets) {
-      const c = clips.find((x) => x.id === t.id);
-      if (!c) continue;
-      const r = applyRequest(c.draft, rest, freshAudio, { which: t.which });
-      for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
-      set(c.id, r.draft);
-    }
+  // Applied to every target whatever the request holds: a request that asks nothing leaves a draft as
+  // it was (applyRequest returns it unchanged), so a new request field needs no list kept here.
+  for (const t of targets) {
+    const c = clips.find((x) => x.id === t.id);
+    if (!c) continue;
+    const r = applyRequest(c.draft, rest, freshAudio, { which: t.which });
+    for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
+    set(c.id, r.draft);
   }
 
   clips = clips.filter((c) => c.draft.shots.length > 0 || clips.length === 1);

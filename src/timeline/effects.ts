@@ -53,7 +53,13 @@ export const applyEffects = (d: Draft, req: InstructionRequest, which: E.Which):
   }
   const add: Effect[] = [];
   for (const e of req.effects ?? []) {
+    if (e.polygon) {
+      add.push({ type: e.type, region: { polygon: e.polygon }, direction: e.direction, speed: e.speed ?? 0.5, strength: e.strength ?? 0.5 });
+      continue;
+    }
     if (e.region === null) {
+      // "only the waterfall moves" with the waterfall painted: the painted one is it.
+      if (req.effects?.some((x) => x.polygon && x.type === e.type)) continue;
       notes.push(`"${e.phrase}": say where it is (the top third, the left half, the middle…) or paint it on the page; nothing was added for it`);
       continue;
     }

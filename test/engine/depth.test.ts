@@ -117,7 +117,11 @@ test('a loop is a closed path: the frame after the last is the first', () => {
     move: 'parallax-right', intensity: 0.5, easing: 'smooth', frames: 60, fps: 30, loop: true, depth: flatMap(20, 0.9),
   });
   assert.deepEqual(depthPhase(m, 60).map((v) => Math.round(v * 1e9) + 0), depthPhase(m, 0).map((v) => Math.round(v * 1e9) + 0));
-  assert.ok(Math.abs(depthPhase(m, 15)[0]) > 0.9, 'it moves in between');
+  const x0 = depthPhase(m, 0)[0];
+  assert.ok(Math.max(...Array.from({ length: 60 }, (_, i) => Math.abs(depthPhase(m, i)[0] - x0))) > 0.9, 'it moves in between');
+  // It starts where it moves slowest (sideways at its turning point): the loop point is a small step.
+  const step = (i: number) => Math.hypot(...depthPhase(m, i + 1).map((v, k) => v - depthPhase(m, i)[k]!));
+  assert.ok(step(59) <= Math.min(...Array.from({ length: 59 }, (_, i) => step(i))) + 1e-9, 'the loop point is the slowest step');
 });
 
 /** Grey frames of a video, decoded by ffmpeg (frame numbers 0-based). */

@@ -229,3 +229,47 @@ test('real HEICs from phones take the native path and agree with libheif (within
     assert.ok(sum / a.data.length < 1, `${name}: mean difference ${(sum / a.data.length).toFixed(3)}`);
   }
 });
+
+/** A reduced decode against the full one averaged s x s: PSNR and mean difference over R, G, B. */
+const againstAveraged = (full: HeifStill, small: HeifStill, k: number): { psnr: number; mean: number } => {
+  let se = 0, sum = 0, n = 0;
+  for (let y = 0; y < small.height; y++) {
+    for (let x = 0; x < small.width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let a = 0;
+        for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) a += full.data[((k * y + dy) * full.width + k * x + dx) * 4 + c]!;
+        const d = small.data[(y * small.width + x) * 4 + c]! - a / (k * k);
+        se += d * d; sum += d; n++;
+      }
+    }
+  }
+  return { psnr: 10 * Math.log10((255 * 255) / (se / n)), mean: sum / n };
+};
+
+test('decoded reduced when the caller needs less (atLeast): a power of two, never below what was asked, same picture averaged', async (t) => {
+  const { pictures, grid } = photo(150, 100, [64, 64]);
+  for (const [rotate, mirror] of [[0, undefined], [1, 0]] as const) {
+    const f = writeHeif({ pictures, grid, rotate, ...(mirror === undefined ? {} : { mirror }) });
+    const full = await decodeHeif(f, { maxPixels: 1e8 });
+    const small = await decodeHeif(f, { maxPixels: 1e8, atLeast: rotate % 2 ? { width: 30, height: 40 } : { width: 40, height: 30 } });
+    assert.equal(small.decoder, 'ffmpeg');
+    assert.equal(small.scale, 2, 'by 4 would be 25 x 37, below what was asked');
+    assert.deepEqual([small.width, small.height, small.imageWidth, small.imageHeight], [full.width / 2, full.height / 2, full.width, full.height]);
+    // Same place, same range and colours (chroma is averaged rather than taken from the nearest
+    // sample, hence not exact).
+    const { psnr, mean } = againstAveraged(full, small, 2);
+    assert.ok(psnr > 30, `irot ${rotate}: PSNR ${psnr.toFixed(1)} dB against the averaged full picture`);
+    assert.ok(Math.abs(mean) < 1, `irot ${rotate}: mean difference ${mean.toFixed(2)}`);
+  }
+  // Nothing asked, or more than the image has: whole, as before.
+  const f = writeHeif({ pictures, grid });
+  assert.equal((await decodeHeif(f, { maxPixels: 1e8, atLeast: { width: 200, height: 100 } })).scale, undefined);
+  // A phone's full-range stream stays full range (a conversion of range would brighten it by ~4).
+  if (!existsSync(`${PHOTOS}/heic_samsung_a71.heic`)) return t.skip('real sample photos are optional (STILLMOTION_PHOTOS)');
+  const file = readFileSync(`${PHOTOS}/heic_samsung_a71.heic`);
+  const full = await decodeHeif(file, { maxPixels: 1e8 });
+  const small = await decodeHeif(file, { maxPixels: 1e8, atLeast: { width: 1000, height: 800 } });
+  assert.equal(small.scale, 4);
+  const { psnr, mean } = againstAveraged(full, small, 4);
+  assert.ok(psnr > 40 && Math.abs(mean) < 0.5, `Samsung photo: PSNR ${psnr.toFixed(1)} dB, mean difference ${mean.toFixed(2)}`);
+});

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { samplePlane, SamplerScratch, type Plane } from '../../src/engine/render/sampler.js';
 import { renderFrame, frameBytes } from '../../src/engine/render/render-frame.js';
-import { WasmSampler, loadStillWasm, sampleFrameWasm } from '../../src/engine/render/sampler-wasm.js';
+import { WasmMixer, WasmSampler, loadStillWasm, sampleFrameWasm } from '../../src/engine/render/sampler-wasm.js';
+import { composeTransition } from '../../src/engine/compose/transitions.js';
 import { RenderPool } from '../../src/engine/render/pool.js';
 import type { YuvStill } from '../../src/engine/render/yuv.js';
 
@@ -170,5 +171,26 @@ test('render threads (wasm path) produce the frames of the JS reference', async 
     }
   } finally {
     await pool.close();
+  }
+});
+
+test('the SIMD cross-fade gives the JS transition\'s exact bytes (any length, any progress, in place)', () => {
+  const mixer = new WasmMixer();
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  for (const [W, H] of [[16, 8], [18, 6], [64, 36], [2, 2]] as const) {
+    const n = frameBytes(W, H);
+    const a = Uint8Array.from({ length: n }, rnd), b = Uint8Array.from({ length: n }, rnd);
+    a[0] = 255; b[0] = 255; a[1] = 0; b[1] = 255; a[2] = 255; b[2] = 0; // the extremes
+    for (const p of [0.001, 0.25, 0.37, 0.5, 0.999]) {
+      const js = Uint8Array.from(a);
+      composeTransition('crossfade', js, b, p, W, H, js);
+      const simd = new Uint8Array(n);
+      mixer.mix(a, b, p, simd);
+      assert.deepEqual(simd, js, `${W}x${H} at ${p}`);
+      const inPlace = Uint8Array.from(a);
+      composeTransition('crossfade', inPlace, b, p, W, H, inPlace, (x, y, q, o) => mixer.mix(x, y, q, o));
+      assert.deepEqual(inPlace, js, `${W}x${H} at ${p}, in place`);
+    }
   }
 });

@@ -297,6 +297,35 @@ test('blend: opaque white fill gives Y=235 and neutral chroma; opacity 0 leaves 
   assert.ok(h[W * H + (W * H) / 4 + 1 * (W >> 1) + 31]! > 140, 'Cr rises under red');
 });
 
+test('blend over a transparent frame (alpha plane): text shows in its own colour and raises the alpha', () => {
+  // The frame of a transparent output: yuv420p then a W*H alpha plane. Left half transparent, right half opaque grey.
+  const W = 64, H = 32;
+  const base = frameBytes(W, H);
+  const frame = () => {
+    const f = new Uint8Array(base + W * H);
+    f.set(greyFrame(W, H));
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) f[base + y * W + x] = x < W / 2 ? 0 : 255;
+    return f;
+  };
+  const white = { rgba: Buffer.alloc(W * 8 * 4, 255), width: W, height: 8, x: 0, y: 4, premultiplied: true as const };
+  const f = frame();
+  blendOverlayYuv420(f, W, H, white, 1);
+  assert.equal(f[6 * W + 5], 235, 'white over transparent is white');
+  assert.equal(f[base + 6 * W + 5], 255, 'and opaque');
+  assert.equal(f[6 * W + 50], 235);
+  assert.equal(f[base + 20 * W + 5], 0, 'alpha outside the text is untouched');
+  // Half-transparent white: over transparent it stays white at half alpha (not grey); over opaque grey it mixes.
+  const half = Buffer.alloc(W * 8 * 4);
+  for (let p = 0; p < half.length; p += 4) half.set([128, 128, 128, 128], p);
+  const g = frame();
+  blendOverlayYuv420(g, W, H, { ...white, rgba: half }, 1);
+  assert.ok(Math.abs(g[6 * W + 5]! - 235) <= 1, `Y ${g[6 * W + 5]} over transparent`);
+  assert.ok(Math.abs(g[base + 6 * W + 5]! - 128) <= 1, `alpha ${g[base + 6 * W + 5]}`);
+  assert.ok(Math.abs(g[6 * W + 50]! - (GREY_Y + 235) / 2) <= 1.5, `Y ${g[6 * W + 50]} over grey`);
+  assert.equal(g[base + 6 * W + 50], 255);
+  assert.ok(Math.abs(g[W * H + 3 * (W >> 1) + 2]! - 128) <= 1, 'chroma neutral under white over transparent');
+});
+
 test('centred text is centred by its ink on the picture, Chinese punctuation and 9:16 included', () => {
   for (const [W, H] of CANVASES) {
     for (const text of ['夏日特卖', '夏日特卖！', '标题「夏日特卖」', 'Summer Sale', 'SALE 夏日特卖，限时！']) {

@@ -60,3 +60,27 @@ test('"only X moves" is a cinemagraph; people and animals moving are kept to be 
   assert.equal(parseInstruction('her hair blowing in the wind').impossible_motion, undefined, 'hair swaying is a region, not a person moving');
   assert.equal(parseInstruction('make her blink').effects, undefined);
 });
+
+test('the motion brush: a painted area spelled out reaches the draft as a polygon, checked like every draft field', async () => {
+  const { applyRequest, emptyDraft, toCompact, fromCompact } = await import('../../src/timeline/index.js');
+  const photos = [{ mediaId: 'p0', kind: 'image' as const }, { mediaId: 'p1', kind: 'image' as const }];
+  const base = applyRequest(emptyDraft(), parseInstruction('a slideshow of both photos'), photos).draft;
+  const r = parseInstruction('motion brush on photo 2: flow right, speed 0.4, strength 0.7, area 0.1 0.2, 0.5 0.2, 0.45 0.6, 0.12 0.55');
+  assert.deepEqual(r.effects?.map(({ phrase: _p, ...e }) => e), [{ type: 'flow', region: null, polygon: [[0.1, 0.2], [0.5, 0.2], [0.45, 0.6], [0.12, 0.55]], direction: 'right', speed: 0.4, strength: 0.7 }]);
+  assert.deepEqual(r.photos, [2]);
+  assert.deepEqual(r.moves, [], 'the brush words are not a camera move');
+  const d = applyRequest(base, r, photos).draft;
+  assert.equal(d.shots[0]!.effects, undefined);
+  const c = toCompact(d) as { t: Array<{ sg: Array<{ m: { fx?: unknown } }> }> };
+  assert.deepEqual(c.t[0]!.sg[1]!.m.fx, [{ type: 'flow', region: { poly: [[0.1, 0.2], [0.5, 0.2], [0.45, 0.6], [0.12, 0.55]] }, dir: 'right', speed: 0.4, strength: 0.7 }]);
+  assert.deepEqual(fromCompact(c).shots[1]!.effects, d.shots[1]!.effects);
+  // With a camera sentence in the same message, both are read.
+  const both = parseInstruction('slow zoom in. motion brush: ripple, area 0 0.5, 1 0.5, 1 1');
+  assert.equal(both.moves[0]?.direction, 'in');
+  assert.deepEqual(both.effects?.map((e) => [e.type, e.region, e.polygon?.length]), [['ripple', null, 3]]);
+  // Out of range: the draft check names the corner (4007).
+  const bad = applyRequest(base, parseInstruction('motion brush on photo 1: drift left, area 0.1 0.2, 1.5 0.2, 0.4 0.6'), photos).draft;
+  assert.throws(() => fromCompact(toCompact(bad)), (e: Error & { kind?: string }) => e.kind === 'INVALID_DRAFT' && /t\[0\]\.sg\[0\]\.m\.fx\[0\]\.region\.poly\[1\]\[0\]/.test(e.message));
+  const strong = applyRequest(base, parseInstruction('motion brush on photo 1: drift left, strength 3, area 0.1 0.2, 0.5 0.2, 0.4 0.6'), photos).draft;
+  assert.throws(() => fromCompact(toCompact(strong)), /m\.fx\[0\]\.strength/);
+});

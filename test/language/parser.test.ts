@@ -134,3 +134,8 @@ test('property: 2000 random inputs never throw and give a well-formed request', 
   assert.equal(parseInstruction(undefined as unknown as string).intent, 'unknown');
   assert.equal(parseInstruction(42 as unknown as string).intent, 'unknown');
 });
+
+test('no words make the empty request (the local path uses emptyRequest() instead of parsing "")', () => {
+  assert.deepEqual(parseInstruction(''), emptyRequest());
+  assert.deepEqual(parseInstruction('   '), emptyRequest());
+});

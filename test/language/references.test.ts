@@ -124,3 +124,17 @@ test('every kind of edit reaches the clip: background, beat sync and motion insi
   assert.ok(go('cut to the beat').beat, 'beat sync set');
   assert.equal(go('make the clouds drift left').shots[0]!.effects?.[0]?.type, 'drift');
 });
+
+test('words that ask for no edit change no clip, however many clips there are', () => {
+  // Every request is applied to its target clips (no list of "fields that edit"): this checks the other
+  // half of that rule, that a request asking nothing leaves each draft exactly as it was.
+  const s0 = { clips: [{ id: 'clip1', draft: emptyDraft() }], active: 'clip1', focus: null };
+  let s = applyToClips(s0, parseInstruction('make a separate video for each photo'), MEDIA, 'make a separate video for each photo');
+  assert.equal(s.clips.length, 3);
+  for (const text of ['how many credits do I have?', 'hello', 'what can you do', 'thanks!', '你好']) {
+    const r = applyToClips({ clips: s.clips, active: s.active, focus: s.focus }, parseInstruction(text), MEDIA, text);
+    assert.deepEqual(r.changed, [], `"${text}" changed ${r.changed.join(', ')}`);
+    assert.deepEqual(r.clips.map((c) => JSON.stringify(c.draft)), s.clips.map((c) => JSON.stringify(c.draft)), text);
+    s = r;
+  }
+});

@@ -10,7 +10,7 @@ import { mkdirSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { isStillmotionError } from '../../src/errors.js';
-import { openMediaStorage, sweepHalfWritten } from '../../src/media-storage/index.js';
+import { openMediaStorage, renderFileName, sweepEarlierAttempts, sweepHalfWritten } from '../../src/media-storage/index.js';
 import { startServer } from '../../src/service/index.js';
 import { renewLease, sweepDeadOwners } from '../../src/service/leases.js';
 import { loadSettings } from '../../src/service/settings.js';
@@ -69,6 +69,18 @@ describe('scale-out settings', () => {
     assert.equal(sweepHalfWritten(root, 0), 2, 'alone (one process), every leftover goes');
     assert.ok(existsSync(done), 'a finished file is never swept');
   });
+
+  test('a new attempt of a job removes what an earlier attempt left half-written, and only that', () => {
+    const root = tmp.path('attempts');
+    mkdirSync(`${root}/renders`, { recursive: true });
+    const first = renderFileName('out', 'render_x:1', 'AAAA_b-c', 'mp4');
+    const other = renderFileName('out', 'render_y:1', 'DDDD', 'mp4');
+    assert.match(first, /^out_[0-9a-f]{12}_AAAA_b-c\.mp4$/);
+    const files = [`.${first}.partial`, `.${other}.partial`, first.replace('AAAA_b-c', 'done')].map((f) => `${root}/renders/${f}`);
+    for (const f of files) writeFileSync(f, 'x');
+    assert.equal(sweepEarlierAttempts(root, 'renders', renderFileName('out', 'render_x:1', 'EEEE', 'mp4')), 1);
+    assert.deepEqual(files.map((f) => existsSync(f)), [false, true, true], 'another job\'s partial and a finished file stay');
+  });
 });
 
 describe('recovery by leases (PostgreSQL)', { skip: PG_SKIP }, () => {
@@ -97,6 +109,75 @@ describe('recovery by leases (PostgreSQL)', { skip: PG_SKIP }, () => {
       assert.equal(await status(theirs), 'failed');
       assert.deepEqual(await live.balance(user), { available: 95, frozen: 5, total: 100 }, 'only the dead turn\'s hold is released');
       assert.deepEqual(await sweepDeadOwners(live, '{}', 'x'), { failedTurns: 0, releasedHolds: 0 }, 'a second sweep finds nothing');
+    } finally {
+      await sql.close();
+      await pgs.drop();
+    }
+  });
+});
+
+describe('no stale reads across processes (PostgreSQL)', { skip: PG_SKIP }, () => {
+  test('what one process writes, another reads at once (the store\'s cache is off when distributed); a cached store would not', async () => {
+    const pgs = await pgSchemaUrl();
+    const sql = await openSql({ databaseUrl: pgs.url, dataDir: '/nonexistent' });
+    try {
+      const secret = randomBytes(32);
+      const [a, b, cached] = [await Store.open(sql, secret, { cache: false, owner: 'a' }), await Store.open(sql, secret, { cache: false, owner: 'b' }), await Store.open(sql, secret)];
+      const t = await a.issueAnonymousToken({ clientId: randomUUID(), ip: '127.0.0.1', ttlMs: 3600_000, startCredits: 100, scopes: ['read'], perIpPerWeek: 100 });
+      const p = (await a.authenticate(t.token))!;
+      const { sessionId } = await a.createSession(p.userId, 'stale', null, '{}', '{}');
+      const reads = (st: Store) => Promise.all([st.balance(p.userId), st.sessionOf(p, sessionId), st.lastTurn(sessionId), st.mediaOf(sessionId), st.generatedOf(sessionId), st.clipsOf(sessionId)]);
+      await reads(b);
+      await reads(cached);
+      const turn = await a.startTurn(sessionId, 'make it 6 seconds');
+      await a.reserve(p.userId, 5, turn);
+      await a.saveDraft(sessionId, '{"v":2}', '{}', 'edit');
+      const [bal, ses, last] = await reads(b);
+      assert.deepEqual(bal, { available: 95, frozen: 5, total: 100 });
+      assert.equal(ses.draft_version, 2);
+      assert.equal(last?.id, turn);
+      const [staleBal] = await reads(cached);
+      assert.deepEqual(staleBal, { available: 100, frozen: 0, total: 100 }, 'the one-process cache keeps its read (why it is off when distributed)');
+    } finally {
+      await sql.close();
+      await pgs.drop();
+    }
+  });
+});
+
+describe('one turn at a time per session, across processes (PostgreSQL)', { skip: PG_SKIP }, () => {
+  test('simultaneous claims from two processes start one turn; the others see it running; a dead process\'s turn with a resume record is adopted once', async () => {
+    const pgs = await pgSchemaUrl();
+    const sql = await openSql({ databaseUrl: pgs.url, dataDir: '/nonexistent' });
+    try {
+      const secret = randomBytes(32);
+      const [a, b] = [await Store.open(sql, secret, { cache: false, owner: 'a' }), await Store.open(sql, secret, { cache: false, owner: 'b' })];
+      await renewLease(sql, 'a', 60_000);
+      await renewLease(sql, 'b', 60_000);
+      const t = await a.issueAnonymousToken({ clientId: randomUUID(), ip: '127.0.0.1', ttlMs: 3600_000, startCredits: 100, scopes: ['read'], perIpPerWeek: 100 });
+      const user = (await a.authenticate(t.token))!.userId;
+      const { sessionId } = await a.createSession(user, 'claims', null, '{}', '{}');
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimTurn(sessionId, i < 5 ? 'make it 6 seconds' : 'make it 9 seconds')));
+      const started = claims.flatMap((c) => ('started' in c ? [c.started] : []));
+      assert.equal(started.length, 1, JSON.stringify(claims));
+      assert.ok(claims.every((c) => 'started' in c || c.running.id === started[0]), 'every other claim names the running turn');
+      assert.ok('running' in (await b.claimTurn(sessionId, 'x')));
+      await a.finishTurn(started[0]!, 'completed', 'done', null, 0);
+      assert.ok('started' in (await b.claimTurn(sessionId, 'x')), 'the session is free once the turn ended');
+
+      // b dies while its turn renders; both a and a third process sweep at once: one adopts it.
+      const running = (await sql.query<{ id: string }>("select id from turns where status = 'running'"))[0]!.id;
+      await b.turns.setResume(running, '{"hold":null,"cost":0,"planned":1,"renders":[],"reply":{}}');
+      await renewLease(sql, 'b', 1_000, Date.now() - 10_000);
+      const c = await Store.open(sql, secret, { cache: false, owner: 'c' });
+      await renewLease(sql, 'c', 60_000);
+      const got: string[] = [];
+      const [ra, rc] = await Promise.all([sweepDeadOwners(a, '{}', 'x', Date.now(), (x) => got.push(`a:${x.id}`)), sweepDeadOwners(c, '{}', 'x', Date.now(), (x) => got.push(`c:${x.id}`))]);
+      assert.equal(got.length, 1, `adopted once: ${got.join(', ')}`);
+      assert.ok(got[0]!.endsWith(running));
+      assert.equal((ra.adoptedTurns ?? 0) + (rc.adoptedTurns ?? 0), 1);
+      assert.equal(ra.failedTurns + rc.failedTurns, 0, 'an adopted turn is not failed');
+      assert.equal((await sql.query<{ status: string }>('select status from turns where id = $1', [running]))[0]!.status, 'running');
     } finally {
       await sql.close();
       await pgs.drop();

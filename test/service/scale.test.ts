@@ -9,13 +9,18 @@
  *  (c) kill -9 the worker rendering an export: another worker finishes it, the file is whole;
  *  (d) 20 simultaneous exports of one user across both API processes: the per-user cap holds;
  *  (e) SIGTERM drains a worker, a second SIGTERM hands its job back to another worker;
- * and at the end the ledger holds available + frozen = total with nothing frozen.
+ *  (g) two turns of one session sent to both API processes at once run one after the other, and
+ *      the same message sent to both runs (and is charged) once;
+ *  (h) an API process stopped mid-turn (SIGTERM: the turn finishes first) or killed mid-turn
+ *      (kill -9: another process adopts the turn and finishes it) and restarted: the turn completes;
+ * and at the end the ledger holds available + frozen = total with nothing frozen, and every file
+ * in the media folder belongs to a row (no orphan, nothing half-written).
  * Runs when DATABASE_URL and REDIS_URL are both set (CI sets them); skips with a message otherwise.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -188,6 +193,91 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
     t.diagnostic(`previews per worker: ${by.join(', ')}`);
   });
 
+  /** A new user with the photo uploaded and a first turn done, on API process `on`. */
+  const userWithClip = async (on: Child) => {
+    const u = await setup(on.url);
+    const form = new FormData();
+    form.append('files', new Blob([new Uint8Array(readFileSync(tmp.path('photo.jpg')))], { type: 'image/jpeg' }), 'photo.jpg');
+    assert.equal((await u.call('POST', `/api/upload-video/nemo_agent/me/${u.sessionId}`, form)).json.code, 0);
+    const first = openTurn(u, 'animate this photo into a 5-second video');
+    await first.done;
+    assert.ok(!first.events.at(-1)?.error_code, JSON.stringify(first.events.at(-1)));
+    return u;
+  };
+  const via = (u: Session, c: Child): Session => Object.assign(api(c.url, u.token), { sessionId: u.sessionId });
+  const turnRows = async (sessionId: string) => {
+    const c = new pg.Client({ connectionString: schema!.url });
+    await c.connect();
+    try {
+      return (await c.query<{ id: string; message: string; status: string; created_at: string; finished_at: string | null }>('select id, message, status, created_at, finished_at from turns where session_id = $1 order by created_at, id', [sessionId])).rows
+        .map((r) => ({ ...r, created_at: Number(r.created_at), finished_at: r.finished_at === null ? null : Number(r.finished_at) }));
+    } finally {
+      await c.end();
+    }
+  };
+  const ok = (turn: ReturnType<typeof openTurn>, what: string) => {
+    const final = turn.events.at(-1);
+    assert.equal(final?.turn_complete, true, `${what}: ${JSON.stringify(final)}`);
+    assert.ok(!final?.error_code, `${what}: ${JSON.stringify(final)}`);
+  };
+
+  test('(g) two turns of one session sent to both API processes at once run one after the other; the same message sent to both runs once', async (t) => {
+    const u = await userWithClip(apiA);
+    const six = openTurn(via(u, apiA), 'make it 6 seconds');
+    const nine = openTurn(via(u, apiB), 'make it 9 seconds');
+    await Promise.all([six.done, nine.done]);
+    ok(six, 'make it 6 seconds');
+    ok(nine, 'make it 9 seconds');
+    const rows = (await turnRows(u.sessionId)).slice(1);
+    assert.deepEqual(rows.map((r) => r.status), ['completed', 'completed']);
+    t.diagnostic(`turns: ${rows.map((r) => `${r.message} ${r.created_at}-${r.finished_at}`).join(', ')}`);
+    assert.ok(rows[1]!.created_at >= rows[0]!.finished_at!, `the second turn started after the first ended: ${JSON.stringify(rows)}`);
+
+    const seven = [openTurn(via(u, apiA), 'make it 7 seconds'), openTurn(via(u, apiB), 'make it 7 seconds')];
+    await Promise.all(seven.map((x) => x.done));
+    seven.forEach((x, i) => ok(x, `make it 7 seconds (${i ? 'b' : 'a'})`));
+    const ran = (await turnRows(u.sessionId)).filter((r) => r.message === 'make it 7 seconds');
+    assert.equal(ran.length, 1, 'the same message sent to both processes runs once');
+    assert.deepEqual(seven.map((x) => x.events.at(-1)?.invocation_id), [ran[0]!.id, ran[0]!.id], 'both streams end with that turn');
+    assert.equal(seven[0]!.events.at(-1)?.content?.parts?.[0]?.text, seven[1]!.events.at(-1)?.content?.parts?.[0]?.text);
+    assert.ok(seven.every((x) => x.events.some((e) => e.content?.parts?.[0]?.function_response?.response?.status === 'completed')), 'both streams carry the preview');
+    t.diagnostic(`progress events on the two streams: ${seven.map((x) => x.events.filter((e) => e.partial === true).length).join(', ')}`);
+    assert.deepEqual(await balance(u), { available: 80, frozen: 0, total: 80 }, 'four turns that rendered, each charged once');
+  });
+
+  test('(h) an API process stopped, then killed, while its turn renders on a worker, and restarted: the turn completes either way', async (t) => {
+    const u = await userWithClip(apiA);
+    const rendering = (turn: ReturnType<typeof openTurn>) => until('the turn\'s preview to render on a worker', async () => turn.events.some((e) => e.partial === true && e.content?.parts?.[0]?.function_response?.name === 'render_preview'), 120_000);
+
+    // SIGTERM: the process stops taking requests and lets its turn finish (its lease kept meanwhile).
+    const drained = openTurn(via(u, apiA), 'make it 6 seconds');
+    await rendering(drained);
+    apiA.proc.kill('SIGTERM');
+    await drained.done;
+    ok(drained, 'the turn of the stopping process');
+    assert.deepEqual(await apiA.exited, { code: 0, signal: null }, apiA.output());
+    apiA = await startApi('api-a');
+    a = via(a, apiA);
+
+    // kill -9: nobody holds the turn's stream any more; once the dead process's lease runs out, a live
+    // process adopts the turn, waits for its preview, and completes it (the client reads the state).
+    const killed = openTurn(via(u, apiA), 'make it 8 seconds');
+    await rendering(killed);
+    apiA.proc.kill('SIGKILL');
+    assert.equal((await apiA.exited).signal, 'SIGKILL');
+    apiA = await startApi('api-a');
+    a = via(a, apiA);
+    const turnId = killed.events.find((e) => e.invocation_id)?.invocation_id as string;
+    const end = await until('the killed process\'s turn to end', async () => { const r = (await turnRows(u.sessionId)).find((x) => x.id === turnId); return r && r.status !== 'running' ? r : null; }, 120_000, 250);
+    assert.equal(end.status, 'completed', 'adopted and finished, not failed');
+    const st = await state(via(u, apiA));
+    assert.equal(st.last_turn?.id, turnId);
+    assert.match(st.last_turn?.text ?? '', /8(\.0)? ?s/);
+    assert.ok(st.generated_media.some((g: { turn_id: string }) => g.turn_id === turnId), 'the adopted turn\'s preview is in the session');
+    assert.deepEqual(await balance(via(u, apiB)), { available: 85, frozen: 0, total: 85 }, 'each of the three turns charged once');
+    t.diagnostic(`adopted by: ${[apiA, apiB].filter((c) => /turn\(s\) adopted|adopted/.test(c.output())).map((c) => c.name).join(', ') || '(not logged)'}`);
+  });
+
   test('(b) an export submitted on one API process is cancelled from the other', async () => {
     const draft = await exportDraft(30_000);
     const id = `render_cancel_${++n}`;
@@ -273,7 +363,35 @@ describe('scale out: two API processes and render workers on PostgreSQL and Redi
       const open = await c.query("select count(*)::int as n from holds where status = 'held'");
       assert.equal(open.rows[0].n, 0);
       const charged = await c.query("select count(*)::int as n from ledger where kind = 'charge'");
-      assert.equal(charged.rows[0].n, 21, 'each rendered turn was charged once');
+      assert.equal(charged.rows[0].n, 21 + 4 + 3, 'each rendered turn was charged once');
+      const turns = await c.query("select count(*)::int as n from turns where status = 'completed' and cost > 0");
+      assert.equal(turns.rows[0].n, charged.rows[0].n, 'one charge per completed turn that rendered');
+      const running = await c.query("select count(*)::int as n from turns where status = 'running'");
+      assert.equal(running.rows[0].n, 0);
+    } finally {
+      await c.end();
+    }
+  });
+
+  test('no orphan files: every file in the media folder belongs to a row, and nothing is half-written', async () => {
+    const c = new pg.Client({ connectionString: schema!.url });
+    await c.connect();
+    try {
+      await until('every job to end', async () => (await c.query("select count(*)::int as n from jobs where status in ('pending', 'processing')")).rows[0].n === 0, 60_000);
+      const named = new Set<string>();
+      for (const m of (await c.query<{ file: string; thumb: string | null }>('select file, thumb from media')).rows) { named.add(`media/${m.file}`); if (m.thumb) named.add(`thumbs/${m.thumb}`); }
+      for (const g of (await c.query<{ file: string }>('select file from generated')).rows) named.add(`generated/${g.file}`);
+      for (const j of (await c.query<{ output: string }>('select output from jobs where output is not null')).rows) {
+        const o = JSON.parse(j.output) as { area: string; file: string };
+        named.add(`${o.area}/${o.file}`);
+      }
+      const root = tmp.path('media');
+      const onDisk = ['media', 'thumbs', 'generated', 'renders', 'tmp'].flatMap((area) => existsSync(`${root}/${area}`) ? readdirSync(`${root}/${area}`).map((f) => `${area}/${f}`) : []);
+      const orphans = onDisk.filter((f) => !named.has(f));
+      assert.deepEqual(orphans, [], `files no row names (${onDisk.length} on disk, ${named.size} named)`);
+      assert.ok([...named].every((f) => onDisk.includes(f)), 'every file a row names is there');
+      const extra = readdirSync(root).filter((f) => !['media', 'thumbs', 'generated', 'renders', 'tmp', 'secret.key'].includes(f));
+      assert.deepEqual(extra, [], 'nothing else in the media folder');
     } finally {
       await c.end();
     }

@@ -1,7 +1,7 @@
 /**
  * HEIC files made in code for tests: pictures encoded to HEVC by the bundled ffmpeg (libx265),
  * wrapped in a HEIF container written here (one image or a tile grid, optional rotation, mirroring,
- * ICC or nclx colour box, alpha plane, clean aperture). Real HEVC data, so both decoders (libheif
+ * ICC or nclx colour box, alpha plane, clean aperture, auxiliary depth and matte images). Real HEVC data, so both decoders (libheif
  * and ffmpeg) read them as they would read a phone's file.
  */
 import { spawnSync } from 'node:child_process';
@@ -121,6 +121,14 @@ export interface HeifLayout {
   readonly clap?: { readonly width: number; readonly height: number };
   /** Put a thumbnail item (a small picture) in the file too. */
   readonly thumbnail?: CodedPicture;
+  /**
+   * Auxiliary images of the primary (depth, mattes): each an hvc1 item with an auxC property (type
+   * URN, then `subtype` bytes) and an auxl reference to the primary; optionally its own irot/imir,
+   * as Apple writes them.
+   */
+  readonly auxiliary?: ReadonlyArray<{ readonly picture: CodedPicture; readonly urn: string; readonly subtype?: Buffer; readonly rotate?: number; readonly mirror?: 0 | 1 }>;
+  /** Add an iOS 18 style tone-map item (`tmap`, derived from the primary) and link the auxiliary images to it instead. */
+  readonly auxToToneMap?: boolean;
 }
 
 /** A HEIC file (brands heic/mif1) with the layout given. */
@@ -168,6 +176,19 @@ export const writeHeif = (l: HeifLayout): Buffer => {
     const auxC = prop(box('auxC', full(0), cstr('urn:mpeg:hevc:2015:auxid:1')));
     const a = picItem(l.alpha, [[auxC, true]]);
     refs.push(['auxl', a, [primary]]);
+  }
+  let auxTarget = primary;
+  if (l.auxToToneMap) {
+    // The tone map's own parameters do not matter here (no decoder reads them for the primary).
+    auxTarget = add('tmap', Buffer.from([0, 0, 0, 0]), []);
+    refs.push(['dimg', auxTarget, [primary]]);
+  }
+  for (const a of l.auxiliary ?? []) {
+    const ps: Array<[number, boolean]> = [[prop(box('auxC', full(0), cstr(a.urn), a.subtype ?? Buffer.alloc(0))), true]];
+    if (a.rotate) ps.push([prop(box('irot', u8(a.rotate & 3))), true]);
+    if (a.mirror !== undefined) ps.push([prop(box('imir', u8(a.mirror))), true]);
+    const id = picItem(a.picture, ps);
+    refs.push(['auxl', id, [auxTarget]]);
   }
   if (l.thumbnail) {
     const t = picItem(l.thumbnail);

@@ -51,8 +51,8 @@ const MOVES_EN: Record<string, string> = {
   'parallax-left': 'Parallax left', 'parallax-right': 'Parallax right', 'parallax-up': 'Crane up', 'parallax-down': 'Crane down', '3d-zoom': '3D zoom',
 };
 /** How the page names the depth a move used. */
-const DEPTH_EN: Record<string, string> = { iphone: 'depth from the iPhone', gdepth: "depth from the camera", matte: 'portrait matte', estimated: 'estimated depth' };
-const DEPTH_ZH: Record<string, string> = { iphone: 'iPhone 深度', gdepth: '相机深度图', matte: '人像蒙版', estimated: '估算深度' };
+const DEPTH_EN: Record<string, string> = { iphone: 'depth from the iPhone', 'iphone-heic': 'depth from the iPhone (HEIC)', gdepth: 'Android depth', matte: 'portrait matte', estimated: 'estimated depth' };
+const DEPTH_ZH: Record<string, string> = { iphone: 'iPhone 深度', 'iphone-heic': 'iPhone 深度（HEIC）', gdepth: '安卓深度图', matte: '人像蒙版', estimated: '估算深度' };
 export const depthName = (d: string): string => (lang === 'zh' ? DEPTH_ZH[d] : DEPTH_EN[d]) ?? d;
 const MOVES_ZH: Record<string, string> = {
   'zoom-in': '推进', 'zoom-out': '拉远', 'pan-left': '左移', 'pan-right': '右移', 'pan-up': '上移', 'pan-down': '下移',

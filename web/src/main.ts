@@ -2,6 +2,7 @@
 import './styles.css';
 import { Api, ApiError, CODE, StreamLost } from './api';
 import { BackgroundPicker } from './background';
+import { MotionBrush } from './brush';
 import { ChatView } from './chat';
 import { fill, h, icon } from './dom';
 import { wait as waitText } from './format';
@@ -20,6 +21,7 @@ const preview = new PreviewView(api);
 const clips = new ClipsView(api);
 const chat = new ChatView();
 const background = new BackgroundPicker();
+const brush = new MotionBrush();
 let state: ProjectState | null = null;
 
 // ---- header: credits, share, new project -----------------------------------------------------
@@ -135,6 +137,7 @@ const render = (s: ProjectState | null): void => {
   media.setServerMedia(s?.video_infos ?? []);
   timeline.render(s?.timeline, summaryOf(s));
   preview.setDraft(s?.draft, s?.draft_version);
+  brush.set(s?.draft, s?.timeline, s?.video_infos ?? []);
   background.show(typeof s?.draft?.bg === 'string' ? s.draft.bg : undefined);
   // The big preview shows the active clip's latest preview when the session has clips.
   const activeClip = s?.clips?.find((c) => c.active);
@@ -281,6 +284,8 @@ background.onPick = (sentence, choice) => {
   if (choice === 'transparent') preview.preferFormat(['webm', 'mov']);
   void send(sentence);
 };
+// So does the motion brush: the painted area goes as words with its outline spelled out.
+brush.onApply = (sentence) => void send(sentence);
 chat.onExample = (text) => {
   if (media.hasMedia && !chat.busy) void send(text);
   else {
@@ -303,7 +308,7 @@ const mount = (): void => {
     ),
     notice,
     h('main', { class: 'layout' },
-      h('div', { class: 'col col-main' }, media.el, clips.el, background.el, timeline.el),
+      h('div', { class: 'col col-main' }, media.el, clips.el, brush.el, background.el, timeline.el),
       h('div', { class: 'col col-side' }, preview.el, chat.el),
     ),
     h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, h('div', {}, icon('upload', 'icon icon-xl'), h('span', {}, t('drop_active')))),

@@ -1,7 +1,7 @@
 /** The draft's tracks as rows (from state.timeline), with the one-line summary above them. */
 import { h, icon, fill } from './dom';
 import { at, depthName, duration, moveName } from './format';
-import { t } from './i18n';
+import { lang, t } from './i18n';
 import type { TimelineItem, TimelineTrack, TimelineDisplay as Timeline } from './types';
 
 const PX_PER_S = 48;
@@ -99,12 +99,13 @@ const clip = (kind: TimelineTrack['kind'], it: TimelineItem, total: number): HTM
   if (kind === 'video') {
     // "Dolly in · depth from the iPhone"
     const move = it.move ? [moveName(it.move), it.depth ? depthName(it.depth) : ''].filter(Boolean).join(' · ') : '';
-    title = [it.label, range, duration(it.duration_ms), move].filter(Boolean).join(' · ');
+    const fx = (it.effects ?? []).map((e) => e[lang]).join(', ');
+    title = [it.label, range, duration(it.duration_ms), move, fx].filter(Boolean).join(' · ');
     body = [
       it.thumbnail_url ? h('img', { class: 'clip-thumb', src: it.thumbnail_url, alt: '', loading: 'lazy' }) : h('span', { class: 'clip-thumb' }),
       h('span', { class: 'clip-body' },
         h('span', { class: 'clip-title' }, it.label ?? ''),
-        h('span', { class: 'clip-meta' }, h('span', { class: 'chip chip-time' }, duration(it.duration_ms)), move ? h('span', { class: 'chip chip-move' }, move) : ''),
+        h('span', { class: 'clip-meta' }, h('span', { class: 'chip chip-time' }, duration(it.duration_ms)), move ? h('span', { class: 'chip chip-move' }, move) : '', fx ? h('span', { class: 'chip chip-fx' }, fx) : ''),
       ),
     ];
   } else if (kind === 'audio') {

@@ -35,8 +35,10 @@ export interface TimelineItem {
   media_id?: string;
   thumbnail_url?: string;
   move?: string;
-  /** The depth the move used (iphone, gdepth, matte, estimated). */
+  /** The depth the move used (iphone, iphone-heic, gdepth, matte, estimated). */
   depth?: string;
+  /** Motion inside the picture, in words per language. */
+  effects?: { en: string; zh: string }[];
   volume?: number;
   text?: string;
   role?: string;

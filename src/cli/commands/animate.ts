@@ -152,8 +152,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
 /** `--slideshow`: every photo in one video, through the same draft a chat session keeps. */
 const slideshow = async (paths: string[], values: Values, options: ReturnType<typeof checkOptions>, media: LocalMedia, io: Io, rep: Reporter, workers: number | undefined, signal?: AbortSignal): Promise<number> => {
   const str = (k: string) => values[k] as string | undefined;
-  const files: MediaInfo[] = [];
-  for (const p of paths) files.push(await media.add(p));
+  const files: MediaInfo[] = await media.addAll(paths.map((path) => ({ path })));
   if (str('music')) {
     const m = await media.add(resolve(io.cwd, str('music')!));
     if (m.kind !== 'audio') throw new StillmotionError('UNSUPPORTED_TYPE', `--music ${str('music')} is not an audio file`, { hint: 'use mp3, wav, m4a or aac', details: { accepted: ['mp3', 'wav', 'm4a', 'aac'] } });

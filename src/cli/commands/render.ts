@@ -22,10 +22,10 @@ export const loadDraftFile = async (path: string, analyse = true): Promise<{ dra
   const base = dirname(resolve(path));
   const ids = new Set([...draft.shots.map((s) => s.mediaId), ...draft.audio.flatMap((a) => (a.mediaId ? [a.mediaId] : []))]);
   const media = new LocalMedia(undefined, analyse);
-  for (const id of ids) {
+  await media.addAll([...ids].map((id) => {
     const p = map[id] ?? id;
-    await media.add(isAbsolute(p) ? p : resolve(base, p), id);
-  }
+    return { path: isAbsolute(p) ? p : resolve(base, p), mediaId: id };
+  }));
   return { draft, media };
 };
 

@@ -23,12 +23,19 @@ export const serveCommand = async (argv: string[], io: Io): Promise<number> => {
     io.stdout.write(`recovered after a stop: ${r.resumedJobs} export(s) queued again, ${r.failedJobs} render(s) failed, ${r.failedTurns} turn(s) ended, ${r.releasedHolds} credit reservation(s) released\n`);
   }
   await new Promise<void>((resolve) => {
+    // A first signal stops gracefully (with workers: running turns finish first); a second one ends them now.
+    let signals = 0;
     const stop = () => {
-      io.stdout.write('stopping: finishing requests, checkpointing renders…\n');
-      void srv.close().then(resolve, resolve);
+      if (signals++ === 0) {
+        io.stdout.write(srv.distributed ? `stopping: finishing requests and ${srv.turnsRunning} running turn(s) (a second signal ends them now)…\n` : 'stopping: finishing requests, checkpointing renders…\n');
+        void srv.close().then(resolve, resolve);
+      } else {
+        io.stdout.write('stopping now: running turns end\n');
+        void srv.close({ now: true });
+      }
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   return 0;
 };

@@ -7,7 +7,7 @@ import { openStill, stillPipeline, corrupt, type OpenedStill, type StillLimits }
 import type { StillAnalysis } from '../plan/plan-shot.js';
 import type { StillCache } from '../input/still-cache.js';
 import { findSubject } from './saliency.js';
-import { regionShares, smallFromRgb } from './regions.js';
+import { regionShares, skyFromMatte, smallFromRgb } from './regions.js';
 import { analyseDepth } from '../depth/analyse.js';
 
 /** The saliency estimate works on a thumbnail this many pixels on its long side. */
@@ -15,6 +15,10 @@ const THUMB = 160;
 
 export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis> => {
   const src = opened.source;
+  // The depth analysis decodes its own small copy: both decodes run at once (libvips' threads),
+  // and each analysis starts as soon as its own copy is there.
+  const depthP = analyseDepth(opened);
+  depthP.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   let thumb: { data: Buffer; info: { width: number; height: number } };
   try {
     thumb = await stillPipeline(opened)
@@ -30,7 +34,7 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
   const s = findSubject(thumb.data, thumb.info.width, thumb.info.height);
   let depth: Awaited<ReturnType<typeof analyseDepth>>;
   try {
-    depth = await analyseDepth(opened);
+    depth = await depthP;
   } catch (e) {
     throw corrupt(src.name, src.type.toUpperCase(), e);
   }
@@ -45,7 +49,10 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
     confidence: r(s.confidence),
     notes: [...src.notes, ...depth.notes],
     depth: depth.depth,
-    regions: regionShares(smallFromRgb(thumb.data, thumb.info.width, thumb.info.height)),
+    regions: {
+      ...regionShares(smallFromRgb(thumb.data, thumb.info.width, thumb.info.height), depth.sky),
+      ...(depth.sky && skyFromMatte(depth.sky) ? { skyMatte: depth.sky } : {}),
+    },
   };
 };
 

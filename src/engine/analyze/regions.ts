@@ -6,6 +6,7 @@
  * whether the photo has a sky at all) and on the still being rendered (to make the mask).
  */
 import type { Polygon, RegionPlan } from '../living/effects.js';
+import type { StoredMatte } from '../depth/map.js';
 
 /** A small picture as BT.709-ish luma (0–255) and chroma differences (about -128–127). */
 export interface Small {
@@ -216,9 +217,9 @@ export const findWater = (s: Small, sky: FoundRegion | null = findSky(s)): Found
   return { mask: { width: w, height: h, data: m }, coverage: n / (w * h), horizon: hz / h };
 };
 
-/** Sky and water shares of a photo (stored with the analysis: 0 when not found). */
-export const regionShares = (s: Small): { sky: number; water: number } => {
-  const sky = findSky(s);
+/** Sky and water shares of a photo (stored with the analysis: 0 when not found); the iOS sky matte, when given, is the sky. */
+export const regionShares = (s: Small, skyMatte?: StoredMatte | null): { sky: number; water: number } => {
+  const sky = skyMatte ? skyFromMatte(skyMatte) : findSky(s);
   const water = findWater(s, sky);
   const r = (x: number) => Math.round(x * 1e3) / 1e3;
   return { sky: r(sky?.coverage ?? 0), water: r(water?.coverage ?? 0) };
@@ -254,9 +255,17 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
   const hard = new Float32Array(w * h);
   if (region.kind === 'polygon') {
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) hard[y * w + x] = inPolygon((x + 0.5) / w, (y + 0.5) / h, region.points) ? 1 : 0;
+  } else if (region.name === 'sky' && region.mask) {
+    const fm = skyFromMatte(region.mask)?.mask;
+    if (!fm) return null;
+    for (let y = 0; y < h; y++) {
+      const sy = Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h));
+      for (let x = 0; x < w; x++) hard[y * w + x] = fm.data[sy * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]!;
+    }
   } else if (region.name === 'sky' || region.name === 'water') {
     const s = small();
-    const sky = findSky(s);
+    // Water lies below the sky: the photo's own sky matte, when it has one, says where (as at analysis).
+    const sky = region.mask ? skyFromMatte(region.mask) : findSky(s);
     const found = region.name === 'sky' ? sky : findWater(s, sky);
     if (!found) return null;
     const fm = found.mask;
@@ -308,4 +317,31 @@ export const maskBytes = (m: Mask, width: number, height: number): Uint8Array =>
     }
   }
   return out;
+};
+
+// ---- The iOS sky matte (issue 13): when a HEIC carries one, it is the sky, not the colour guess ----
+
+/**
+ * The sky from an iPhone's semantic sky matte (soft, 255 sky): the pixels at least half sky (a hard
+ * mask like the colour detector's, feathered the same way by `regionMask`), its share, and its
+ * horizon (mean lowest sky row per column that has sky). Null when under 0.5% of the picture is
+ * sky: the iPhone saw none.
+ */
+export const skyFromMatte = (m: StoredMatte): FoundRegion | null => {
+  const { width: w, height: h } = m;
+  const bytes = Buffer.from(m.data, 'base64');
+  if (!(w > 0 && h > 0) || bytes.length < w * h) return null;
+  const data = new Float32Array(w * h);
+  let n = 0, hsum = 0, hn = 0;
+  for (let x = 0; x < w; x++) {
+    let lowest = 0;
+    for (let y = 0; y < h; y++) {
+      const v = bytes[y * w + x]! / 255;
+      if (v >= 0.5) { data[y * w + x] = 1; n++; lowest = y + 1; }
+    }
+    if (lowest) { hsum += lowest; hn++; }
+  }
+  const coverage = n / (w * h);
+  if (coverage < 0.005) return null;
+  return { mask: { width: w, height: h, data }, coverage, horizon: hn ? hsum / hn / h : 0 };
 };

@@ -12,7 +12,7 @@ import { openStill, type StillLimits } from '../input/load-still.js';
 import type { StillCache } from '../input/still-cache.js';
 import { cameraAt, viewRect } from '../plan/plan-motion.js';
 import type { PhotoShotPlan, RenderPlan, ShotMotion } from '../plan/render-plan.js';
-import { prepareLayers, prepareStill, prepareStillAlpha } from '../prepare-still.js';
+import { prepareLayers, prepareStill, prepareStillAlpha, stillDecodeSize } from '../prepare-still.js';
 import { layerView } from '../plan/depth-motion.js';
 import { ProgressMeter, type ProgressListener, type RenderedFile } from '../progress.js';
 import { RenderPool } from '../render/pool.js';
@@ -44,6 +44,19 @@ export interface RenderPlanResult extends RenderedFile {
 }
 
 const cancelled = () => new StillmotionError('CANCELLED', 'render cancelled');
+
+/**
+ * One photo shot over the whole clip whose last frame flows into its first: a still camera or a
+ * depth move's closed path, with effects that repeat over the shot (their periods divide it).
+ */
+export const isSeamless = (plan: RenderPlan): boolean => {
+  const s = plan.shots[0];
+  if (plan.shots.length !== 1 || !s || s.kind !== 'image' || s.startFrame !== 0 || s.frames !== plan.frames) return false;
+  const m = s.motion;
+  const still = m.kind === 'depth' ? m.loop : m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
+  const periodic = (s.effects ?? []).every((e) => Math.abs(s.frames / e.period - Math.round(s.frames / e.period)) < 1e-9);
+  return still && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth');
+};
 
 /** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
 export const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
@@ -94,11 +107,15 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           await clips.get(i);
           return;
         }
-        const opened = call.stills ? await call.stills.take(path, limits) : await openStill(path, limits);
+        // A photo drawn flat is decoded no larger than its picture needs (a HEIC reduced on decode).
+        const flat = s.motion.kind !== 'depth' && !(alpha && s.framing.fit !== 'blur');
+        const open = flat ? { atMost: stillDecodeSize(s.framing, W, H) } : {};
+        const opened = call.stills ? await call.stills.take(path, limits, open) : await openStill(path, limits, open);
         if (s.motion.kind === 'depth') {
           const layered = await prepareLayers(opened, s.motion, W, H, background, (rgb, w, h, depth) => pool.buildLayers(rgb, w, h, depth), s.framing.detailZoom);
           disparities.set(i, layered.disparities);
-          pool.addStill(i, layered);
+          // Effects act on the farthest layer (the whole picture), under the nearer layers.
+          pool.addStill(i, layered, s.effects?.length ? (await import('../living/prepare.js')).prepareLiving(layered.layers[0]!.still, s.effects) : undefined);
         } else if (alpha && s.framing.fit !== 'blur') {
           pool.addStill(i, await prepareStillAlpha(opened, s.framing, W, H));
         } else if (s.effects?.length) {
@@ -191,30 +208,34 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
   const textTrack = plan.texts.length ? await import('../text/track.js') : null;
   const drawTexts = textTrack?.renderTextTrackOnFrame ?? null;
   const { isBuiltinMedia, builtinTrack, trackSeconds } = await import('../music/library.js');
-  const builtinPaths = new Map<string, string>();
-  for (const a of plan.audio) {
-    if (isBuiltinMedia(a.media) && !builtinPaths.has(a.media)) {
-      builtinPaths.set(a.media, await (await import('../music/builtin.js')).ensureBuiltinTrack(a.media, { ...(call.musicDir ? { dir: call.musicDir } : {}), ...(call.ffmpegPath ? { ffmpegPath: call.ffmpegPath } : {}) }));
-    }
-  }
-  const audio: AudioSpec[] = plan.audio.map((a) => ({
-    path: builtinPaths.get(a.media) ?? call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
-    ...(a.durationS !== null ? { durationS: a.durationS } : {}),
-    ...(a.sourceDurationS !== undefined ? { sourceDurationS: a.sourceDurationS } : isBuiltinMedia(a.media) && builtinTrack(a.media) ? { sourceDurationS: trackSeconds(builtinTrack(a.media)!) } : {}),
-  }));
 
   let encoder: ReturnType<typeof startEncoder> | null = null;
   const inFlight: Array<Promise<Uint8Array>> = [];
   try {
-    // The text overlays are drawn on a thread while the first photo is prepared.
-    await Promise.all([prepare(0), textTrack?.prerenderTextTrack(W, H, plan.texts, plan.fps, F)]);
-    if (call.signal?.aborted) throw cancelled();
-    meter.report('analyse', 1, 1);
+    // The first photo is prepared and the text overlays drawn on threads while the built-in music
+    // is made (once per machine) and the encoder starts (ffmpeg, x264, the audio graph): none of
+    // them waits for another.
+    const first = Promise.all([prepare(0), textTrack?.prerenderTextTrack(W, H, plan.texts, plan.fps, F)]);
+    first.catch(() => undefined); // awaited just below; never an unhandled rejection meanwhile
+    const builtinPaths = new Map<string, string>();
+    for (const a of plan.audio) {
+      if (isBuiltinMedia(a.media) && !builtinPaths.has(a.media)) {
+        builtinPaths.set(a.media, await (await import('../music/builtin.js')).ensureBuiltinTrack(a.media, { ...(call.musicDir ? { dir: call.musicDir } : {}), ...(call.ffmpegPath ? { ffmpegPath: call.ffmpegPath } : {}) }));
+      }
+    }
+    const audio: AudioSpec[] = plan.audio.map((a) => ({
+      path: builtinPaths.get(a.media) ?? call.locate(a.media), volume: a.volume, startS: a.startS, trimS: a.trimS, loop: a.loop, fadeInS: a.fadeInS, fadeOutS: a.fadeOutS,
+      ...(a.durationS !== null ? { durationS: a.durationS } : {}),
+      ...(a.sourceDurationS !== undefined ? { sourceDurationS: a.sourceDurationS } : isBuiltinMedia(a.media) && builtinTrack(a.media) ? { sourceDurationS: trackSeconds(builtinTrack(a.media)!) } : {}),
+    }));
     const o = plan.output;
     encoder = startEncoder(
-      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
+      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(isSeamless(plan) ? { seamless: true } : {}), ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
       { signal: call.signal, ffmpegPath: call.ffmpegPath },
     );
+    await first;
+    if (call.signal?.aborted) throw cancelled();
+    meter.report('analyse', 1, 1);
     const ahead = pool.size * 2;
     let next = 0;
     const lastFrameOf = plan.shots.map((s) => s.startFrame + s.frames - 1);

@@ -49,8 +49,11 @@ const place = (src: Uint8Array, dx: number, dy: number, W: number, H: number, ou
 
 const DIRS: Record<string, [number, number]> = { left: [-1, 0], right: [1, 0], up: [0, -1], down: [0, 1] };
 
+/** A cross-fade with `mix`'s exact arithmetic (the render threads pass the SIMD one). */
+export type Mixer = (a: Uint8Array, b: Uint8Array, p: number, out: Uint8Array) => void;
+
 /** Compose the transition frame into `out` (which may be `a`, but not `b`). */
-export const composeTransition = (kind: TransitionKind, a: Uint8Array, b: Uint8Array, p: number, W: number, H: number, out: Uint8Array): void => {
+export const composeTransition = (kind: TransitionKind, a: Uint8Array, b: Uint8Array, p: number, W: number, H: number, out: Uint8Array, mixer: Mixer = mix): void => {
   if (p <= 0) { if (out !== a) out.set(a); return; }
   if (p >= 1) { out.set(b); return; }
   switch (kind) {
@@ -97,7 +100,7 @@ export const composeTransition = (kind: TransitionKind, a: Uint8Array, b: Uint8A
     }
     default:
       // crossfade, and zoom/blur (the outgoing shot's extra zoom is applied by the renderer)
-      mix(a, b, p, out);
+      mixer(a, b, p, out);
   }
 };
 

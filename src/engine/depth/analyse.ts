@@ -1,13 +1,15 @@
 /**
  * A photo's depth, learned once with the rest of its analysis: the map the camera stored when there
- * is one (iPhone Portrait disparity, Google depth, else the iPhone portrait matte as a near layer),
- * and an estimate always (so `--depth estimated` and a photo without depth both work).
+ * is one (iPhone Portrait disparity in a JPEG or a HEIC, Android depth: GDepth XMP or a Dynamic
+ * Depth container item; else the iPhone portrait matte as a near layer), and an estimate always
+ * (so `--depth estimated` and a photo without depth, or with a broken one, both work). A HEIC's
+ * sky matte comes back too, for the sky region of living photos.
  */
 import { stillPipeline, type OpenedStill } from '../input/load-still.js';
-import { googleDepth, iphoneAuxiliary, type EmbeddedDepth } from './embedded.js';
+import { dynamicDepth, googleDepth, heicAuxiliary, iphoneAuxiliary, type EmbeddedDepth } from './embedded.js';
 import { estimateDepth } from './estimate.js';
 import { resizeArea } from './filters.js';
-import { DEPTH_MAP_SIZE, encodeDepth, orient, stretch, type DepthAnalysis, type DepthMap, type DepthSource } from './map.js';
+import { DEPTH_MAP_SIZE, encodeDepth, orient, stretch, type DepthAnalysis, type DepthMap, type DepthSource, type StoredMatte } from './map.js';
 
 /** The estimator works on a thumbnail this many pixels on its long side. */
 export const ESTIMATE_SIZE = 256;
@@ -16,39 +18,90 @@ const FINE = 3;
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** The embedded map upright and at the stored size, 255 near. */
-const upright = (e: EmbeddedDepth, orientation: number, width: number, height: number): { data: Uint8Array; width: number; height: number } => {
+/** Below this spread (of 255) an embedded map says nothing: a broken or blank item. */
+const MIN_SPREAD = 8;
+
+/** The embedded map upright and at the stored size, 255 near; null when it is flat (nothing to trust). */
+const upright = (e: EmbeddedDepth, orientation: number, width: number, height: number): { data: Uint8Array; width: number; height: number } | null => {
   const o = orient(e.data, e.width, e.height, orientation);
   const k = Math.min(1, DEPTH_MAP_SIZE / Math.max(width, height));
   const ow = Math.max(1, Math.round(width * k)), oh = Math.max(1, Math.round(height * k));
   const v = resizeArea(o.data, o.width, o.height, ow, oh);
+  const sorted = Float32Array.from(v).sort();
+  if (!(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! - sorted[Math.floor(sorted.length * 0.01)]! >= MIN_SPREAD)) return null;
   return { data: stretch(v), width: ow, height: oh };
 };
 
-export const embeddedDepth = async (opened: OpenedStill, estimated: DepthMap): Promise<{ map: DepthMap | null; note: string | null }> => {
-  if (opened.input.kind !== 'encoded' || opened.source.type !== 'jpeg') return { map: null, note: null };
-  const file = opened.input.data;
+/** A sky matte as analysis stores it (upright, at most this many px on its long side, 255 sky). */
+export const SKY_MATTE_SIZE = 96;
+
+/** A sky matte upright and small, as analysis keeps it. */
+const storedSky = (m: { data: Uint8Array; width: number; height: number }, orientation: number): StoredMatte => {
+  const u = orient(m.data, m.width, m.height, orientation);
+  const k = Math.min(1, SKY_MATTE_SIZE / Math.max(u.width, u.height));
+  const sw = Math.max(1, Math.round(u.width * k)), sh = Math.max(1, Math.round(u.height * k));
+  const v = resizeArea(u.data, u.width, u.height, sw, sh);
+  return { width: sw, height: sh, data: encodeDepth(Uint8Array.from(v, (x) => Math.round(x))) };
+};
+
+export interface EmbeddedFound {
+  readonly map: DepthMap | null;
+  readonly notes: readonly string[];
+  /** The iOS sky matte, when the file has one (its share may be 0: the iPhone saw no sky). */
+  readonly sky: StoredMatte | null;
+}
+
+const WHAT: Readonly<Record<EmbeddedDepth['from'], string>> = {
+  iphone: 'iPhone Portrait disparity',
+  'iphone-heic': 'iPhone Portrait depth in the HEIC',
+  gdepth: 'Android depth',
+};
+const CONFIDENCE: Readonly<Record<EmbeddedDepth['from'], number>> = { iphone: 0.9, 'iphone-heic': 0.9, gdepth: 0.85 };
+
+export const embeddedDepth = async (opened: OpenedStill, estimated: DepthMap): Promise<EmbeddedFound> => {
   const { width, height, orientation } = opened.source;
-  const aux = await iphoneAuxiliary(file, 512);
-  const disp = aux.find((a) => a.kind !== 'matte');
-  const g = disp ? null : await googleDepth(file, 512);
-  const best = disp ?? g;
+  let best: EmbeddedDepth | null = null;
+  let matte: EmbeddedDepth | null = null;
+  let sky: StoredMatte | null = null;
+  let format = '';
+  const notes: string[] = [];
+  if (opened.input.kind === 'encoded' && opened.source.type === 'jpeg') {
+    const file = opened.input.data;
+    const aux = await iphoneAuxiliary(file, 512);
+    best = aux.find((a) => a.kind === 'disparity' || a.kind === 'depth') ?? null;
+    if (!best) { best = await googleDepth(file, 512); format = best ? 'GDepth' : ''; }
+    if (!best) { best = await dynamicDepth(file, 512); format = best ? 'Dynamic Depth' : ''; }
+    matte = aux.find((a) => a.kind === 'matte') ?? null;
+    const s = aux.find((a) => a.kind === 'sky');
+    if (s) sky = storedSky(s, orientation);
+  } else if (opened.input.kind === 'raw' && opened.input.file && opened.source.type === 'heif') {
+    const h = await heicAuxiliary(opened.input.file, 512);
+    best = h.depth;
+    matte = h.matte;
+    if (h.sky) sky = storedSky(h.sky, orientation);
+    for (const p of h.problems) notes.push(`the HEIC's ${p}${p.startsWith('depth map') ? ': estimated depth instead' : ''}`);
+  }
   if (best) {
     const u = upright(best, orientation, width, height);
-    const source: DepthSource = best.from;
-    return { map: { width: u.width, height: u.height, data: encodeDepth(u.data), source, confidence: source === 'iphone' ? 0.9 : 0.85 }, note: `depth map in the file (${source === 'iphone' ? 'iPhone Portrait disparity' : 'Google depth'})` };
+    if (u) {
+      const source: DepthSource = best.from;
+      const map = { width: u.width, height: u.height, data: encodeDepth(u.data), source, confidence: CONFIDENCE[best.from] };
+      return { map, notes: [...notes, `depth map in the file (${WHAT[best.from]}${format ? `, ${format}` : ''})`], sky };
+    }
+    notes.push(`the depth map in the file (${WHAT[best.from]}) is flat: estimated depth instead`);
   }
-  const matte = aux.find((a) => a.kind === 'matte');
   if (matte) {
     // The subject from the matte, in front of the estimate's background.
     const u = upright(matte, orientation, width, height);
-    const est = Buffer.from(estimated.data, 'base64');
-    const out = new Uint8Array(u.data.length);
-    const sameGrid = estimated.width === u.width && estimated.height === u.height;
-    for (let i = 0; i < out.length; i++) out[i] = Math.max(u.data[i]!, Math.round((sameGrid ? est[i]! : 0) * 0.55));
-    return { map: { width: u.width, height: u.height, data: encodeDepth(out), source: 'matte', confidence: 0.7 }, note: 'portrait matte in the file' };
+    if (u) {
+      const est = Buffer.from(estimated.data, 'base64');
+      const out = new Uint8Array(u.data.length);
+      const sameGrid = estimated.width === u.width && estimated.height === u.height;
+      for (let i = 0; i < out.length; i++) out[i] = Math.max(u.data[i]!, Math.round((sameGrid ? est[i]! : 0) * 0.55));
+      return { map: { width: u.width, height: u.height, data: encodeDepth(out), source: 'matte', confidence: 0.7 }, notes: [...notes, 'portrait matte in the file (subject near, the rest far)'], sky };
+    }
   }
-  return { map: null, note: null };
+  return { map: null, notes, sky };
 };
 
 export const estimatedDepth = async (opened: OpenedStill): Promise<DepthMap> => {
@@ -70,14 +123,14 @@ export const estimatedDepth = async (opened: OpenedStill): Promise<DepthMap> => 
   return { width: e.width, height: e.height, data: encodeDepth(e.data), source: 'estimated', confidence: r3(e.confidence) };
 };
 
-/** The depth analysis of an opened photo (embedded map when there is one, and the estimate). */
-export const analyseDepth = async (opened: OpenedStill): Promise<{ depth: DepthAnalysis; notes: string[] }> => {
+/** The depth analysis of an opened photo (embedded map when there is one, and the estimate), and the iOS sky matte if any. */
+export const analyseDepth = async (opened: OpenedStill): Promise<{ depth: DepthAnalysis; notes: string[]; sky: StoredMatte | null }> => {
   const estimated = await estimatedDepth(opened);
-  let embedded: { map: DepthMap | null; note: string | null } = { map: null, note: null };
+  let embedded: EmbeddedFound = { map: null, notes: [], sky: null };
   try {
     embedded = await embeddedDepth(opened, estimated);
   } catch {
     // a damaged depth segment is only a missed hint: the estimate stands
   }
-  return { depth: { embedded: embedded.map, estimated }, notes: embedded.note ? [embedded.note] : [] };
+  return { depth: { embedded: embedded.map, estimated }, notes: [...embedded.notes], sky: embedded.sky };
 };

@@ -8,9 +8,15 @@
  *   usually in the extended XMP segments, with `GDepth:Format` RangeInverse or RangeLinear and the
  *   `Near`/`Far` distances it was normalised with.
  *
+ * - Google Dynamic Depth (Android): the depth map as a container item appended to the JPEG, listed
+ *   in the XMP `Container:Directory`, with the device XMP's `DepthMap` Format/Near/Far.
+ * - iPhone HEIC: the disparity map and the mattes as auxiliary images (../heif/auxiliary.ts).
+ *
  * Pure byte parsing plus sharp for the small embedded pictures; malformed input gives null.
  */
 import sharp from 'sharp';
+import { readAuxiliary, type HeifAuxImage } from '../heif/auxiliary.js';
+import { resizeArea } from './filters.js';
 
 const XMP_STD = 'http://ns.adobe.com/xap/1.0/\0';
 const XMP_EXT = 'http://ns.adobe.com/xmp/extension/\0';
@@ -108,15 +114,16 @@ const grey = async (data: Buffer, max: number): Promise<{ data: Uint8Array; widt
 };
 
 export interface EmbeddedDepth {
-  readonly kind: 'disparity' | 'depth' | 'matte';
+  /** A depth map (as disparity, 255 near), a portrait matte (255 subject) or a sky matte (255 sky). */
+  readonly kind: 'disparity' | 'depth' | 'matte' | 'sky';
   /** Stored orientation (the photo's EXIF orientation turns it upright); 255 near. */
   readonly data: Uint8Array;
   readonly width: number;
   readonly height: number;
-  readonly from: 'iphone' | 'gdepth';
+  readonly from: 'iphone' | 'iphone-heic' | 'gdepth';
 }
 
-/** The iPhone's auxiliary images of a Portrait-mode JPEG: its disparity/depth map and its matte. */
+/** The iPhone's auxiliary images of a Portrait-mode JPEG: its disparity/depth map, its portrait matte and its sky matte. */
 export const iphoneAuxiliary = async (file: Buffer, max: number): Promise<EmbeddedDepth[]> => {
   const segs = jpegSegments(file);
   if (!segs?.mpf) return [];
@@ -126,8 +133,10 @@ export const iphoneAuxiliary = async (file: Buffer, max: number): Promise<Embedd
     if (!sub?.xmp) continue;
     const type = (tag(sub.xmp, 'apdi:AuxiliaryImageType') ?? '').toLowerCase();
     const subtype = (tag(sub.xmp, 'apdi:AuxiliaryImageSubType') ?? '').toLowerCase();
-    const isMatte = subtype.includes('matte') || type.includes('matte');
-    const kind = isMatte ? 'matte' : type === 'disparity' || type.endsWith(':disparity') ? 'disparity' : type === 'depth' || type.endsWith(':depth') ? 'depth' : null;
+    // The portrait matte, the sky matte; other semantic mattes (skin, hair, teeth, glasses) are not layers.
+    const both = `${type} ${subtype}`;
+    const kind = /skymatte/.test(both) ? 'sky' : /semantic|(skin|hair|teeth|glasses)matte/.test(both) ? null : both.includes('matte') ? 'matte'
+      : type === 'disparity' || type.endsWith(':disparity') ? 'disparity' : type === 'depth' || type.endsWith(':depth') ? 'depth' : null;
     if (!kind) continue;
     try {
       const g = await grey(file.subarray(im.offset, im.offset + im.size), max);
@@ -141,6 +150,32 @@ export const iphoneAuxiliary = async (file: Buffer, max: number): Promise<Embedd
   return out;
 };
 
+/** Depth values (0..1 as stored) → disparity, per the Google depthmap formats; null range: order only (0 nearest). */
+const rangeToDisparity = (dn: number, format: string, near: number, far: number): number => {
+  const ok = Number.isFinite(near) && Number.isFinite(far) && near > 0 && far > near;
+  let d: number;
+  if (!ok) d = 1 + dn;
+  else if (format.toLowerCase() === 'rangelinear') d = dn * (far - near) + near;
+  else d = (far * near) / (far - dn * (far - near));
+  return 1 / d;
+};
+
+/** A disparity map as bytes, 255 nearest, spanning its own range. */
+const toBytes = (disp: Float32Array): Uint8Array => {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of disp) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const span = hi - lo > 1e-12 ? hi - lo : 1;
+  const out = new Uint8Array(disp.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(((disp[i]! - lo) / span) * 255);
+  return out;
+};
+
+const fromRange = (g: { data: Uint8Array; width: number; height: number }, format: string, near: number, far: number, from: EmbeddedDepth['from']): EmbeddedDepth => {
+  const disp = new Float32Array(g.data.length);
+  for (let i = 0; i < disp.length; i++) disp[i] = rangeToDisparity(g.data[i]! / 255, format, near, far);
+  return { kind: 'disparity', data: toBytes(disp), width: g.width, height: g.height, from };
+};
+
 /**
  * Google depth (GDepth XMP): the map as disparity (255 near), from RangeInverse or RangeLinear
  * values and the Near/Far distances, per the published depthmap metadata format.
@@ -151,29 +186,128 @@ export const googleDepth = async (file: Buffer, max: number): Promise<EmbeddedDe
   const all = `${segs.xmp}\n${segs.xmpExtended}`;
   const b64 = tag(all, 'GDepth:Data');
   if (!b64) return null;
-  const format = tag(all, 'GDepth:Format') ?? 'RangeInverse';
-  const near = Number(tag(all, 'GDepth:Near') ?? 'NaN');
-  const far = Number(tag(all, 'GDepth:Far') ?? 'NaN');
   let g: { data: Uint8Array; width: number; height: number };
   try {
     g = await grey(Buffer.from(b64.replace(/\s+/g, ''), 'base64'), max);
   } catch {
     return null;
   }
-  const ok = Number.isFinite(near) && Number.isFinite(far) && near > 0 && far > near;
-  const disp = new Float32Array(g.data.length);
-  for (let i = 0; i < disp.length; i++) {
-    const dn = g.data[i]! / 255;
-    let d: number;
-    if (!ok) d = 1 + dn; // no range: only the order is known (0 nearest)
-    else if (format === 'RangeLinear') d = dn * (far - near) + near;
-    else d = (far * near) / (far - dn * (far - near));
-    disp[i] = 1 / d;
+  return fromRange(g, tag(all, 'GDepth:Format') ?? 'RangeInverse', Number(tag(all, 'GDepth:Near') ?? 'NaN'), Number(tag(all, 'GDepth:Far') ?? 'NaN'), 'gdepth');
+};
+
+export interface ContainerItem {
+  readonly mime: string;
+  readonly semantic: string;
+  readonly uri: string;
+  /** Where its bytes are in the file. */
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The items of a Dynamic Depth (or GContainer) directory: `Container:Directory` lists them in
+ * order, the first being the primary image itself (length 0); the others are appended after it,
+ * each `Item:Length` bytes and `Item:Padding` bytes of padding, the last ending at the end of the file.
+ */
+export const containerItems = (file: Buffer, xmp: string): ContainerItem[] => {
+  const dir = /<Container:Directory\b[\s\S]*?<\/Container:Directory>/.exec(xmp)?.[0];
+  if (!dir) return [];
+  const listed = dir.split(/<rdf:li\b/).slice(1).map((li) => ({
+    mime: tag(li, 'Item:Mime') ?? '',
+    semantic: tag(li, 'Item:Semantic') ?? '',
+    uri: tag(li, 'Item:DataURI') ?? '',
+    length: Number(tag(li, 'Item:Length') ?? '0'),
+    padding: Number(tag(li, 'Item:Padding') ?? '0'),
+  }));
+  if (listed.some((i) => !(Number.isInteger(i.length) && i.length >= 0 && Number.isInteger(i.padding) && i.padding >= 0))) return [];
+  const out: ContainerItem[] = [];
+  let end = file.length;
+  for (let i = listed.length - 1; i >= 1; i--) {
+    const it = listed[i]!;
+    end -= it.padding;
+    const offset = end - it.length;
+    if (offset < 0 || it.length === 0) return [];
+    out.unshift({ mime: it.mime, semantic: it.semantic, uri: it.uri, offset, length: it.length });
+    end = offset;
   }
-  let lo = Infinity, hi = -Infinity;
-  for (const v of disp) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  const span = hi - lo > 1e-12 ? hi - lo : 1;
-  const out = new Uint8Array(disp.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(((disp[i]! - lo) / span) * 255);
-  return { kind: 'disparity', data: out, width: g.width, height: g.height, from: 'gdepth' };
+  return out;
+};
+
+const MAGIC: Record<string, number[]> = { 'image/png': [0x89, 0x50, 0x4e, 0x47], 'image/jpeg': [0xff, 0xd8, 0xff] };
+
+/**
+ * Google Dynamic Depth (Android): the depth map is an item of the container appended to the JPEG,
+ * named by the device XMP's `DepthMap:DepthURI` (or an item whose semantic says depth), converted
+ * with the `DepthMap` element's Format, Near and Far.
+ */
+export const dynamicDepth = async (file: Buffer, max: number): Promise<EmbeddedDepth | null> => {
+  const segs = jpegSegments(file);
+  if (!segs) return null;
+  const all = `${segs.xmp}\n${segs.xmpExtended}`;
+  const items = containerItems(file, all);
+  if (!items.length) return null;
+  // A DepthMap whose ItemSemantic is Segmentation holds a mask, not depth.
+  if (/segmentation/i.test(tag(all, 'DepthMap:ItemSemantic') ?? '')) return null;
+  const uri = tag(all, 'DepthMap:DepthURI');
+  const isDepth = (i: ContainerItem) => !/confidence/i.test(`${i.semantic} ${i.uri}`)
+    && ((uri && i.uri === uri) || /^depth(map)?$/i.test(i.semantic) || (!i.semantic && /depth/i.test(i.uri)));
+  const item = items.find(isDepth);
+  if (!item) return null;
+  const bytes = file.subarray(item.offset, item.offset + item.length);
+  const magic = MAGIC[item.mime.toLowerCase()];
+  if (magic && !magic.every((v, k) => bytes[k] === v)) return null;
+  let g: { data: Uint8Array; width: number; height: number };
+  try {
+    g = await grey(bytes, max);
+  } catch {
+    return null;
+  }
+  const format = tag(all, 'DepthMap:Format') ?? tag(all, 'GDepth:Format') ?? 'RangeInverse';
+  return fromRange(g, format, Number(tag(all, 'DepthMap:Near') ?? 'NaN'), Number(tag(all, 'DepthMap:Far') ?? 'NaN'), 'gdepth');
+};
+
+/** A picture shrunk (area average) to at most `max` px on its long side. */
+const shrink = (im: { data: Uint8Array; width: number; height: number }, max: number): { data: Uint8Array; width: number; height: number } => {
+  const k = Math.min(1, max / Math.max(im.width, im.height));
+  if (k === 1) return im;
+  const w = Math.max(1, Math.round(im.width * k)), h = Math.max(1, Math.round(im.height * k));
+  const v = resizeArea(im.data, im.width, im.height, w, h);
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(v[i]!);
+  return { data: out, width: w, height: h };
+};
+
+/** An HEIC depth item as disparity (255 near), by its depth representation (disparity when unsaid, as Apple writes). */
+const heicDisparity = (a: HeifAuxImage, max: number): EmbeddedDepth => {
+  const g = shrink(a, max);
+  const r = a.representation;
+  if (r?.type !== 'z') return { kind: 'disparity', ...g, from: 'iphone-heic' };
+  const near = r.zNear ?? NaN, far = r.zFar ?? NaN;
+  if (!(near > 0 && far > near)) return { kind: 'depth', ...g, data: g.data.map((v) => 255 - v), from: 'iphone-heic' };
+  const disp = new Float32Array(g.data.length);
+  for (let i = 0; i < disp.length; i++) disp[i] = 1 / (near + (g.data[i]! / 255) * (far - near));
+  return { kind: 'depth', ...g, data: toBytes(disp), from: 'iphone-heic' };
+};
+
+export interface HeicAuxiliary {
+  readonly depth: EmbeddedDepth | null;
+  readonly matte: EmbeddedDepth | null;
+  /** The iOS sky matte (upright, 255 sky), or null. */
+  readonly sky: { readonly data: Uint8Array; readonly width: number; readonly height: number } | null;
+  /** What could not be read (for the notes). */
+  readonly problems: readonly string[];
+}
+
+/** An iPhone HEIC's depth (disparity) map, portrait matte and sky matte, upright, at most `max` px on the long side. */
+export const heicAuxiliary = async (file: Buffer, max: number): Promise<HeicAuxiliary> => {
+  const { images, problems } = await readAuxiliary(file, ['depth', 'portrait-matte', 'sky-matte']);
+  const depth = images.find((a) => a.kind === 'depth');
+  const matte = images.find((a) => a.kind === 'portrait-matte');
+  const sky = images.find((a) => a.kind === 'sky-matte');
+  return {
+    depth: depth ? heicDisparity(depth, max) : null,
+    matte: matte ? { kind: 'matte', ...shrink(matte, max), from: 'iphone-heic' } : null,
+    sky: sky ? shrink(sky, max) : null,
+    problems,
+  };
 };

@@ -5,8 +5,12 @@
  * photo's analysis and carried in a render plan as base64.
  */
 
-/** Where a depth map came from, best first. */
-export const DEPTH_SOURCES = ['iphone', 'gdepth', 'matte', 'estimated'] as const;
+/**
+ * Where a depth map came from, best first: an iPhone Portrait disparity map (JPEG, or HEIC
+ * auxiliary image), an Android camera's (Google depth XMP or Dynamic Depth container item), an
+ * iPhone portrait matte (subject near, the rest far), or the estimate.
+ */
+export const DEPTH_SOURCES = ['iphone', 'iphone-heic', 'gdepth', 'matte', 'estimated'] as const;
 export type DepthSource = (typeof DEPTH_SOURCES)[number];
 
 /** What a user may ask: the best depth there is, only the photo's own, only an estimate, or none. */
@@ -21,6 +25,13 @@ export interface DepthMap {
   readonly source: DepthSource;
   /** 0..1: how far a move may trust it (below DEPTH_MIN_CONFIDENCE a depth move falls back to a flat one). */
   readonly confidence: number;
+}
+
+/** A soft mask stored with the analysis (the iOS sky matte): width*height bytes, base64, 255 inside. */
+export interface StoredMatte {
+  readonly width: number;
+  readonly height: number;
+  readonly data: string;
 }
 
 /** What analysis stores about depth: the photo's own map when it has one, and an estimate always. */
@@ -38,8 +49,9 @@ export const DEPTH_MAP_SIZE = 128;
 /** How a depth source is said to a person. */
 export const DEPTH_LABELS: Readonly<Record<DepthSource, string>> = {
   iphone: 'depth from the iPhone',
-  gdepth: "depth from the camera's depth map",
-  matte: "the iPhone's portrait matte",
+  'iphone-heic': 'depth from the iPhone (HEIC)',
+  gdepth: 'Android depth',
+  matte: 'portrait matte',
   estimated: 'estimated depth',
 };
 

@@ -52,6 +52,11 @@ export interface EncodeSpec {
    * (VP9 with alpha, yuva420p) and MOV (ProRes 4444, yuva444p10le) only.
    */
   readonly alpha?: boolean;
+  /**
+   * The clip is a seamless loop (its last frame flows into its first): x264 codes it as one GOP, with
+   * the first frame and the last two near-lossless, so the loop point carries no keyframe's noise.
+   */
+  readonly seamless?: boolean;
   /** Encoder threads for x264 (default: x264 decides; measured faster on 2 cores than a fixed 2, as its lookahead overlaps our rendering). VP9 uses 2. */
   readonly threads?: number;
 }

@@ -16,6 +16,8 @@ export interface FfmpegDecoded {
   /** RGBA at `offset` in `buf`. */
   readonly buf: Buffer;
   readonly offset: number;
+  /** The picture is the image reduced by this factor (the `shrink` asked for). */
+  readonly scale: number;
 }
 
 /** Thrown when ffmpeg could not do it (missing, failed, or said anything): libheif decodes instead. */
@@ -32,6 +34,12 @@ export interface FfmpegDecodeOptions {
   readonly offset: number;
   readonly ffmpegPath?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Reduce the picture by this factor (1, 2, 4, 8; it must divide the tiles into whole 4:2:0
+   * pictures): ffmpeg averages each decoded tile down (area) before it comes out, so the
+   * conversion here and the colour conversion after it see that many times fewer pixels.
+   */
+  readonly shrink?: number;
 }
 
 export const decodeWithFfmpeg = async (plan: HevcPlan, o: FfmpegDecodeOptions): Promise<FfmpegDecoded> => {
@@ -42,15 +50,19 @@ export const decodeWithFfmpeg = async (plan: HevcPlan, o: FfmpegDecodeOptions): 
   } catch (e) {
     throw new FfmpegDecodeFailed('no ffmpeg', { cause: e });
   }
-  const place = placement(plan.width, plan.height, o.transforms);
+  const s = o.shrink ?? 1;
+  const tw = plan.tileWidth / s, th = plan.tileHeight / s, columns = plan.columns;
+  if (!Number.isInteger(tw) || !Number.isInteger(th) || tw % 2 || th % 2) throw new FfmpegDecodeFailed(`tiles of ${plan.tileWidth}x${plan.tileHeight} cannot be reduced by ${s}`);
+  // A reduced picture drops the last partial pixel of an edge (the tile's padding is not image).
+  const width = Math.floor(plan.width / s), height = Math.floor(plan.height / s);
+  const place = placement(width, height, o.transforms);
   const offset = (o.offset + 3) & ~3;
   const buf = Buffer.allocUnsafe(offset + place.width * place.height * 4);
   // A Buffer this large owns its ArrayBuffer from byte 0, so `offset` keeps u32 alignment.
   if ((buf.byteOffset + offset) % 4) throw new FfmpegDecodeFailed('unaligned output buffer');
   const out = new Uint32Array(buf.buffer, buf.byteOffset + offset, place.width * place.height);
-  const target = { out, place, width: plan.width, height: plan.height, fullRange: plan.fullRange, matrix: plan.matrix };
+  const target = { out, place, width, height, fullRange: plan.fullRange, matrix: plan.matrix };
 
-  const { tileWidth: tw, tileHeight: th, columns } = plan;
   const tiles = plan.columns * plan.rows;
   const frameBytes = tw * th + 2 * (tw >> 1) * (th >> 1);
   const frame = Buffer.allocUnsafe(frameBytes);
@@ -75,7 +87,11 @@ export const decodeWithFfmpeg = async (plan: HevcPlan, o: FfmpegDecodeOptions): 
   try {
     const r = await runTool(bin, [
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '0',
-      '-f', 'hevc', '-i', 'pipe:0', '-map', '0:v:0', '-vsync', 'passthrough', '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:1',
+      '-f', 'hevc', '-i', 'pipe:0', '-map', '0:v:0', '-vsync', 'passthrough',
+      // The decoder's own pixel format is kept: no -pix_fmt, or a full-range stream (yuvj420p)
+      // would be converted to limited range on the way.
+      ...(s > 1 ? ['-vf', `scale=${tw}:${th}:flags=area`] : []),
+      '-c:v', 'rawvideo', '-f', 'rawvideo', 'pipe:1',
     ], { input: plan.stream, onStdout, signal: o.signal, maxStdoutBytes: frameBytes * tiles + 1 });
     tail = r.stderrTail.trim();
   } catch (e) {
@@ -84,5 +100,5 @@ export const decodeWithFfmpeg = async (plan: HevcPlan, o: FfmpegDecodeOptions): 
   // Any complaint (a damaged tile is concealed, not refused) or a missing picture: not ours to judge.
   if (tail) throw new FfmpegDecodeFailed(`ffmpeg: ${tail.split('\n')[0]}`);
   if (done !== tiles || have !== 0) throw new FfmpegDecodeFailed(`ffmpeg gave ${done} of ${tiles} pictures`);
-  return { width: place.width, height: place.height, buf, offset };
+  return { width: place.width, height: place.height, buf, offset, scale: s };
 };

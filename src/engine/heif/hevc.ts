@@ -64,7 +64,7 @@ export const toAnnexB = (data: Buffer, lengthSize: number): Buffer[] | null => {
 export const parameterSets = (c: HvcC): Buffer[] => c.nals.flatMap((n) => [START, n]);
 
 /** A NAL unit's payload without emulation prevention bytes (00 00 03 → 00 00). */
-const rbsp = (nal: Uint8Array): Uint8Array => {
+export const rbsp = (nal: Uint8Array): Uint8Array => {
   const out = new Uint8Array(nal.length);
   let n = 0;
   let zeros = 0;
@@ -80,7 +80,7 @@ const rbsp = (nal: Uint8Array): Uint8Array => {
   return out.subarray(0, n);
 };
 
-class Bits {
+export class Bits {
   #p = 0;
   constructor(private readonly b: Uint8Array) {}
   u(n: number): number {

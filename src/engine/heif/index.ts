@@ -68,6 +68,11 @@ export interface HeifStill {
   readonly colour: HeifColour;
   /** Which decoder made the pixels: ffmpeg's HEVC decoder, or libheif (WebAssembly). */
   readonly decoder: 'ffmpeg' | 'libheif';
+  /** The picture is the image reduced by this factor (1 unless `atLeast` allowed less; see DecodeHeifOptions). */
+  readonly scale?: number;
+  /** The image's own upright size (the picture's when `scale` is 1). */
+  readonly imageWidth?: number;
+  readonly imageHeight?: number;
 }
 
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis']);
@@ -180,6 +185,10 @@ interface Decoded {
   icc: Buffer | null;
   colour: Omit<HeifColour, 'converted'> & { convert: 'icc' | 'p3' | null };
   decoder: HeifStill['decoder'];
+  /** Reduction factor of the picture (1: full size), and the image's own upright size. */
+  scale: number;
+  imageWidth: number;
+  imageHeight: number;
 }
 
 export interface DecodeHeifOptions {
@@ -191,9 +200,24 @@ export interface DecodeHeifOptions {
   readonly decoder?: 'auto' | 'libheif';
   /** ffmpeg to run (default: resolveBinaries()). */
   readonly ffmpegPath?: string;
+  /**
+   * The picture is wanted at this size (upright) or smaller: ffmpeg's path may then return it
+   * reduced by 2, 4 or 8 (never below this size), as a JPEG decoder shrinks on load, so that the
+   * conversion to RGB and sRGB runs on a quarter (or less) of the pixels. `scale` says by how much.
+   */
+  readonly atLeast?: { readonly width: number; readonly height: number };
 }
 
-export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => {
+export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => finishHeif(await decodeHeifPixels(buf, opts));
+
+/**
+ * A HEIC's pixels as decoded, before the conversion to sRGB (`finishHeif` does it): the decode
+ * thread sends this back (its buffer moved, not copied) and the conversion runs in libvips'
+ * threads from the caller's side, whose output buffer then needs no copy between threads.
+ */
+export type HeifPixels = Decoded;
+
+export const decodeHeifPixels = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifPixels> => {
   if (!isHeif(buf)) {
     const brands = ftypBrands(buf);
     if (!brands && buf.length >= 8 && Buffer.from(buf.subarray(4, 8)).toString('latin1') === 'ftyp') throw corrupt('the file ends inside its ftyp header');
@@ -204,9 +228,21 @@ export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Prom
 
   const fast = opts.decoder === 'libheif' ? null : await decodeFast(buf, props, opts);
   const d = fast ?? decodeWithLibheif(buf, opts.maxPixels, props, opts.ignoreTransformations === true);
+  if (d.premultiplied && d.hasAlpha) {
+    unpremultiply(d.buf, d.offset);
+    d.premultiplied = false;
+  }
+  return d;
+};
 
+/** Byte arrays that crossed a thread arrive as plain Uint8Arrays: Buffers again, without copying. */
+const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+/** The decoded pixels converted to sRGB (when the file says they are not) and described. */
+export const finishHeif = async (d: HeifPixels): Promise<HeifStill> => {
+  d.buf = asBuffer(d.buf);
+  if (d.icc) d.icc = asBuffer(d.icc);
   let data = d.buf;
-  if (d.premultiplied && d.hasAlpha) unpremultiply(data, d.offset);
   let converted = false;
   if (d.colour.convert) {
     const icc = d.colour.convert === 'p3' ? await displayP3Icc() : d.icc!;
@@ -239,6 +275,7 @@ export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Prom
     notes: d.notes,
     colour: { kind: c.kind, description: c.description, converted, ...(c.nclx ? { nclx: c.nclx } : {}) },
     decoder: d.decoder,
+    ...(d.scale !== 1 ? { scale: d.scale, imageWidth: d.imageWidth, imageHeight: d.imageHeight } : {}),
   };
 };
 
@@ -280,7 +317,7 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
   const offset = colour.convert === 'icc' && colour.icc ? tiffHeaderBytes(colour.icc) : 0;
   let out;
   try {
-    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath });
+    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath, shrink: shrinkFor(plan, shown, opts.atLeast) });
   } catch (e) {
     if (e instanceof FfmpegDecodeFailed) return null;
     throw e;
@@ -289,8 +326,21 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
     width: out.width, height: out.height, buf: out.buf, offset: out.offset, hasAlpha: false, premultiplied: false,
     imageCount, primaryIndex: plan.summary.primaryIndex, notes, icc: colour.icc,
     colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) },
-    decoder: 'ffmpeg',
+    decoder: 'ffmpeg', scale: out.scale, imageWidth: shown.width, imageHeight: shown.height,
   };
+};
+
+/**
+ * The largest reduction (1, 2, 4 or 8) that keeps the upright picture at least `atLeast`, and that
+ * divides the tiles into whole 4:2:0 pictures.
+ */
+const shrinkFor = (plan: { tileWidth: number; tileHeight: number }, shown: { width: number; height: number }, atLeast: DecodeHeifOptions['atLeast']): number => {
+  if (!atLeast) return 1;
+  for (const s of [8, 4, 2]) {
+    if (plan.tileWidth % (2 * s) || plan.tileHeight % (2 * s)) continue;
+    if (Math.floor(shown.width / s) >= atLeast.width && Math.floor(shown.height / s) >= atLeast.height) return s;
+  }
+  return 1;
 };
 
 /** Everything that touches the wasm heap, synchronous, with every allocation freed on the way out. */
@@ -401,7 +451,7 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
     const warnings = decodingWarnings(s, img);
     if (warnings.length) throw corrupt(`part of the picture could not be decoded (${warnings[0]}${warnings.length > 1 ? ` and ${warnings.length - 1} more` : ''})`, { warnings });
 
-    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, decoder: 'libheif' };
+    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, decoder: 'libheif', scale: 1, imageWidth: w, imageHeight: ht };
   } catch (e) {
     throw classify(e, size);
   } finally {

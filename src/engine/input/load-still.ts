@@ -27,8 +27,8 @@ export interface StillSource {
 
 export interface OpenedStill {
   readonly source: StillSource;
-  /** A sharp pipeline source: the file's bytes, or decoded RGBA for HEIF. */
-  readonly input: { readonly kind: 'encoded'; readonly data: Buffer } | { readonly kind: 'raw'; readonly data: Buffer; readonly width: number; readonly height: number };
+  /** A sharp pipeline source: the file's bytes, or decoded RGBA for HEIF (with the file's bytes, for its depth and mattes). */
+  readonly input: { readonly kind: 'encoded'; readonly data: Buffer } | { readonly kind: 'raw'; readonly data: Buffer; readonly width: number; readonly height: number; readonly file?: Buffer };
 }
 
 export interface StillLimits {
@@ -81,7 +81,16 @@ export const corrupt = (name: string, type: string, e: unknown) =>
 
 const SHARP_TYPES: Record<string, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', avif: 'heif' };
 
-export const openStill = async (input: string | Uint8Array, limits: StillLimits): Promise<OpenedStill> => {
+/**
+ * What the caller will decode the photo to: a function of its upright size giving the largest
+ * picture it will ask for. A HEIC is then decoded reduced (by 2, 4 or 8, never below that size), as
+ * a JPEG shrinks on load; without it, or for other types, the photo is opened whole.
+ */
+export interface OpenOptions {
+  readonly atMost?: (width: number, height: number) => { width: number; height: number };
+}
+
+export const openStill = async (input: string | Uint8Array, limits: StillLimits, o: OpenOptions = {}): Promise<OpenedStill> => {
   const { name, data } = await readInput(input, limits.maxImageBytes);
   const kind: Sniffed | null = sniff(data);
   if (!kind) throw unsupported(name);
@@ -93,15 +102,21 @@ export const openStill = async (input: string | Uint8Array, limits: StillLimits)
     try {
       // The HEIF decoder (libheif as WebAssembly) loads only when a HEIC arrives, on a thread of its own.
       const { decodeHeifInThread } = await import('../heif/decode-in-thread.js');
-      d = await decodeHeifInThread(data, { maxPixels: limits.maxPixels });
+      let atLeast: { width: number; height: number } | undefined;
+      if (o.atMost) {
+        const size = (await import('../heif/index.js')).heifSize(data);
+        if (size) atLeast = o.atMost(size.width, size.height);
+      }
+      d = await decodeHeifInThread(data, { maxPixels: limits.maxPixels, ...(atLeast ? { atLeast } : {}) });
     } catch (e) {
       if (e instanceof StillmotionError) throw e;
       throw corrupt(name, 'HEIC', e);
     }
     notes.push(...d.notes);
     return {
-      source: { name, type: 'heif', bytes: data.length, width: d.width, height: d.height, hasAlpha: d.hasAlpha, orientation: 1, frames: d.imageCount, notes },
-      input: { kind: 'raw', data: d.data, width: d.width, height: d.height },
+      // The picture may be the image reduced (atMost): the source keeps the image's own size.
+      source: { name, type: 'heif', bytes: data.length, width: d.imageWidth ?? d.width, height: d.imageHeight ?? d.height, hasAlpha: d.hasAlpha, orientation: 1, frames: d.imageCount, notes },
+      input: { kind: 'raw', data: d.data, width: d.width, height: d.height, file: data },
     };
   }
 
@@ -169,7 +184,8 @@ export interface DecodedRgb {
 export const decodeRgb = async (s: OpenedStill, width: number, height: number, background: readonly [number, number, number]): Promise<DecodedRgb> => {
   try {
     let p = stillPipeline(s);
-    if (width !== s.source.width || height !== s.source.height) {
+    const [iw, ih] = s.input.kind === 'raw' ? [s.input.width, s.input.height] : [s.source.width, s.source.height];
+    if (width !== iw || height !== ih) {
       p = p.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
     }
     const { data, info } = await p

@@ -4,10 +4,10 @@
  * budget a photo is simply opened again when it is rendered. The render takes an entry out as it
  * uses it, so nothing stays after its shot.
  */
-import type { OpenedStill, StillLimits } from './load-still.js';
+import type { OpenOptions, OpenedStill, StillLimits } from './load-still.js';
 
 // The decoders load when a photo is first opened, not when the engine's face is imported.
-const openStill = async (path: string, limits: StillLimits): Promise<OpenedStill> => (await import('./load-still.js')).openStill(path, limits);
+const openStill = async (path: string, limits: StillLimits, o?: OpenOptions): Promise<OpenedStill> => (await import('./load-still.js')).openStill(path, limits, o);
 
 export class StillCache {
   readonly #entries = new Map<string, { still: Promise<OpenedStill>; bytes: number }>();
@@ -37,10 +37,10 @@ export class StillCache {
     }
   }
 
-  /** The opened photo, out of the cache (opened now when it is not there). */
-  async take(path: string, limits: StillLimits): Promise<OpenedStill> {
+  /** The opened photo, out of the cache (opened now when it is not there, with `o`). */
+  async take(path: string, limits: StillLimits, o?: OpenOptions): Promise<OpenedStill> {
     const hit = this.#entries.get(path);
-    if (!hit) return openStill(path, limits);
+    if (!hit) return openStill(path, limits, o);
     this.#forget(path);
     return hit.still;
   }

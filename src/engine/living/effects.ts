@@ -4,6 +4,7 @@
  * overlays draw over the frame (particles, light, fog). Everything is periodic over the shot's
  * loop length, so the last frame flows into the first.
  */
+import type { StoredMatte } from '../depth/map.js';
 
 export const FLOW_EFFECTS = ['drift', 'flow', 'ripple', 'sway', 'rise'] as const;
 export const PARTICLE_EFFECTS = ['dust', 'snow', 'rain', 'sparkles', 'bokeh', 'petals', 'embers'] as const;
@@ -32,7 +33,10 @@ export type Polygon = ReadonlyArray<readonly [number, number]>;
 
 /** Where an effect acts, as planned: a named region, or a polygon (fractions of the picture). */
 export type RegionPlan =
-  | { readonly kind: 'named'; readonly name: RegionName; /** subject/background: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number } }
+  | {
+    readonly kind: 'named'; readonly name: RegionName; /** subject/background: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number };
+    /** sky, water: the photo's own sky matte (an iPhone's), used instead of finding the sky by colour (water lies below it). */ readonly mask?: StoredMatte;
+  }
   | { readonly kind: 'polygon'; readonly points: Polygon };
 
 /**

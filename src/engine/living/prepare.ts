@@ -6,14 +6,15 @@
  */
 import { maskBytes, regionMask, smallFromYuv, type Small } from '../analyze/regions.js';
 import type { YuvStill } from '../render/yuv.js';
-import { isFlowEffect, type EffectPlan } from './effects.js';
+import type { EffectPlan } from './effects.js';
 import type { LivingStill } from './render.js';
 
 export const prepareLiving = (still: YuvStill, effects: readonly EffectPlan[]): LivingStill => {
   let small: Small | null = null;
   const getSmall = () => (small ??= smallFromYuv(still.y, still.u, still.v));
   const masks = effects.map((e) => {
-    if (!isFlowEffect(e.type) && e.region.kind === 'named' && e.region.name === 'all') return null;
+    // The whole picture needs no mask (a flow everywhere reads no mask per pixel).
+    if (e.region.kind === 'named' && e.region.name === 'all') return null;
     const m = regionMask(e.region, still.width, still.height, getSmall);
     const bytes = new Uint8Array(new SharedArrayBuffer(still.width * still.height));
     if (m) bytes.set(maskBytes(m, still.width, still.height));

@@ -139,6 +139,19 @@ const warpPlane = (
 ): void => {
   const maxX = sw - 1.001, maxY = sh - 1.001, mxMax = mw - 1, myMax = mh - 1;
   const inv = 1 / gstep, w0m = w0 / 255, w1m = w1 / 255;
+  // Per column (the same for every row): the source x, the mask column, the grid cell and the weight in it.
+  const colX = new Float64Array(ow), colM = new Int32Array(ow), colG = new Int32Array(ow), colT = new Float64Array(ow);
+  for (let ox = 0; ox < ow; ox++) {
+    const sx = left + (ox + 0.5) * scale - 0.5;
+    const mxi = ((sx + 0.5) * mk) | 0;
+    colX[ox] = sx;
+    colM[ox] = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
+    const gxf = (ox + 0.5) * inv, gx0 = gxf | 0;
+    colG[ox] = gx0 * 4;
+    colT[ox] = gxf - gx0;
+  }
+  // The grid interpolated to this row once (it is smooth: per pixel only the step along x remains).
+  const rowv = new Float64Array(gw * 4);
   for (let oy = 0; oy < oh; oy++) {
     const sy = top + (oy + 0.5) * scale - 0.5;
     let myi = ((sy + 0.5) * mk) | 0;
@@ -147,23 +160,22 @@ const warpPlane = (
     const gyf = (oy + 0.5) * inv, gy0 = gyf | 0, ty = gyf - gy0;
     const rowA = gy0 * gw * 4, rowB = rowA + gw * 4;
     const ob = at + oy * ow;
+    let any = mask === null;
+    if (!any) for (let ox = 0; ox < ow; ox += 4) if (mask![mrow + colM[ox]!] !== 0) { any = true; break; }
+    if (!any && mask![mrow + colM[ow - 1]!] === 0) continue;
+    for (let k = 0; k < gw * 4; k++) rowv[k] = grid[rowA + k]! * (1 - ty) + grid[rowB + k]! * ty;
     for (let ox = 0; ox < ow; ox++) {
-      const sx = left + (ox + 0.5) * scale - 0.5;
       let m = 255;
       if (mask !== null) {
-        let mxi = ((sx + 0.5) * mk) | 0;
-        mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
-        m = mask[mrow + mxi]!;
+        m = mask[mrow + colM[ox]!]!;
         if (m === 0) continue;
       }
-      const gxf = (ox + 0.5) * inv, gx0 = gxf | 0, tx = gxf - gx0;
-      const a = rowA + gx0 * 4, b = rowB + gx0 * 4;
-      const k00 = (1 - tx) * (1 - ty), k10 = tx * (1 - ty), k01 = (1 - tx) * ty, k11 = tx * ty;
+      const sx = colX[ox]!, a = colG[ox]!, tx = colT[ox]!;
       const base = out[ob + ox]!;
       let acc = 0, wsum = 0;
       if (w0 > 0) {
-        let x = sx - (grid[a]! * k00 + grid[a + 4]! * k10 + grid[b]! * k01 + grid[b + 4]! * k11);
-        let y = sy - (grid[a + 1]! * k00 + grid[a + 5]! * k10 + grid[b + 1]! * k01 + grid[b + 5]! * k11);
+        let x = sx - (rowv[a]! + (rowv[a + 4]! - rowv[a]!) * tx);
+        let y = sy - (rowv[a + 1]! + (rowv[a + 5]! - rowv[a + 1]!) * tx);
         x = x < 0 ? 0 : x > maxX ? maxX : x;
         y = y < 0 ? 0 : y > maxY ? maxY : y;
         let w = w0;
@@ -180,8 +192,8 @@ const warpPlane = (
         wsum += w;
       }
       if (w1 > 0) {
-        let x = sx - (grid[a + 2]! * k00 + grid[a + 6]! * k10 + grid[b + 2]! * k01 + grid[b + 6]! * k11);
-        let y = sy - (grid[a + 3]! * k00 + grid[a + 7]! * k10 + grid[b + 3]! * k01 + grid[b + 7]! * k11);
+        let x = sx - (rowv[a + 2]! + (rowv[a + 6]! - rowv[a + 2]!) * tx);
+        let y = sy - (rowv[a + 3]! + (rowv[a + 7]! - rowv[a + 3]!) * tx);
         x = x < 0 ? 0 : x > maxX ? maxX : x;
         y = y < 0 ? 0 : y > maxY ? maxY : y;
         let w = w1;
@@ -339,7 +351,9 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   switch (e.type) {
     case 'shine': {
       // A soft diagonal band crossing in the first half of each period, then gone until the next.
-      const c = -0.25 + 1.5 * Math.min(1, frac(p) / 0.5);
+      // From fully off the left edge to fully off the right (band ±3 widths, shear ±0.125), so
+      // the frames where it is gone, and the loop point, show none of it.
+      const c = -0.4 + 1.8 * Math.min(1, frac(p) / 0.5);
       const dx = e.dir[0] >= 0 ? 1 : -1;
       const width = 0.07;
       for (let y = 0; y < outH; y++) {
@@ -408,10 +422,45 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   }
 };
 
-/** Renders the still for a view into a frame buffer (the render thread's fast sampler). */
-export type SampleView = (view: FrameView, out: Uint8Array) => void;
+/**
+ * Wisps over a `rise` (steam, smoke): its displacement moves the photo's own pixels, which shows
+ * nothing over a plain background, so a faint layer of vertical streaks rises with it inside its
+ * region (noise stretched upward, drifting a whole number of tiles per period, with a sideways curl:
+ * seamless).
+ */
+const drawWisps = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
+  const p = (((t % e.period) + e.period) % e.period) / e.period;
+  const mAt = outMask(mask, still, view, outW);
+  const tex = noiseTexture(e.seed + 101);
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
+  const aspect = outW / outH, s = e.strength;
+  for (let y = 0; y < outH; y++) {
+    const v = (y / outH) * 0.9 + p * 2;
+    const curl = 0.05 * Math.sin(TAU * (y / outH) * 2 + TAU * p);
+    for (let x = 0; x < outW; x++) {
+      let m = 1;
+      if (mAt) { m = mAt(x, y); if (m === 0) continue; }
+      const n = noiseAt(tex, ((x / outW) * aspect) * 2.2 + curl, v);
+      const g = Math.max(0, n - 0.45) * 1.6 * s * 0.55 * m;
+      if (g <= 0) continue;
+      const i = y * outW + x;
+      out[i] = out[i]! + (222 - out[i]!) * g + 0.5;
+      if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+        const c = (y >> 1) * cw + (x >> 1);
+        out[U0 + c] = out[U0 + c]! + (128 - out[U0 + c]!) * g + 0.5;
+        out[V0 + c] = out[V0 + c]! + (128 - out[V0 + c]!) * g + 0.5;
+      }
+    }
+  }
+};
 
-const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uint8Array(0), maskKey: '' };
+/**
+ * Renders the still for a view into a frame buffer (the render thread's fast sampler): the frame's
+ * width, and `outH` rows (default: the frame's height; the view's top is the first row's).
+ */
+export type SampleView = (view: FrameView, out: Uint8Array, outH?: number) => void;
+
+const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uint8Array(0), maskKey: '', r0: 0, r1: 0 };
 
 /**
  * Drift is a rigid translation per phase: each phase is the camera's frame for a shifted view,
@@ -420,38 +469,48 @@ const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uin
  * nothing outside the mask changes.
  */
 const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
-  const W = still.width, H = still.height, n = out.length;
+  const W = still.width, H = still.height;
   const field = makeField(e, still, t);
   const ph: Phases = { x0: 0, y0: 0, w0: 1, x1: 0, y1: 0, w1: 0 };
   field(0, 0, ph);
   const scale = (view.w * W) / outW;
-  if (driftBuffers.a.length !== n) { driftBuffers.a = new Uint8Array(n); driftBuffers.b = new Uint8Array(n); }
-  // The mask at output size for this view (kept while the view stays: a still camera reads it once).
+  // The mask at output size for this view (kept while the view stays: a still camera reads it once),
+  // and the rows it touches (even bounds, for the chroma rows): only those are sampled and blended.
   const mk = `${key}:${view.x}:${view.y}:${view.w}:${outW}x${outH}`;
   if (driftBuffers.maskKey !== mk) {
     if (driftBuffers.mask.length !== outW * outH) driftBuffers.mask = new Uint8Array(outW * outH);
     const left = view.x * W, top = view.y * H;
+    let r0 = outH, r1 = 0;
     for (let oy = 0; oy < outH; oy++) {
       let sy = ((top + (oy + 0.5) * scale - 0.5 + 0.5) | 0); sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
+      let any = false;
       for (let ox = 0; ox < outW; ox++) {
         let sx = ((left + (ox + 0.5) * scale - 0.5 + 0.5) | 0); sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
-        driftBuffers.mask[oy * outW + ox] = mask ? mask[sy * W + sx]! : 255;
+        const v = mask ? mask[sy * W + sx]! : 255;
+        driftBuffers.mask[oy * outW + ox] = v;
+        if (v) any = true;
       }
+      if (any) { if (oy < r0) r0 = oy; r1 = oy + 1; }
     }
+    driftBuffers.r0 = r0 >= r1 ? 0 : r0 & ~1;
+    driftBuffers.r1 = r0 >= r1 ? 0 : Math.min(outH, (r1 + 1) & ~1);
     driftBuffers.maskKey = mk;
   }
-  const om = driftBuffers.mask;
+  const om = driftBuffers.mask, r0 = driftBuffers.r0, r1 = driftBuffers.r1, hh = r1 - r0;
+  if (hh <= 0) return;
+  const sub = outW * hh + 2 * (outW >> 1) * (hh >> 1);
+  if (driftBuffers.a.length !== sub) { driftBuffers.a = new Uint8Array(sub); driftBuffers.b = new Uint8Array(sub); }
+  const dy0 = (r0 * scale) / H;
   const phases: Array<[Uint8Array, number, number, number]> = [];
-  if (ph.w0 > 0) { sample({ x: view.x - ph.x0 / W, y: view.y - ph.y0 / H, w: view.w }, driftBuffers.a); phases.push([driftBuffers.a, ph.w0 / 255, ph.x0 / scale, ph.y0 / scale]); }
-  if (ph.w1 > 0) { sample({ x: view.x - ph.x1 / W, y: view.y - ph.y1 / H, w: view.w }, driftBuffers.b); phases.push([driftBuffers.b, ph.w1 / 255, ph.x1 / scale, ph.y1 / scale]); }
+  if (ph.w0 > 0) { sample({ x: view.x - ph.x0 / W, y: view.y - ph.y0 / H + dy0, w: view.w }, driftBuffers.a, hh); phases.push([driftBuffers.a, ph.w0 / 255, ph.x0 / scale, ph.y0 / scale]); }
+  if (ph.w1 > 0) { sample({ x: view.x - ph.x1 / W, y: view.y - ph.y1 / H + dy0, w: view.w }, driftBuffers.b, hh); phases.push([driftBuffers.b, ph.w1 / 255, ph.x1 / scale, ph.y1 / scale]); }
   const [A, wa, ax, ay] = phases[0]!;
   const [B, wb, bx, by] = phases[1] ?? [A, 0, 0, 0];
   // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
   const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
-  const mAt = (x: number, y: number) => om[(y < 0 ? 0 : y >= outH ? outH - 1 : y) * outW + (x < 0 ? 0 : x >= outW ? outW - 1 : x)]!;
   const xMax = outW - 1, yMax = outH - 1;
-  for (let y = 0; y < outH; y++) {
-    const row = y * outW;
+  for (let y = r0; y < r1; y++) {
+    const row = y * outW, srow = (y - r0) * outW;
     const ya = y - ady, yb = y - bdy;
     const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
     for (let x = 0; x < outW; x++) {
@@ -462,36 +521,44 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
       const xa = x - adx, xb = x - bdx;
       const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
       const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
-      out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      out[i] = base + ((w0 * A[srow + x]! + w1 * B[srow + x]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
-  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH;
-  for (let cy = 0; cy < ch; cy++) {
+  const cw = outW >> 1, U0 = outW * outH, V0 = U0 + cw * (outH >> 1);
+  const sU0 = outW * hh, sV0 = sU0 + cw * (hh >> 1);
+  for (let cy = r0 >> 1; cy < r1 >> 1; cy++) {
+    const y = cy * 2;
+    const ya = y - ady, yb = y - bdy;
+    const ra = (ya < 0 ? 0 : ya > yMax ? yMax : ya) * outW, rb = (yb < 0 ? 0 : yb > yMax ? yMax : yb) * outW;
+    const crow = cy * cw, srow = (cy - (r0 >> 1)) * cw;
     for (let cx = 0; cx < cw; cx++) {
-      const x = cx * 2, y = cy * 2;
+      const x = cx * 2;
       const m = om[y * outW + x]!;
       if (m === 0) continue;
-      const w0 = wa * mAt(x - adx, y - ady), w1 = wb * mAt(x - bdx, y - bdy);
-      for (const off of [U0, U0 + cw * ch]) {
-        const i = off + cy * cw + cx;
-        const base = out[i]!;
-        out[i] = base + ((w0 * A[i]! + w1 * B[i]! - (w0 + w1) * base) * m) / 255 + 0.5;
-      }
+      const xa = x - adx, xb = x - bdx;
+      const w0 = wa * om[ra + (xa < 0 ? 0 : xa > xMax ? xMax : xa)]!;
+      const w1 = wb === 0 ? 0 : wb * om[rb + (xb < 0 ? 0 : xb > xMax ? xMax : xb)]!;
+      let i = U0 + crow + cx, k = sU0 + srow + cx, base = out[i]!;
+      out[i] = base + ((w0 * A[k]! + w1 * B[k]! - (w0 + w1) * base) * m) / 255 + 0.5;
+      i = V0 + crow + cx; k = sV0 + srow + cx; base = out[i]!;
+      out[i] = base + ((w0 * A[k]! + w1 * B[k]! - (w0 + w1) * base) * m) / 255 + 0.5;
     }
   }
 };
 
 /**
  * All of a shot's effects on frame `t` (the shot's own frame index), in order: flows first, then
- * overlays. With `sample` (the render thread's fast sampler), drifts take the fast path.
+ * overlays (`part`: only one of them, so a depth move's nearer layers go between). With `sample`
+ * (the render thread's fast sampler), drifts take the fast path.
  */
-export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView): void => {
-  living.effects.forEach((e, i) => {
+export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView, part: 'all' | 'flows' | 'overlays' = 'all'): void => {
+  if (part !== 'overlays') living.effects.forEach((e, i) => {
     if (!isFlowEffect(e.type)) return;
     if (e.type === 'drift' && sample) applyDriftFast(e, living.masks[i] ?? null, still, view, t, outW, outH, out, sample, `${i}:${e.seed}`);
     else applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
   });
-  living.effects.forEach((e, i) => {
+  if (part !== 'flows') living.effects.forEach((e, i) => {
+    if (e.type === 'rise') drawWisps(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
     if (isFlowEffect(e.type)) return;
     if (e.type in COLOURS) drawParticles(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
     else drawLight(e, living.masks[i] ?? null, still, view, t, outW, outH, out);

@@ -23,6 +23,8 @@ export interface DepthMotion {
   readonly easing: EasingName;
   /** A closed path: the last frame flows into the first. */
   readonly loop: boolean;
+  /** A closed path starts here (radians): where the camera moves slowest, so the loop point (and the video's keyframe) falls on a small step. */
+  readonly loopStart?: number;
   /** The base camera (zoom includes the margin the layers need). */
   readonly camera: MotionPlan;
   /** Lateral amplitudes (view widths/heights per unit of δ − ref) and the zoom amplitude. */
@@ -49,10 +51,10 @@ export interface DepthMotionInput extends Pick<MotionInput, 'stillWidth' | 'stil
 }
 
 /** Signed progress of each amplitude at frame i: (sx, sy, sz). */
-export const depthPhase = (m: Pick<DepthMotion, 'frames' | 'easing' | 'path' | 'loop'>, i: number): [number, number, number] => {
+export const depthPhase = (m: Pick<DepthMotion, 'frames' | 'easing' | 'path' | 'loop' | 'loopStart'>, i: number): [number, number, number] => {
   if (m.loop) {
     // A closed path sampled at i / frames: frame `frames` would be frame 0 again.
-    const th = (2 * Math.PI * i) / Math.max(1, m.frames);
+    const th = (2 * Math.PI * i) / Math.max(1, m.frames) + (m.loopStart ?? 0);
     return [Math.sin(th), 0.5 * (1 - Math.cos(th)) - 0.5, 0.5 * (1 - Math.cos(th))];
   }
   const t = m.frames <= 1 ? 0 : i / (m.frames - 1);
@@ -122,6 +124,8 @@ export const planDepthMotion = (inp: DepthMotionInput): DepthMotion => {
     ax: lat * (spec.x || loopXY) / (path === 'line' ? 1 : 1), ay: lat * (spec.y || (inp.loop ? 0.6 : 0)), az: zoomAmp * spec.z * (inp.loop ? 0.5 : 1), ref, path,
     depth: inp.depth, subject: base.subject,
   };
+  // Sideways speed peaks at phase 0, up-down and zoom at a quarter turn: start at the slower one.
+  if (inp.loop && m.ax * m.ax > (m.ay * m.ay + m.az * m.az) / 4) m = { ...m, loopStart: Math.PI / 2 };
   // Margin: push the base camera in until every layer stays inside the photo at every frame.
   for (let g = 1; g < 1.6 && !fits(m); g *= 1.02) {
     const grow = (v: View): View => {

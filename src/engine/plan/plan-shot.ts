@@ -9,7 +9,7 @@ import { isDepthMove, type DepthMoveName, type EasingName, type MoveName } from 
 import { planDepthMotion } from './depth-motion.js';
 import { decodeDepth, DEPTH_LABELS, DEPTH_MIN_CONFIDENCE, pickDepth, type DepthMap, type DepthMode } from '../depth/map.js';
 import type { Framing, ShotMotion } from './render-plan.js';
-import type { DepthAnalysis } from '../depth/map.js';
+import type { DepthAnalysis, StoredMatte } from '../depth/map.js';
 
 /** What analysis learned about a photo, once (stored with the media). */
 export interface StillAnalysis {
@@ -26,8 +26,11 @@ export interface StillAnalysis {
   readonly confidence: number;
   /** What the decoder noticed (a multi-page file, a HEIC's auxiliary images…). */
   readonly notes: readonly string[];
-  /** Shares of the photo found to be sky and water (0: none found); absent in analyses made before issue 14. */
-  readonly regions?: { readonly sky: number; readonly water: number };
+  /**
+   * Shares of the photo found to be sky and water (0: none found); absent in analyses made before
+   * issue 14. `skyMatte`: the photo's own sky matte (iPhone HEIC), which the sky region then uses.
+   */
+  readonly regions?: { readonly sky: number; readonly water: number; readonly skyMatte?: StoredMatte };
   /** The photo's depth: its own map when it has one, and an estimate (absent in analyses made before depth). */
   readonly depth?: DepthAnalysis;
 }

@@ -19,6 +19,7 @@ interface KernelExports {
   prepare(sw: number, sh: number, outW: number, outH: number, left: number, top: number, scale: number): number;
   run(src: number, sw: number, sh: number, out: number, outW: number, outH: number): void;
   blend(dst: number, dstStride: number, src: number, a: number, w: number, h: number): void;
+  mix(a: number, b: number, out: number, n: number, k: number): void;
 }
 
 const WASM_URL = new URL('./sampler.wasm', import.meta.url);
@@ -151,11 +152,33 @@ export class WasmSampler {
   drawLayered(stillWidth: number, stillHeight: number, view: FrameView, near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
     const n = frameBytes420(outW, outH);
     if (out.length < n) throw new Error(`wasm sampler: output buffer of ${out.length} bytes, ${n} needed`);
+    const at = this.#reserveNear(near, n);
+    this.#frameAt0(0, stillWidth, stillHeight, view, outW, outH);
+    this.#nearAt0(near, outW, outH, at);
+    out.set(new Uint8Array(this.#k.memory.buffer, this.#outPtr, n), 0);
+  }
+
+  /** The near layers (as `drawLayered` draws them) over a frame already drawn in `out` (e.g. with effects). */
+  drawNear(near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
+    const n = frameBytes420(outW, outH);
+    if (out.length < n) throw new Error(`wasm sampler: output buffer of ${out.length} bytes, ${n} needed`);
+    const at = this.#reserveNear(near, n);
+    new Uint8Array(this.#k.memory.buffer).set(out.subarray(0, n), this.#outPtr);
+    this.#nearAt0(near, outW, outH, at);
+    out.set(new Uint8Array(this.#k.memory.buffer, this.#outPtr, n), 0);
+  }
+
+  /** Reserves the frame (n bytes) and two scratch areas as large as the largest near box. */
+  #reserveNear(near: readonly NearPlacement[], n: number): { colAt: number; alAt: number } {
     let box = 0;
     for (const p of near) box = Math.max(box, align16(p.w * p.h));
     const colAt = align16(n), alAt = colAt + box;
     this.#reserveOut(alAt + box);
-    this.#frameAt0(0, stillWidth, stillHeight, view, outW, outH);
+    return { colAt, alAt };
+  }
+
+  /** Each near layer sampled over its box into scratch and blended in place into the frame in the output area. */
+  #nearAt0(near: readonly NearPlacement[], outW: number, outH: number, { colAt, alAt }: { colAt: number; alAt: number }): void {
     const o = this.#outPtr, cw = outW >> 1, ch = outH >> 1;
     for (const p of near) {
       const b = 3 + (p.l - 1) * 5;
@@ -172,7 +195,6 @@ export class WasmSampler {
       this.#sample(b + 2, p.cv, colAt, csw, csh);
       this.#k.blend(o + outW * outH + cw * ch + c0, cw, o + colAt, o + alAt, csw, csh);
     }
-    out.set(new Uint8Array(this.#k.memory.buffer, o, n), 0);
   }
 }
 
@@ -200,6 +222,11 @@ export class WasmLayered {
     const far = this.#s.layers[0]!.still;
     this.#sampler.drawLayered(far.width, far.height, views[0]!, near, outW, outH, out);
   }
+
+  /** The near layers over a frame whose farthest layer is already drawn in `out`. */
+  drawNear(near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
+    this.#sampler.drawNear(near, outW, outH, out);
+  }
 }
 
 /** A still's planes in a kernel instance of this thread (one copy of the planes, made here). */
@@ -219,3 +246,32 @@ export const loadStillWasm = (still: YuvStill): WasmStill => ({
 export const sampleFrameWasm = (still: WasmStill, view: FrameView, outW: number, outH: number, out: Uint8Array): void => {
   still.sampler.sampleFrame(still.width, still.height, view, outW, outH, out);
 };
+
+/**
+ * The cross-fade of a transition (`mix` in ../compose/transitions.ts) on the SIMD kernel: the same
+ * integer arithmetic, so the same bytes, several times faster than the JS loop. An instance of its
+ * own holds the two frames while they are mixed.
+ */
+export class WasmMixer {
+  readonly #k: KernelExports;
+  readonly #base: number;
+
+  constructor() {
+    initSamplerWasm();
+    this.#k = new WebAssembly.Instance(compiled!, {}).exports as unknown as KernelExports;
+    this.#base = this.#k.heapBase();
+  }
+
+  /** out = a·(1−p) + b·p, as `mix` computes it; `out` may be `a`. */
+  mix(a: Uint8Array, b: Uint8Array, p: number, out: Uint8Array): void {
+    const n = out.length;
+    if (a.length < n || b.length < n) throw new Error('wasm mixer: frames of different sizes');
+    const pa = this.#base, pb = align16(pa + n);
+    if (!this.#k.ensure(pb + n + PAD)) throw new Error('wasm mixer: out of memory');
+    const mem = new Uint8Array(this.#k.memory.buffer);
+    mem.set(a.subarray(0, n), pa);
+    mem.set(b.subarray(0, n), pb);
+    this.#k.mix(pa, pb, pa, n, Math.round(p * 256));
+    out.set(mem.subarray(pa, pa + n));
+  }
+}

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch, samplePlane } from './sampler.js';
-import { loadStillWasm, sampleFrameWasm, WasmLayered, type WasmStill } from './sampler-wasm.js';
+import { loadStillWasm, sampleFrameWasm, WasmLayered, WasmMixer, type WasmStill } from './sampler-wasm.js';
 import { rgbToYuv, type YuvStill } from './yuv.js';
 import { applyLiving, type LivingStill } from '../living/render.js';
 import { drawNearLayers, isLayered, jsLayerSample, nearPlacements, type LayeredStill } from './layered.js';
@@ -49,12 +49,25 @@ let width = 0;
 let height = 0;
 let alpha = false;
 const scratch = new SamplerScratch();
+/** Transitions' cross-fades on the SIMD kernel (made on first use; the JS loop if it cannot load). */
+let mixer: WasmMixer | null | undefined;
+const wasmMix = (a: Uint8Array, b: Uint8Array, p: number, out: Uint8Array): void => {
+  if (mixer === undefined) {
+    try { mixer = new WasmMixer(); } catch { mixer = null; }
+  }
+  if (mixer) {
+    try { mixer.mix(a, b, p, out); return; } catch { /* the JS loop mixes it */ }
+  }
+  composeTransition('crossfade', a, b, p, width, height, out);
+};
 
 /**
  * A layered still: all its layers in one wasm kernel instance (the frame is composited there), or
- * the farthest layer's sampler and the JS reference for the rest if that cannot load.
+ * the JS reference for the near layers if that cannot load. The farthest layer gets a sampler of
+ * its own too when effects need it (they move its pixels before the near layers cover them) or
+ * when the layered kernel could not load.
  */
-const loadLayered = (s: LayeredStill): Loaded => {
+const loadLayered = (s: LayeredStill, withEffects: boolean): Loaded => {
   const far = s.layers[0]!.still;
   let layeredWasm: WasmLayered | null = null;
   try {
@@ -62,7 +75,7 @@ const loadLayered = (s: LayeredStill): Loaded => {
   } catch {
     // the JS reference draws the near layers
   }
-  return { still: far, wasm: layeredWasm ? null : loadWasm(far), layered: s, layeredWasm };
+  return { still: far, wasm: layeredWasm && !withEffects ? null : loadWasm(far), layered: s, layeredWasm };
 };
 
 /** The wasm sampler for this still, or null (JS reference) if it cannot load here. */
@@ -84,7 +97,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
     return;
   }
   if (m.type === 'still') {
-    stills.set(m.id, isLayered(m.still) ? loadLayered(m.still) : { still: m.still, wasm: loadWasm(m.still), ...(m.living ? { living: m.living } : {}) });
+    stills.set(m.id, { ...(isLayered(m.still) ? loadLayered(m.still, m.living !== undefined) : { still: m.still, wasm: loadWasm(m.still) }), ...(m.living ? { living: m.living } : {}) });
     return;
   }
   if (m.type === 'drop') {
@@ -119,7 +132,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
   }
   if (m.type === 'mix') {
     try {
-      composeTransition(m.kind, m.a, m.b, m.p, width, height, m.a);
+      composeTransition(m.kind, m.a, m.b, m.p, width, height, m.a, wasmMix);
       const reply: WorkerReply = { type: 'frame', index: m.index, data: m.a, spare: m.b };
       parentPort!.postMessage(reply, [m.a.buffer as ArrayBuffer, m.b.buffer as ArrayBuffer].filter((b, i, all) => all.indexOf(b) === i));
     } catch (e) {
@@ -133,38 +146,48 @@ parentPort!.on('message', (m: WorkerRequest) => {
     if (!s) throw new Error(`render worker has no still ${m.still ?? 0}`);
     const bytes = frameBytes(width, height) + (alpha ? width * height : 0);
     const out = m.buffer && m.buffer.byteLength === bytes ? new Uint8Array(m.buffer) : new Uint8Array(bytes);
-    let done = false;
-    if (s.layered && m.views && s.layeredWasm) {
+    // Effects: flows move the photo's own pixels (on a depth move, the farthest layer's, before
+    // the nearer layers cover it), overlays draw over everything (in front of the subject).
+    const living = s.living && s.living.effects.length ? s.living : null;
+    let done = false, nearDone = false;
+    if (s.layered && m.views && s.layeredWasm && !living) {
       try {
         s.layeredWasm.render(m.views, nearPlacements(s.layered, m.views, width, height), width, height, out);
-        done = true;
+        done = nearDone = true;
       } catch {
         // the JS reference renders this frame
       }
     }
-    if (!done) {
-      let far = false;
-      if (s.wasm) {
+    if (!done && s.wasm) {
+      try {
+        sampleFrameWasm(s.wasm, m.view, width, height, out);
+        done = true;
+      } catch {
+        // e.g. a view the kernel refuses or memory it cannot get: the JS reference renders this frame
+      }
+    }
+    if (!done) renderFrame(s.still, m.view, width, height, out, scratch);
+    const wasm = s.wasm;
+    const sample = (v: FrameView, o: Uint8Array, h = height) => {
+      if (wasm) {
+        try { sampleFrameWasm(wasm, v, width, h, o); return; } catch { /* the JS reference renders it */ }
+      }
+      renderFrame(s.still, v, width, h, o, scratch);
+    };
+    if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'flows');
+    if (s.layered && m.views && !nearDone) {
+      let drawn = false;
+      if (s.layeredWasm) {
         try {
-          sampleFrameWasm(s.wasm, m.view, width, height, out);
-          far = true;
+          s.layeredWasm.drawNear(nearPlacements(s.layered, m.views, width, height), width, height, out);
+          drawn = true;
         } catch {
-          // e.g. a view the kernel refuses or memory it cannot get: the JS reference renders this frame
+          // the JS reference draws them
         }
       }
-      if (!far) renderFrame(s.still, m.view, width, height, out, scratch);
-      if (s.layered && m.views) drawNearLayers(s.layered, m.views, width, height, out, jsLayerSample(s.layered, scratch));
+      if (!drawn) drawNearLayers(s.layered, m.views, width, height, out, jsLayerSample(s.layered, scratch));
     }
-    if (s.living && s.living.effects.length) {
-      const wasm = s.wasm;
-      const sample = (v: FrameView, o: Uint8Array) => {
-        if (wasm) {
-          try { sampleFrameWasm(wasm, v, width, height, o); return; } catch { /* the JS reference renders it */ }
-        }
-        renderFrame(s.still, v, width, height, o, scratch);
-      };
-      applyLiving(s.living, s.still, m.view, m.t ?? 0, width, height, out, sample);
-    }
+    if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'overlays');
     if (alpha) {
       const base = frameBytes(width, height);
       if (s.still.a) {

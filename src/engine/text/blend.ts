@@ -30,22 +30,17 @@ export const blendOverlayYuv420 = (
 
 const blendPlanes = (frame: Uint8Array, W: number, H: number, ov: YuvOverlay, X: number, Y: number, o: number): void => {
   const { width: w, height: h, a, y, u, v } = ov;
-  // Luma.
   const x0 = Math.max(0, X), x1 = Math.min(W, X + w);
   const y0 = Math.max(0, Y), y1 = Math.min(H, Y + h);
   if (x1 <= x0 || y1 <= y0) return;
-  for (let fy = y0; fy < y1; fy++) {
-    let k = (fy - Y) * w + (x0 - X);
-    let p = fy * W + x0;
-    for (let fx = x0; fx < x1; fx++, k++, p++) {
-      const al = a[k]!;
-      if (al === 0) continue;
-      frame[p] = clamp8(frame[p]! * (1 - al * o) + y[k]! * o);
-    }
-  }
-  // Chroma: sample (cx, cy) covers luma (2cx..2cx+1, 2cy..2cy+1).
   const CW = W >> 1, CH = H >> 1;
   const uOff = W * H, vOff = uOff + CW * CH;
+  // A frame with an alpha plane after its chroma (transparent output) is composited "over" it with
+  // straight alpha: text drawn where the picture is transparent shows, and raises the alpha there.
+  const aOff = vOff + CW * CH;
+  const A = frame.length >= aOff + W * H ? aOff : -1;
+  // Chroma first (it reads the frame's alpha before the luma pass raises it).
+  // Sample (cx, cy) covers luma (2cx..2cx+1, 2cy..2cy+1).
   const cx0 = Math.max(0, X >> 1), cx1 = Math.min(CW, (X + w + 1) >> 1);
   const cy0 = Math.max(0, Y >> 1), cy1 = Math.min(CH, (Y + h + 1) >> 1);
   for (let cy = cy0; cy < cy1; cy++) {
@@ -64,10 +59,34 @@ const blendPlanes = (frame: Uint8Array, W: number, H: number, ov: YuvOverlay, X:
         }
       }
       if (sa === 0) continue;
-      const keep = 1 - (sa / 4) * o;
+      const ta = (sa / 4) * o;
       const q = cy * CW + cx;
-      frame[uOff + q] = clamp8(frame[uOff + q]! * keep + (su / 4) * o);
-      frame[vOff + q] = clamp8(frame[vOff + q]! * keep + (sv / 4) * o);
+      if (A < 0) {
+        frame[uOff + q] = clamp8(frame[uOff + q]! * (1 - ta) + (su / 4) * o);
+        frame[vOff + q] = clamp8(frame[vOff + q]! * (1 - ta) + (sv / 4) * o);
+        continue;
+      }
+      const p = A + 2 * cy * W + 2 * cx;
+      const ba = (frame[p]! + frame[p + 1]! + frame[p + W]! + frame[p + W + 1]!) / (4 * 255);
+      const under = ba * (1 - ta), out = ta + under;
+      frame[uOff + q] = clamp8((frame[uOff + q]! * under + (su / 4) * o) / out);
+      frame[vOff + q] = clamp8((frame[vOff + q]! * under + (sv / 4) * o) / out);
+    }
+  }
+  // Luma (and alpha).
+  for (let fy = y0; fy < y1; fy++) {
+    let k = (fy - Y) * w + (x0 - X);
+    let p = fy * W + x0;
+    for (let fx = x0; fx < x1; fx++, k++, p++) {
+      const al = a[k]!;
+      if (al === 0) continue;
+      if (A < 0) {
+        frame[p] = clamp8(frame[p]! * (1 - al * o) + y[k]! * o);
+        continue;
+      }
+      const ta = al * o, under = (frame[A + p]! / 255) * (1 - ta), out = ta + under;
+      frame[p] = clamp8((frame[p]! * under + y[k]! * o) / out);
+      frame[A + p] = clamp8(out * 255);
     }
   }
 };

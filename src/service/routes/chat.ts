@@ -37,7 +37,7 @@ export const chatRoutes = (app: FastifyInstance, ctx: Ctx): void => {
     const session = await ctx.store.sessionOf(p, req.body.session_id);
     const message = req.body.new_message.parts.map((x) => (typeof x.text === 'string' ? x.text : '')).join('\n').trim();
     if (!message) throw new StillmotionError('BAD_REQUEST', 'new_message.parts[0].text: is empty', { details: { field: 'new_message.parts[0].text' } });
-    if (!ctx.agent.joinable(session.id, message)) {
+    if (!(await ctx.agent.joinableAnywhere(session.id, message))) {
       await quotaLeft(ctx.store, ctx.settings.userStorageQuotaBytes, p.userId);
       await ctx.agent.precheck(p, message, ctx.origin(req));
     }

@@ -453,3 +453,26 @@ export function blend(dst: usize, dstStride: i32, src: usize, a: usize, w: i32, 
     }
   }
 }
+
+/**
+ * Cross-fade of two byte arrays (a transition's frames): out[i] = (a[i]·(256−k) + b[i]·k + 128) >> 8,
+ * exactly the JS `mix` of ../../compose/transitions.ts, 16 bytes at a time (the sums fit in u16).
+ * `out` may be `a`.
+ */
+export function mix(a: usize, b: usize, out: usize, n: i32, k: i32): void {
+  const j = 256 - k;
+  const vj = i16x8.splat(<i16>j);
+  const vk = i16x8.splat(<i16>k);
+  const r = i16x8.splat(128);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    const lo = i16x8.shr_u(i16x8.add(i16x8.add(i16x8.mul(i16x8.extend_low_i8x16_u(x), vj), i16x8.mul(i16x8.extend_low_i8x16_u(y), vk)), r), 8);
+    const hi = i16x8.shr_u(i16x8.add(i16x8.add(i16x8.mul(i16x8.extend_high_i8x16_u(x), vj), i16x8.mul(i16x8.extend_high_i8x16_u(y), vk)), r), 8);
+    v128.store(out + <usize>i, i8x16.narrow_i16x8_u(lo, hi));
+  }
+  for (; i < n; i++) {
+    store<u8>(out + <usize>i, <u8>((<i32>load<u8>(a + <usize>i) * j + <i32>load<u8>(b + <usize>i) * k + 128) >> 8));
+  }
+}
