@@ -67,14 +67,14 @@ export const benchDepth = async (root: string, photosDir: string, work: string, 
   }
   // Far-layer jitter (last: it renders in this process, and a child spawned after would inherit
   // this process's peak RSS as its own): the parallax against a flat pan of the same travel, measured at the same patches.
-  out.push('', '| far-layer jitter (5 s 1080p30 parallax-right) | parallax RMS px | flat pan, same travel, RMS px | parallax / flat | mean motion px/frame | patches |', '|---|---|---|---|---|---|');
+  out.push('', '| far-layer jitter (5 s 1080p30 parallax-right) | parallax RMS px | flat pan, same travel, RMS px | parallax / flat | rendered frames (before encoding): parallax / flat RMS px | mean motion px/frame | patches |', '|---|---|---|---|---|---|---|');
   for (const n of names) {
     try {
       const j = await farLayerJitter(join(photosDir, n), work);
-      if (!j) { out.push(`| ${n} | n/a (no depth move, or no patch where only the far layer shows) | | | | |`); continue; }
-      out.push(`| ${n} | ${j.parallax.jitter.toFixed(3)} | ${j.flat.jitter.toFixed(3)} | ${(j.parallax.jitter / j.flat.jitter).toFixed(2)}x | ${j.parallax.speed.toFixed(2)} / ${j.flat.speed.toFixed(2)} | ${j.patches} |`);
+      if (!j) { out.push(`| ${n} | n/a (no depth move, or no patch where only the far layer shows) | | | | | |`); continue; }
+      out.push(`| ${n} | ${j.parallax.jitter.toFixed(3)} | ${j.flat.jitter.toFixed(3)} | ${(j.parallax.jitter / j.flat.jitter).toFixed(2)}x | ${j.rendered.parallax.toFixed(4)} / ${j.rendered.flat.toFixed(4)} | ${j.parallax.speed.toFixed(2)} / ${j.flat.speed.toFixed(2)} | ${j.patches} |`);
     } catch (e) {
-      out.push(`| ${n} | failed: ${(e as Error).message.slice(0, 120)} | | | | |`);
+      out.push(`| ${n} | failed: ${(e as Error).message.slice(0, 120)} | | | | | |`);
     }
   }
 

@@ -15,6 +15,13 @@ import { layerView } from '../src/engine/plan/depth-motion.js';
 import { viewRect } from '../src/engine/plan/plan-motion.js';
 import type { RenderPlan } from '../src/engine/plan/render-plan.js';
 import { planClip } from '../src/local/animate.js';
+import { viewOf } from '../src/engine/compose/render-plan.js';
+import { openStill } from '../src/engine/input/load-still.js';
+import { prepareLayers, prepareStill } from '../src/engine/prepare-still.js';
+import { nearPlacements } from '../src/engine/render/layered.js';
+import { frameBytes, type FrameView } from '../src/engine/render/render-frame.js';
+import { loadStillWasm, sampleFrameWasm, WasmLayered } from '../src/engine/render/sampler-wasm.js';
+import { rgbToYuv } from '../src/engine/render/yuv.js';
 import { renderLocal } from '../src/local/make.js';
 
 const MW = 960, MH = 540;
@@ -23,6 +30,8 @@ export interface FarJitter {
   readonly photo: string;
   readonly parallax: { readonly jitter: number; readonly speed: number };
   readonly flat: { readonly jitter: number; readonly speed: number };
+  /** The same two read on the rendered frames (960x540, before any encoding). */
+  readonly rendered: { readonly parallax: number; readonly flat: number };
   readonly patches: number;
   readonly at: ReadonlyArray<readonly [number, number]>;
 }
@@ -86,5 +95,20 @@ export const farLayerJitter = async (photo: string, work: string): Promise<FarJi
   };
   const parallax = await measure(plan, 'jitter-parallax.mp4');
   const flat = await measure(flatPlan, 'jitter-flat.mp4');
-  return { photo: photo.split("/").pop()!, parallax, flat, patches: at.length, at };
+  // The rendered frames themselves, at the meter's size: the layered still as the render threads
+  // draw it, and the flat picture through the flat pan's views.
+  const opened = await openStill(photo, { maxImageBytes: 200e6, maxPixels: 400e6 });
+  const layered = await prepareLayers(opened, m, plan.width, plan.height, [0, 0, 0], undefined, shot.framing.detailZoom);
+  const wl = new WasmLayered(layered);
+  const pic = await prepareStill(opened, shot.framing, plan.width, plan.height, [0, 0, 0]);
+  const flatStill = loadStillWasm(rgbToYuv(pic.data, pic.width, pic.height, 3, false));
+  const grey = (draw: (f: number, out: Uint8Array) => void): Uint8Array[] => Array.from({ length: F }, (_, f) => {
+    const out = new Uint8Array(frameBytes(MW, MH));
+    draw(f, out);
+    return out.subarray(0, MW * MH);
+  });
+  const pa = grey((f, out) => { const v = viewOf(m, f, 1, layered.disparities) as FrameView[]; wl.render(v, nearPlacements(layered, v, MW, MH), MW, MH, out); });
+  const fl = grey((f, out) => sampleFrameWasm(flatStill, viewOf(flatPlan.shots[0]!.kind === 'image' ? flatPlan.shots[0]!.motion : m, f, 1) as FrameView, MW, MH, out));
+  const rendered = { parallax: measureMotion(pa, MW, MH, 128, 7, at).jitterPx * 2, flat: measureMotion(fl, MW, MH, 128, 7, at).jitterPx * 2 };
+  return { photo: photo.split('/').pop()!, parallax, flat, rendered, patches: at.length, at };
 };
