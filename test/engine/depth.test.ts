@@ -13,10 +13,11 @@ import { openStill } from '../../src/engine/input/load-still.js';
 import { analyseDepth } from '../../src/engine/depth/analyse.js';
 import { decodeDepth, type DepthMap, encodeDepth } from '../../src/engine/depth/map.js';
 import { buildLayers, splitDepth } from '../../src/engine/depth/layers.js';
-import { depthPhase, planDepthMotion } from '../../src/engine/plan/depth-motion.js';
+import { depthPhase, layerView, planDepthMotion } from '../../src/engine/plan/depth-motion.js';
 import { planPhotoShot } from '../../src/engine/plan/plan-shot.js';
 import { drawNearLayers, jsLayerSample, nearPlacements } from '../../src/engine/render/layered.js';
-import { WasmLayered } from '../../src/engine/render/sampler-wasm.js';
+import { loadStillWasm, sampleFrameWasm, WasmLayered } from '../../src/engine/render/sampler-wasm.js';
+import { measureMotion } from '../../src/engine/analyze/measure-motion.js';
 import { renderFrame, frameBytes, type FrameView } from '../../src/engine/render/render-frame.js';
 import { SamplerScratch } from '../../src/engine/render/sampler.js';
 import { rgbToYuv } from '../../src/engine/render/yuv.js';
@@ -308,4 +309,36 @@ test('layer edges at rest: the first frame of a depth move against the photo, wo
     assert.ok(count > 200, `${name}: the boundary is found (${count} pixels)`);
     assert.ok(edgeY <= 12 && edgeC <= 12, `${name}: worst error along the layer boundary: luma ${edgeY}, chroma ${edgeC}`);
   }
+});
+
+test('far-layer jitter: in a parallax move the far layer is as steady as a flat pan of the same travel (rendered frames)', async (t) => {
+  const path = tmp.path('jitter.jpg');
+  const jpeg = await gdepthJpeg(960, 540);
+  writeFileSync(path, jpeg);
+  const { plan } = await planClip(path, { move: 'parallax-right', size: '360p', duration: 2, easing: 'smooth' });
+  const shot = plan.shots[0]!;
+  assert.ok(shot.kind === 'image' && shot.motion.kind === 'depth');
+  if (shot.kind !== 'image' || shot.motion.kind !== 'depth') return;
+  const m = shot.motion;
+  const { data: rgb, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const layered = buildLayers(rgb, info.width, info.height, m.depth).still;
+  const dFar = layered.disparities[0]!;
+  // A flat pan whose view is the far layer's in every frame.
+  const flat = { ...m.camera, kind: 'camera' as const, start: layerView(m, 0, dFar), end: layerView(m, m.frames - 1, dFar), easing: m.easing, frames: m.frames };
+  const W = 640, H = 360;
+  const wl = new WasmLayered(layered);
+  const still = loadStillWasm(rgbToYuv(rgb, info.width, info.height, 3, false));
+  const frames = (draw: (f: number, out: Uint8Array) => void) => Array.from({ length: m.frames }, (_, f) => {
+    const out = new Uint8Array(frameBytes(W, H));
+    draw(f, out);
+    return out.subarray(0, W * H);
+  });
+  const par = frames((f, out) => { const v = viewOf(m, f, 1, layered.disparities) as FrameView[]; wl.render(v, nearPlacements(layered, v, W, H), W, H, out); });
+  const fl = frames((f, out) => sampleFrameWasm(still, viewOf(flat, f, 1) as FrameView, W, H, out));
+  // Patches in the corners: the background, away from the near square (fractions 0.35–0.65 x 0.3–0.7).
+  const at = [[40, 40], [600, 40], [40, 320], [600, 320]] as const;
+  const a = measureMotion(par, W, H, 64, 7, at), b = measureMotion(fl, W, H, 64, 7, at);
+  t.diagnostic(`far layer: parallax ${a.jitterPx.toFixed(4)} px, flat ${b.jitterPx.toFixed(4)} px; motion ${a.meanSpeedPx.toFixed(2)} / ${b.meanSpeedPx.toFixed(2)} px a frame`);
+  assert.ok(a.meanSpeedPx > 0.2 && Math.abs(a.meanSpeedPx - b.meanSpeedPx) < 0.05 * b.meanSpeedPx, 'the same travel');
+  assert.ok(a.jitterPx <= b.jitterPx * 1.2 + 0.002, `far-layer jitter ${a.jitterPx.toFixed(4)} px against ${b.jitterPx.toFixed(4)} px flat`);
 });
