@@ -42,7 +42,7 @@ export const planClip = async (path: string, call: Omit<AnimateCall, 'output'>, 
   const options = checkOptions(call);
   const photo = requirePhoto(await media.add(path));
   const made = draftFromWords([photo], call.prompt, options);
-  const { plan, notes } = planLocal(made.draft, media, { ...outputFor(options, made.request), variant: call.variant ?? 0 });
+  const { plan, notes } = await planLocal(made.draft, media, { ...outputFor(options, made.request), variant: call.variant ?? 0 });
   return { plan, notes: [...made.notes, ...notes], media };
 };
 
