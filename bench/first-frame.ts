@@ -26,8 +26,9 @@ if (args[0] === '--one') {
   const c0 = { own_s: 0, children_s: 0 };
   const m = await import(join(resolve(root), 'src/local/make.js')) as typeof import('../src/local/make.js');
   const media = new m.LocalMedia();
-  const info = m.requirePhoto(await media.add(photo));
   const options = m.checkOptions({ move: move as never });
+  // The CLI's way: the working-size picture decoded while the photo is analysed (builds that have it).
+  const info = m.requirePhoto(await ('addAhead' in media ? media.addAhead(photo, (sized) => m.guessPlan(sized, undefined, options, 0)) : (media as { add(p: string): ReturnType<typeof media.add> }).add(photo)));
   const made = m.draftFromWords([info], undefined, options);
   const { plan } = await m.planLocal(made.draft, media, { ...m.outputFor(options, made.request), variant: 0 });
   let first = 0;

@@ -66,6 +66,26 @@ export class LocalMedia {
   }
 
   /**
+   * `add`, while the picture a flat shot of the photo would draw is decoded alongside (libvips'
+   * threads): `guess` plans the shot from the photo's size alone (its framing needs nothing else).
+   * The render uses that picture only when its plan has the same framing and canvas; a wrong guess
+   * costs a decode, never a different frame.
+   */
+  async addAhead(path: string, guess: (sized: MediaInfo) => RenderPlan): Promise<MediaInfo> {
+    const added = this.add(path);
+    if (this.analyse) {
+      void (async () => {
+        const { source } = await this.stills.open(path, this.limits);
+        const plan = guess({ mediaId: path, kind: 'image', name: basename(path), width: source.width, height: source.height });
+        const shot = plan.shots[0];
+        if (plan.shots.length !== 1 || shot?.kind !== 'image' || shot.motion.kind !== 'camera' || shot.effects?.length || plan.transparent) return;
+        await this.stills.prepareAhead(path, this.limits, shot.framing, plan.width, plan.height, plan.background);
+      })().catch(() => undefined); // only a head start: the analysis reports what is wrong with the file
+    }
+    return added;
+  }
+
+  /**
    * Completes the analysis of a photo with its depth estimate (the map a full analysis stores),
    * once; a photo analysed without depth (or already complete) is left as it is.
    */
@@ -118,6 +138,13 @@ export const draftFromWords = (media: readonly MediaInfo[], prompt: string | und
   if (request?.not_understood.length) notes.push(`not understood: ${request.not_understood.map((x) => `"${x}"`).join(', ')}`);
   const draft = fromCompact(toCompact(applyOptions(applied.draft, options)), { mediaPaths: true });
   return { draft, request, notes };
+};
+
+/** The plan of one photo's clip from its size alone (no analysis): what `addAhead` guesses the framing from. */
+export const guessPlan = (sized: MediaInfo, prompt: string | undefined, options: CheckedOptions, variant = 0): RenderPlan => {
+  const made = draftFromWords([sized], prompt, options);
+  const lookup = (id: string) => (id === sized.mediaId ? sized : undefined);
+  return planDraft(resolveDraft(made.draft, lookup, outputFor(options, made.request)), lookup, { variant });
 };
 
 /** The plan of a draft whose media are in `media`; output settings from the options, then the words (a format the sentence names), then the table. */

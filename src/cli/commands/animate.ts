@@ -9,7 +9,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import { describeChanges } from '../../agent/changes.js';
 import { parseInstruction } from '../../language/index.js';
-import { checkOptions, draftFromWords, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
 import { edit, fromCompact, summarize, toCompact, TRANSITIONS, DEFAULTS, type ClipOptions, type Draft, type MediaInfo } from '../../timeline/index.js';
 import { parse } from '../args.js';
 import { depthOf, depthPicture, pickDepth, type DepthMode, type ShotMotion, type StillAnalysis } from '../../engine/index.js';
@@ -108,7 +108,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const [i, path] of paths.entries()) {
       const input = positionals[i]!;
       try {
-        const photo = requirePhoto(await media.add(path));
+        const photo = requirePhoto(await media.addAhead(path, (sized) => guessPlan(sized, prompt, options, i)));
         const made = draftFromWords([photo], prompt, options);
         const { plan, notes } = await planLocal(made.draft, media, { ...output, variant: i });
         for (const n of [...(photo.analysis?.notes ?? []), ...made.notes, ...notes]) rep.say(`note: ${basename(input)}: ${n}`);

@@ -4,7 +4,8 @@
  * budget a photo is simply opened again when it is rendered. The render takes an entry out as it
  * uses it, so nothing stays after its shot.
  */
-import type { OpenOptions, OpenedStill, StillLimits } from './load-still.js';
+import type { DecodedRgb, OpenOptions, OpenedStill, StillLimits } from './load-still.js';
+import type { Framing } from '../plan/render-plan.js';
 
 // The decoders load when a photo is first opened, not when the engine's face is imported.
 const openStill = async (path: string, limits: StillLimits, o?: OpenOptions): Promise<OpenedStill> => (await import('./load-still.js')).openStill(path, limits, o);
@@ -13,6 +14,8 @@ export class StillCache {
   readonly #entries = new Map<string, { still: Promise<OpenedStill>; bytes: number }>();
   readonly #maxBytes: number;
   #bytes = 0;
+  /** Pictures decoded ahead (`prepareAhead`), by path: the opened photo they came from and their key. */
+  readonly #ahead = new Map<string, { opened: OpenedStill; key: string; picture: Promise<DecodedRgb> }>();
 
   constructor(maxBytes = 256 * 1024 * 1024) {
     this.#maxBytes = maxBytes;
@@ -45,6 +48,28 @@ export class StillCache {
     return hit.still;
   }
 
+  /**
+   * Starts decoding the picture a flat shot of this photo draws (`prepareStill` for this framing and
+   * canvas), from the photo opened here, while other work (its analysis) goes on. One per photo; a
+   * render that plans the same framing takes it (`takeAhead`), any other render ignores it.
+   */
+  async prepareAhead(path: string, limits: StillLimits, framing: Framing, width: number, height: number, background: string): Promise<void> {
+    const opened = await this.open(path, limits);
+    const { prepareStill } = await import('../prepare-still.js');
+    const { parseColour } = await import('../settings.js');
+    const picture = prepareStill(opened, framing, width, height, parseColour(background));
+    picture.catch(() => undefined); // a failed guess is only a missed head start: the render decodes again
+    this.#ahead.set(path, { opened, key: aheadKey(framing, width, height, background), picture });
+  }
+
+  /** The picture decoded ahead for exactly this opened photo, framing and canvas, if any (taken out; a different one is dropped). */
+  takeAhead(path: string, opened: OpenedStill, framing: Framing, width: number, height: number, background: string): Promise<DecodedRgb> | null {
+    const a = this.#ahead.get(path);
+    if (!a) return null;
+    this.#ahead.delete(path);
+    return a.opened === opened && a.key === aheadKey(framing, width, height, background) ? a.picture : null;
+  }
+
   #forget(path: string): void {
     const e = this.#entries.get(path);
     if (!e) return;
@@ -52,3 +77,5 @@ export class StillCache {
     this.#bytes -= e.bytes;
   }
 }
+
+const aheadKey = (framing: Framing, width: number, height: number, background: string): string => JSON.stringify([framing, width, height, background]);
