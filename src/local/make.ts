@@ -72,17 +72,15 @@ export class LocalMedia {
    * costs a decode, never a different frame.
    */
   async addAhead(path: string, guess: (sized: MediaInfo) => RenderPlan): Promise<MediaInfo> {
-    const added = this.add(path);
-    if (this.analyse) {
-      void (async () => {
-        const { source } = await this.stills.open(path, this.limits);
+    if (this.analyse && !this.#media.has(path)) {
+      this.stills.prepareAhead(path, this.limits, ({ source }) => {
         const plan = guess({ mediaId: path, kind: 'image', name: basename(path), width: source.width, height: source.height });
         const shot = plan.shots[0];
-        if (plan.shots.length !== 1 || shot?.kind !== 'image' || shot.motion.kind !== 'camera' || shot.effects?.length || plan.transparent) return;
-        await this.stills.prepareAhead(path, this.limits, shot.framing, plan.width, plan.height, plan.background);
-      })().catch(() => undefined); // only a head start: the analysis reports what is wrong with the file
+        if (plan.shots.length !== 1 || shot?.kind !== 'image' || shot.motion.kind !== 'camera' || shot.effects?.length || plan.transparent) return null;
+        return { framing: shot.framing, width: plan.width, height: plan.height, background: plan.background };
+      });
     }
-    return added;
+    return this.add(path);
   }
 
   /**

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseStill } from '../../src/engine/analyze/analyse-still.js';
 import { planDraft, resolveDraft } from '../../src/timeline/index.js';
-import { checkOptions, draftFromWords, LocalMedia, planLocal, requirePhoto } from '../../src/local/make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, planLocal, requirePhoto } from '../../src/local/make.js';
 import { tempDir, texturedJpeg } from '../support/fixtures.js';
 
 const tmp = tempDir();
@@ -55,4 +55,34 @@ test('depth off: no estimate even for a depth move', async () => {
   assert.equal(media.lookup(path)?.analysis?.depth?.estimated, undefined);
   const shot = plan.shots[0]!;
   assert.ok(shot.kind === 'image' && shot.motion.kind === 'camera');
+});
+
+test('the picture decoded ahead is the one the render would decode, and is used only for the same framing and canvas', async () => {
+  const { StillCache } = await import('../../src/engine/input/still-cache.js');
+  const { prepareStill } = await import('../../src/engine/prepare-still.js');
+  const { parseColour } = await import('../../src/engine/settings.js');
+  const path = await texturedJpeg(tmp.path('ahead.jpg'), 1400, 900, 3);
+  const media = new LocalMedia(limits);
+  const options = checkOptions({ move: 'zoom-in', duration: 1 });
+  let guessed: ReturnType<typeof guessPlan> | null = null;
+  const info = requirePhoto(await media.addAhead(path, (sized) => (guessed = guessPlan(sized, undefined, options, 0))));
+  const { plan } = await planLocal(draftFromWords([info], undefined, options).draft, media, {});
+  assert.ok(guessed, 'the plan was guessed from the size');
+  const shot = plan.shots[0]!;
+  assert.ok(shot.kind === 'image');
+  const g = (guessed as ReturnType<typeof guessPlan>).shots[0]!;
+  assert.ok(g.kind === 'image');
+  assert.deepEqual(g.framing, shot.framing, 'the size alone gives the framing');
+  const opened = await media.stills.open(path, limits);
+  const at = { framing: shot.framing, width: plan.width, height: plan.height, background: plan.background };
+  const ahead = await media.stills.takeAhead(path, opened, at);
+  assert.ok(ahead, 'a picture was decoded ahead');
+  const fresh = await prepareStill(opened, shot.framing, plan.width, plan.height, parseColour(plan.background));
+  const got = await ahead.picture;
+  assert.deepEqual([got.width, got.height], [fresh.width, fresh.height]);
+  assert.ok(Buffer.from(got.data).equals(Buffer.from(fresh.data)), 'the same pixels');
+  assert.equal(await media.stills.takeAhead(path, opened, at), null, 'taken once');
+  const other = new StillCache();
+  other.prepareAhead(path, limits, () => at);
+  assert.equal(await other.takeAhead(path, await other.open(path, limits), { ...at, width: at.width + 2 }), null, 'another canvas: not used');
 });

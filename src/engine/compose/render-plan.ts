@@ -125,8 +125,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           pool.addStill(i, still, (await import('../living/prepare.js')).prepareLiving(still, s.effects));
         } else {
           // Decoded ahead (while the photo was analysed) when the run guessed this framing.
-          const ahead = call.stills?.takeAhead(path, opened, s.framing, W, H, plan.background);
-          const picture = ahead ? await ahead.catch(() => prepareStill(opened, s.framing, W, H, background)) : await prepareStill(opened, s.framing, W, H, background);
+          const ahead = await call.stills?.takeAhead(path, opened, { framing: s.framing, width: W, height: H, background: plan.background });
+          const picture = ahead ? await ahead.picture.catch(() => prepareStill(opened, s.framing, W, H, background)) : await prepareStill(opened, s.framing, W, H, background);
           await pool.addStillRgb(i, picture.data, picture.width, picture.height);
         }
       })();

@@ -14,8 +14,8 @@ export class StillCache {
   readonly #entries = new Map<string, { still: Promise<OpenedStill>; bytes: number }>();
   readonly #maxBytes: number;
   #bytes = 0;
-  /** Pictures decoded ahead (`prepareAhead`), by path: the opened photo they came from and their key. */
-  readonly #ahead = new Map<string, { opened: OpenedStill; key: string; picture: Promise<DecodedRgb> }>();
+  /** Pictures decoded ahead (`prepareAhead`), by path: the opened photo they came from and their key, once guessed. */
+  readonly #ahead = new Map<string, Promise<{ opened: OpenedStill; key: string; picture: Promise<DecodedRgb> } | null>>();
 
   constructor(maxBytes = 256 * 1024 * 1024) {
     this.#maxBytes = maxBytes;
@@ -49,25 +49,32 @@ export class StillCache {
   }
 
   /**
-   * Starts decoding the picture a flat shot of this photo draws (`prepareStill` for this framing and
-   * canvas), from the photo opened here, while other work (its analysis) goes on. One per photo; a
-   * render that plans the same framing takes it (`takeAhead`), any other render ignores it.
+   * Starts decoding the picture a flat shot of this photo draws (`prepareStill` for the framing and
+   * canvas `guess` gives from the opened photo, or none), while other work (its analysis) goes on.
+   * One per photo; a render that plans the same framing takes it (`takeAhead`), any other ignores it.
    */
-  async prepareAhead(path: string, limits: StillLimits, framing: Framing, width: number, height: number, background: string): Promise<void> {
-    const opened = await this.open(path, limits);
-    const { prepareStill } = await import('../prepare-still.js');
-    const { parseColour } = await import('../settings.js');
-    const picture = prepareStill(opened, framing, width, height, parseColour(background));
-    picture.catch(() => undefined); // a failed guess is only a missed head start: the render decodes again
-    this.#ahead.set(path, { opened, key: aheadKey(framing, width, height, background), picture });
+  prepareAhead(path: string, limits: StillLimits, guess: (opened: OpenedStill) => AheadShot | null): void {
+    const entry = (async () => {
+      const opened = await this.open(path, limits);
+      const g = guess(opened);
+      if (!g) return null;
+      const { prepareStill } = await import('../prepare-still.js');
+      const { parseColour } = await import('../settings.js');
+      const picture = prepareStill(opened, g.framing, g.width, g.height, parseColour(g.background));
+      picture.catch(() => undefined); // a failed guess is only a missed head start: the render decodes again
+      return { opened, key: aheadKey(g), picture };
+    })();
+    entry.catch(() => undefined); // the same: the analysis reports what is wrong with the file
+    this.#ahead.set(path, entry);
   }
 
   /** The picture decoded ahead for exactly this opened photo, framing and canvas, if any (taken out; a different one is dropped). */
-  takeAhead(path: string, opened: OpenedStill, framing: Framing, width: number, height: number, background: string): Promise<DecodedRgb> | null {
-    const a = this.#ahead.get(path);
-    if (!a) return null;
+  async takeAhead(path: string, opened: OpenedStill, shot: AheadShot): Promise<{ picture: Promise<DecodedRgb> } | null> {
+    const entry = this.#ahead.get(path);
+    if (!entry) return null;
     this.#ahead.delete(path);
-    return a.opened === opened && a.key === aheadKey(framing, width, height, background) ? a.picture : null;
+    const a = await entry.catch(() => null);
+    return a && a.opened === opened && a.key === aheadKey(shot) ? { picture: a.picture } : null;
   }
 
   #forget(path: string): void {
@@ -78,4 +85,12 @@ export class StillCache {
   }
 }
 
-const aheadKey = (framing: Framing, width: number, height: number, background: string): string => JSON.stringify([framing, width, height, background]);
+/** A flat shot's picture: its framing on a canvas of width x height over the background colour. */
+export interface AheadShot {
+  readonly framing: Framing;
+  readonly width: number;
+  readonly height: number;
+  readonly background: string;
+}
+
+const aheadKey = (g: AheadShot): string => JSON.stringify([g.framing, g.width, g.height, g.background]);
