@@ -40,7 +40,7 @@ const time = async (cmd: string, args: string[]): Promise<number> => {
 const ours = (photo: string, out: string, opts: Record<string, unknown> = {}) => {
   const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'animate-one.js'), photo, out, JSON.stringify(opts)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`animate failed for ${photo}: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { wall_s: number; max_rss_mb: number; frames: number; move: string; width: number; height: number; size_bytes: number };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { wall_s: number; max_rss_mb: number; cpu_s: number; children_cpu_s: number; frames: number; move: string; width: number; height: number; size_bytes: number };
 };
 
 const x264Args = (input: { kind: 'file'; path: string }, output: string, w = W, h = H) =>

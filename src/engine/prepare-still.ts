@@ -83,10 +83,19 @@ export const stillDecodeSize = (framing: Framing, canvasWidth: number, canvasHei
  * The layers a depth move draws: the photo at the working resolution its tightest layer view needs,
  * cut by its depth map (src/engine/depth/layers.ts).
  */
-export const prepareLayers = async (opened: OpenedStill, motion: DepthMotion, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number]): Promise<LayeredStill> => {
-  const { buildLayers } = await import('./depth/layers.js');
-  const zoom = Math.max(motion.camera.start.zoom, motion.camera.end.zoom) * (1 + Math.max(0, motion.az) * 0.7);
+export const prepareLayers = async (
+  opened: OpenedStill, motion: DepthMotion, canvasWidth: number, canvasHeight: number, background: readonly [number, number, number],
+  /** Where the layers are built (the render threads: RenderPool.buildLayers); here in this thread if not given. */
+  build?: (rgb: Uint8Array, width: number, height: number, depth: DepthMotion['depth']) => Promise<LayeredStill>,
+  /** The shot's planned detail zoom: the layers are decoded for at least it, as a flat move's picture is. */
+  detailZoom = 0,
+): Promise<LayeredStill> => {
+  // At least the flat move's resolution: a far layer sampled at exactly 1:1 blurs and sharpens with the
+  // pan's sub-pixel phase (read as jitter); a little above, every frame averages the same way.
+  const zoom = Math.max(detailZoom, Math.max(motion.camera.start.zoom, motion.camera.end.zoom) * (1 + Math.max(0, motion.az) * 0.7));
   const picture = await decodeCover(opened, Math.min(2, zoom), canvasWidth, canvasHeight, background);
+  if (build) return build(picture.data, picture.width, picture.height, motion.depth);
+  const { buildLayers } = await import('./depth/layers.js');
   return buildLayers(picture.data, picture.width, picture.height, motion.depth).still;
 };
 

@@ -28,7 +28,7 @@ export const planDraft = (r: ResolvedDraft, lookup: MediaLookup, o: PlanOptions 
     const { framing, motion } = planPhotoShot({
       photo, canvasWidth: W, canvasHeight: H, fit: s.fit, move: s.move, intensity: s.intensity, easing: s.easing,
       frames: s.frames, fps, variant: s.variant + (o.variant ?? 0), depthMode: s.depth,
-      // A seamless loop of one shot: a depth move takes a closed path.
+      // A seamless loop of one shot: the camera takes a closed path (depth moves loop, flat ones go there and back).
       loop: (r.loop ?? false) && r.shots.length === 1,
     });
     const effects = planEffects(s.effects ?? [], s.id, s.frames, fps, m?.analysis);

@@ -201,11 +201,14 @@ test('decoded video: the loop point is no larger than the median step, for a dri
     { type: 'drift', region: { kind: 'named', name: 'sky' }, dir: [-1, 0], speed: 0.0025, strength: 0.5, seed: 1, period: F },
     { type: 'ripple', region: { kind: 'named', name: 'bottom-half' }, dir: [1, 0], speed: 0.002, strength: 0.6, seed: 3, period: F / 2 },
   ];
-  for (const camera of ['still', 'loop'] as const) {
+  for (const camera of ['still', 'loop', 'flat-loop'] as const) {
     const { framing, motion } = camera === 'still'
       ? planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'static', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0 })
+      : camera === 'flat-loop'
+      ? planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'zoom-in', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0, loop: true })
       : planPhotoShot({ photo: { width: W, height: H, depth: { embedded: null, estimated: depth } }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'parallax-left', intensity: 0.3, easing: 'smooth', frames: F, fps, variant: 0, loop: true });
     if (camera === 'loop') assert.ok(motion.kind === 'depth' && motion.loop, 'a closed depth path');
+    if (camera === 'flat-loop') assert.ok(motion.kind === 'camera' && motion.loop, 'a zoom there and back');
     for (const effect of effects) {
       const plan: RenderPlan = {
         version: RENDER_PLAN_VERSION, width: OW, height: OH, fps, frames: F, background: '#000000',

@@ -125,3 +125,36 @@ test('zoom progresses monotonically and the camera path has no frame repeats', (
     assert.ok(b.zoom > a.zoom, `zoom repeats or reverses at ${i}`);
   }
 });
+
+test('a loop goes there and back: the frame after the last is the first, at rest at both turns, no faster than the one-way move', () => {
+  for (const move of ['zoom-in', 'zoom-out', 'pan-left', 'pan-up-right', 'ken-burns', 'auto'] as const) {
+    const inp: MotionInput = { ...base, move, frames: 90 };
+    const once = planMotion(inp);
+    const loop = planMotion({ ...inp, loop: true });
+    assert.ok(loop.loop, move);
+    const at = (i: number) => cameraAt(loop, i);
+    const dist = (a: ReturnType<typeof at>, b: ReturnType<typeof at>) => Math.hypot(a.cx - b.cx, a.cy - b.cy) + Math.abs(Math.log(a.zoom / b.zoom));
+    assert.ok(dist(at(90), at(0)) < 1e-12, `${move}: frame 90 is frame 0`);
+    assert.ok(dist(at(45), loop.end) < 1e-9, `${move}: halfway at the end view`);
+    const steps = Array.from({ length: 89 }, (_, i) => dist(at(i), at(i + 1)));
+    const seam = dist(at(89), at(0));
+    assert.ok(seam <= Math.max(...steps) && seam < 0.2 * Math.max(...steps), `${move}: the loop point is a small step (${seam} against ${Math.max(...steps)})`);
+    const onceSteps = Array.from({ length: 89 }, (_, i) => dist(cameraAt(once, i), cameraAt(once, i + 1)));
+    assert.ok(Math.max(...steps) <= 1.3 * Math.max(...onceSteps) + 1e-9, `${move}: no faster than the one-way move`);
+  }
+  assert.equal(planMotion({ ...base, move: "static", frames: 90, loop: true }).loop, undefined, 'a still camera needs no path');
+});
+
+test('an asked-for pan travels wherever the subject is (its path slides into the still instead of collapsing at an edge)', () => {
+  for (const sx of [0.1, 0.3, 0.5, 0.7, 0.9]) {
+    for (const move of ['pan-left', 'pan-right', 'pan-up', 'pan-down'] as const) {
+      const p = planMotion({ ...base, subject: { x: sx - 0.05, y: sx - 0.05, w: 0.1, h: 0.1 }, move });
+      const travel = Math.hypot(p.end.cx - p.start.cx, p.end.cy - p.start.cy);
+      const [hx, hy] = [p.baseHalfW / p.start.zoom, p.baseHalfH / p.start.zoom];
+      const room = move === 'pan-left' || move === 'pan-right' ? 1 - 2 * hx : 1 - 2 * hy;
+      assert.ok(travel >= 0.5 * room - 1e-9, `${move} with the subject at ${sx}: travels ${travel.toFixed(3)} of ${room.toFixed(3)}`);
+      const d = move === 'pan-left' ? p.start.cx - p.end.cx : move === 'pan-right' ? p.end.cx - p.start.cx : move === 'pan-up' ? p.start.cy - p.end.cy : p.end.cy - p.start.cy;
+      assert.ok(d > 0, `${move} goes its way`);
+    }
+  }
+});

@@ -186,13 +186,15 @@ export interface MotionReport {
 }
 
 /**
- * `frames`: gray frames (w x h). Patches at the four quarter points (where zoom and pan both show).
+ * `frames`: gray frames (w x h). Patches at the four quarter points (where zoom and pan both show), or at `at`.
  * The smooth path is a degree-`degree` polynomial through each patch's per-frame shift.
  */
-export const measureMotion = (frames: Uint8Array[], w: number, h: number, n = 128, degree = 7): MotionReport => {
+export const measureMotion = (frames: Uint8Array[], w: number, h: number, n = 128, degree = 7, at?: ReadonlyArray<readonly [number, number]>): MotionReport => {
   const size = Math.min(n, 2 ** Math.floor(Math.log2(Math.min(w, h) / 3)));
   n = size;
-  const centres: Array<[number, number]> = [[w / 4, h / 4], [(3 * w) / 4, h / 4], [w / 4, (3 * h) / 4], [(3 * w) / 4, (3 * h) / 4]].map(([x, y]) => [Math.round(x!), Math.round(y!)]);
+  // Patch centres: the quarter points unless given (e.g. where a depth move's far layer shows), kept inside the frame.
+  const centres: Array<[number, number]> = (at ?? [[w / 4, h / 4], [(3 * w) / 4, h / 4], [w / 4, (3 * h) / 4], [(3 * w) / 4, (3 * h) / 4]])
+    .map(([x, y]) => [Math.min(w - n / 2 - 2, Math.max(n / 2 + 2, Math.round(x!))), Math.min(h - n / 2 - 2, Math.max(n / 2 + 2, Math.round(y!)))]);
   const shifts: Array<Array<[number, number]>> = [];
   for (let f = 1; f < frames.length; f++) {
     shifts.push(centres.map(([cx, cy]) => {

@@ -45,7 +45,6 @@ export interface RenderPlanResult extends RenderedFile {
 
 const cancelled = () => new StillmotionError('CANCELLED', 'render cancelled');
 
-/** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
 /**
  * One photo shot over the whole clip whose last frame flows into its first: a still camera or a
  * depth move's closed path, with effects that repeat over the shot (their periods divide it).
@@ -54,12 +53,13 @@ export const isSeamless = (plan: RenderPlan): boolean => {
   const s = plan.shots[0];
   if (plan.shots.length !== 1 || !s || s.kind !== 'image' || s.startFrame !== 0 || s.frames !== plan.frames) return false;
   const m = s.motion;
-  const still = m.kind === 'depth' ? m.loop : m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
+  const closed = m.kind === 'depth' ? m.loop : m.loop === true || (m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom);
   const periodic = (s.effects ?? []).every((e) => Math.abs(s.frames / e.period - Math.round(s.frames / e.period)) < 1e-9);
-  return still && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth');
+  return closed && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth' || m.loop === true);
 };
 
-const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
+/** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
+export const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
   switch (m.kind) {
     case 'camera': {
       const cam = cameraAt(m, local);
@@ -112,7 +112,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
         const open = flat ? { atMost: stillDecodeSize(s.framing, W, H) } : {};
         const opened = call.stills ? await call.stills.take(path, limits, open) : await openStill(path, limits, open);
         if (s.motion.kind === 'depth') {
-          const layered = await prepareLayers(opened, s.motion, W, H, background);
+          const layered = await prepareLayers(opened, s.motion, W, H, background, (rgb, w, h, depth) => pool.buildLayers(rgb, w, h, depth), s.framing.detailZoom);
           disparities.set(i, layered.disparities);
           // Effects act on the farthest layer (the whole picture), under the nearer layers.
           pool.addStill(i, layered, s.effects?.length ? (await import('../living/prepare.js')).prepareLiving(layered.layers[0]!.still, s.effects) : undefined);

@@ -13,6 +13,8 @@ import { DEPTH_MAP_SIZE, encodeDepth, orient, stretch, type DepthAnalysis, type 
 
 /** The estimator works on a thumbnail this many pixels on its long side. */
 export const ESTIMATE_SIZE = 256;
+/** Defocus is measured at this many times the estimator's size. */
+const FINE = 3;
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -114,7 +116,14 @@ export const estimatedDepth = async (opened: OpenedStill): Promise<DepthMap> => 
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  const e = estimateDepth(data, info.width, info.height);
+  // Defocus is measured on a finer grey (JPEG shrink-on-load makes it cheap).
+  const fine = await stillPipeline(opened)
+    .resize(ESTIMATE_SIZE * FINE, ESTIMATE_SIZE * FINE, { fit: 'inside', kernel: 'linear', fastShrinkOnLoad: true, withoutEnlargement: true })
+    .flatten({ background: { r: 0, g: 0, b: 0 } })
+    .greyscale()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const e = estimateDepth(data, info.width, info.height, { data: fine.data, width: fine.info.width, height: fine.info.height });
   return { width: e.width, height: e.height, data: encodeDepth(e.data), source: 'estimated', confidence: r3(e.confidence) };
 };
 

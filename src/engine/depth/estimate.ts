@@ -62,13 +62,9 @@ const skyMask = (rgb: Uint8Array, L: Float32Array, grad: Float32Array, w: number
   return sky;
 };
 
-/** `rgb`: the upright photo as interleaved 8-bit RGB, about 256 px on its long side. */
-export const estimateDepth = (rgb: Uint8Array, w: number, h: number): EstimatedDepth => {
+/** Fine detail (absolute Laplacian) against the local contrast it could have had, per pixel (log scale). */
+const sharpnessOf = (L: Float32Array, w: number, h: number, r: number): { sharp: Float32Array; grad: Float32Array } => {
   const n = w * h;
-  const L = lumaOf(rgb, w, h);
-  const r = Math.max(2, Math.round(Math.max(w, h) / 40));
-
-  // Defocus: fine detail (absolute Laplacian) against the local contrast it could have had.
   const lap = new Float32Array(n), grad = new Float32Array(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -83,12 +79,38 @@ export const estimateDepth = (rgb: Uint8Array, w: number, h: number): EstimatedD
   const dev = new Float32Array(n);
   for (let i = 0; i < n; i++) dev[i] = Math.abs(L[i]! - mean[i]!);
   const contrast = boxMean(dev, w, h, r);
-  const sharpRaw = new Float32Array(n);
-  for (let i = 0; i < n; i++) sharpRaw[i] = Math.log(1e-4 + detail[i]!) - 0.5 * Math.log(1e-3 + contrast[i]!);
+  const sharp = new Float32Array(n);
+  for (let i = 0; i < n; i++) sharp[i] = Math.log(1e-4 + detail[i]!) - 0.5 * Math.log(1e-3 + contrast[i]!);
+  return { sharp, grad };
+};
+
+/**
+ * `rgb`: the upright photo as interleaved 8-bit RGB, about 256 px on its long side. `fine`: the same
+ * photo's grey (0..255) at a few times that size, when there is one: defocus is measured there (a
+ * background blurred by a few pixels of a 12 MP photo is still sharp at 256 px).
+ */
+export const estimateDepth = (rgb: Uint8Array, w: number, h: number, fine?: { readonly data: Uint8Array; readonly width: number; readonly height: number }): EstimatedDepth => {
+  const n = w * h;
+  const L = lumaOf(rgb, w, h);
+  const r = Math.max(2, Math.round(Math.max(w, h) / 40));
+
+  // Defocus: fine detail (absolute Laplacian) against the local contrast it could have had.
+  const coarse = sharpnessOf(L, w, h, r);
+  const grad = coarse.grad;
+  // Both scales; the one where in-focus and soft parts differ more says more about this photo.
+  const spreadOfRaw = (a: Float32Array) => { const [s10, s90] = quantiles(a, [0.1, 0.9]) as [number, number]; return s90 - s10; };
+  let sharpRaw = coarse.sharp;
+  let spread = spreadOfRaw(sharpRaw);
+  if (fine && fine.width > w) {
+    const FL = new Float32Array(fine.width * fine.height);
+    for (let i = 0; i < FL.length; i++) FL[i] = fine.data[i]! / 255;
+    const fr = Math.max(2, Math.round(Math.max(fine.width, fine.height) / 40));
+    const f = resizeArea(sharpnessOf(FL, fine.width, fine.height, fr).sharp, fine.width, fine.height, w, h);
+    const fs = spreadOfRaw(f);
+    if (fs > spread) { sharpRaw = f; spread = fs; }
+  }
   const sharp = norm01(boxMean(sharpRaw, w, h, r));
   // How bimodal sharpness is: a clear in-focus part and a clearly soft part.
-  const [s10, s90] = quantiles(sharpRaw, [0.1, 0.9]) as [number, number];
-  const spread = s90 - s10;
   const defocus = Math.min(1, Math.max(0, (spread - 1.2) / 2.2));
 
   // Subject: saliency, softened.

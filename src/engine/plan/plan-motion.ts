@@ -26,6 +26,8 @@ export interface MotionInput {
   readonly fps: number;
   /** Varies `auto` between photos of a batch or shots of a slideshow. */
   readonly variant: number;
+  /** A seamless loop: the camera goes to the end view and back, so the last frame flows into the first. */
+  readonly loop?: boolean;
 }
 
 export interface MotionPlan {
@@ -40,6 +42,8 @@ export interface MotionPlan {
   readonly baseHalfH: number;
   readonly subject: Box;
   readonly maxZoom: number;
+  /** There and back on a closed path (start → end → start over the shot, cosine-eased). */
+  readonly loop?: boolean;
 }
 
 /** Most a view may magnify the original photo's pixels: a little, never a lot. */
@@ -154,9 +158,17 @@ export const planMotion = (inp: MotionInput): MotionPlan => {
       // Travel along the direction and end as close to the subject as the travel allows; a pan the
       // planner chose keeps the subject in view at both ends (and so, by linearity, in between).
       const k = inp.move === 'auto' ? keep : undefined;
-      const [ex, ey] = fitCentre(sx + (dir[0] * rangeX) / 2, sy + (dir[1] * rangeY) / 2, panZoom, hw0, hh0, k);
-      start = view(ex - dir[0] * rangeX, ey - dir[1] * rangeY, panZoom, k);
-      end = view(ex, ey, panZoom, k);
+      // The path centred on the subject, then slid whole into the still: clamping its two ends one by
+      // one collapsed it (a pan-left with the subject right of centre had both ends on the right edge).
+      const slide = (a: number, b: number, lo: number, hi: number) => {
+        const mn = Math.min(a, b), mx = Math.max(a, b);
+        return mn < lo ? lo - mn : mx > hi ? hi - mx : 0;
+      };
+      const bx = sx - (dir[0] * rangeX) / 2, ex = sx + (dir[0] * rangeX) / 2;
+      const by = sy - (dir[1] * rangeY) / 2, ey = sy + (dir[1] * rangeY) / 2;
+      const dx = slide(bx, ex, hx, 1 - hx), dy = slide(by, ey, hy, 1 - hy);
+      start = view(bx + dx, by + dy, panZoom, k);
+      end = view(ex + dx, ey + dy, panZoom, k);
       break;
     }
   }
@@ -168,13 +180,26 @@ export const planMotion = (inp: MotionInput): MotionPlan => {
     const k = maxTravel / travel;
     start = view(end.cx + (start.cx - end.cx) * k, end.cy + (start.cy - end.cy) * k, start.zoom, inp.move === 'auto' ? keep : undefined);
   }
-  return Object.freeze({ move, reason, easing: inp.easing, frames: inp.frames, start, end, baseHalfW: hw0, baseHalfH: hh0, subject, maxZoom });
+  if (inp.loop && move !== 'static') {
+    // A loop goes there and back in the same time: it turns halfway along the one-way path (the
+    // midpoint in centre and 1/zoom, where every constraint is linear, so it holds there too).
+    const zoom = Math.sqrt(start.zoom * end.zoom);
+    const ze = start.zoom === end.zoom ? 0.5 : (1 / zoom - 1 / start.zoom) / (1 / end.zoom - 1 / start.zoom);
+    end = { cx: start.cx + (end.cx - start.cx) * ze, cy: start.cy + (end.cy - start.cy) * ze, zoom };
+  }
+  return Object.freeze({
+    move, reason: inp.loop && move !== 'static' ? `${reason}; there and back for a seamless loop` : reason,
+    easing: inp.easing, frames: inp.frames, start, end, baseHalfW: hw0, baseHalfH: hh0, subject, maxZoom,
+    ...(inp.loop && move !== 'static' ? { loop: true } : {}),
+  });
 };
 
 /** The view of frame `i` (0-based): eased, zoom interpolated geometrically, always inside the still. */
 export const cameraAt = (p: MotionPlan, i: number): View => {
-  const t = p.frames <= 1 ? 0 : i / (p.frames - 1);
-  const e = ease(p.easing, t);
+  // A loop: out and back over `frames` (frame `frames` would be frame 0 again), at rest at both turns.
+  const e = p.loop
+    ? (1 - Math.cos((2 * Math.PI * i) / Math.max(1, p.frames))) / 2
+    : ease(p.easing, p.frames <= 1 ? 0 : i / (p.frames - 1));
   const zoom = Math.exp(Math.log(p.start.zoom) * (1 - e) + Math.log(p.end.zoom) * e);
   // The centre moves linearly in the view's size (1/zoom): a push then looks like a zoom about one
   // fixed point of the photo, and every constraint (inside the still, subject in view) is linear in

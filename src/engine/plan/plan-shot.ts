@@ -51,7 +51,7 @@ export interface PhotoShotInput {
   readonly variant: number;
   /** Which depth a depth move may use (default auto: the photo's own, else the estimate). */
   readonly depthMode?: DepthMode;
-  /** A closed path for depth moves (the last frame flows into the first). */
+  /** A closed camera path (the last frame flows into the first): depth moves loop, flat ones go there and back. */
   readonly loop?: boolean;
 }
 
@@ -121,13 +121,13 @@ export const planPhotoShot = (o: PhotoShotInput): { readonly framing: Framing; r
     }
     const flat = planMotion({
       stillWidth: stillW, stillHeight: stillH, sourcePixelsAcross, canvasWidth: W, canvasHeight: H, subject,
-      move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant,
+      move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant, loop: o.loop ?? false,
     });
     return { framing, motion: { kind: 'camera', ...flat, reason: `${move} made flat: ${why}`, flatInsteadOf: { move, why: why ?? '' } } };
   }
   const motion = planMotion({
     stillWidth: stillW, stillHeight: stillH, sourcePixelsAcross, canvasWidth: W, canvasHeight: H, subject,
-    move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant,
+    move, intensity: o.intensity, easing: o.easing, frames: o.frames, fps: o.fps, variant: o.variant, loop: o.loop ?? false,
   });
   return { framing, motion: { kind: 'camera', ...motion } };
 };

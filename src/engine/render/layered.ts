@@ -9,7 +9,10 @@ import type { FrameView } from './render-frame.js';
 import type { YuvStill } from './yuv.js';
 
 export interface LayerPlanes {
-  /** The layer's colour, cropped to its box (the farthest layer: the whole picture). */
+  /**
+   * The layer's colour, cropped to its box (the farthest layer: the whole picture); a near layer's
+   * is premultiplied by its alpha (so resampling never mixes colour from where it is transparent).
+   */
   readonly still: YuvStill;
   /** Coverage 0..255 at luma and at chroma resolution; null for the farthest layer (opaque). */
   readonly alpha: Plane | null;
@@ -43,29 +46,34 @@ export const jsLayerSample = (s: LayeredStill, scratch: SamplerScratch): LayerSa
   samplePlane(plane, view, out, 0, w, h, scratch);
 };
 
-/** out = out + (src − out)·a/255, rounded. */
-const blendRows = (out: Uint8Array, at: number, stride: number, src: Uint8Array, a: Uint8Array, w: number, h: number): void => {
+/** out = src + out·(255 − a)/255, rounded, at most 255: `src` is premultiplied (the wasm kernel's `blend` computes the same). */
+export const blendRows = (out: Uint8Array, at: number, stride: number, src: Uint8Array, a: Uint8Array, w: number, h: number): void => {
   for (let r = 0; r < h; r++) {
     let o = at + r * stride;
     let k = r * w;
     for (let c = 0; c < w; c++, o++, k++) {
       const al = a[k]!;
       if (al === 0) continue;
-      const b = out[o]!;
-      out[o] = al === 255 ? src[k]! : b + (((src[k]! - b) * al * 257 + 32896) >> 16);
+      const v = src[k]! + ((out[o]! * (255 - al) * 257 + 32896) >> 16);
+      out[o] = v > 255 ? 255 : v;
     }
   }
 };
 
-let tmp = new Uint8Array(0);
-const scratchBytes = (n: number): Uint8Array => (tmp.length >= n ? tmp : (tmp = new Uint8Array(n)));
+/** Where a near layer lands in one frame: its box in output pixels (even) and its views for luma and chroma. */
+export interface NearPlacement {
+  readonly l: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly lv: PixelView;
+  readonly cv: PixelView;
+}
 
-/**
- * Draws layers 1.. of `s` over `out` (a yuv420p frame where layer 0 is already drawn with views[0]),
- * each with its own view.
- */
-export const drawNearLayers = (s: LayeredStill, views: readonly FrameView[], outW: number, outH: number, out: Uint8Array, sample: LayerSample): void => {
-  const cw = outW >> 1, ch = outH >> 1;
+/** The part of the frame each near layer of `s` covers under `views` (layers off-frame are left out). */
+export const nearPlacements = (s: LayeredStill, views: readonly FrameView[], outW: number, outH: number): NearPlacement[] => {
+  const out: NearPlacement[] = [];
   for (let l = 1; l < s.layers.length; l++) {
     const L = s.layers[l]!;
     const v = views[l] ?? views[0]!;
@@ -78,17 +86,31 @@ export const drawNearLayers = (s: LayeredStill, views: readonly FrameView[], out
     ox1 = Math.min(outW, (ox1 + 1) & ~1); oy1 = Math.min(outH, (oy1 + 1) & ~1);
     const sw = ox1 - ox0, sh = oy1 - oy0;
     if (sw <= 0 || sh <= 0) continue;
+    const lv: PixelView = { left: left + ox0 * scale - L.x, top: top + oy0 * scale - L.y, scale };
+    out.push({ l, x: ox0, y: oy0, w: sw, h: sh, lv, cv: { left: lv.left / 2, top: lv.top / 2, scale } });
+  }
+  return out;
+};
+
+let tmp = new Uint8Array(0);
+const scratchBytes = (n: number): Uint8Array => (tmp.length >= n ? tmp : (tmp = new Uint8Array(n)));
+
+/**
+ * Draws layers 1.. of `s` over `out` (a yuv420p frame where layer 0 is already drawn with views[0]),
+ * each with its own view (the JS reference; the render threads use `WasmLayered`).
+ */
+export const drawNearLayers = (s: LayeredStill, views: readonly FrameView[], outW: number, outH: number, out: Uint8Array, sample: LayerSample): void => {
+  const cw = outW >> 1, ch = outH >> 1;
+  for (const { l, x: ox0, y: oy0, w: sw, h: sh, lv, cv } of nearPlacements(s, views, outW, outH)) {
     const n = sw * sh;
     const buf = scratchBytes(2 * n);
     const col = buf.subarray(0, n), al = buf.subarray(n, 2 * n);
-    const lv: PixelView = { left: left + ox0 * scale - L.x, top: top + oy0 * scale - L.y, scale };
     sample(l, 0, lv, col, sw, sh);
     sample(l, 3, lv, al, sw, sh);
     blendRows(out, oy0 * outW + ox0, outW, col, al, sw, sh);
     const csw = sw >> 1, csh = sh >> 1;
     if (csw <= 0 || csh <= 0) continue;
     const cn = csw * csh;
-    const cv: PixelView = { left: lv.left / 2, top: lv.top / 2, scale };
     const cc = col.subarray(0, cn), ca = al.subarray(0, cn);
     sample(l, 4, cv, ca, csw, csh);
     sample(l, 1, cv, cc, csw, csh);

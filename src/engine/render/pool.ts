@@ -10,6 +10,9 @@ import type { TransitionKind } from '../compose/transitions.js';
 import type { YuvStill } from './yuv.js';
 import type { LivingStill } from '../living/render.js';
 import type { LayeredStill } from './layered.js';
+import type { LayerTask } from './worker.js';
+import { finishLayers, layerBands, type LayerJob } from '../depth/layers.js';
+import type { DepthMap } from '../depth/map.js';
 
 interface Pending { resolve: (b: Uint8Array, spare?: Uint8Array) => void; reject: (e: Error) => void }
 
@@ -20,6 +23,8 @@ export class RenderPool {
   readonly #workers: Worker[] = [];
   readonly #pending = new Map<number, Pending>();
   readonly #converting = new Map<number, { resolve: () => void; reject: (e: Error) => void; from: Worker }>();
+  readonly #tasks = new Map<number, { resolve: (r: LayerJob | null) => void; reject: (e: Error) => void }>();
+  #nextTask = 0;
   #next = 0;
   #closed = false;
 
@@ -64,6 +69,32 @@ export class RenderPool {
     });
   }
 
+  #task(w: Worker, work: LayerTask, transfer: ArrayBuffer[] = []): Promise<LayerJob | null> {
+    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
+    const task = this.#nextTask++;
+    return new Promise((resolve, reject) => {
+      this.#tasks.set(task, { resolve, reject });
+      const req: WorkerRequest = { type: 'task', task, work };
+      w.postMessage(req, transfer);
+    });
+  }
+
+  /**
+   * The depth layers of a picture (src/engine/depth/layers.ts), built on the render threads: one
+   * makes the decisions at guide resolution, then every thread makes a band of the full-resolution
+   * rows. Nothing of it runs on the main thread but putting the result together.
+   */
+  async buildLayers(rgb: Uint8Array, width: number, height: number, depth: DepthMap): Promise<LayeredStill> {
+    // The picture goes to shared memory once (one copy), and every thread reads it there.
+    const pic = new Uint8Array(new SharedArrayBuffer(width * height * 3));
+    pic.set(rgb.subarray(0, width * height * 3));
+    const job = await this.#task(this.#workers[0]!, { kind: 'plan-layers', rgb: pic, width, height, depth });
+    if (!job) throw new StillmotionError('INTERNAL', 'depth layers could not be planned');
+    const bands = layerBands(height, this.#workers.length);
+    await Promise.all(bands.map(([r0, r1], k) => this.#task(this.#workers[k]!, { kind: 'layer-rows', job, r0, r1 })));
+    return finishLayers(job).still;
+  }
+
   dropStill(id: number): void {
     const req: WorkerRequest = { type: 'drop', id };
     for (const w of this.#workers) w.postMessage(req);
@@ -99,6 +130,14 @@ export class RenderPool {
   }
 
   #settle(m: WorkerReply): void {
+    if (m.type === 'task-done' || m.type === 'task-error') {
+      const t = this.#tasks.get(m.task);
+      if (!t) return;
+      this.#tasks.delete(m.task);
+      if (m.type === 'task-done') t.resolve(m.result);
+      else t.reject(new StillmotionError('INTERNAL', `depth layers failed: ${m.message}`));
+      return;
+    }
     if (m.type === 'converted' || m.type === 'convert-error') {
       const c = this.#converting.get(m.id);
       if (!c) return;
@@ -121,6 +160,8 @@ export class RenderPool {
     this.#pending.clear();
     for (const [, c] of this.#converting) c.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
     this.#converting.clear();
+    for (const [, t] of this.#tasks) t.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
+    this.#tasks.clear();
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { FrameView } from './render-frame.js';
 import type { Plane, PixelView } from './sampler.js';
 import type { YuvStill } from './yuv.js';
+import type { LayeredStill, NearPlacement } from './layered.js';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -17,6 +18,7 @@ interface KernelExports {
   setScratch(p: number): void;
   prepare(sw: number, sh: number, outW: number, outH: number, left: number, top: number, scale: number): number;
   run(src: number, sw: number, sh: number, out: number, outW: number, outH: number): void;
+  blend(dst: number, dstStride: number, src: number, a: number, w: number, h: number): void;
   mix(a: number, b: number, out: number, n: number, k: number): void;
 }
 
@@ -52,6 +54,8 @@ export class WasmSampler {
   readonly #planes: ReadonlyArray<{ ptr: number; width: number; height: number }>;
   readonly #outPtr: number;
   #outCap = 0;
+  /** The geometry the kernel's taps were last prepared for (reused when the next plane has the same). */
+  #prepared = '';
 
   constructor(planes: readonly Plane[]) {
     initSamplerWasm();
@@ -83,10 +87,11 @@ export class WasmSampler {
     const end = align16(this.#outPtr + this.#outCap + PAD);
     this.#grow(end);
     this.#k.setScratch(end);
+    this.#prepared = '';
   }
 
   /** Resamples plane `i` for `view` into the output area at byte `at` (reserved by the caller). */
-  #sample(i: number, view: PixelView, at: number, outW: number, outH: number, reuseTaps: boolean): void {
+  #sample(i: number, view: PixelView, at: number, outW: number, outH: number): void {
     if (outW <= 0 || outH <= 0) return;
     const pl = this.#planes[i];
     if (!pl) throw new Error(`wasm sampler: no plane ${i}`);
@@ -94,9 +99,12 @@ export class WasmSampler {
     if (!(Number.isFinite(left) && Number.isFinite(top) && scale > 0 && scale < 4096 && Math.abs(left) < MAX_COORD && Math.abs(top) < MAX_COORD)) {
       throw new Error(`wasm sampler: view out of range (${left}, ${top}, ${scale})`);
     }
-    if (!reuseTaps && !this.#k.prepare(pl.width, pl.height, outW, outH, left, top, scale)) {
-      throw new Error('wasm sampler: out of memory');
+    const key = `${pl.width},${pl.height},${outW},${outH},${left},${top},${scale}`;
+    if (key !== this.#prepared) {
+      this.#prepared = '';
+      if (!this.#k.prepare(pl.width, pl.height, outW, outH, left, top, scale)) throw new Error('wasm sampler: out of memory');
     }
+    this.#prepared = key;
     this.#k.run(pl.ptr, pl.width, pl.height, this.#outPtr + at, outW, outH);
   }
 
@@ -104,7 +112,7 @@ export class WasmSampler {
   samplePlane(i: number, view: PixelView, out: Uint8Array, outOffset: number, outW: number, outH: number): void {
     const n = outW * outH;
     this.#reserveOut(n);
-    this.#sample(i, view, 0, outW, outH, false);
+    this.#sample(i, view, 0, outW, outH);
     out.set(new Uint8Array(this.#k.memory.buffer, this.#outPtr, n), outOffset);
   }
 
@@ -113,22 +121,111 @@ export class WasmSampler {
    * ./render-frame.ts, written to `out` (at least frameBytes(outW, outH) bytes).
    */
   sampleFrame(stillWidth: number, stillHeight: number, view: FrameView, outW: number, outH: number, out: Uint8Array): void {
+    const n = frameBytes420(outW, outH);
+    if (out.length < n) throw new Error(`wasm sampler: output buffer of ${out.length} bytes, ${n} needed`);
+    this.#reserveOut(n);
+    this.#frameAt0(0, stillWidth, stillHeight, view, outW, outH);
+    out.set(new Uint8Array(this.#k.memory.buffer, this.#outPtr, n), 0);
+  }
+
+  /** Planes p, p+1, p+2 (Y, U, V) sampled as one frame into the output area. */
+  #frameAt0(p: number, stillWidth: number, stillHeight: number, view: FrameView, outW: number, outH: number): void {
     const scale = (view.w * stillWidth) / outW;
     const left = view.x * stillWidth;
     const top = view.y * stillHeight;
     const cw = outW >> 1;
     const ch = outH >> 1;
-    const n = outW * outH + 2 * cw * ch;
-    if (out.length < n) throw new Error(`wasm sampler: output buffer of ${out.length} bytes, ${n} needed`);
-    this.#reserveOut(n);
-    this.#sample(0, { left, top, scale }, 0, outW, outH, false);
-    // Chroma planes are half size in both the still and the frame: same scale, half the origin.
+    this.#sample(p, { left, top, scale }, 0, outW, outH);
+    // Chroma planes are half size in both the still and the frame: same scale, half the origin
+    // (V reuses U's taps when the two have the same size).
     const cview = { left: left / 2, top: top / 2, scale };
-    this.#sample(1, cview, outW * outH, cw, ch, false);
-    // V has U's geometry when the chroma planes have the same size: its taps are already there.
-    const same = this.#planes[1]!.width === this.#planes[2]!.width && this.#planes[1]!.height === this.#planes[2]!.height;
-    this.#sample(2, cview, outW * outH + cw * ch, cw, ch, same);
+    this.#sample(p + 1, cview, outW * outH, cw, ch);
+    this.#sample(p + 2, cview, outW * outH + cw * ch, cw, ch);
+  }
+
+  /**
+   * A layered frame, whole in the kernel's memory: planes 0..2 are the farthest layer (Y, U, V),
+   * then five a near layer (Y, U, V, A, A at chroma size), as `WasmLayered` lays them out. The
+   * far layer is sampled into the output area, each near layer into scratch over its box and
+   * blended in place; the finished frame is copied out once.
+   */
+  drawLayered(stillWidth: number, stillHeight: number, view: FrameView, near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
+    const n = frameBytes420(outW, outH);
+    if (out.length < n) throw new Error(`wasm sampler: output buffer of ${out.length} bytes, ${n} needed`);
+    const at = this.#reserveNear(near, n);
+    this.#frameAt0(0, stillWidth, stillHeight, view, outW, outH);
+    this.#nearAt0(near, outW, outH, at);
     out.set(new Uint8Array(this.#k.memory.buffer, this.#outPtr, n), 0);
+  }
+
+  /** The near layers (as `drawLayered` draws them) over a frame already drawn in `out` (e.g. with effects). */
+  drawNear(near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
+    const n = frameBytes420(outW, outH);
+    if (out.length < n) throw new Error(`wasm sampler: output buffer of ${out.length} bytes, ${n} needed`);
+    const at = this.#reserveNear(near, n);
+    new Uint8Array(this.#k.memory.buffer).set(out.subarray(0, n), this.#outPtr);
+    this.#nearAt0(near, outW, outH, at);
+    out.set(new Uint8Array(this.#k.memory.buffer, this.#outPtr, n), 0);
+  }
+
+  /** Reserves the frame (n bytes) and two scratch areas as large as the largest near box. */
+  #reserveNear(near: readonly NearPlacement[], n: number): { colAt: number; alAt: number } {
+    let box = 0;
+    for (const p of near) box = Math.max(box, align16(p.w * p.h));
+    const colAt = align16(n), alAt = colAt + box;
+    this.#reserveOut(alAt + box);
+    return { colAt, alAt };
+  }
+
+  /** Each near layer sampled over its box into scratch and blended in place into the frame in the output area. */
+  #nearAt0(near: readonly NearPlacement[], outW: number, outH: number, { colAt, alAt }: { colAt: number; alAt: number }): void {
+    const o = this.#outPtr, cw = outW >> 1, ch = outH >> 1;
+    for (const p of near) {
+      const b = 3 + (p.l - 1) * 5;
+      if (!this.#planes[b + 4]) throw new Error(`wasm sampler: no layer ${p.l}`);
+      this.#sample(b, p.lv, colAt, p.w, p.h);
+      this.#sample(b + 3, p.lv, alAt, p.w, p.h);
+      this.#k.blend(o + p.y * outW + p.x, outW, o + colAt, o + alAt, p.w, p.h);
+      const csw = p.w >> 1, csh = p.h >> 1;
+      if (csw <= 0 || csh <= 0) continue;
+      const c0 = (p.y >> 1) * cw + (p.x >> 1);
+      this.#sample(b + 4, p.cv, alAt, csw, csh);
+      this.#sample(b + 1, p.cv, colAt, csw, csh);
+      this.#k.blend(o + outW * outH + c0, cw, o + colAt, o + alAt, csw, csh);
+      this.#sample(b + 2, p.cv, colAt, csw, csh);
+      this.#k.blend(o + outW * outH + cw * ch + c0, cw, o + colAt, o + alAt, csw, csh);
+    }
+  }
+}
+
+const frameBytes420 = (w: number, h: number): number => w * h + 2 * ((w >> 1) * (h >> 1));
+
+/** A layered still in one kernel instance of this thread (its planes copied in once). */
+export class WasmLayered {
+  readonly #s: LayeredStill;
+  readonly #sampler: WasmSampler;
+
+  constructor(s: LayeredStill) {
+    const planes: Plane[] = [];
+    s.layers.forEach((L, i) => {
+      planes.push(L.still.y, L.still.u, L.still.v);
+      if (i === 0) return;
+      if (!L.alpha || !L.alphaC) throw new Error(`layer ${i} has no alpha`);
+      planes.push(L.alpha, L.alphaC);
+    });
+    this.#s = s;
+    this.#sampler = new WasmSampler(planes);
+  }
+
+  /** One frame: views[0] for the farthest layer, views[l] for layer l. */
+  render(views: readonly FrameView[], near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
+    const far = this.#s.layers[0]!.still;
+    this.#sampler.drawLayered(far.width, far.height, views[0]!, near, outW, outH, out);
+  }
+
+  /** The near layers over a frame whose farthest layer is already drawn in `out`. */
+  drawNear(near: readonly NearPlacement[], outW: number, outH: number, out: Uint8Array): void {
+    this.#sampler.drawNear(near, outW, outH, out);
   }
 }
 

@@ -5,11 +5,13 @@
 import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch, samplePlane } from './sampler.js';
-import { loadStillWasm, sampleFrameWasm, WasmMixer, WasmSampler, type WasmStill } from './sampler-wasm.js';
+import { loadStillWasm, sampleFrameWasm, WasmLayered, WasmMixer, type WasmStill } from './sampler-wasm.js';
 import { rgbToYuv, type YuvStill } from './yuv.js';
 import { applyLiving, type LivingStill } from '../living/render.js';
-import { drawNearLayers, isLayered, jsLayerSample, type LayeredStill } from './layered.js';
+import { drawNearLayers, isLayered, jsLayerSample, nearPlacements, type LayeredStill } from './layered.js';
 import { composeTransition, type TransitionKind } from '../compose/transitions.js';
+import { layerRows, planLayers, type LayerJob } from '../depth/layers.js';
+import type { DepthMap } from '../depth/map.js';
 
 export type WorkerRequest =
   | { type: 'init'; still: YuvStill | null; width: number; height: number; /** Frames carry an alpha plane after the chroma (yuva420p). */ alpha?: boolean }
@@ -25,15 +27,23 @@ export type WorkerRequest =
     /** The shot's own frame index (for effects). */
     t?: number;
   }
+  /** Part of a depth layer build (src/engine/depth/layers.ts): its decisions, or a band of its rows. */
+  | { type: 'task'; task: number; work: LayerTask }
   /** Two frames of a transition to blend here (a whole frame of arithmetic: never on the main thread); the result is written into `a`. */
   | { type: 'mix'; index: number; kind: TransitionKind; p: number; a: Uint8Array; b: Uint8Array };
 export type WorkerReply =
   | { type: 'frame'; index: number; data: Uint8Array; /** A mix's second frame, handed back to be recycled. */ spare?: Uint8Array }
   | { type: 'error'; index: number; message: string }
   | { type: 'converted'; id: number; still: YuvStill }
-  | { type: 'convert-error'; id: number; message: string };
+  | { type: 'convert-error'; id: number; message: string }
+  | { type: 'task-done'; task: number; result: LayerJob | null }
+  | { type: 'task-error'; task: number; message: string };
 
-interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layerWasm?: Array<WasmSampler | null>; living?: LivingStill }
+export type LayerTask =
+  | { kind: 'plan-layers'; rgb: Uint8Array; width: number; height: number; depth: DepthMap }
+  | { kind: 'layer-rows'; job: LayerJob; r0: number; r1: number };
+
+interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layeredWasm?: WasmLayered | null; living?: LivingStill }
 const stills = new Map<number, Loaded>();
 let width = 0;
 let height = 0;
@@ -51,18 +61,21 @@ const wasmMix = (a: Uint8Array, b: Uint8Array, p: number, out: Uint8Array): void
   composeTransition('crossfade', a, b, p, width, height, out);
 };
 
-/** A layered still: the farthest layer as a still, and a wasm sampler per nearer layer (Y, U, V, A, A at chroma size). */
-const loadLayered = (s: LayeredStill): Loaded => {
+/**
+ * A layered still: all its layers in one wasm kernel instance (the frame is composited there), or
+ * the JS reference for the near layers if that cannot load. The farthest layer gets a sampler of
+ * its own too when effects need it (they move its pixels before the near layers cover them) or
+ * when the layered kernel could not load.
+ */
+const loadLayered = (s: LayeredStill, withEffects: boolean): Loaded => {
   const far = s.layers[0]!.still;
-  const layerWasm = s.layers.map((l, i) => {
-    if (i === 0 || !l.alpha || !l.alphaC) return null;
-    try {
-      return new WasmSampler([l.still.y, l.still.u, l.still.v, l.alpha, l.alphaC]);
-    } catch {
-      return null;
-    }
-  });
-  return { still: far, wasm: loadWasm(far), layered: s, layerWasm };
+  let layeredWasm: WasmLayered | null = null;
+  try {
+    layeredWasm = new WasmLayered(s);
+  } catch {
+    // the JS reference draws the near layers
+  }
+  return { still: far, wasm: layeredWasm && !withEffects ? null : loadWasm(far), layered: s, layeredWasm };
 };
 
 /** The wasm sampler for this still, or null (JS reference) if it cannot load here. */
@@ -84,7 +97,7 @@ parentPort!.on('message', (m: WorkerRequest) => {
     return;
   }
   if (m.type === 'still') {
-    stills.set(m.id, { ...(isLayered(m.still) ? loadLayered(m.still) : { still: m.still, wasm: loadWasm(m.still) }), ...(m.living ? { living: m.living } : {}) });
+    stills.set(m.id, { ...(isLayered(m.still) ? loadLayered(m.still, m.living !== undefined) : { still: m.still, wasm: loadWasm(m.still) }), ...(m.living ? { living: m.living } : {}) });
     return;
   }
   if (m.type === 'drop') {
@@ -99,6 +112,20 @@ parentPort!.on('message', (m: WorkerRequest) => {
       parentPort!.postMessage(reply);
     } catch (e) {
       const reply: WorkerReply = { type: 'convert-error', id: m.id, message: e instanceof Error ? e.message : String(e) };
+      parentPort!.postMessage(reply);
+    }
+    return;
+  }
+  if (m.type === 'task') {
+    try {
+      const w = m.work;
+      let result: LayerJob | null = null;
+      if (w.kind === 'plan-layers') result = planLayers(w.rgb, w.width, w.height, w.depth);
+      else layerRows(w.job, w.r0, w.r1);
+      const reply: WorkerReply = { type: 'task-done', task: m.task, result };
+      parentPort!.postMessage(reply);
+    } catch (e) {
+      const reply: WorkerReply = { type: 'task-error', task: m.task, message: e instanceof Error ? e.message : String(e) };
       parentPort!.postMessage(reply);
     }
     return;
@@ -119,8 +146,19 @@ parentPort!.on('message', (m: WorkerRequest) => {
     if (!s) throw new Error(`render worker has no still ${m.still ?? 0}`);
     const bytes = frameBytes(width, height) + (alpha ? width * height : 0);
     const out = m.buffer && m.buffer.byteLength === bytes ? new Uint8Array(m.buffer) : new Uint8Array(bytes);
-    let done = false;
-    if (s.wasm) {
+    // Effects: flows move the photo's own pixels (on a depth move, the farthest layer's, before
+    // the nearer layers cover it), overlays draw over everything (in front of the subject).
+    const living = s.living && s.living.effects.length ? s.living : null;
+    let done = false, nearDone = false;
+    if (s.layered && m.views && s.layeredWasm && !living) {
+      try {
+        s.layeredWasm.render(m.views, nearPlacements(s.layered, m.views, width, height), width, height, out);
+        done = nearDone = true;
+      } catch {
+        // the JS reference renders this frame
+      }
+    }
+    if (!done && s.wasm) {
       try {
         sampleFrameWasm(s.wasm, m.view, width, height, out);
         done = true;
@@ -129,9 +167,6 @@ parentPort!.on('message', (m: WorkerRequest) => {
       }
     }
     if (!done) renderFrame(s.still, m.view, width, height, out, scratch);
-    // Effects: flows move the photo's own pixels (on a depth move, the farthest layer's, before
-    // the nearer layers cover it), overlays draw over everything (in front of the subject).
-    const living = s.living && s.living.effects.length ? s.living : null;
     const wasm = s.wasm;
     const sample = (v: FrameView, o: Uint8Array, h = height) => {
       if (wasm) {
@@ -140,21 +175,17 @@ parentPort!.on('message', (m: WorkerRequest) => {
       renderFrame(s.still, v, width, h, o, scratch);
     };
     if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'flows');
-    if (s.layered && m.views) {
-      const js = jsLayerSample(s.layered, scratch);
-      const lw = s.layerWasm!;
-      drawNearLayers(s.layered, m.views, width, height, out, (l, p, view, buf, w, h) => {
-        const k = lw[l];
-        if (k) {
-          try {
-            k.samplePlane(p, view, buf, 0, w, h);
-            return;
-          } catch {
-            // the JS reference draws it
-          }
+    if (s.layered && m.views && !nearDone) {
+      let drawn = false;
+      if (s.layeredWasm) {
+        try {
+          s.layeredWasm.drawNear(nearPlacements(s.layered, m.views, width, height), width, height, out);
+          drawn = true;
+        } catch {
+          // the JS reference draws them
         }
-        js(l, p, view, buf, w, h);
-      });
+      }
+      if (!drawn) drawNearLayers(s.layered, m.views, width, height, out, jsLayerSample(s.layered, scratch));
     }
     if (living) applyLiving(living, s.still, m.view, m.t ?? 0, width, height, out, sample, 'overlays');
     if (alpha) {

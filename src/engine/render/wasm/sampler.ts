@@ -409,6 +409,52 @@ export function run(src: usize, sw: i32, sh: i32, out: usize, outW: i32, outH: i
 }
 
 /**
+ * Alpha blend for layered stills, premultiplied: dst = src + dst·(255 − a)/255, rounded exactly as
+ * the JS reference (`blendRows` in ../layered.ts): src + ((dst·(255 − a)·257 + 32896) >> 16),
+ * at most 255. `src` and `a` are packed (w per row); `dst` has `dstStride` bytes per row. Runs of
+ * 16 transparent pixels are skipped.
+ */
+export function blend(dst: usize, dstStride: i32, src: usize, a: usize, w: i32, h: i32): void {
+  const rnd = i32x4.splat(32896);
+  const full = i16x8.splat(255);
+  for (let y = 0; y < h; y++) {
+    const d = dst + <usize>y * <usize>dstStride;
+    const s = src + <usize>y * <usize>w;
+    const al = a + <usize>y * <usize>w;
+    let x = 0;
+    for (; x + 16 <= w; x += 16) {
+      const av = v128.load(al + <usize>x);
+      if (!v128.any_true(av)) continue;
+      const bv = v128.load(d + <usize>x);
+      const sv = v128.load(s + <usize>x);
+      const il = i16x8.sub(full, i16x8.extend_low_i8x16_u(av));
+      const ih = i16x8.sub(full, i16x8.extend_high_i8x16_u(av));
+      const bl = i16x8.extend_low_i8x16_u(bv);
+      const bh = i16x8.extend_high_i8x16_u(bv);
+      let p0 = i32x4.extmul_low_i16x8_u(bl, il);
+      let p1 = i32x4.extmul_high_i16x8_u(bl, il);
+      let p2 = i32x4.extmul_low_i16x8_u(bh, ih);
+      let p3 = i32x4.extmul_high_i16x8_u(bh, ih);
+      // x·257 = (x << 8) + x
+      p0 = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.shl(p0, 8), p0), rnd), 16);
+      p1 = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.shl(p1, 8), p1), rnd), 16);
+      p2 = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.shl(p2, 8), p2), rnd), 16);
+      p3 = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.shl(p3, 8), p3), rnd), 16);
+      const rl = i16x8.add(i16x8.extend_low_i8x16_u(sv), i16x8.narrow_i32x4_s(p0, p1));
+      const rh = i16x8.add(i16x8.extend_high_i8x16_u(sv), i16x8.narrow_i32x4_s(p2, p3));
+      v128.store(d + <usize>x, i8x16.narrow_i16x8_u(rl, rh));
+    }
+    for (; x < w; x++) {
+      const k = <i32>load<u8>(al + <usize>x);
+      if (k == 0) continue;
+      const b = <i32>load<u8>(d + <usize>x);
+      const r = <i32>load<u8>(s + <usize>x) + (((b * (255 - k)) * 257 + 32896) >> 16);
+      store<u8>(d + <usize>x, <u8>(r > 255 ? 255 : r));
+    }
+  }
+}
+
+/**
  * Cross-fade of two byte arrays (a transition's frames): out[i] = (a[i]·(256−k) + b[i]·k + 128) >> 8,
  * exactly the JS `mix` of ../../compose/transitions.ts, 16 bytes at a time (the sums fit in u16).
  * `out` may be `a`.
