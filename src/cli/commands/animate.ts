@@ -108,7 +108,8 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const [i, path] of paths.entries()) {
       const input = positionals[i]!;
       try {
-        const photo = requirePhoto(await media.addAhead(path, (sized) => guessPlan(sized, prompt, options, i)));
+        // The working-size picture decodes while the photo is analysed (not for a plan only).
+        const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, prompt, options, i))));
         const made = draftFromWords([photo], prompt, options);
         const { plan, notes } = await planLocal(made.draft, media, { ...output, variant: i });
         for (const n of [...(photo.analysis?.notes ?? []), ...made.notes, ...notes]) rep.say(`note: ${basename(input)}: ${n}`);
