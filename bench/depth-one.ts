@@ -20,4 +20,4 @@ if (opened.input.kind === 'raw' && opened.input.file) {
   await heicAuxiliary(opened.input.file, 512);
   auxMs = performance.now() - t1;
 }
-process.stdout.write(`${JSON.stringify({ ms, aux_ms: auxMs, max_rss_mb: process.resourceUsage().maxRSS / 1024, embedded: depth.embedded?.source ?? null, confidence: depth.estimated.confidence })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, aux_ms: auxMs, max_rss_mb: process.resourceUsage().maxRSS / 1024, embedded: depth.embedded?.source ?? null, confidence: depth.estimated?.confidence ?? null })}\n`);

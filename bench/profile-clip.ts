@@ -49,10 +49,10 @@ try {
   }));
   const media = new m.make.LocalMedia();
   const info = await phase('open', () => media.add(photo));
-  const { plan } = await phase('plan', () => {
+  const { plan } = await phase('plan', async () => {
     const options = m.make.checkOptions({});
     const made = m.make.draftFromWords([m.make.requirePhoto(info)], undefined, options);
-    return m.make.planLocal(made.draft, media, { ...m.make.outputFor(options, made.request), variant: 0 });
+    return await m.make.planLocal(made.draft, media, { ...m.make.outputFor(options, made.request), variant: 0 });
   });
   const out = join(work, 'ours.mp4');
   let firstFrameAt = 0;

@@ -17,7 +17,7 @@ d = E.setTargetDuration(d, 30000);
 d = E.setTransitions(d, { type: 'crossfade', durationMs: 600 });
 d = E.addText(d, { text: 'Summer Sale 夏日特卖', role: 'title' });
 d = E.setMusic(d, { mediaId: music!, volume: 0.35, fadeInMs: 500, fadeOutMs: 1500 });
-const { plan } = planLocal(d, media);
+const { plan } = await planLocal(d, media);
 const r = await renderLocal(plan, media, { output: output! });
 const cpu = cpuTimes();
 process.stdout.write(`${JSON.stringify({ wall_s: (performance.now() - t0) / 1000, cpu_s: cpu.own_s, children_cpu_s: cpu.children_s, max_rss_mb: process.resourceUsage().maxRSS / 1024, frames: r.frames, width: r.width, height: r.height })}\n`);

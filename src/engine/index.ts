@@ -54,6 +54,10 @@ export type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js'
 export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promise<RenderPlanResult> =>
   (await import('./compose/render-plan.js')).renderPlan(plan, call);
 
+/** The depth estimate of a photo whose analysis was made without it (`depthEstimate: false`). */
+export const estimateStillDepth = async (path: string, limits: StillLimits, cache?: StillCache): Promise<import('./depth/map.js').DepthMap> =>
+  (await import('./analyze/analyse-still.js')).estimateStillDepth(path, limits, cache);
+
 /** What a file is (kind by content, size, length) and, for a photo when asked, its analysis. */
 export const describeMediaFile = async (path: string, o?: DescribeOptions): Promise<MediaFacts> =>
   (await import('./media/local-media.js')).describeMediaFile(path, o);

@@ -158,7 +158,7 @@ test('a broken or blank HEIC depth item falls back to the estimate, says so, and
   const junk = heicWithDepth({ width: 320, height: 240, depth: { junk: true } });
   const a = await analyse('junk.heic', junk);
   assert.equal(a.depth.embedded, null);
-  assert.equal(a.depth.estimated.source, 'estimated');
+  assert.equal(a.depth.estimated?.source, 'estimated');
   assert.ok(a.notes.some((n) => /the HEIC's depth map is damaged \(the decoder (refused it|complained)\): estimated depth instead/.test(n)), a.notes.join('; '));
   const flat = await analyse('flat.heic', heicWithDepth({ width: 320, height: 240, depth: { flat: true } }));
   assert.equal(flat.depth.embedded, null);

@@ -54,7 +54,7 @@ test('an iPhone Portrait JPEG: the disparity map of its MPF index, near bright, 
   const [inside, outside] = insideOutside(depth.embedded);
   assert.ok(inside > 200 && outside < 60, `inside ${inside}, outside ${outside}`);
   assert.ok(notes.some((n) => /iPhone/.test(n)));
-  assert.equal(depth.estimated.source, 'estimated');
+  assert.equal(depth.estimated?.source, 'estimated');
 });
 
 test('a Google depth JPEG (GDepth XMP, RangeInverse): read as disparity, near bright', async () => {
@@ -76,9 +76,9 @@ test('a photo without depth: an estimate, where a sharp subject stands in front 
   await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toFile(path);
   const { depth } = await analyseDepth(await openStill(path, limits));
   assert.equal(depth.embedded, null);
-  assert.equal(depth.estimated.source, 'estimated');
-  assert.ok(depth.estimated.confidence >= 0 && depth.estimated.confidence <= 1);
-  const [inside, outside] = insideOutside(depth.estimated);
+  assert.equal(depth.estimated?.source, 'estimated');
+  assert.ok(depth.estimated!.confidence >= 0 && depth.estimated!.confidence <= 1);
+  const [inside, outside] = insideOutside(depth.estimated!);
   assert.ok(inside > outside + 40, `the sharp square is nearer: inside ${inside}, outside ${outside}`);
 });
 

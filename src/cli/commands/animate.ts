@@ -9,7 +9,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import { describeChanges } from '../../agent/changes.js';
 import { parseInstruction } from '../../language/index.js';
-import { checkOptions, draftFromWords, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
 import { edit, fromCompact, summarize, toCompact, TRANSITIONS, DEFAULTS, type ClipOptions, type Draft, type MediaInfo } from '../../timeline/index.js';
 import { parse } from '../args.js';
 import { depthOf, depthPicture, pickDepth, type DepthMode, type ShotMotion, type StillAnalysis } from '../../engine/index.js';
@@ -108,9 +108,10 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const [i, path] of paths.entries()) {
       const input = positionals[i]!;
       try {
-        const photo = requirePhoto(await media.add(path));
+        // The working-size picture decodes while the photo is analysed (not for a plan only).
+        const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, prompt, options, i))));
         const made = draftFromWords([photo], prompt, options);
-        const { plan, notes } = planLocal(made.draft, media, { ...output, variant: i });
+        const { plan, notes } = await planLocal(made.draft, media, { ...output, variant: i });
         for (const n of [...(photo.analysis?.notes ?? []), ...made.notes, ...notes]) rep.say(`note: ${basename(input)}: ${n}`);
         if (request && i === 0 && !rep.json) {
           const changed = describeChanges(draftFromWords([photo], undefined, {}).draft, made.draft, 'en');
@@ -129,7 +130,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
         const motion = shot.kind === 'image' ? shot.motion : null;
         const a = photo.analysis;
         const depth = depthOf(plan)[shot.id] ?? null;
-        const saved = values['save-depth'] !== undefined ? await saveDepth(resolve(io.cwd, String(values['save-depth'])), paths.length > 1 ? i + 1 : 0, motion, a, options.depth) : null;
+        const saved = values['save-depth'] !== undefined ? await saveDepth(resolve(io.cwd, String(values['save-depth'])), paths.length > 1 ? i + 1 : 0, motion, (await media.estimateDepth(path))?.analysis ?? a, options.depth) : null;
         rep.event({
           type: 'result', ...r, input, move: motion?.move, reason: motion?.reason,
           depth: depth ? { source: depth.depth, label: depth.label, fallback: depth.fallback } : null, ...(saved ? { depth_picture: saved } : {}),
@@ -171,7 +172,7 @@ const slideshow = async (paths: string[], values: Values, options: ReturnType<ty
     writeFileSync(resolve(io.cwd, str('save-draft')!), JSON.stringify({ ...toCompact(draft), media: Object.fromEntries(media.ids().map((k) => [k, k])) }, null, 2));
   }
   const output = outputFor(options, made.request);
-  const { plan, notes } = planLocal(draft, media, output);
+  const { plan, notes } = await planLocal(draft, media, output);
   for (const n of [...made.notes, ...notes]) rep.say(`note: ${n}`);
   const ms: Record<string, number> = {};
   const names: Record<string, string> = {};

@@ -41,7 +41,7 @@ export const renderCommand = async (argv: string[], io: Io, signal?: AbortSignal
     const out = outputOptions(checked);
     const file = resolve(io.cwd, positionals[0]!);
     const { draft, media } = await loadDraftFile(file);
-    const { plan, notes } = planLocal(draft, media, { ...out, loudnorm: !!values.loudnorm, ...(checked.size ? { size: checked.size } : {}) });
+    const { plan, notes } = await planLocal(draft, media, { ...out, loudnorm: !!values.loudnorm, ...(checked.size ? { size: checked.size } : {}) });
     for (const n of notes) rep.say(`note: ${n}`);
     if (values['dry-run']) {
       rep.event({ type: 'plan', plan });

@@ -8,16 +8,22 @@ import type { StillAnalysis } from '../plan/plan-shot.js';
 import type { StillCache } from '../input/still-cache.js';
 import { findSubject } from './saliency.js';
 import { regionShares, skyFromMatte, smallFromRgb } from './regions.js';
-import { analyseDepth } from '../depth/analyse.js';
+import { analyseDepth, estimatedDepth } from '../depth/analyse.js';
+import type { DepthMap } from '../depth/map.js';
 
 /** The saliency estimate works on a thumbnail this many pixels on its long side. */
 const THUMB = 160;
 
-export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis> => {
+/** What to analyse: `depthEstimate: false` leaves the depth estimate for later (see `estimateStillDepth`). */
+export interface AnalyseOptions {
+  readonly depthEstimate?: boolean;
+}
+
+export const analyseOpened = async (opened: OpenedStill, o: AnalyseOptions = {}): Promise<StillAnalysis> => {
   const src = opened.source;
   // The depth analysis decodes its own small copy: both decodes run at once (libvips' threads),
   // and each analysis starts as soon as its own copy is there.
-  const depthP = analyseDepth(opened);
+  const depthP = analyseDepth(opened, { estimate: o.depthEstimate !== false });
   depthP.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   let thumb: { data: Buffer; info: { width: number; height: number } };
   try {
@@ -57,5 +63,15 @@ export const analyseOpened = async (opened: OpenedStill): Promise<StillAnalysis>
 };
 
 /** Opens and analyses a photo; with a cache, the opened photo is kept for the render of the same run. */
-export const analyseStill = async (input: string, limits: StillLimits, cache?: StillCache): Promise<StillAnalysis> =>
-  analyseOpened(cache ? await cache.open(input, limits) : await openStill(input, limits));
+export const analyseStill = async (input: string, limits: StillLimits, cache?: StillCache, o: AnalyseOptions = {}): Promise<StillAnalysis> =>
+  analyseOpened(cache ? await cache.open(input, limits) : await openStill(input, limits), o);
+
+/** The depth estimate of a photo analysed without it (the same map a full analysis stores). */
+export const estimateStillDepth = async (input: string, limits: StillLimits, cache?: StillCache): Promise<DepthMap> => {
+  const opened = cache ? await cache.open(input, limits) : await openStill(input, limits);
+  try {
+    return await estimatedDepth(opened);
+  } catch (e) {
+    throw corrupt(opened.source.name, opened.source.type.toUpperCase(), e);
+  }
+};

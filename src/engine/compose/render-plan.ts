@@ -124,7 +124,9 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
           const still = rgbToYuv(picture.data, picture.width, picture.height, 3, true);
           pool.addStill(i, still, (await import('../living/prepare.js')).prepareLiving(still, s.effects));
         } else {
-          const picture = await prepareStill(opened, s.framing, W, H, background);
+          // Decoded ahead (while the photo was analysed) when the run guessed this framing.
+          const ahead = await call.stills?.takeAhead(path, opened, { framing: s.framing, width: W, height: H, background: plan.background });
+          const picture = ahead ? await ahead.picture.catch(() => prepareStill(opened, s.framing, W, H, background)) : await prepareStill(opened, s.framing, W, H, background);
           await pool.addStillRgb(i, picture.data, picture.width, picture.height);
         }
       })();

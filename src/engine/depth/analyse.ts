@@ -58,7 +58,10 @@ const WHAT: Readonly<Record<EmbeddedDepth['from'], string>> = {
 };
 const CONFIDENCE: Readonly<Record<EmbeddedDepth['from'], number>> = { iphone: 0.9, 'iphone-heic': 0.9, gdepth: 0.85 };
 
-export const embeddedDepth = async (opened: OpenedStill, estimated: DepthMap): Promise<EmbeddedFound> => {
+/** The estimate, or how to make it (made only when a portrait matte needs a background). */
+export type EstimateSource = DepthMap | (() => Promise<DepthMap>);
+
+export const embeddedDepth = async (opened: OpenedStill, estimate: EstimateSource): Promise<EmbeddedFound> => {
   const { width, height, orientation } = opened.source;
   let best: EmbeddedDepth | null = null;
   let matte: EmbeddedDepth | null = null;
@@ -94,6 +97,7 @@ export const embeddedDepth = async (opened: OpenedStill, estimated: DepthMap): P
     // The subject from the matte, in front of the estimate's background.
     const u = upright(matte, orientation, width, height);
     if (u) {
+      const estimated = typeof estimate === 'function' ? await estimate() : estimate;
       const est = Buffer.from(estimated.data, 'base64');
       const out = new Uint8Array(u.data.length);
       const sameGrid = estimated.width === u.width && estimated.height === u.height;
@@ -123,14 +127,22 @@ export const estimatedDepth = async (opened: OpenedStill): Promise<DepthMap> => 
   return { width: e.width, height: e.height, data: encodeDepth(e.data), source: 'estimated', confidence: r3(e.confidence) };
 };
 
-/** The depth analysis of an opened photo (embedded map when there is one, and the estimate), and the iOS sky matte if any. */
-export const analyseDepth = async (opened: OpenedStill): Promise<{ depth: DepthAnalysis; notes: string[]; sky: StoredMatte | null }> => {
-  const estimated = await estimatedDepth(opened);
+/**
+ * The depth analysis of an opened photo (embedded map when there is one, and the estimate), and the
+ * iOS sky matte if any. `estimate: false` leaves the estimate out (made later by `estimatedDepth`
+ * when a plan asks for it) unless a portrait matte needs it for its background: the one-shot CLI
+ * path, where most moves never read it; what the service stores is always complete.
+ */
+export const analyseDepth = async (opened: OpenedStill, o: { estimate?: boolean } = {}): Promise<{ depth: DepthAnalysis; notes: string[]; sky: StoredMatte | null }> => {
+  let made: Promise<DepthMap> | null = o.estimate === false ? null : estimatedDepth(opened);
+  made?.catch(() => undefined); // awaited below
+  const estimate = (): Promise<DepthMap> => (made ??= estimatedDepth(opened));
   let embedded: EmbeddedFound = { map: null, notes: [], sky: null };
   try {
-    embedded = await embeddedDepth(opened, estimated);
+    embedded = await embeddedDepth(opened, estimate);
   } catch {
     // a damaged depth segment is only a missed hint: the estimate stands
   }
-  return { depth: { embedded: embedded.map, estimated }, notes: [...embedded.notes], sky: embedded.sky };
+  const estimated = made ? await made : undefined;
+  return { depth: { embedded: embedded.map, ...(estimated ? { estimated } : {}) }, notes: [...embedded.notes], sky: embedded.sky };
 };

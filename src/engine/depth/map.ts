@@ -37,7 +37,8 @@ export interface StoredMatte {
 /** What analysis stores about depth: the photo's own map when it has one, and an estimate always. */
 export interface DepthAnalysis {
   readonly embedded: DepthMap | null;
-  readonly estimated: DepthMap;
+  /** Absent only in an analysis made without it (the CLI's, until a plan needs it). */
+  readonly estimated?: DepthMap;
 }
 
 /** Below this a depth move is made as the nearest flat move. */
@@ -66,9 +67,9 @@ export const decodeDepth = (m: Pick<DepthMap, 'data' | 'width' | 'height'>): Uin
 /** The depth to use for a mode: the photo's own when allowed and present, else the estimate; null for `off`. */
 export const pickDepth = (a: DepthAnalysis | undefined, mode: DepthMode): DepthMap | null => {
   if (!a || mode === 'off') return null;
-  if (mode === 'estimated') return a.estimated;
+  if (mode === 'estimated') return a.estimated ?? null;
   if (mode === 'embedded') return a.embedded;
-  return a.embedded ?? a.estimated;
+  return a.embedded ?? a.estimated ?? null;
 };
 
 /**

@@ -4,7 +4,8 @@
  * budget a photo is simply opened again when it is rendered. The render takes an entry out as it
  * uses it, so nothing stays after its shot.
  */
-import type { OpenOptions, OpenedStill, StillLimits } from './load-still.js';
+import type { DecodedRgb, OpenOptions, OpenedStill, StillLimits } from './load-still.js';
+import type { Framing } from '../plan/render-plan.js';
 
 // The decoders load when a photo is first opened, not when the engine's face is imported.
 const openStill = async (path: string, limits: StillLimits, o?: OpenOptions): Promise<OpenedStill> => (await import('./load-still.js')).openStill(path, limits, o);
@@ -13,6 +14,8 @@ export class StillCache {
   readonly #entries = new Map<string, { still: Promise<OpenedStill>; bytes: number }>();
   readonly #maxBytes: number;
   #bytes = 0;
+  /** Pictures decoded ahead (`prepareAhead`), by path: the opened photo they came from and their key, once guessed. */
+  readonly #ahead = new Map<string, Promise<{ opened: OpenedStill; key: string; picture: Promise<DecodedRgb> } | null>>();
 
   constructor(maxBytes = 256 * 1024 * 1024) {
     this.#maxBytes = maxBytes;
@@ -45,6 +48,35 @@ export class StillCache {
     return hit.still;
   }
 
+  /**
+   * Starts decoding the picture a flat shot of this photo draws (`prepareStill` for the framing and
+   * canvas `guess` gives from the opened photo, or none), while other work (its analysis) goes on.
+   * One per photo; a render that plans the same framing takes it (`takeAhead`), any other ignores it.
+   */
+  prepareAhead(path: string, limits: StillLimits, guess: (opened: OpenedStill) => AheadShot | null): void {
+    const entry = (async () => {
+      const opened = await this.open(path, limits);
+      const g = guess(opened);
+      if (!g) return null;
+      const { prepareStill } = await import('../prepare-still.js');
+      const { parseColour } = await import('../settings.js');
+      const picture = prepareStill(opened, g.framing, g.width, g.height, parseColour(g.background));
+      picture.catch(() => undefined); // a failed guess is only a missed head start: the render decodes again
+      return { opened, key: aheadKey(g), picture };
+    })();
+    entry.catch(() => undefined); // the same: the analysis reports what is wrong with the file
+    this.#ahead.set(path, entry);
+  }
+
+  /** The picture decoded ahead for exactly this opened photo, framing and canvas, if any (taken out; a different one is dropped). */
+  async takeAhead(path: string, opened: OpenedStill, shot: AheadShot): Promise<{ picture: Promise<DecodedRgb> } | null> {
+    const entry = this.#ahead.get(path);
+    if (!entry) return null;
+    this.#ahead.delete(path);
+    const a = await entry.catch(() => null);
+    return a && a.opened === opened && a.key === aheadKey(shot) ? { picture: a.picture } : null;
+  }
+
   #forget(path: string): void {
     const e = this.#entries.get(path);
     if (!e) return;
@@ -52,3 +84,13 @@ export class StillCache {
     this.#bytes -= e.bytes;
   }
 }
+
+/** A flat shot's picture: its framing on a canvas of width x height over the background colour. */
+export interface AheadShot {
+  readonly framing: Framing;
+  readonly width: number;
+  readonly height: number;
+  readonly background: string;
+}
+
+const aheadKey = (g: AheadShot): string => JSON.stringify([g.framing, g.width, g.height, g.background]);

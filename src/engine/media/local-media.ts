@@ -32,6 +32,8 @@ export interface DescribeOptions {
   readonly limits?: StillLimits;
   /** Analyse a photo (decodes it small); otherwise only its size is read. */
   readonly analyse?: boolean;
+  /** false: the analysis leaves the depth estimate out (`estimateStillDepth` makes it when a plan needs it). */
+  readonly depthEstimate?: boolean;
   /** Keeps the opened photo for the render of the same run. */
   readonly cache?: StillCache;
 }
@@ -58,7 +60,7 @@ export const describeMediaFile = async (path: string, o: DescribeOptions = {}): 
   const name = basename(path);
   if (kind.kind === 'image') {
     if (o.analyse) {
-      const analysis = await analyseStill(path, limits, o.cache);
+      const analysis = await analyseStill(path, limits, o.cache, { depthEstimate: o.depthEstimate !== false });
       return { kind: 'image', name, width: analysis.width, height: analysis.height, analysis };
     }
     // Only the size: the photo is decoded when it is rendered.
