@@ -69,13 +69,17 @@ const receive = async (source: Readable, name: string, limits: IngestLimits, tmp
       done(null, chunk);
     },
   });
+  const out = createWriteStream(tmp, { flags: 'wx' });
   try {
-    await pipeline(source, guard, createWriteStream(tmp, { flags: 'wx' }));
+    await pipeline(source, guard, out);
     const seen = (sniffed as Sniffed | null) ?? sniff(head);
     if ((source as { truncated?: boolean }).truncated) throw tooLarge(name, limit, seen?.kind ?? 'media', bytes);
     if (!seen || bytes === 0) throw unsupportedType(name);
     return { sniffed: seen, bytes };
   } catch (e) {
+    // A refusal early in the stream can come before the file is even opened: removing it then would
+    // race the open and leave the file behind. Wait until the stream has closed its file, then remove it.
+    if (!out.closed) await new Promise<void>((resolve) => { out.once('close', () => resolve()); out.destroy(); });
     await rm(tmp, { force: true });
     if (e instanceof StillmotionError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -437,10 +437,17 @@ describe('service API (embedded)', () => {
   });
 
   test('heartbeats arrive while a render runs', async () => {
-    const a = await setup(srv.url);
-    await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
-    const r = await runSse(a, 'animate this photo into a 8-second 1080p video');
-    assert.ok(r.events.some((e) => e.event === 'heartbeat' && e.data === ''), `events: ${r.events.map((e) => e.event).join(',')}`);
+    // The shortest interval the settings allow, and a preview long enough to outlast several of them
+    // on a fast machine (an 8-second preview once rendered inside one 500 ms interval).
+    const beating = await testServer('embedded', { heartbeatMs: 100 });
+    try {
+      const a = await setup(beating.url);
+      await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
+      const r = await runSse(a, 'animate this photo into a 20-second 1080p video');
+      assert.ok(r.events.some((e) => e.event === 'heartbeat' && e.data === ''), `events: ${r.events.map((e) => e.event).join(',')}`);
+    } finally {
+      await beating.stop();
+    }
   });
 
   test('settings are validated once, with the setting named', () => {
