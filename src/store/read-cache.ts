@@ -5,7 +5,7 @@
  * and a read costs well under a millisecond on PostgreSQL (`npm run bench`, scale).
  *
  * Keys name the repository's area and its id: `s:` session, `c:` clips, `m:` media, `t:` last turn,
- * `g:` previews (all by session id), `b:` balance (by user id).
+ * `g:` previews, `k:` claim links (all by session id), `b:` balance (by user id).
  */
 export class ReadCache {
   private readonly map = new Map<string, Promise<unknown>>();

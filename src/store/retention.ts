@@ -58,7 +58,7 @@ export class Retention {
         await q.query('delete from sessions where id = $1', [id]);
         return f;
       });
-      this.cache.forget(`s:${id}`, `c:${id}`, `m:${id}`, `g:${id}`, `t:${id}`);
+      this.cache.forget(`s:${id}`, `c:${id}`, `m:${id}`, `g:${id}`, `t:${id}`, `k:${id}`);
       if (got) { sessions++; files.push(...got); }
     }
     return { sessions, files };

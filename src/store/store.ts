@@ -69,7 +69,7 @@ export class Store {
     this.turns = new Turns(sql, cache, this.ledger, o.owner ?? null);
     this.previews = new Previews(sql, cache);
     this.jobs = new Jobs(sql);
-    this.claims = new Claims(sql, this.tokens);
+    this.claims = new Claims(sql, cache, this.tokens);
     this.requests = new Requests(sql);
     this.retention = new Retention(sql, cache);
     for (const [repo, names] of Object.entries(OPS) as [keyof typeof OPS, readonly string[]][]) {

@@ -360,12 +360,15 @@ describe('downloads, error texts, addresses, links, headers, claims, client ids 
     assert.equal(c.json.code, 0);
     assert.equal(c.json.data.max_uses, 2);
     const redeem = () => api(srv.url).call<{ token: string }>('POST', '/api/auth/claim-token/redeem', { claim_token: c.json.data.claim_token });
+    const state = async () => (await owner.call<{ state: { claims: Array<{ claim_id: string; uses: number; max_uses: number; revoked: boolean }> } }>('GET', `/api/state/nemo_agent/me/${owner.sessionId}/latest`)).json.data.state.claims;
+    // Read before each use too: the state's claim list is kept between writes, and each use must show.
+    assert.deepEqual((await state()).map((x) => x.uses), [0]);
     const r1 = await redeem();
+    assert.deepEqual((await state()).map((x) => x.uses), [1]);
     const r2 = await redeem();
     const r3 = await redeem();
     assert.deepEqual([r1.json.code, r2.json.code, r3.json.code], [0, 0, 1001]);
     assert.equal((r3.json.data as unknown as { reason: string }).reason, 'used');
-    const state = async () => (await owner.call<{ state: { claims: Array<{ claim_id: string; uses: number; max_uses: number; revoked: boolean }> } }>('GET', `/api/state/nemo_agent/me/${owner.sessionId}/latest`)).json.data.state.claims;
     assert.deepEqual((await state()).map((x) => [x.claim_id, x.uses, x.max_uses, x.revoked]), [[c.json.data.claim_id, 2, 2, false]]);
     assert.ok(!JSON.stringify(await state()).includes(c.json.data.claim_token), 'the state never shows the claim token itself');
 
