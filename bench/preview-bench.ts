@@ -6,11 +6,12 @@
  *
  *   node dist/bench/preview-bench.js [--repeat N] photo...
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { startServe } from './service-bench.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 
@@ -25,20 +26,8 @@ const procCpu = (pid: number): number => {
   }
 };
 
-const start = async (dir: string): Promise<{ url: string; child: ChildProcess }> => {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', STILLMOTION_DATA_DIR: dir, STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', DATABASE_URL: '' };
-  const child = spawn(process.execPath, [join(root, 'bin', 'stillmotion.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready on (http:\/\/\S+)/.exec(out);
-      if (m) res(m[1]!);
-    });
-    child.on('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
-  });
-  return { url: url.replace('localhost', '127.0.0.1'), child };
-};
+const start = (dir: string): Promise<{ url: string; child: ChildProcess }> =>
+  startServe({ PORT: '0', HOST: '127.0.0.1', STILLMOTION_DATA_DIR: dir, STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', DATABASE_URL: '' });
 
 export interface PreviewRun { readonly photo: string; readonly ready_s: number; readonly server_cpu_s: number }
 

@@ -18,7 +18,8 @@ import { pgSchemaUrl } from '../test/service/support.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 
-const start = async (env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> => {
+/** Starts `stillmotion serve` in its own process with these settings; resolves with its address once it says it is ready. */
+export const startServe = async (env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> => {
   const child = spawn(process.execPath, [join(root, 'bin', 'stillmotion.js'), 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((res, rej) => {
     let out = '';
@@ -49,7 +50,7 @@ export const benchService = async (photo: string | null): Promise<string[]> => {
     const dir = join(work, name);
     const schema = dbUrl ? await pgSchemaUrl() : null;
     const dbEnv = schema?.url ?? null;
-    const { url, child } = await start({ PORT: '0', HOST: '127.0.0.1', STILLMOTION_DATA_DIR: dir, STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', ...(dbEnv ? { DATABASE_URL: dbEnv } : { DATABASE_URL: '' }) });
+    const { url, child } = await startServe({ PORT: '0', HOST: '127.0.0.1', STILLMOTION_DATA_DIR: dir, STILLMOTION_RATE_LIMIT_PER_MINUTE: '0', ...(dbEnv ? { DATABASE_URL: dbEnv } : { DATABASE_URL: '' }) });
     try {
       const tok = await (await fetch(`${url}/api/auth/anonymous-token`, { method: 'POST', headers: { 'x-client-id': randomUUID() } })).json() as { data: { token: string } };
       const token = tok.data.token;
