@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../src/service/index.js';
-import { ARGS, CHROMIUM, shots, skip } from './support.js';
+import { ARGS, CHROMIUM, shots, skip, turnDone as waitTurn } from './support.js';
 
 
 describe('background picker in chromium', { skip }, () => {
@@ -41,10 +41,7 @@ describe('background picker in chromium', { skip }, () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  const turnDone = (page: Page) => page.waitForFunction(() => {
-    const send = document.querySelector<HTMLButtonElement>('.send-btn');
-    return !!send && !send.disabled;
-  }, null, { timeout: 180_000 });
+  const turnDone = (page: Page) => waitTurn(page, 180_000);
 
   test('White and Transparent in the picker change the draft through the chat, and transparent exports as WebM', { timeout: 600_000 }, async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../src/service/index.js';
-import { ARGS, CHROMIUM, shots, skip } from './support.js';
+import { ARGS, CHROMIUM, shots, skip, turnDone as waitTurn } from './support.js';
 
 type Fx = { type: string; region: string | { poly: [number, number][] }; dir?: string; strength?: number };
 interface State { draft?: { t?: Array<{ tt: number; sg: Array<{ m: { fx?: Fx[] } }> }> }; summary?: string; generated_media?: Array<{ id: string }> }
@@ -55,10 +55,7 @@ describe('motion brush in chromium', { skip }, () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  const turnDone = (page: Page) => page.waitForFunction(() => {
-    const send = document.querySelector<HTMLButtonElement>('.send-btn');
-    return !!send && !send.disabled;
-  }, null, { timeout: 300_000 });
+  const turnDone = (page: Page) => waitTurn(page, 300_000);
 
   const state = (page: Page): Promise<State> => page.evaluate(async () => {
     const token = localStorage.getItem('stillmotion.token');

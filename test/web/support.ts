@@ -1,6 +1,7 @@
 /** What every browser test shares: Debian's chromium, its flags, where screenshots go, and why the tests skip. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -12,3 +13,9 @@ export const skip: string | false = !existsSync(CHROMIUM)
   : !existsSync(join(repo, 'dist', 'web', 'index.html'))
     ? 'dist/web/index.html is missing (node scripts/build-web.js): browser tests skipped'
     : false;
+
+/** Waits until the page's chat turn is over: the send button is enabled again. */
+export const turnDone = (page: Page, timeoutMs: number) => page.waitForFunction(() => {
+  const send = document.querySelector<HTMLButtonElement>('.send-btn');
+  return !!send && !send.disabled;
+}, null, { timeout: timeoutMs });
