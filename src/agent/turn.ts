@@ -154,10 +154,11 @@ export class Agent {
     if (existing && !existing.done) return { run: existing, joined: true };
     const run = new TurnRun();
     this.runs.set(key, run);
-    const prev = this.tails.get(session.id) ?? Promise.resolve();
+    const prev = this.tails.get(session.id);
     // Turns of one session run one after another; the previous one's failure was its own, reported
-    // to its own stream, and does not stop this one.
-    const work = prev.catch(() => undefined).then(() => this.turn(p, session.id, message, run, origin)).finally(() => {
+    // to its own stream, and does not stop this one. The user hears at once that this one waits.
+    if (prev) run.emit([{ text: `${T.busy(languageOf(session.language, message))}\n` }]);
+    const work = (prev ?? Promise.resolve()).catch(() => undefined).then(() => this.turn(p, session.id, message, run, origin)).finally(() => {
       run.end();
       if (this.runs.get(key) === run) this.runs.delete(key);
       if (this.tails.get(session.id) === work) this.tails.delete(session.id);
@@ -191,6 +192,7 @@ export class Agent {
     const { store } = this.deps;
     if (store.owner === null) return store.startTurn(sessionId, message);
     const end = Date.now() + this.deps.turnTimeoutMs + 60_000;
+    let told = false;
     for (;;) {
       const c = await store.claimTurn(sessionId, message);
       if ('started' in c) return c.started;
@@ -200,6 +202,7 @@ export class Agent {
       }
       this.checkStopping();
       if (Date.now() > end) throw new StillmotionError('TIMEOUT', 'the previous message in this project is still being worked on', { hint: 'send this message again when it is done' });
+      if (!told) { told = true; run.emit([{ text: `${T.busy(languageOf(null, message))}\n` }]); }
       await sleep(250);
     }
   }

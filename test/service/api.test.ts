@@ -381,6 +381,19 @@ describe('service API (embedded)', () => {
     assert.deepEqual([c.json.data.available, c.json.data.total], [95, 95]);
   });
 
+  test('a different message while a turn runs is told at once that it waits, then runs after it', async () => {
+    const a = await setup(srv.url);
+    await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
+    const first = 'animate this photo into a 4-second video with a slow zoom';
+    const [r1, r2] = await Promise.all([runSse(a, first), (async () => { await sleep(150); return runSse(a, 'make it 3 seconds'); })()]);
+    assert.doesNotMatch(r1.text, /still being worked on/, 'the first turn did not wait');
+    const firstText = r2.events.find((e) => (e.json?.content as { parts?: Array<{ text?: string }> } | undefined)?.parts?.some((p) => typeof p.text === 'string'));
+    assert.match(JSON.stringify(firstText?.json), /previous message is still being worked on/, 'the waiting turn says so before anything else');
+    assert.match(r2.text, /3(\.0)?\s*s|3-second|3 seconds/, `the second turn ran after the first: ${r2.text}`);
+    const st = await a.call<{ state: { generated_media: unknown[] } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
+    assert.equal(st.json.data.state.generated_media.length, 2);
+  });
+
   test('the client going away does not stop the turn: its result lands in the state', async () => {
     const a = await setup(srv.url);
     await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
