@@ -26,14 +26,16 @@ const RULES: readonly Rule[] = [
   { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: null, self: true },
   { re: /waterfalls?|cascade|瀑布/, type: 'flow', region: null, self: false },
   { re: /\brivers?\b|\bstreams?\b|\bcreek\b|rapids|河|溪/, type: 'flow', region: 'water', self: false },
-  { re: /ripples?|\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|流水|波纹|涟漪|倒影|波光/, type: 'ripple', region: 'water', self: false },
+  // Ripples are motion by themselves ("水面泛起涟漪"); the water alone needs a motion word.
+  { re: /ripples?|rippling|shimmer\w*|波纹|涟漪|波光|粼粼|荡漾/, type: 'ripple', region: 'water', self: true },
+  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|流水|倒影/, type: 'ripple', region: 'water', self: false },
   { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
   { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: null, self: false },
   { re: /\bhair\b|dress|scarf|curtains?|flags?|fabric|\bveil\b|skirt|头发|发丝|裙|窗帘|旗/, type: 'sway', region: null, self: false },
 ];
 
 /** Words that make a scene noun move ("clouds drifting", "云飘"). */
-const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*)\b|飘|流|动|荡漾|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂/;
+const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*|shift\w*|glisten\w*|sparkl\w*)\b|飘|流|动|荡漾|泛起|晃|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂/;
 
 const PEOPLE = /\b(?:people|person|man|men|woman|women|girl|boy|she|he|her|him|his|they|them|model|bride|groom|couple|baby|kids?|child(?:ren)?|dogs?|cats?|birds?|horses?|fish|butterfl(?:y|ies)|puppy|animals?)\b|人|她|他|狗|猫|鸟|马|鱼|蝴蝶|孩子|宝宝|新娘|模特|小狗|小猫/;
 const ACTION = /\b(?:blink\w*|smil\w*|breath\w*|turn\w*|nod\w*|wav(?:e|es|ing) (?:her|his|their)? ?hands?|wave\b|walk\w*|run\w*|ran|danc\w*|fly\w*|flies|flew|jump\w*|laugh\w*|wink\w*|wag\w*|gallop\w*|swim\w*|swam|talk\w*|look\w*|kiss\w*|hug\w*|wave at)\b|眨眼|微笑|笑|呼吸|转头|回头|点头|挥手|走|跑|跳|飞|游|说话|摇尾巴/;
@@ -79,6 +81,9 @@ const STRONGER = /\b(?:stronger|bigger|more|heavier|denser)\b|更明显|强一�
 
 const CINEMAGRAPH = /\bonly (?:the )?[a-z]+(?: [a-z]+)? (?:is |are |should )?(?:mov|animat|flow|drift|ripple|sway)\w*|\bonly (?:animate|move) |\beverything else (?:remains |stays |is |should be |should stay )?(?:perfectly |completely |totally )?(?:still|static|frozen)|\bthe rest (?:of the (?:photo|picture|image|frame) )?(?:remains |stays |is )?(?:perfectly |completely )?(?:still|static|frozen)|cinemagraph|只有|只让|仅让|其他(?:部分|地方)?(?:都)?(?:保持)?(?:静止|不动)|其余(?:部分)?(?:都)?(?:保持)?(?:静止|不动)|动态照片/;
 
+/** A clause that names a place and nothing else ("left half only", "just in the sky", "只在左半边"). */
+const ONLY_PLACE = /^(?:(?:only|just)\s+)?(?:(?:in|on|across)\s+)?(?:the\s+)?[a-z ]{0,20}?(?:half|third|sky|water|background|middle|centre|center|subject)(?:\s+(?:only|of the (?:photo|picture|image|frame)))?$|^(?:只在|仅在|只有)?[\u4e00-\u9fff]{0,6}(?:半边|半部分|三分之一|天空|水面|背景|中间)(?:部分)?$/;
+
 const SEP = /[,.;!?。，；！？、\n]+|\s+(?:and then|then|and|while|plus|but)\s+|同时|并且|然后|并/;
 
 /** Direction words of a camera move: a clause about the camera is not an effect. */
@@ -118,7 +123,12 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
       req.moves = req.moves.filter((m) => !(m.type === 'pan' && m.direction === direction));
       continue;
     }
-    if (!rules.length) continue;
+    if (!rules.length) {
+      // "…, left half only", "只在天空": a clause that only names a place is where the effect before it goes.
+      const last = effects.at(-1);
+      if (named && last && ONLY_PLACE.test(clause)) { last.region = named; used.push(clause); }
+      continue;
+    }
     const rule = rules[0]!;
     // A follow-up about an effect: a target and a change, no new motion asked for.
     const change = STOP.test(clause) && !/\bstill (?:moving|drifting|flowing)/.test(clause) ? 'stop'

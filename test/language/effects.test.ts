@@ -28,6 +28,16 @@ test('kinds, regions, speed and strength from the words', () => {
   assert.deepEqual(fx('水面波光粼粼').map((e) => [e.type, e.region]), [['ripple', 'water']]);
   assert.deepEqual(fx('背景里飘着雪花').map((e) => [e.type]), [['snow']]);
   assert.deepEqual(fx('clouds moving fast').map((e) => e.speed), [0.8]);
+  assert.deepEqual(fx('水面泛起涟漪').map((e) => [e.type, e.region]), [['ripple', 'water']], 'ripples are motion by themselves');
+  assert.deepEqual(fx('subtle reflections shifting').map((e) => [e.type, e.region, e.strength]), [['ripple', 'water', 0.3]]);
+});
+
+test('a clause naming only a place puts the effect before it there', () => {
+  assert.deepEqual(fx('make the grass sway in the wind, left half only').map((e) => [e.type, e.region]), [['sway', 'left-half']]);
+  assert.deepEqual(parseInstruction('make the grass sway in the wind, left half only').not_understood, []);
+  assert.deepEqual(fx('add snow, just the top third').map((e) => [e.type, e.region]), [['snow', 'top-third']]);
+  assert.deepEqual(fx('让树叶摇动，只在左半边').map((e) => [e.type, e.region]), [['sway', 'left-half']]);
+  assert.equal(parseInstruction('slow zoom in, left half only').effects, undefined, 'no effect to place: nothing made up');
 });
 
 test('a thing whose place the words do not give has no region (the reply asks where)', () => {
