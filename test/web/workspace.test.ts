@@ -209,7 +209,7 @@ describe('workspace page in chromium', { skip }, () => {
     await shot(page, 'zh-1-welcome');
     await page.setInputFiles('#file-input', photo);
     await page.locator('.media-card[data-media-id]').waitFor({ timeout: 20_000 });
-    await page.fill('#chat-input', '做一个3秒的视频，缓慢推进，标题是“你好”');
+    await page.fill('#chat-input', '做一个3秒的视频，缓慢推进，标题是“你好”，无缝循环');
     await page.press('#chat-input', 'Enter');
     await page.locator('.msg.user').waitFor();
     await page.waitForFunction(() => {
@@ -219,6 +219,7 @@ describe('workspace page in chromium', { skip }, () => {
     assert.match(await page.locator('.msg.agent .msg-body').last().innerText(), /[\u4e00-\u9fff]/);
     assert.match(await page.locator('.clip-text').innerText(), /你好/);
     assert.match(await page.locator('.clip-video .chip-move').innerText(), /推进/);
+    assert.equal(await page.evaluate(() => document.querySelector<HTMLVideoElement>('.preview-video')!.loop), true, 'a looping clip loops in the preview');
     await shot(page, 'zh-2-reply');
 
     // Typing 导出 exports, and its chat bubble follows the export to the end (it used to stay on

@@ -73,6 +73,7 @@ export class ClipsView {
     const cv = c.canvas_config ?? {};
     r.el.classList.toggle('is-active', !!c.active);
     r.video.setAttribute('aria-label', t('clip_label', { n: c.position, name: c.name ?? '' }));
+    r.video.loop = c.draft?.loop === true;
     if (c.preview?.url && r.video.getAttribute('src') !== c.preview.url) {
       r.video.src = c.preview.url;
       r.video.load();

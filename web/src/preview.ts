@@ -80,6 +80,8 @@ export class PreviewView {
 
   setDraft(d: CompactDraft | null | undefined, version?: number): void {
     this.#draft = d ?? null;
+    // A clip asked to loop seamlessly plays round in the page as it will in a player.
+    this.video.loop = this.#draft?.loop === true;
     if (version !== undefined && version !== this.#version && !this.#exporting) {
       // The draft changed since the last export: that file is no longer this project's video.
       if (this.#version !== undefined) {
