@@ -41,7 +41,7 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   }],
   [/^(MP4|GIF|MOV|WEBM) has no transparency: the transparent background is black in this \1; export as WebM or MOV to keep it$/, (m) => `${m[1]} 不支持透明：这个 ${m[1]} 里透明背景显示为黑色；要保留透明请导出 WebM 或 MOV`],
   [/^cuts on the beat need music with a beat: add music \(a style such as lo-fi, or a file\); timed as usual for now$/, () => '卡点需要有节拍的音乐：请加音乐（比如轻音乐，或上传文件）；现在先按常规时长切换'],
-  [/^motion inside the scene \("(.*)"\) needs a generative model; the camera moves instead$/s, (m) => `画面内的运动（“${m[1]}”）需要生成模型，改为移动镜头`],
+  [/^"(.*)" is not a motion this engine knows: it makes clouds drift, water ripple or flow, leaves sway and steam rise, and adds snow, rain, dust, petals, light or fog; say which and where$/s, (m) => `“${m[1]}”不是这里能做的运动：可以让云飘动、水面荡漾或流动、树叶摇曳、蒸汽升腾，或加上雪、雨、浮尘、花瓣、光影、雾气；请说明要哪一种、在哪里`],
   [/^a (\w+) was asked for without its words: say the words in quotes$/, (m) => `要加${ROLE_ZH[m[1] as TextRole] ?? '文字'}却没有给出内容：请把文字放在引号里`],
   [/^people and animals moving \("(.*)"\) cannot be made from one photo; the nearest is a slow push-in or light shifting: say "slow zoom in" or "warm light shifting"$/s, (m) => `人物和动物的动作（“${m[1]}”）无法用一张照片做出来；最接近的是缓慢推近或光影变化：可以说“慢慢推进”或“暖光变化”`],
   [/^"(.*)": say where it is \(the top third, the left half, the middle…\) or paint it on the page; nothing was added for it$/s, (m) => `“${m[1]}”：请说明它在哪里（上面三分之一、左半部分、中间…），或在页面上涂出区域；这一项没有添加`],
@@ -98,7 +98,7 @@ export const problemIn = (p: string, l: Lang): string => {
     const m = re.exec(p);
     if (m) return say(m);
   }
-  return p;
+  return noteIn(p, l);
 };
 
 const problemLines = (l: Lang, problems: readonly string[]): string[] =>

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
 import { parseInstruction, warmParser, type InstructionRequest } from '../language/index.js';
-import { applyToClips, DEFAULTS, fromCompact, isReady, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
+import { applyToClips, DEFAULTS, fromCompact, isReady, keepResolvedEffects, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { newId, type Principal, type SessionRow, type Store, type TurnRow } from '../store/store.js';
@@ -341,24 +341,41 @@ export class Agent {
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
       }
+      // An effect its photo cannot show (no sky) leaves the draft: what is stored, summarised and
+      // edited next is what renders, and a clip left as it was is not rendered again (the note says why).
+      const byId = new Map(media.map((m) => [m.mediaId, m]));
+      const lookup = (id: string) => byId.get(id);
+      let changed = applied.changed;
+      const dropNotes: string[] = [];
+      for (const c of applied.clips) {
+        if (!changed.includes(c.id)) continue;
+        const r = resolveDraft(c.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
+        const kept = keepResolvedEffects(c.draft, r);
+        if (kept === c.draft) continue;
+        (c as { draft: Draft }).draft = kept;
+        const row = rows.find((x) => x.id === c.id);
+        if (row && JSON.stringify(toCompact(kept)) === JSON.stringify(toCompact(fromCompact(JSON.parse(row.draft) as CompactDraft)))) {
+          changed = changed.filter((id) => id !== c.id);
+          dropNotes.push(...r.notes.filter((n) => / was not added; /.test(n)));
+        }
+      }
       const generated = await store.generatedOf(sessionId);
       const hasPreview = (id: string) => generated.some((g) => g.kind === 'preview' && (g.clip_id ?? activeId) === id);
-      const toRender = applied.changed.length ? [...applied.changed]
+      const toRender = changed.length ? [...changed]
         : !applied.problems.length && !hasPreview(applied.active) ? [applied.active] : [];
       if (toRender.length === 0) {
         const activeView = views.get(applied.active) ?? shown;
         if (applied.active !== activeId || applied.focus !== (session.focus ?? null) || applied.removed.length) {
           await store.saveClips(sessionId, { clips: applied.clips.map((c) => ({ id: c.id, draft: JSON.stringify(toCompact(c.draft)), view: JSON.stringify(views.get(c.id) ?? storedDisplayOf(c.draft, media, {})), changed: false })), active: applied.active, focus: applied.focus, reason: message });
         }
-        const text = T.unchanged(lang, summaryIn(activeView, lang), req.not_understood, applied.problems);
+        // Nothing to render: the notes (people cannot be made to move, a place not found) are why.
+        const text = T.unchanged(lang, summaryIn(activeView, lang), req.not_understood, [...new Set([...applied.problems, ...applied.notes, ...dropNotes])]);
         say(text);
         await store.finishTurn(turnId, 'completed', text, null, 0);
         return;
       }
 
       // Every decision for the previews is made here, before anything renders: the moves are read from the plans.
-      const byId = new Map(media.map((m) => [m.mediaId, m]));
-      const lookup = (id: string) => byId.get(id);
       const planned = toRender.map((id) => {
         const c = applied.clips.find((x) => x.id === id)!;
         const resolved = resolveDraft(c.draft, lookup, { size: this.deps.previewSize, ...DEFAULTS.preview });
@@ -387,10 +404,10 @@ export class Agent {
         const pl = planned.find((x) => x.id === c.id);
         const old = views.get(c.id);
         // A clip not rendered this turn keeps its display (with the depth its last plan used).
-        stored.set(c.id, pl ? storedDisplayOf(c.draft, media, pl.moves, pl.depth) : old && !applied.changed.includes(c.id) ? old : storedDisplayOf(c.draft, media, old?.moves ?? {}));
+        stored.set(c.id, pl ? storedDisplayOf(c.draft, media, pl.moves, pl.depth) : old && !changed.includes(c.id) ? old : storedDisplayOf(c.draft, media, old?.moves ?? {}));
       }
       const version = await store.saveClips(sessionId, {
-        clips: applied.clips.map((c) => ({ id: c.id, draft: JSON.stringify(toCompact(c.draft)), view: JSON.stringify(stored.get(c.id)!), changed: applied.changed.includes(c.id) || !rows.length })),
+        clips: applied.clips.map((c) => ({ id: c.id, draft: JSON.stringify(toCompact(c.draft)), view: JSON.stringify(stored.get(c.id)!), changed: changed.includes(c.id) || !rows.length })),
         active: applied.active, focus: applied.focus, reason: message,
       });
       const activeStored = stored.get(applied.active)!;

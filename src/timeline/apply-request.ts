@@ -230,7 +230,7 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
   const living = applyEffects(d, req, which);
   touch(living.draft);
   notes.push(...living.notes);
-  if (req.subject_motion && !living.handled) notes.push(`motion inside the scene ("${req.subject_motion}") needs a generative model; the camera moves instead`);
+  if (req.subject_motion && !living.handled) notes.push(`"${req.subject_motion}" is not a motion this engine knows: it makes clouds drift, water ripple or flow, leaves sway and steam rise, and adds snow, rain, dust, petals, light or fog; say which and where`);
   return { draft: d, notes, visual };
 };
 

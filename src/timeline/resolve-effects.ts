@@ -5,7 +5,7 @@
  * the renderer finds the region itself and moves nothing if it is not there.
  */
 import type { StillAnalysis } from '../engine/index.js';
-import type { Effect } from './types.js';
+import type { Draft, Effect } from './types.js';
 
 /** What of a photo's record the check reads (resolve.ts's MediaInfo has it). */
 interface EffectPhoto { readonly mediaId: string; readonly name?: string; readonly analysis?: StillAnalysis }
@@ -19,4 +19,22 @@ export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes
     notes.push(`no ${e.region} was found in ${name}, so the ${e.type} was not added; name the part by position ("the top third") or paint it on the page`);
     return false;
   });
+};
+
+/**
+ * The draft without the effects its resolving dropped (a sky the photo does not have): what is
+ * stored, summarised and edited next is what renders, and the note says what was left out.
+ */
+export const keepResolvedEffects = (d: Draft, r: { readonly shots: ReadonlyArray<{ readonly id: string; readonly effects?: readonly Effect[] }> }): Draft => {
+  let changed = false;
+  const shots = d.shots.map((s) => {
+    if (!s.effects?.length || s.kind !== 'image') return s;
+    const kept = r.shots.find((x) => x.id === s.id)?.effects ?? [];
+    const fx = s.effects.filter((e) => kept.includes(e));
+    if (fx.length === s.effects.length) return s;
+    changed = true;
+    const { effects: _dropped, ...rest } = s;
+    return fx.length ? { ...rest, effects: fx } : rest;
+  });
+  return changed ? { ...d, shots } : d;
 };

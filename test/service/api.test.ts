@@ -392,6 +392,24 @@ describe('service API (embedded)', () => {
     assert.match(r2.text, /3(\.0)?\s*s|3-second|3 seconds/, `the second turn ran after the first: ${r2.text}`);
     const st = await a.call<{ state: { generated_media: unknown[] } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
     assert.equal(st.json.data.state.generated_media.length, 2);
+    // Words that change nothing still say why: people and animals cannot be made to move from one
+    // photo, in the session's language, and a motion nothing here makes is named with what can be.
+    const dog = await runSse(a, 'make the dog run and the birds fly');
+    assert.match(dog.text, /Nothing on the timeline changed: people and animals moving \("make the dog run"\) cannot be made from one photo.*slow zoom in/s);
+    assert.match((await runSse(a, '让小狗跑起来')).text, /时间线没有变化：人物和动物的动作.*无法用一张照片做出来/);
+    assert.match((await runSse(a, 'make the northern lights dance')).text, /"the northern lights dance" is not a motion this engine knows/);
+    // A sky the photo does not have (a flat grey card): the drift is not added, nothing renders, nothing is charged.
+    const grey = await setup(srv.url);
+    await uploadFile(grey, 'card.png', await sharp({ create: { width: 640, height: 480, channels: 3, background: '#777777' } }).png().toBuffer(), 'image/png');
+    await runSse(grey, 'animate this photo into a 2-second video');
+    const credits = async () => (await grey.call<{ available: number }>('GET', '/api/credits/balance/simple')).json.data.available;
+    const before = await credits();
+    const clouds = await runSse(grey, 'make the clouds drift left');
+    assert.match(clouds.text, /Nothing on the timeline changed: no sky was found in card\.png, so the drift was not added/);
+    assert.doesNotMatch(clouds.text, /clouds drift/, 'the summary shows only what renders');
+    assert.equal(await credits(), before);
+    const after = await a.call<{ state: { generated_media: unknown[] } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
+    assert.equal(after.json.data.state.generated_media.length, 2, 'nothing rendered for them');
   });
 
   test('the client going away does not stop the turn: its result lands in the state', async () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseInstruction } from '../../src/language/index.js';
-import { applyRequest, edit as E, emptyDraft, fromCompact, planDraft, resolveDraft, summarize, toCompact, type Draft, type MediaInfo } from '../../src/timeline/index.js';
+import { applyRequest, edit as E, emptyDraft, fromCompact, keepResolvedEffects, planDraft, resolveDraft, summarize, toCompact, type Draft, type MediaInfo } from '../../src/timeline/index.js';
 import { checkOptions, parseEffectOption } from '../../src/timeline/options.js';
 import type { StillAnalysis } from '../../src/engine/index.js';
 
@@ -25,7 +25,8 @@ test('words → effects on the shot, the camera separate, the summary says both'
   assert.ok(a.visual);
   assert.match(summarize(E.setTargetDuration(a.draft, 10000)), /Video: lake\.jpg, zoom-in, clouds drift left \(0-10s\)/);
   assert.match(summarize(a.draft, {}, {}, 'zh'), /云向左飘/);
-  assert.ok(!a.notes.some((n) => /generative/.test(n)), 'no "needs a generative model" note any more');
+  assert.ok(!a.notes.some((n) => /not a motion this engine knows/.test(n)), 'the drift was understood');
+  assert.ok(say(withPhoto('sky.jpg'), 'make the northern lights dance').notes.some((n) => /"the northern lights dance" is not a motion this engine knows/.test(n)), 'motion nothing makes is said, with what can be made');
 });
 
 test('follow-ups edit the effects: calmer, slower, stop', () => {
@@ -60,6 +61,14 @@ test('a sky the photo does not have is not rendered, and the note says how to sh
   const r = resolveDraft(d, lookup);
   assert.equal(r.shots[0]!.effects, undefined);
   assert.match(r.notes.join(' '), /no sky was found in room\.jpg.*the top third.*paint it/);
+  // What is stored and summarised is what renders: the dropped drift leaves the draft, the snow stays.
+  const both = say(withPhoto('room.jpg'), 'make the clouds drift left and add snow').draft;
+  const kept = keepResolvedEffects(both, resolveDraft(both, lookup));
+  assert.deepEqual(kept.shots[0]!.effects?.map((e) => e.type), ['snow']);
+  assert.doesNotMatch(summarize(kept), /clouds/);
+  assert.equal(keepResolvedEffects(d, resolveDraft(d, lookup)).shots[0]!.effects, undefined);
+  const lake = say(withPhoto('lake.jpg'), 'make the clouds drift left').draft;
+  assert.equal(keepResolvedEffects(lake, resolveDraft(lake, lookup)), lake, 'nothing dropped: the same draft');
   const ok = resolveDraft(say(withPhoto('lake.jpg'), 'make the clouds drift left').draft, lookup);
   const plan = planDraft(ok, lookup);
   const shot = plan.shots[0]!;
