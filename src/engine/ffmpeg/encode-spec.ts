@@ -54,7 +54,8 @@ export interface EncodeSpec {
   readonly alpha?: boolean;
   /**
    * The clip is a seamless loop (its last frame flows into its first): x264 codes it as one GOP, with
-   * the first frame and the last two near-lossless, so the loop point carries no keyframe's noise.
+   * the first frame and the last two near-lossless and every frame alike (no B-frames, deadzones or
+   * fast P-skip), so the loop point carries no keyframe's noise and the steps inside keep their motion.
    */
   readonly seamless?: boolean;
   /** Encoder threads for x264 (default: x264 decides; measured faster on 2 cores than a fixed 2, as its lookahead overlaps our rendering). VP9 uses 2. */
