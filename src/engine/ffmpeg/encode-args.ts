@@ -37,27 +37,30 @@ const videoChain = (s: EncodeSpec): string => {
 
 /**
  * A seamless loop (one GOP, see below): the first frame (the I-frame) and the last two at a
- * near-lossless quantiser, reached over the last twelve frames in steps, and every frame in between
- * coded alike: no B-frames, no deadzones, no fast P-skip. Measured on the decoded video (real photos,
- * 960x540 grey): the loop point is the true step between the last frame and the first, because the
- * two are coded apart (frame 0 starts the chain, the last frame ends it) and their coding errors do
- * not cancel; so both are near-lossless, which leaves the true step. The steps inside the clip were
- * smaller than the true ones: x264's deadzones round small changes to nothing, fast P-skip keeps
- * blocks that moved a little, and B-frames interpolate between P-frames, so a slow drift or sway lost
- * a fifth to a half of its step and the loop point stood out (1.35x the median step for a drift, 1.8x
- * for a sway, 1.5x for fog). Without them the steps keep the motion (and some coding noise) and the
- * loop point is at or under the median step wherever the rendered frames are. The ramp keeps the
- * still parts from popping sharper two frames before the end (a jump straight to a near-lossless
- * quantiser did: 0.92 grey levels on a still product shot). QP 1 rather than 4 at the ends halves
- * the last frame's error for about 2% more bytes. Costs 20–60% more bytes than the loop encode
- * without these settings (which already spends most of the file on the near-lossless first frame).
+ * near-lossless quantiser, reached over the last twelve frames in steps. The last frame and the
+ * first are coded apart (one ends the chain of predictions, the other starts it), so their coding
+ * errors do not cancel as consecutive frames' do: near-lossless, the loop point is the true step.
+ * The ramp keeps the still parts from popping sharper two frames before the end (a jump straight to
+ * a near-lossless quantiser did: 0.92 grey levels on a still product shot). QP 1 rather than 4 at
+ * the ends halves the last frame's error for about 2% more bytes.
+ *
+ * With a still camera the steps inside the clip are small, and x264 shrank them below the true ones:
+ * its deadzones round small changes to nothing, fast P-skip keeps blocks that moved a little, and
+ * B-frames interpolate between P-frames. So the loop point, which keeps the whole step, stood out:
+ * on real photos at 540p (decoded, 960x540 grey) 1.35x the median step for a drift, 1.8x for a sway,
+ * 1.5x for fog. Coded alike, without them, the steps keep their motion (and some coding noise) and
+ * the loop point is at the median step or under it wherever the rendered frames are (0.93–0.99x).
+ * Costs 1.5–2.7x the bytes (the P-frames carry the motion they used to drop) and 10–40% more
+ * encoder CPU. A moving camera's steps are many times the loop point's without it (0.1–0.2x).
  */
 export const LOOP_QP = 1;
 const LOOP_RAMP: ReadonlyArray<readonly [number, number, number]> = [[12, 10, 16], [9, 7, 12], [6, 5, 8], [4, 3, 5], [2, 1, LOOP_QP]];
-/** x264 settings that code every frame of a loop alike (see above). */
+/** x264 settings that code every frame of a still-camera loop alike (see above). */
 export const LOOP_X264 = 'bframes=0:deadzone-inter=0:deadzone-intra=0:no-fast-pskip=1';
 const loopParams = (s: EncodeSpec): string =>
-  s.seamless && s.frames >= 24 ? `:${LOOP_X264}:zones=0,0,q=${LOOP_QP}/${LOOP_RAMP.map(([a, b, q]) => `${s.frames - a},${s.frames - b},q=${q}`).join('/')}` : '';
+  s.seamless && s.frames >= 24
+    ? `${s.stillCamera ? `:${LOOP_X264}` : ''}:zones=0,0,q=${LOOP_QP}/${LOOP_RAMP.map(([a, b, q]) => `${s.frames - a},${s.frames - b},q=${q}`).join('/')}`
+    : '';
 
 export const buildEncodeArgs = (s: EncodeSpec): string[] => {
   validateEncodeSpec(s);
