@@ -50,7 +50,7 @@ const videoChain = (s: EncodeSpec): string => {
  * on real photos at 540p (decoded, 960x540 grey) 1.35x the median step for a drift, 1.8x for a sway,
  * 1.5x for fog. Coded alike, without them, the steps keep their motion (and some coding noise) and
  * the loop point is at the median step or under it wherever the rendered frames are (0.93–0.99x).
- * Costs 1.5–2.7x the bytes (the P-frames carry the motion they used to drop) and 10–40% more
+ * Costs 1.5–2.6x the bytes (the P-frames carry the motion they used to drop) and 0–50% more
  * encoder CPU. A moving camera's steps are many times the loop point's without it (0.1–0.2x).
  */
 export const LOOP_QP = 1;
