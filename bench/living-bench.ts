@@ -3,10 +3,12 @@
  * against the same photo with the plain (static) camera, each effect's cost per frame on one thread,
  * and the motion measured on the decoded video (block matching): the sky's median motion and the
  * land's, and the loop point against the median step. Photos: a landscape made in code, and
- * exif_Landscape_5.jpg from ../shared/photos when it is there.
+ * exif_Landscape_5.jpg from ../shared/photos when it is there. Then seamless loops of each kind of
+ * effect on the shared photos that suit it (and a camera loop), with their loop point on the
+ * decoded video.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -42,6 +44,41 @@ const measure = async (video: string, horizon: number) => {
   }
   const steps = fr.slice(1).map((f, i) => meanAbsDiff(fr[i]!, f));
   return { sky_dx: median(sky), land: median(land), seam: meanAbsDiff(fr[fr.length - 1]!, fr[0]!), step: median(steps) };
+};
+
+/** The loop point (last → first) and the median step between consecutive frames, on the decoded video (960x540 grey). */
+const loopPoint = async (video: string) => {
+  const fr = await decodeFrames(video, { pixFmt: 'gray', width: 960, height: 540 });
+  return { seam: meanAbsDiff(fr[fr.length - 1]!, fr[0]!), step: median(fr.slice(1).map((f, i) => meanAbsDiff(fr[i]!, f))) };
+};
+
+/** Seamless loops (`--loop`), 3 s at 1080p30: one line per photo and effect, still camera unless a move is named. */
+const LOOPS: ReadonlyArray<readonly [photo: string, effects: readonly string[], move: string]> = [
+  ['exif_Landscape_5.jpg', ['drift:sky:left'], 'static'],
+  ['exif_Landscape_5.jpg', ['ripple:bottom-half'], 'static'],
+  ['exif_Landscape_5.jpg', ['flow:right-half:down'], 'static'],
+  ['depth_iphone_vase_disparity.jpg', ['rise:top-half'], 'static'],
+  ['exif_Landscape_8.jpg', ['fog'], 'static'],
+  ['mate_TwoWings.jpg', ['dust'], 'static'],
+  ['mate_Garden.jpg', ['sway:all'], 'static'],
+  ['exif_Landscape_5.jpg', ['drift:sky:left'], 'zoom-in'],
+  ['mate_Wood.jpg', [], 'pan-left'],
+];
+
+const benchLoops = async (photosDir: string, made: string, work: string): Promise<string[]> => {
+  const lines = [
+    '', 'Seamless loops (`--loop`, 3 s 1080p30), measured on the decoded video at 960x540 grey: the loop point (last → first) against the median step between consecutive frames (seamless when the ratio is at most 1).', '',
+    '| photo | effects | camera | loop point | median step | ratio | MiB |', '|---|---|---|---|---|---|---|',
+  ];
+  const cases: Array<readonly [string, readonly string[], string]> = [['landscape made in code', ['drift:sky:left'], 'static'], ...LOOPS.filter(([p]) => existsSync(join(photosDir, p)))];
+  for (const [name, effect, move] of cases) {
+    const photo = name === 'landscape made in code' ? made : join(photosDir, name);
+    const out = join(work, 'loop.mp4');
+    run(photo, out, { move, size: '1080p', aspect: '16:9', duration: 3, loop: true, ...(effect.length ? { effect } : {}) });
+    const m = await loopPoint(out);
+    lines.push(`| ${name} | ${effect.join(' + ') || '-'} | ${move === 'static' ? 'still' : `${move}, there and back`} | ${m.seam.toFixed(3)} | ${m.step.toFixed(3)} | ${(m.seam / m.step).toFixed(2)} | ${(statSync(out).size / 2 ** 20).toFixed(1)} |`);
+  }
+  return lines;
 };
 
 export const benchLiving = async (photosDir: string): Promise<string[]> => {
@@ -91,6 +128,7 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
       cost.push(`${type} ${((performance.now() - t1) / 10).toFixed(1)}`);
     }
     lines.push('', `Cost per 1080p frame, one thread, ms (the WebAssembly sampler's whole frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
+    lines.push(...await benchLoops(photosDir, made, work));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

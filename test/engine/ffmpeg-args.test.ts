@@ -159,12 +159,15 @@ test('video arguments are untouched by the audio', () => {
   assert.deepEqual(tail(loud), tail(plain));
 });
 
-test('a seamless loop: one GOP, x264 codes the first frame and the last two near-lossless (reached in steps); other clips and formats are unchanged', async () => {
-  const { buildEncodeArgs, LOOP_QP } = await import('../../src/engine/ffmpeg/encode-args.js');
+test('a seamless loop: one GOP, x264 codes the first frame and the last two near-lossless (reached in steps), and with a still camera every frame alike (no B-frames, deadzones or fast P-skip); other clips and formats are unchanged', async () => {
+  const { buildEncodeArgs, LOOP_QP, LOOP_X264 } = await import('../../src/engine/ffmpeg/encode-args.js');
   const spec = { width: 320, height: 180, fps: 30, frames: 90, format: 'mp4' as const, quality: 'high' as const, output: '/tmp/x.mp4', input: { kind: 'pipe' as const } };
   const params = (a: string[]) => a[a.indexOf('-x264-params') + 1];
   assert.equal(params(buildEncodeArgs(spec)), 'open-gop=0:scenecut=0');
-  assert.equal(params(buildEncodeArgs({ ...spec, seamless: true })), `open-gop=0:scenecut=0:zones=0,0,q=${LOOP_QP}/78,80,q=16/81,83,q=12/84,85,q=9/86,87,q=6/88,89,q=${LOOP_QP}`);
+  const zones = `zones=0,0,q=${LOOP_QP}/78,80,q=16/81,83,q=12/84,85,q=8/86,87,q=5/88,89,q=${LOOP_QP}`;
+  assert.equal(params(buildEncodeArgs({ ...spec, seamless: true })), `open-gop=0:scenecut=0:${zones}`, 'a moving camera: x264 as usual between the ends');
+  assert.equal(params(buildEncodeArgs({ ...spec, seamless: true, stillCamera: true })), `open-gop=0:scenecut=0:${LOOP_X264}:${zones}`);
+  assert.equal(params(buildEncodeArgs({ ...spec, stillCamera: true })), 'open-gop=0:scenecut=0', 'only for a loop');
   const g = (a: string[]) => a[a.indexOf('-g') + 1];
   assert.equal(g(buildEncodeArgs(spec)), '60');
   assert.equal(g(buildEncodeArgs({ ...spec, seamless: true })), '90', 'a loop is one GOP');

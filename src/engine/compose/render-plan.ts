@@ -58,6 +58,12 @@ export const isSeamless = (plan: RenderPlan): boolean => {
   return closed && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth' || m.loop === true);
 };
 
+/** A seamless plan whose camera holds still: only the effects move (the encoder codes its frames alike). */
+export const isStillLoop = (plan: RenderPlan): boolean => {
+  const m = plan.shots[0]?.kind === 'image' ? plan.shots[0].motion : null;
+  return isSeamless(plan) && m?.kind === 'camera' && m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
+};
+
 /** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */
 export const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparities?: readonly number[]): FrameView | FrameView[] => {
   switch (m.kind) {
@@ -232,7 +238,7 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     }));
     const o = plan.output;
     encoder = startEncoder(
-      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(isSeamless(plan) ? { seamless: true } : {}), ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
+      { width: W, height: H, fps: plan.fps, frames: F, format: o.format, quality: o.quality, preset: o.preset, output: call.output, input: { kind: 'pipe' }, audio, ...(isSeamless(plan) ? { seamless: true, ...(isStillLoop(plan) ? { stillCamera: true } : {}) } : {}), ...(o.loudnorm ? { loudnorm: true } : {}), ...(alpha ? { alpha: true } : {}) },
       { signal: call.signal, ffmpegPath: call.ffmpegPath },
     );
     await first;

@@ -57,6 +57,13 @@ export interface EncodeSpec {
    * the first frame and the last two near-lossless, so the loop point carries no keyframe's noise.
    */
   readonly seamless?: boolean;
+  /**
+   * With `seamless`: the camera holds still, so everything that moves moves a little inside the
+   * picture, and x264 codes every frame alike (no B-frames, deadzones or fast P-skip) so that the
+   * steps inside keep their motion (see encode-args.ts). A moving camera's steps are many times the
+   * loop point's without it.
+   */
+  readonly stillCamera?: boolean;
   /** Encoder threads for x264 (default: x264 decides; measured faster on 2 cores than a fixed 2, as its lookahead overlaps our rendering). VP9 uses 2. */
   readonly threads?: number;
 }
