@@ -235,7 +235,7 @@ test('decoded video: the loop point is no larger than the median step, for a dri
   ];
   for (const camera of ['still', 'loop', 'flat-loop'] as const) {
     const { framing, motion } = camera === 'still'
-      ? planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'static', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0 })
+      ? planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'static', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0, loop: true })
       : camera === 'flat-loop'
       ? planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'zoom-in', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0, loop: true })
       : planPhotoShot({ photo: { width: W, height: H, depth: { embedded: null, estimated: depth } }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'parallax-left', intensity: 0.3, easing: 'smooth', frames: F, fps, variant: 0, loop: true });
@@ -266,7 +266,9 @@ test('decoded video: on a photo with fine detail, the loop point of a slow drift
   const W = 960, H = 540, OW = 640, OH = 360, F = 60, fps = 30;
   const photo = tmp.path('land-detail.png');
   await sharp(detailedLandscapeRgb(W, H), { raw: { width: W, height: H, channels: 3 } }).png().toFile(photo);
-  const { framing, motion } = planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'static', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0 });
+  const { isStillLoop } = await import('../../src/engine/compose/render-plan.js');
+  const { framing, motion } = planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'static', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0, loop: true });
+  const unasked = planPhotoShot({ photo: { width: W, height: H }, canvasWidth: OW, canvasHeight: OH, fit: 'cover', move: 'static', intensity: 0.5, easing: 'smooth', frames: F, fps, variant: 0 });
   for (const [type, region] of [['drift', 'sky'], ['sway', 'bottom-half']] as const) {
     // As `--effect drift:sky` and `--effect sway:bottom-half` with `--loop` plan them (speed and strength 0.5).
     const effect: EffectPlan = { type, region: { kind: 'named', name: region }, dir: DIRECTION_VECTORS[DEFAULT_DIRECTION[type]], speed: speedFraction(type, 0.5) / fps, strength: 0.5, seed: 7, period: F };
@@ -275,6 +277,8 @@ test('decoded video: on a photo with fine detail, the loop point of a slow drift
       shots: [{ id: 's', media: 'land', startFrame: 0, frames: F, transitionOut: null, kind: 'image', framing, motion, effects: [effect] }],
       texts: [], audio: [], output: { format: 'mp4', quality: 'high', preset: 'veryfast', loudnorm: false },
     };
+    assert.equal(isStillLoop(plan), true, 'an asked-for loop with a still camera');
+    assert.equal(isStillLoop({ ...plan, shots: [{ ...plan.shots[0]!, motion: unasked.motion } as RenderPlan['shots'][number]] }), false, 'a still clip with effects nobody asked to loop is coded as usual');
     const out = tmp.path(`loop-detail-${type}.mp4`);
     await renderPlan(plan, { output: out, locate: () => photo });
     const frames = await decodeFrames(out, { pixFmt: 'gray' });

@@ -142,7 +142,8 @@ test('a loop goes there and back: the frame after the last is the first, at rest
     const onceSteps = Array.from({ length: 89 }, (_, i) => dist(cameraAt(once, i), cameraAt(once, i + 1)));
     assert.ok(Math.max(...steps) <= 1.3 * Math.max(...onceSteps) + 1e-9, `${move}: no faster than the one-way move`);
   }
-  assert.equal(planMotion({ ...base, move: "static", frames: 90, loop: true }).loop, undefined, 'a still camera needs no path');
+  assert.equal(planMotion({ ...base, move: "static", frames: 90, loop: true }).loop, true, 'a still camera in an asked-for loop is marked (the encoder codes it for its loop point)');
+  assert.equal(planMotion({ ...base, move: "static", frames: 90 }).loop, undefined);
 });
 
 test('an asked-for pan travels wherever the subject is (its path slides into the still instead of collapsing at an edge)', () => {

@@ -58,10 +58,13 @@ export const isSeamless = (plan: RenderPlan): boolean => {
   return closed && periodic && ((s.effects?.length ?? 0) > 0 || m.kind === 'depth' || m.loop === true);
 };
 
-/** A seamless plan whose camera holds still: only the effects move (the encoder codes its frames alike). */
+/**
+ * An asked-for loop whose camera holds still: only the effects move (the encoder codes its frames
+ * alike, at about twice the bytes, so a still clip with effects that nobody asked to loop is not).
+ */
 export const isStillLoop = (plan: RenderPlan): boolean => {
   const m = plan.shots[0]?.kind === 'image' ? plan.shots[0].motion : null;
-  return isSeamless(plan) && m?.kind === 'camera' && m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
+  return isSeamless(plan) && m?.kind === 'camera' && m.loop === true && m.start.cx === m.end.cx && m.start.cy === m.end.cy && m.start.zoom === m.end.zoom;
 };
 
 /** The view of frame `local` of a shot's motion, as the sampler wants it; `zoomBoost` pushes further in about the same centre. */

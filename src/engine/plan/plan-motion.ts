@@ -190,7 +190,8 @@ export const planMotion = (inp: MotionInput): MotionPlan => {
   return Object.freeze({
     move, reason: inp.loop && move !== 'static' ? `${reason}; there and back for a seamless loop` : reason,
     easing: inp.easing, frames: inp.frames, start, end, baseHalfW: hw0, baseHalfH: hh0, subject, maxZoom,
-    ...(inp.loop && move !== 'static' ? { loop: true } : {}),
+    // A still camera in a loop is marked too: only an asked-for loop is coded for its loop point.
+    ...(inp.loop ? { loop: true } : {}),
   });
 };
 
