@@ -73,8 +73,8 @@ export class LocalMedia {
    */
   async addAhead(path: string, guess: (sized: MediaInfo) => RenderPlan): Promise<MediaInfo> {
     if (this.analyse && !this.#media.has(path)) {
-      this.stills.prepareAhead(path, this.limits, ({ source }) => {
-        const plan = guess({ mediaId: path, kind: 'image', name: basename(path), width: source.width, height: source.height });
+      this.stills.prepareAhead(path, this.limits, (size) => {
+        const plan = guess({ mediaId: path, kind: 'image', name: basename(path), width: size.width, height: size.height });
         const shot = plan.shots[0];
         if (plan.shots.length !== 1 || shot?.kind !== 'image' || shot.motion.kind !== 'camera' || shot.effects?.length || plan.transparent) return null;
         return { framing: shot.framing, width: plan.width, height: plan.height, background: plan.background };

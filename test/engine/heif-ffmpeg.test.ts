@@ -212,6 +212,25 @@ test('the pixel limit holds on the native path (upright size, before decoding); 
   await assert.rejects(decodeHeif(bad, { maxPixels: 1e8 }), (e: unknown) => e instanceof StillmotionError && e.kind === 'CORRUPT_INPUT' && e.message === theirs.message);
 });
 
+test('openStill\'s HEIC decode: a phone-style grid is decoded without a thread, the same picture the thread gives; damage is still libheif\'s to judge; the time limit stops ffmpeg', async () => {
+  const { decodeHeifInThread } = await import('../../src/engine/heif/decode-in-thread.js');
+  const { pictures, grid } = photo(150, 100, [64, 64]);
+  const f = writeHeif({ pictures, grid, rotate: 1, mirror: 1, icc: await displayP3Icc() });
+  const here = await decodeHeifInThread(f, { maxPixels: 1e8 });
+  const there = await decodeHeifInThread(f, { maxPixels: 1e8, where: 'thread' });
+  assert.equal(here.decoder, 'ffmpeg');
+  assert.equal(here.colour.converted, true);
+  sameStill(here, there, 'calling thread vs decode thread');
+  sameStill(here, await decodeHeif(f, { maxPixels: 1e8, decoder: 'libheif' }), 'calling thread vs libheif');
+  await assert.rejects(decodeHeifInThread(f, { maxPixels: 100 }), (e: unknown) => e instanceof StillmotionError && e.kind === 'TOO_MANY_PIXELS');
+  const junk = { ...pictures[1]!, slices: pictures[1]!.slices.map((s) => Buffer.concat([s.subarray(0, 2), Buffer.alloc(200, 0xa5)])) };
+  const bad = writeHeif({ pictures: [pictures[0]!, junk, ...pictures.slice(2)], grid });
+  const theirs = await decodeHeif(bad, { maxPixels: 1e8, decoder: 'libheif' }).catch((e: unknown) => e);
+  await assert.rejects(decodeHeifInThread(bad, { maxPixels: 1e8 }), (e: unknown) => e instanceof StillmotionError && e.kind === 'CORRUPT_INPUT' && e.message === (theirs as Error).message);
+  // ffmpeg cannot start and decode in 1 ms: stopped, and a TIMEOUT (not libheif trying instead).
+  await assert.rejects(decodeHeifInThread(f, { maxPixels: 1e8, timeoutMs: 1 }), (e: unknown) => e instanceof StillmotionError && e.kind === 'TIMEOUT');
+});
+
 // ---- real phone files, when this machine has them (STILLMOTION_PHOTOS) -----------------------
 const PHOTOS = process.env.STILLMOTION_PHOTOS ?? '';
 

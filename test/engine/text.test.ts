@@ -326,6 +326,88 @@ test('blend over a transparent frame (alpha plane): text shows in its own colour
   assert.ok(Math.abs(g[W * H + 3 * (W >> 1) + 2]! - 128) <= 1, 'chroma neutral under white over transparent');
 });
 
+/** The blend as it was written first, sample by sample over the whole overlay box: the reference for the blender's byte-exact output. */
+const blendReference = (frame: Uint8Array, W: number, H: number, ov: ReturnType<typeof overlayToYuv>, X: number, Y: number, o: number): void => {
+  const clamp8 = (x: number): number => (x <= 0 ? 0 : x >= 255 ? 255 : (x + 0.5) | 0);
+  const { width: w, height: h, a, y, u, v } = ov;
+  const x0 = Math.max(0, X), x1 = Math.min(W, X + w), y0 = Math.max(0, Y), y1 = Math.min(H, Y + h);
+  if (x1 <= x0 || y1 <= y0) return;
+  const CW = W >> 1, CH = H >> 1, uOff = W * H, vOff = uOff + CW * CH, aOff = vOff + CW * CH;
+  const A = frame.length >= aOff + W * H ? aOff : -1;
+  for (let cy = Math.max(0, Y >> 1); cy < Math.min(CH, (Y + h + 1) >> 1); cy++) {
+    for (let cx = Math.max(0, X >> 1); cx < Math.min(CW, (X + w + 1) >> 1); cx++) {
+      let sa = 0, su = 0, sv = 0;
+      for (let j = 0; j < 2; j++) {
+        const ly = 2 * cy + j - Y;
+        if (ly < 0 || ly >= h) continue;
+        for (let i = 0; i < 2; i++) {
+          const lx = 2 * cx + i - X;
+          if (lx < 0 || lx >= w) continue;
+          sa += a[ly * w + lx]!; su += u[ly * w + lx]!; sv += v[ly * w + lx]!;
+        }
+      }
+      if (sa === 0) continue;
+      const ta = (sa / 4) * o, q = cy * CW + cx;
+      if (A < 0) {
+        frame[uOff + q] = clamp8(frame[uOff + q]! * (1 - ta) + (su / 4) * o);
+        frame[vOff + q] = clamp8(frame[vOff + q]! * (1 - ta) + (sv / 4) * o);
+        continue;
+      }
+      const p = A + 2 * cy * W + 2 * cx;
+      const ba = (frame[p]! + frame[p + 1]! + frame[p + W]! + frame[p + W + 1]!) / (4 * 255);
+      const under = ba * (1 - ta), out = ta + under;
+      frame[uOff + q] = clamp8((frame[uOff + q]! * under + (su / 4) * o) / out);
+      frame[vOff + q] = clamp8((frame[vOff + q]! * under + (sv / 4) * o) / out);
+    }
+  }
+  for (let fy = y0; fy < y1; fy++) {
+    for (let fx = x0; fx < x1; fx++) {
+      const k = (fy - Y) * w + (fx - X), p = fy * W + fx, al = a[k]!;
+      if (al === 0) continue;
+      if (A < 0) { frame[p] = clamp8(frame[p]! * (1 - al * o) + y[k]! * o); continue; }
+      const ta = al * o, under = (frame[A + p]! / 255) * (1 - ta), out = ta + under;
+      frame[p] = clamp8((frame[p]! * under + y[k]! * o) / out);
+      frame[A + p] = clamp8(out * 255);
+    }
+  }
+};
+
+test('blend: only the text\'s own pixels are touched, with the same bytes as blending the whole box sample by sample (odd and even places, clipped, over alpha)', () => {
+  const W = 96, H = 54;
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / (1 << 24);
+  // Sparse glyph-like coverage: runs of ink, holes, soft edges.
+  const ow = 37, oh = 21;
+  const rgba = Buffer.alloc(ow * oh * 4);
+  for (let i = 0; i < ow * oh; i++) {
+    if (rnd() < 0.45) continue;
+    const al = rnd() < 0.5 ? 255 : Math.floor(rnd() * 256);
+    rgba.set([Math.floor(rnd() * (al + 1)), Math.floor(rnd() * (al + 1)), Math.floor(rnd() * (al + 1)), al], i * 4);
+  }
+  const ov = { rgba, width: ow, height: oh, x: 0, y: 0, premultiplied: true as const };
+  const yuv = overlayToYuv(ov);
+  const base = frameBytes(W, H);
+  const picture = (alpha: boolean) => {
+    const f = new Uint8Array(base + (alpha ? W * H : 0));
+    for (let i = 0; i < f.length; i++) f[i] = Math.floor(rnd() * 256);
+    return f;
+  };
+  let checked = 0;
+  for (const alpha of [false, true]) {
+    for (const [dx, dy] of [[10, 7], [11, 8], [10, 9], [13, 13], [-5, -3], [-6, 40], [70, -9], [75, 44], [95, 53], [-40, 0], [0, 60]] as const) {
+      for (const o of [1, 0.37]) {
+        const a = picture(alpha);
+        const b = Uint8Array.from(a);
+        blendOverlayYuv420(a, W, H, ov, o, dx, dy);
+        blendReference(b, W, H, yuv, dx, dy, o);
+        assert.ok(Buffer.from(a).equals(Buffer.from(b)), `at ${dx},${dy}, opacity ${o}${alpha ? ', alpha plane' : ''}`);
+        checked++;
+      }
+    }
+  }
+  assert.equal(checked, 44);
+});
+
 test('centred text is centred by its ink on the picture, Chinese punctuation and 9:16 included', () => {
   for (const [W, H] of CANVASES) {
     for (const text of ['夏日特卖', '夏日特卖！', '标题「夏日特卖」', 'Summer Sale', 'SALE 夏日特卖，限时！']) {

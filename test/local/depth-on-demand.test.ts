@@ -86,3 +86,35 @@ test('the picture decoded ahead is the one the render would decode, and is used 
   other.prepareAhead(path, limits, () => at);
   assert.equal(await other.takeAhead(path, await other.open(path, limits), { ...at, width: at.width + 2 }), null, 'another canvas: not used');
 });
+
+test('a HEIC larger than the guessed shot draws is decoded once, reduced (its analysis too); a plan that needs more opens it again whole', async () => {
+  const { StillCache } = await import('../../src/engine/input/still-cache.js');
+  const { stillDecodeSize } = await import('../../src/engine/prepare-still.js');
+  const { writeHeif, encodeHevcPictures, rgbToYuvFrames } = await import('../support/heif-writer.js');
+  const { texturedRgb } = await import('../support/fixtures.js');
+  const { writeFileSync } = await import('node:fs');
+  const path = tmp.path('large.heic');
+  writeFileSync(path, writeHeif({ pictures: encodeHevcPictures(rgbToYuvFrames(texturedRgb(1024, 768, 5), 1024, 768, 1), 1024, 768, 1) }));
+  // A 320x180 cover shot of a 1024x768 photo draws 320x240 of it: the photo halved (1024 / 4 would be too small).
+  const at = { framing: { fit: 'cover' as const, detailZoom: 1 }, width: 320, height: 180, background: '#000000' };
+  const cache = new StillCache();
+  const sizes: Array<{ width: number; height: number }> = [];
+  cache.prepareAhead(path, limits, (size) => { sizes.push({ width: size.width, height: size.height }); return at; });
+  const opened = await cache.open(path, limits);
+  assert.deepEqual(sizes, [{ width: 1024, height: 768 }], 'guessed from the size in the header');
+  assert.deepEqual([opened.source.width, opened.source.height], [1024, 768], 'the photo keeps its own size');
+  assert.ok(opened.input.kind === 'raw');
+  assert.deepEqual([opened.input.width, opened.input.height], [512, 384], 'decoded halved');
+  const analysis = await analyseStill(path, limits, cache);
+  assert.deepEqual([analysis.width, analysis.height], [1024, 768]);
+  assert.ok(await cache.takeAhead(path, opened, at), 'the picture decoded ahead is there for the same shot');
+  // The same shot takes the opened photo; a plan that needs the whole photo (a depth move) opens it again.
+  const again = new StillCache();
+  again.prepareAhead(path, limits, () => at);
+  const first = await again.open(path, limits);
+  assert.equal(await again.take(path, limits, { atMost: stillDecodeSize(at.framing, at.width, at.height) }), first, 'enough for its shot: no second decode');
+  again.prepareAhead(path + '', limits, () => at);
+  const whole = await again.take(path, limits, {});
+  assert.ok(whole.input.kind === 'raw');
+  assert.deepEqual([whole.input.width, whole.input.height], [1024, 768], 'opened again whole');
+});

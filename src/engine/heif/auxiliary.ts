@@ -206,16 +206,23 @@ const decodeItem = async (items: HeifItems, a: HeifAuxItem, primary: PrimaryProp
   // Luma to 8-bit full range (limited range when the stream says so; unsaid is full, as phones write).
   const limited = sps.fullRange === false;
   const max = (1 << sps.bitDepthLuma) - 1;
-  const luma = new Uint8Array(w * h);
-  for (let i = 0; i < luma.length; i++) {
-    const v = bps === 2 ? out.stdout.readUInt16LE(i * 2) : out.stdout[i]!;
+  // One 8-bit value per sample value (a table: the same arithmetic, once per value, not per pixel).
+  const lut = new Uint8Array(max + 1);
+  for (let v = 0; v <= max; v++) {
     const f = limited ? (v / (1 << (sps.bitDepthLuma - 8)) - 16) / 219 : v / max;
-    luma[i] = Math.round(Math.min(1, Math.max(0, f)) * 255);
+    lut[v] = Math.round(Math.min(1, Math.max(0, f)) * 255);
   }
   const own = ownTransforms(items, a.id);
   const place = placement(w, h, own.length ? own : primary);
   const up = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) up[place.o0 + x * place.ox + y * place.oy] = luma[y * w + x]!;
+  const src = out.stdout;
+  const { o0, ox, oy } = place;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let o = o0 + y * oy;
+    if (bps === 2) for (let x = 0; x < w; x++, o += ox) { const i = (row + x) * 2; const v = src[i]! | (src[i + 1]! << 8); up[o] = v > max ? 255 : lut[v]!; }
+    else for (let x = 0; x < w; x++, o += ox) up[o] = lut[src[row + x]!]!;
+  }
   return { ...a, width: place.width, height: place.height, data: up, representation: a.kind === 'depth' ? depthRepresentation(items, a.id) : null };
 };
 

@@ -206,6 +206,8 @@ export interface DecodeHeifOptions {
    * conversion to RGB and sRGB runs on a quarter (or less) of the pixels. `scale` says by how much.
    */
   readonly atLeast?: { readonly width: number; readonly height: number };
+  /** Stops ffmpeg's decode (the decode then throws the signal's reason, or CANCELLED). */
+  readonly signal?: AbortSignal;
 }
 
 export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => finishHeif(await decodeHeifPixels(buf, opts));
@@ -233,6 +235,18 @@ export const decodeHeifPixels = async (buf: Uint8Array, opts: DecodeHeifOptions)
     d.premultiplied = false;
   }
   return d;
+};
+
+/**
+ * The ffmpeg path alone, for a caller that would rather not start a thread: the pixels when the file
+ * is of the kind ffmpeg decodes here and each tile is at most `maxTilePixels` (its conversion to RGB
+ * then holds the calling thread for a few ms at a time), else null (libheif decodes it, on its
+ * thread, and says what is wrong with the file if anything is). Refusals ffmpeg's path makes
+ * itself (the pixel limit) are thrown as `decodeHeifPixels` throws them.
+ */
+export const decodeHeifNative = async (buf: Uint8Array, opts: DecodeHeifOptions & { readonly maxTilePixels: number }): Promise<HeifPixels | null> => {
+  if (opts.decoder === 'libheif' || !isHeif(buf) || truncatedItems(buf)) return null;
+  return decodeFast(buf, primaryProps(buf), opts, opts.maxTilePixels);
 };
 
 /** Byte arrays that crossed a thread arrive as plain Uint8Arrays: Buffers again, without copying. */
@@ -303,11 +317,12 @@ const fileNotes = (topCount: number, auxNames: readonly string[], thumbs: number
  * The native path: null when the file is not of the kind it handles or ffmpeg could not decode it
  * (libheif then decodes it, and says what is wrong if anything is).
  */
-const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeifOptions): Promise<Decoded | null> => {
+const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeifOptions, maxTilePixels = Infinity): Promise<Decoded | null> => {
   const items = readItems(buf);
   const planned = items ? planHevc(items) : null;
   if (!planned?.plan) return null;
   const plan = planned.plan;
+  if (plan.tileWidth * plan.tileHeight > maxTilePixels) return null;
   const transforms = opts.ignoreTransformations === true ? [] : props.transforms;
   const shown = placement(plan.width, plan.height, transforms);
   if (shown.width * shown.height > opts.maxPixels) throw tooManyPixels(shown.width, shown.height, opts.maxPixels);
@@ -317,8 +332,10 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
   const offset = colour.convert === 'icc' && colour.icc ? tiffHeaderBytes(colour.icc) : 0;
   let out;
   try {
-    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath, shrink: shrinkFor(plan, shown, opts.atLeast) });
+    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath, shrink: shrinkFor(plan, shown, opts.atLeast), ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (e) {
+    // Stopped on purpose: not a file for libheif to try.
+    if (opts.signal?.aborted) throw opts.signal.reason instanceof StillmotionError ? opts.signal.reason : new StillmotionError('CANCELLED', 'HEIC decoding was stopped');
     if (e instanceof FfmpegDecodeFailed) return null;
     throw e;
   }

@@ -6,7 +6,9 @@
  * embedded profile to sRGB and hands back raw RGBA. The TIFF is built around the pixels in one
  * buffer: the decoder writes the pixels straight after the header, so nothing large is copied.
  */
-import sharp from 'sharp';
+// sharp loads on first use: the HEIC decode thread imports this file but never converts colours
+// (the caller does), and loading sharp there cost ~170 ms of CPU per thread.
+const sharpLib = async () => (await import('sharp')).default;
 
 const ENTRIES = 12;
 const IFD_AT = 8;
@@ -62,6 +64,7 @@ export const writeTiffHeader = (buf: Buffer, width: number, height: number, icc:
 
 /** Convert a TIFF made by writeTiffHeader (+ pixels) to sRGB RGBA. */
 export const tiffToSrgb = async (tiff: Buffer, width: number, height: number): Promise<Buffer> => {
+  const sharp = await sharpLib();
   const { data, info } = await sharp(tiff, { limitInputPixels: false, sequentialRead: true })
     .toColourspace('srgb')
     .ensureAlpha()
@@ -85,7 +88,7 @@ export const rgbaToSrgb = async (rgba: Uint8Array, width: number, height: number
 let p3: Promise<Buffer> | null = null;
 /** libvips' built-in Display P3 profile (P3 primaries, D65, sRGB transfer curve), as ICC bytes. */
 export const displayP3Icc = (): Promise<Buffer> =>
-  (p3 ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+  (p3 ??= sharpLib().then((sharp) => sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
     .withIccProfile('p3', { attach: true })
     .png()
     .toBuffer()
@@ -93,7 +96,7 @@ export const displayP3Icc = (): Promise<Buffer> =>
       const icc = (await sharp(png).metadata()).icc;
       if (!icc) throw new Error('sharp did not attach its Display P3 profile');
       return icc;
-    })
+    }))
     .catch((e: unknown) => {
       p3 = null;
       throw e;

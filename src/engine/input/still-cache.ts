@@ -21,11 +21,16 @@ export class StillCache {
     this.#maxBytes = maxBytes;
   }
 
-  /** The opened photo, kept for a later `take` while the budget allows. */
-  async open(path: string, limits: StillLimits): Promise<OpenedStill> {
+  /** The opened photo, kept for a later `take` while the budget allows (`o` counts only for the first opening). */
+  open(path: string, limits: StillLimits, o?: OpenOptions): Promise<OpenedStill> {
+    return this.#opened(path, () => openStill(path, limits, o));
+  }
+
+  /** The cached opening of `path`, or `start`'s, registered before anything is awaited. */
+  async #opened(path: string, start: () => Promise<OpenedStill>): Promise<OpenedStill> {
     const hit = this.#entries.get(path);
     if (hit) return hit.still;
-    const still = openStill(path, limits);
+    const still = start();
     const entry = { still, bytes: 0 };
     this.#entries.set(path, entry);
     try {
@@ -40,12 +45,16 @@ export class StillCache {
     }
   }
 
-  /** The opened photo, out of the cache (opened now when it is not there, with `o`). */
+  /**
+   * The opened photo, out of the cache (opened now, with `o`, when it is not there or was opened
+   * reduced below what `o` allows: a HEIC opened for a guessed shot that the plan did not keep).
+   */
   async take(path: string, limits: StillLimits, o?: OpenOptions): Promise<OpenedStill> {
     const hit = this.#entries.get(path);
     if (!hit) return openStill(path, limits, o);
     this.#forget(path);
-    return hit.still;
+    const s = await hit.still;
+    return bigEnough(s, o) ? s : openStill(path, limits, o);
   }
 
   /**
@@ -53,10 +62,18 @@ export class StillCache {
    * canvas `guess` gives from the opened photo, or none), while other work (its analysis) goes on.
    * One per photo; a render that plans the same framing takes it (`takeAhead`), any other ignores it.
    */
-  prepareAhead(path: string, limits: StillLimits, guess: (opened: OpenedStill) => AheadShot | null): void {
+  prepareAhead(path: string, limits: StillLimits, guess: (size: { width: number; height: number }) => AheadShot | null): void {
     const entry = (async () => {
-      const opened = await this.open(path, limits);
-      const g = guess(opened);
+      // A HEIC states its size in its header: the shot is guessed before decoding, and the photo
+      // decoded reduced to what that shot draws (as a render opens it), for the analysis too.
+      let early: AheadShot | null | undefined;
+      const opened = await this.#opened(path, async () => {
+        const size = await heifSizeOf(path, limits);
+        early = size ? guess(size) : undefined;
+        const atMost = early ? (await import('../prepare-still.js')).stillDecodeSize(early.framing, early.width, early.height) : undefined;
+        return openStill(path, limits, atMost ? { atMost } : undefined);
+      });
+      const g = early === undefined ? guess(opened.source) : early;
       if (!g) return null;
       const { prepareStill } = await import('../prepare-still.js');
       const { parseColour } = await import('../settings.js');
@@ -84,6 +101,36 @@ export class StillCache {
     this.#bytes -= e.bytes;
   }
 }
+
+/** The upright size a HEIC states (null for any other file, or one that states none or is over the byte limit). */
+const heifSizeOf = async (path: string, limits: StillLimits): Promise<{ width: number; height: number } | null> => {
+  const { open } = await import('node:fs/promises');
+  let f;
+  try {
+    f = await open(path, 'r');
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await f.read(head, 0, 64, 0);
+    const { sniff } = await import('./sniff.js');
+    if (sniff(head.subarray(0, bytesRead))?.type !== 'heif') return null;
+    const { size } = await f.stat();
+    if (size > limits.maxImageBytes) return null;
+    const data = Buffer.allocUnsafe(size);
+    await f.read(data, 0, size, 0);
+    return (await import('../heif/index.js')).heifSize(data);
+  } catch {
+    return null; // opening it says what is wrong
+  } finally {
+    await f?.close();
+  }
+};
+
+/** Whether an opened photo has the pixels `o` asks for: whole, or reduced no further than `o.atMost` allows. */
+const bigEnough = (s: OpenedStill, o?: OpenOptions): boolean => {
+  if (s.input.kind !== 'raw' || (s.input.width >= s.source.width && s.input.height >= s.source.height)) return true;
+  if (!o?.atMost) return false;
+  const want = o.atMost(s.source.width, s.source.height);
+  return s.input.width >= want.width && s.input.height >= want.height;
+};
 
 /** A flat shot's picture: its framing on a canvas of width x height over the background colour. */
 export interface AheadShot {
