@@ -258,3 +258,26 @@ test('decoded video: the loop point is no larger than the median step, for a dri
     }
   }
 });
+
+test('the sky mask follows the skyline at the still\'s scale: soft within a few pixels above it, nothing below it', () => {
+  const W = 960, H = 540;
+  const still = rgbToYuv(skyLandscapeRgb(W, H), W, H, 3, false);
+  const { masks } = prepareLiving(still, [fx('drift', 30, { kind: 'named', name: 'sky' })]);
+  const m = masks[0]!;
+  // The fixture's horizon (see skyLandscapeRgb).
+  const hz = (x: number) => 0.45 * H + 0.03 * H * Math.sin((x / W) * 9) + 0.015 * H * Math.sin((x / W) * 31);
+  const gaps: number[] = [];
+  for (let x = 4; x < W - 4; x++) {
+    let full = -1, below = 0;
+    for (let y = 0; y < H; y++) {
+      if (m[y * W + x]! === 255) full = y;
+      if (y >= hz(x) + 1 && m[y * W + x]! > 0) below++; // the row the line crosses is half and half
+    }
+    assert.equal(below, 0, `column ${x}: nothing below the skyline moves`);
+    gaps.push(hz(x) - full);
+  }
+  gaps.sort((a, b) => a - b);
+  const worst = gaps[Math.floor(gaps.length * 0.98)]!;
+  assert.ok(worst < 24, `the mask is whole up to ${worst.toFixed(1)} px above the skyline (98th percentile of columns)`);
+  assert.ok(gaps[0]! > 1, `and soft: full strength starts ${gaps[0]!.toFixed(1)} px above it at the nearest`);
+});

@@ -453,8 +453,10 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
     const line = traceSkyline(sky.skyline, s.width, s.height, f);
     w = f.width; h = f.height; r = 2;
     hard = new Float32Array(w * h);
+    // The edge's own row is a mix of sky and land, and the line may take the one below it: the
+    // mask stops a row above the line.
     for (let x = 0; x < w; x++) {
-      const b = line[x]!;
+      const b = line[x]! - 1;
       for (let y = 0; y < h && y < b; y++) hard[y * w + x] = Math.min(1, b - y);
     }
   } else if (region.kind === 'polygon') {
