@@ -12,7 +12,8 @@ interface Rule { re: RegExp; type: EffectWord; region: EffectRegionWord | null; 
 
 const RULES: readonly Rule[] = [
   { re: /light[- ]?leaks?|漏光/, type: 'light-leak', region: 'all', self: true },
-  { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'all', self: true },
+  // A shine sweeps across the product (the subject) unless the words say where.
+  { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'subject', self: true },
   { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting) (?:slowly )?(?:shift|chang|mov)\w*|shifting (?:light|sunlight)|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
   { re: /embers?|\bsparks\b|火星|火花/, type: 'embers', region: 'all', self: true },
   { re: /flicker\w*|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光/, type: 'flicker', region: 'all', self: true },

@@ -317,3 +317,30 @@ test('petals at 540p read as petals, not dust: blobs of tens of pixels, elongate
   assert.ok(big.filter((b) => b.elong >= 1.6).length >= big.length * 0.4, 'many are elongated');
   assert.ok(median(big.map((b) => b.cr)) > 134, `pink: Cr ${median(big.map((b) => b.cr))}`);
 });
+
+test('a shine is a narrow bright band that crosses its region and touches nothing outside it', () => {
+  const W = 640, H = 360;
+  const still = rgbToYuv(Buffer.alloc(W * H * 3, 150), W, H, 3, false);
+  const box = { x: 0.3, y: 0.2, w: 0.4, h: 0.6 };
+  const e: EffectPlan = { type: 'shine', region: { kind: 'named', name: 'subject', subject: box }, dir: [1, 0], speed: 0.002, strength: 0.7, seed: 2, period: 60 };
+  const living = prepareLiving(still, [e]);
+  const mask = living.masks[0]!;
+  let peak = 0, widest = 0, crossedLeft = false, crossedRight = false;
+  for (let t = 0; t < 60; t++) {
+    const out = new Uint8Array(W * H * 1.5);
+    out.set(still.y.data); out.set(still.u.data, W * H); out.set(still.v.data, W * H + (W / 2) * (H / 2));
+    applyLiving(living, still, { x: 0, y: 0, w: 1 }, t, W, H, out);
+    let lit = 0, inside = 0;
+    for (let i = 0; i < W * H; i++) {
+      const d = out[i]! - still.y.data[i]!;
+      if (mask[i] === 0) { assert.equal(d, 0, `frame ${t}: pixel ${i % W},${(i / W) | 0} outside the region changed`); continue; }
+      inside++;
+      if (d > 5) { lit++; const x = i % W; if (x < W * 0.4) crossedLeft = true; if (x > W * 0.6) crossedRight = true; }
+      if (d > peak) peak = d;
+    }
+    widest = Math.max(widest, lit / inside);
+  }
+  assert.ok(peak >= 50, `the band's core is bright: +${peak} levels`);
+  assert.ok(widest < 0.25, `and narrow: at most ${(widest * 100).toFixed(0)}% of the region lit at once`);
+  assert.ok(crossedLeft && crossedRight, 'it crosses the region');
+});

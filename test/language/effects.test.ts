@@ -21,7 +21,8 @@ test('kinds, regions, speed and strength from the words', () => {
   assert.deepEqual(fx('warm light shifting').map((e) => e.type), ['warm-shift']);
   assert.deepEqual(fx('drifting fog').map((e) => e.type), ['fog']);
   assert.equal(parseInstruction('drifting fog').moves.length, 0, '"drifting" was the fog, not the camera');
-  assert.deepEqual(fx('shine sweeping across the product').map((e) => e.type), ['shine']);
+  assert.deepEqual(fx('shine sweeping across the product').map((e) => [e.type, e.region]), [['shine', 'subject']], 'a shine stays on the product');
+  assert.deepEqual(fx('a light sweep across the whole photo').map((e) => [e.type, e.region]), [['shine', 'all']]);
   assert.deepEqual(fx('make the top third move to the right').map((e) => [e.type, e.region, e.direction]), [['drift', 'top-third', 'right']]);
   assert.equal(parseInstruction('make the top third move to the right').moves.length, 0);
   assert.deepEqual(fx('steam rising from the cup in the middle').map((e) => [e.type, e.region, e.direction]), [['rise', 'subject', 'up']]);

@@ -522,6 +522,31 @@ const drawParticles = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, 
   }
 };
 
+/** A mask's bounding box in still pixels [x0, y0, x1, y1) (the whole still without a mask). */
+const maskBoxCache = new WeakMap<Uint8Array, readonly [number, number, number, number]>();
+const maskBox = (mask: Uint8Array | null, W: number, H: number): readonly [number, number, number, number] => {
+  if (!mask) return [0, 0, W, H];
+  let b = maskBoxCache.get(mask);
+  if (!b) {
+    let x0 = W, y0 = H, x1 = 0, y1 = 0;
+    for (let y = 0; y < H; y++) {
+      const row = y * W;
+      for (let x = 0; x < W; x++) if (mask[row + x] !== 0) { if (x < x0) x0 = x; if (x >= x1) x1 = x + 1; if (y < y0) y0 = y; y1 = y + 1; }
+    }
+    b = x0 < x1 ? [x0, y0, x1, y1] : [0, 0, 0, 0];
+    maskBoxCache.set(mask, b);
+  }
+  return b;
+};
+
+/** The mask's bounding box in output pixels for a view, clipped to the frame. */
+const maskBoxOut = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW: number, outH: number): [number, number, number, number] => {
+  const W = still.width, H = still.height, scale = (view.w * W) / outW, left = view.x * W, top = view.y * H;
+  const [x0, y0, x1, y1] = maskBox(mask, W, H);
+  const c = (v: number, hi: number) => Math.min(hi, Math.max(0, v));
+  return [c(Math.floor((x0 - left) / scale), outW), c(Math.floor((y0 - top) / scale), outH), c(Math.ceil((x1 - left) / scale), outW), c(Math.ceil((y1 - top) / scale), outH)];
+};
+
 /** Mask value at an output pixel (1 when the effect has no mask). */
 const outMask = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW: number) => {
   if (!mask) return null;
@@ -539,21 +564,36 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   const s = e.strength;
   switch (e.type) {
     case 'shine': {
-      // A soft diagonal band crossing in the first half of each period, then gone until the next.
-      // From fully off the left edge to fully off the right (band ±3 widths, shear ±0.125), so
-      // the frames where it is gone, and the loop point, show none of it.
-      const c = -0.4 + 1.8 * Math.min(1, frac(p) / 0.5);
+      // A specular band crossing the region (the product, when the subject is known) in the first
+      // half of each period, then gone until the next: a narrow bright core with a faint glow,
+      // stronger on lighter surfaces (they reflect more) and whitening the colour where it is
+      // brightest. From fully off the region's left edge to fully off its right, so the frames
+      // where it is gone, and the loop point, show none of it.
+      const [bx0, by0, bx1, by1] = maskBoxOut(mask, still, view, outW, outH);
+      if (bx1 <= bx0 || by1 <= by0) return;
+      const bw = (bx1 - bx0) / outW, shear = 0.25 * ((by1 - by0) / outH);
+      const core = 0.018, glow = 0.035;
+      const reach = 3 * glow + Math.abs(shear) / 2;
+      const c = -reach + (bw + 2 * reach) * Math.min(1, frac(p) / 0.5);
       const dx = e.dir[0] >= 0 ? 1 : -1;
-      const width = 0.07;
-      for (let y = 0; y < outH; y++) {
-        for (let x = 0; x < outW; x++) {
-          const u0 = x / outW, u = (dx > 0 ? u0 : 1 - u0) + 0.25 * (y / outH - 0.5);
-          const d = (u - c) / width;
-          if (d < -3 || d > 3) continue;
-          let g = Math.exp(-d * d) * s * 0.6;
+      for (let y = by0; y < by1; y++) {
+        const sh = shear * ((y - by0) / Math.max(1, by1 - by0) - 0.5);
+        for (let x = bx0; x < bx1; x++) {
+          const u0 = (x - bx0) / outW, u = (dx > 0 ? u0 : bw - u0) + sh;
+          const d = u - c;
+          if (d < -3 * glow || d > 3 * glow) continue;
+          let g = s * (0.9 * Math.exp(-((d / core) ** 2)) + 0.2 * Math.exp(-((d / glow) ** 2)));
           if (mAt) g *= mAt(x, y);
+          if (g < 0.002) continue;
           const i = y * outW + x;
-          out[i] = out[i]! + (235 - out[i]!) * g + 0.5;
+          const lum = Math.max(0, (out[i]! - 16) / 219);
+          const k = Math.min(1, g * (0.3 + 0.9 * lum));
+          out[i] = out[i]! + (235 - out[i]!) * k + 0.5;
+          if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+            const ci = (y >> 1) * cw + (x >> 1);
+            out[U0 + ci] = out[U0 + ci]! + (128 - out[U0 + ci]!) * k * 0.6 + 0.5;
+            out[V0 + ci] = out[V0 + ci]! + (128 - out[V0 + ci]!) * k * 0.6 + 0.5;
+          }
         }
       }
       return;
