@@ -14,27 +14,30 @@ const RULES: readonly Rule[] = [
   { re: /light[- ]?leaks?|漏光/, type: 'light-leak', region: 'all', self: true },
   // A shine sweeps across the product (the subject) unless the words say where.
   { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'subject', self: true },
-  { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting) (?:slowly )?(?:shift|chang|mov)\w*|shifting (?:light|sunlight)|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
+  { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting|(?:light|sun) ?(?:rays?|beams?)) (?:slowly )?(?:shift|chang|mov)\w*|(?:shifting|moving) (?:light|sunlight|(?:light|sun) ?(?:rays?|beams?))|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
   { re: /embers?|\bsparks\b|火星|火花/, type: 'embers', region: 'all', self: true },
   { re: /flicker\w*|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光/, type: 'flicker', region: 'all', self: true },
   { re: /snow(?:flakes?|fall|ing)?\b|下雪|下着雪|雪花|飘雪|落雪/, type: 'snow', region: 'all', self: true },
   { re: /\brain(?:drops?|ing|fall)?\b|drizzl\w*|下雨|下着雨|雨滴|雨丝|细雨/, type: 'rain', region: 'all', self: true },
   { re: /petals?|cherry blossoms?|blossoms?|falling leaves|花瓣|樱花|落叶/, type: 'petals', region: 'all', self: true },
   { re: /bokeh|light orbs|floating lights|光斑/, type: 'bokeh', region: 'all', self: true },
-  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|闪光|星光|闪闪|亮晶晶/, type: 'sparkles', region: 'all', self: true },
+  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|fireflies|firefly|闪光|星光|闪闪|亮晶晶|萤火虫/, type: 'sparkles', region: 'all', self: true },
   { re: /\bdust\b|\bmotes?\b|particles|pollen|灰尘|尘埃|粒子|微尘/, type: 'dust', region: 'all', self: true },
   { re: /\bfog\w*|\bmist\w*|\bhaze\b|雾气|薄雾|起雾|云雾|晨雾|大雾/, type: 'fog', region: 'all', self: true },
   { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: null, self: true },
   { re: /waterfalls?|cascade|瀑布/, type: 'flow', region: null, self: false },
+  // Water that flows is a flow, not ripples ("make the water flow to the right", "流水").
+  { re: /\bwater (?:to )?(?:flow|flows|flowing|rush\w*|running|runs|stream\w*|pour\w*)\b|\b(?:flowing|running|rushing|streaming) water\b|水流|流水/, type: 'flow', region: 'water', self: true },
+  // Fabric, hair and flags wave and sway: before the ripple rule, whose "waves" is the sea's.
+  { re: /\bhair\b|dress|scarf|curtains?|flags?|fabric|\bveil\b|skirt|头发|发丝|裙|窗帘|旗/, type: 'sway', region: null, self: false },
   { re: /\brivers?\b|\bstreams?\b|\bcreek\b|rapids|河|溪/, type: 'flow', region: 'water', self: false },
-  { re: /ripples?|\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|流水|波纹|涟漪|倒影|波光/, type: 'ripple', region: 'water', self: false },
+  { re: /ripples?|\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|波纹|涟漪|倒影|波光/, type: 'ripple', region: 'water', self: false },
   { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
   { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: null, self: false },
-  { re: /\bhair\b|dress|scarf|curtains?|flags?|fabric|\bveil\b|skirt|头发|发丝|裙|窗帘|旗/, type: 'sway', region: null, self: false },
 ];
 
 /** Words that make a scene noun move ("clouds drifting", "云飘"). */
-const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*)\b|飘|流|动|荡漾|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂/;
+const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|shift\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*)\b|飘|流|动|荡漾|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂/;
 
 const PEOPLE = /\b(?:people|person|man|men|woman|women|girl|boy|she|he|her|him|his|they|them|model|bride|groom|couple|baby|kids?|child(?:ren)?|dogs?|cats?|birds?|horses?|fish|butterfl(?:y|ies)|puppy|animals?)\b|人|她|他|狗|猫|鸟|马|鱼|蝴蝶|孩子|宝宝|新娘|模特|小狗|小猫/;
 const ACTION = /\b(?:blink\w*|smil\w*|breath\w*|turn\w*|nod\w*|wav(?:e|es|ing) (?:her|his|their)? ?hands?|wave\b|walk\w*|run\w*|ran|danc\w*|fly\w*|flies|flew|jump\w*|laugh\w*|wink\w*|wag\w*|gallop\w*|swim\w*|swam|talk\w*|look\w*|kiss\w*|hug\w*|wave at)\b|眨眼|微笑|笑|呼吸|转头|回头|点头|挥手|走|跑|跳|飞|游|说话|摇尾巴/;

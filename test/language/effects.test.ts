@@ -31,6 +31,25 @@ test('kinds, regions, speed and strength from the words', () => {
   assert.deepEqual(fx('clouds moving fast').map((e) => e.speed), [0.8]);
 });
 
+test('what people type (2026-12-05 session): each gives its effect and region', () => {
+  const table: Array<[string, Array<[string, string | null, string | null]>]> = [
+    ['subtle reflections shifting on the water', [['ripple', 'water', null]]],
+    ['light rays shifting through the window', [['warm-shift', 'all', null]]],
+    ['sun rays moving', [['warm-shift', 'all', null]]],
+    ['make the flag wave', [['sway', null, null]]],
+    ['make the water flow to the right', [['flow', 'water', 'right']]],
+    ['流水潺潺', [['flow', 'water', null]]],
+    ['fireflies', [['sparkles', 'all', null]]],
+    ['dust particles in light beams', [['dust', 'all', null]]],
+    ['gentle waves lapping on the shore', [['ripple', 'water', null]]],
+    ['水面微微波动', [['ripple', 'water', null]]],
+    ['让天空的云慢慢向左飘', [['drift', 'sky', 'left']]],
+  ];
+  for (const [words, want] of table) assert.deepEqual(fx(words).map((e) => [e.type, e.region, e.direction]), want, words);
+  assert.equal(fx('subtle reflections shifting on the water')[0]?.strength, 0.3);
+  assert.deepEqual(parseInstruction('subtle reflections shifting on the water').not_understood, []);
+});
+
 test('a thing whose place the words do not give has no region (the reply asks where)', () => {
   assert.deepEqual(fx('animate only the steam rising from the coffee cup').map((e) => [e.type, e.region]), [['rise', null]]);
   assert.deepEqual(fx('only the waterfall is moving').map((e) => [e.type, e.region]), [['flow', null]]);
