@@ -12,26 +12,30 @@ interface Rule { re: RegExp; type: EffectWord; region: EffectRegionWord | null; 
 
 const RULES: readonly Rule[] = [
   { re: /light[- ]?leaks?|漏光/, type: 'light-leak', region: 'all', self: true },
-  { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'all', self: true },
-  { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting) (?:slowly )?(?:shift|chang|mov)\w*|shifting (?:light|sunlight)|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
+  // A shine sweeps across the product (the subject) unless the words say where.
+  { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'subject', self: true },
+  { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting|(?:light|sun) ?(?:rays?|beams?)) (?:slowly )?(?:shift|chang|mov)\w*|(?:shifting|moving) (?:light|sunlight|(?:light|sun) ?(?:rays?|beams?))|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
   { re: /embers?|\bsparks\b|火星|火花/, type: 'embers', region: 'all', self: true },
   { re: /flicker\w*|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光/, type: 'flicker', region: 'all', self: true },
   { re: /snow(?:flakes?|fall|ing)?\b|下雪|下着雪|雪花|飘雪|落雪/, type: 'snow', region: 'all', self: true },
   { re: /\brain(?:drops?|ing|fall)?\b|drizzl\w*|下雨|下着雨|雨滴|雨丝|细雨/, type: 'rain', region: 'all', self: true },
   { re: /petals?|cherry blossoms?|blossoms?|falling leaves|花瓣|樱花|落叶/, type: 'petals', region: 'all', self: true },
   { re: /bokeh|light orbs|floating lights|光斑/, type: 'bokeh', region: 'all', self: true },
-  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|闪光|星光|闪闪|亮晶晶/, type: 'sparkles', region: 'all', self: true },
+  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|fireflies|firefly|闪光|星光|闪闪|亮晶晶|萤火虫/, type: 'sparkles', region: 'all', self: true },
   { re: /\bdust\b|\bmotes?\b|particles|pollen|灰尘|尘埃|粒子|微尘/, type: 'dust', region: 'all', self: true },
   { re: /\bfog\w*|\bmist\w*|\bhaze\b|雾气|薄雾|起雾|云雾|晨雾|大雾/, type: 'fog', region: 'all', self: true },
   { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: null, self: true },
   { re: /waterfalls?|cascade|瀑布/, type: 'flow', region: null, self: false },
+  // Water that flows is a flow, not ripples ("make the water flow to the right", "流水").
+  { re: /\bwater (?:to )?(?:flow|flows|flowing|rush\w*|running|runs|stream\w*|pour\w*)\b|\b(?:flowing|running|rushing|streaming) water\b|水流|流水/, type: 'flow', region: 'water', self: true },
+  // Fabric, hair and flags wave and sway: before the ripple rule, whose "waves" is the sea's.
+  { re: /\bhair\b|dress|scarf|curtains?|flags?|fabric|\bveil\b|skirt|头发|发丝|裙|窗帘|旗/, type: 'sway', region: null, self: false },
   { re: /\brivers?\b|\bstreams?\b|\bcreek\b|rapids|河|溪/, type: 'flow', region: 'water', self: false },
   // Ripples are motion by themselves ("水面泛起涟漪"); the water alone needs a motion word.
   { re: /ripples?|rippling|shimmer\w*|波纹|涟漪|波光|粼粼|荡漾/, type: 'ripple', region: 'water', self: true },
-  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|流水|倒影/, type: 'ripple', region: 'water', self: false },
+  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|倒影/, type: 'ripple', region: 'water', self: false },
   { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
   { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: null, self: false },
-  { re: /\bhair\b|dress|scarf|curtains?|flags?|fabric|\bveil\b|skirt|头发|发丝|裙|窗帘|旗/, type: 'sway', region: null, self: false },
 ];
 
 /** Words that make a scene noun move ("clouds drifting", "云飘"). */

@@ -289,3 +289,89 @@ test('decoded video: on a photo with fine detail, the loop point of a slow drift
     assert.ok(seam <= median(diffs), `${type}: last → first ${seam.toFixed(3)} against the median step ${median(diffs).toFixed(3)}`);
   }
 });
+
+test('the sky mask follows the skyline at the still\'s scale: soft within a few pixels above it, nothing below it', () => {
+  const W = 960, H = 540;
+  const still = rgbToYuv(skyLandscapeRgb(W, H), W, H, 3, false);
+  const { masks } = prepareLiving(still, [fx('drift', 30, { kind: 'named', name: 'sky' })]);
+  const m = masks[0]!;
+  // The fixture's horizon (see skyLandscapeRgb).
+  const hz = (x: number) => 0.45 * H + 0.03 * H * Math.sin((x / W) * 9) + 0.015 * H * Math.sin((x / W) * 31);
+  const gaps: number[] = [];
+  for (let x = 4; x < W - 4; x++) {
+    let full = -1, below = 0;
+    for (let y = 0; y < H; y++) {
+      if (m[y * W + x]! === 255) full = y;
+      if (y >= hz(x) + 1 && m[y * W + x]! > 0) below++; // the row the line crosses is half and half
+    }
+    assert.equal(below, 0, `column ${x}: nothing below the skyline moves`);
+    gaps.push(hz(x) - full);
+  }
+  gaps.sort((a, b) => a - b);
+  const worst = gaps[Math.floor(gaps.length * 0.98)]!;
+  assert.ok(worst < 24, `the mask is whole up to ${worst.toFixed(1)} px above the skyline (98th percentile of columns)`);
+  assert.ok(gaps[0]! > 1, `and soft: full strength starts ${gaps[0]!.toFixed(1)} px above it at the nearest`);
+});
+
+test('petals at 540p read as petals, not dust: blobs of tens of pixels, elongated, pink', () => {
+  const W = 960, H = 540;
+  const grey = Buffer.alloc(W * H * 3, 40);
+  const still = rgbToYuv(grey, W, H, 3, false);
+  const e: EffectPlan = { type: 'petals', region: { kind: 'named', name: 'all' }, dir: [Math.SQRT1_2, Math.SQRT1_2], speed: 0.002, strength: 0.7, seed: 3, period: 75 };
+  const out = new Uint8Array(W * H * 1.5);
+  out.set(still.y.data); out.set(still.u.data, W * H); out.set(still.v.data, W * H + (W / 2) * (H / 2));
+  applyLiving(prepareLiving(still, [e]), still, { x: 0, y: 0, w: 1 }, 10, W, H, out);
+  // Blobs of pixels clearly lighter than the grey, with their size and elongation (from moments).
+  const base = still.y.data[0]!;
+  const seen = new Uint8Array(W * H);
+  const blobs: Array<{ n: number; elong: number; cr: number }> = [];
+  for (let i0 = 0; i0 < W * H; i0++) {
+    if (seen[i0] || out[i0]! < base + 40) continue;
+    const stack = [i0]; seen[i0] = 1;
+    let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, cr = 0;
+    while (stack.length) {
+      const i = stack.pop()!, x = i % W, y = (i / W) | 0;
+      n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+      cr += out[W * H + (W / 2) * (H / 2) + (y >> 1) * (W / 2) + (x >> 1)]!;
+      for (const j of [x > 0 ? i - 1 : -1, x < W - 1 ? i + 1 : -1, y > 0 ? i - W : -1, y < H - 1 ? i + W : -1]) {
+        if (j >= 0 && !seen[j] && out[j]! >= base + 40) { seen[j] = 1; stack.push(j); }
+      }
+    }
+    const vx = sxx / n - (sx / n) ** 2, vy = syy / n - (sy / n) ** 2, cxy = sxy / n - (sx / n) * (sy / n);
+    const tr = vx + vy, det = vx * vy - cxy * cxy, d = Math.sqrt(Math.max(0, tr * tr / 4 - det));
+    blobs.push({ n, elong: Math.sqrt((tr / 2 + d) / Math.max(1e-6, tr / 2 - d)), cr: cr / n });
+  }
+  assert.ok(blobs.length >= 15, `${blobs.length} petals seen`);
+  const sizes = blobs.map((b) => b.n).sort((a, b) => a - b);
+  assert.ok(sizes[Math.floor(sizes.length / 2)]! >= 20, `median petal ${sizes[Math.floor(sizes.length / 2)]} px`);
+  const big = blobs.filter((b) => b.n >= 25);
+  assert.ok(big.filter((b) => b.elong >= 1.6).length >= big.length * 0.4, 'many are elongated');
+  assert.ok(median(big.map((b) => b.cr)) > 134, `pink: Cr ${median(big.map((b) => b.cr))}`);
+});
+
+test('a shine is a narrow bright band that crosses its region and touches nothing outside it', () => {
+  const W = 640, H = 360;
+  const still = rgbToYuv(Buffer.alloc(W * H * 3, 150), W, H, 3, false);
+  const box = { x: 0.3, y: 0.2, w: 0.4, h: 0.6 };
+  const e: EffectPlan = { type: 'shine', region: { kind: 'named', name: 'subject', subject: box }, dir: [1, 0], speed: 0.002, strength: 0.7, seed: 2, period: 60 };
+  const living = prepareLiving(still, [e]);
+  const mask = living.masks[0]!;
+  let peak = 0, widest = 0, crossedLeft = false, crossedRight = false;
+  for (let t = 0; t < 60; t++) {
+    const out = new Uint8Array(W * H * 1.5);
+    out.set(still.y.data); out.set(still.u.data, W * H); out.set(still.v.data, W * H + (W / 2) * (H / 2));
+    applyLiving(living, still, { x: 0, y: 0, w: 1 }, t, W, H, out);
+    let lit = 0, inside = 0;
+    for (let i = 0; i < W * H; i++) {
+      const d = out[i]! - still.y.data[i]!;
+      if (mask[i] === 0) { assert.equal(d, 0, `frame ${t}: pixel ${i % W},${(i / W) | 0} outside the region changed`); continue; }
+      inside++;
+      if (d > 5) { lit++; const x = i % W; if (x < W * 0.4) crossedLeft = true; if (x > W * 0.6) crossedRight = true; }
+      if (d > peak) peak = d;
+    }
+    widest = Math.max(widest, lit / inside);
+  }
+  assert.ok(peak >= 50, `the band's core is bright: +${peak} levels`);
+  assert.ok(widest < 0.25, `and narrow: at most ${(widest * 100).toFixed(0)}% of the region lit at once`);
+  assert.ok(crossedLeft && crossedRight, 'it crosses the region');
+});

@@ -21,7 +21,8 @@ test('kinds, regions, speed and strength from the words', () => {
   assert.deepEqual(fx('warm light shifting').map((e) => e.type), ['warm-shift']);
   assert.deepEqual(fx('drifting fog').map((e) => e.type), ['fog']);
   assert.equal(parseInstruction('drifting fog').moves.length, 0, '"drifting" was the fog, not the camera');
-  assert.deepEqual(fx('shine sweeping across the product').map((e) => e.type), ['shine']);
+  assert.deepEqual(fx('shine sweeping across the product').map((e) => [e.type, e.region]), [['shine', 'subject']], 'a shine stays on the product');
+  assert.deepEqual(fx('a light sweep across the whole photo').map((e) => [e.type, e.region]), [['shine', 'all']]);
   assert.deepEqual(fx('make the top third move to the right').map((e) => [e.type, e.region, e.direction]), [['drift', 'top-third', 'right']]);
   assert.equal(parseInstruction('make the top third move to the right').moves.length, 0);
   assert.deepEqual(fx('steam rising from the cup in the middle').map((e) => [e.type, e.region, e.direction]), [['rise', 'subject', 'up']]);
@@ -38,6 +39,25 @@ test('a clause naming only a place puts the effect before it there', () => {
   assert.deepEqual(fx('add snow, just the top third').map((e) => [e.type, e.region]), [['snow', 'top-third']]);
   assert.deepEqual(fx('让树叶摇动，只在左半边').map((e) => [e.type, e.region]), [['sway', 'left-half']]);
   assert.equal(parseInstruction('slow zoom in, left half only').effects, undefined, 'no effect to place: nothing made up');
+});
+
+test('what people type (2026-12-05 session): each gives its effect and region', () => {
+  const table: Array<[string, Array<[string, string | null, string | null]>]> = [
+    ['subtle reflections shifting on the water', [['ripple', 'water', null]]],
+    ['light rays shifting through the window', [['warm-shift', 'all', null]]],
+    ['sun rays moving', [['warm-shift', 'all', null]]],
+    ['make the flag wave', [['sway', null, null]]],
+    ['make the water flow to the right', [['flow', 'water', 'right']]],
+    ['流水潺潺', [['flow', 'water', null]]],
+    ['fireflies', [['sparkles', 'all', null]]],
+    ['dust particles in light beams', [['dust', 'all', null]]],
+    ['gentle waves lapping on the shore', [['ripple', 'water', null]]],
+    ['水面微微波动', [['ripple', 'water', null]]],
+    ['让天空的云慢慢向左飘', [['drift', 'sky', 'left']]],
+  ];
+  for (const [words, want] of table) assert.deepEqual(fx(words).map((e) => [e.type, e.region, e.direction]), want, words);
+  assert.equal(fx('subtle reflections shifting on the water')[0]?.strength, 0.3);
+  assert.deepEqual(parseInstruction('subtle reflections shifting on the water').not_understood, []);
 });
 
 test('a thing whose place the words do not give has no region (the reply asks where)', () => {

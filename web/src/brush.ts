@@ -137,12 +137,24 @@ export const tracePolygon = (grid: Uint8Array, gw: number, gh: number, max = MAX
 export const brushSentence = (photo: number, kind: BrushKind, dir: Dir | null, strength: number, poly: readonly Pt[]): string =>
   `motion brush on photo ${photo}: ${kind}${dir ? ` ${dir}` : ''}, strength ${Math.round(strength * 100) / 100}, area ${poly.map(([x, y]) => `${x} ${y}`).join(', ')}`;
 
+/**
+ * What the chat shows for a painted effect: the kind and direction, without the corners (the full
+ * sentence still goes to the server, which is what reads them).
+ */
+export const brushLabel = (photo: number, kind: BrushKind, dir: Dir | null): string => {
+  const zh = t('brush_kind') === '动态';
+  const what = zh
+    ? `${t(`brush_${kind}` as Key).split('（')[0]}${dir ? ` ${t(`dir_${dir.replace('-', '_')}` as Key)}` : ''}`
+    : `${kind}${dir ? ` ${dir.replace('-', ' and ')}` : ''}`;
+  return t('brush_sent', { photo, what });
+};
+
 interface BrushShot { photo: number; mediaId: string; name: string; thumb?: string; width?: number; height?: number; polys: Pt[][] }
 
 export class MotionBrush {
   readonly el: HTMLElement;
-  /** Told the sentence to send when the user applies. */
-  onApply: (sentence: string) => void = () => undefined;
+  /** Told the sentence to send when the user applies, and the short line the chat shows for it. */
+  onApply: (sentence: string, label: string) => void = () => undefined;
   #shots: BrushShot[] = [];
   #shot: BrushShot | null = null;
   #gw = GRID;
@@ -407,12 +419,14 @@ export class MotionBrush {
     const s = this.#shot;
     const poly = tracePolygon(this.#grid, this.#gw, this.#gh);
     if (!s || !poly) return;
-    const sentence = brushSentence(s.photo, this.#kind.value as BrushKind, (this.#dir.value || null) as Dir | null, Number(this.#strength.value) / 100, poly);
+    const dir = (this.#dir.value || null) as Dir | null;
+    const sentence = brushSentence(s.photo, this.#kind.value as BrushKind, dir, Number(this.#strength.value) / 100, poly);
+    const label = brushLabel(s.photo, this.#kind.value as BrushKind, dir);
     this.#grid.fill(0);
     this.#arrow = null;
     this.#dir.value = '';
     this.#changed();
-    this.onApply(sentence);
+    this.onApply(sentence, label);
   }
 }
 

@@ -210,10 +210,11 @@ const routes: [RegExp, () => Promise<string | null>][] = [
   [/^(status|show tracks|状态)[?？]?$/i, async () => summaryOf(await refresh()) || t('timeline_empty')],
 ];
 
-const send = async (text: string): Promise<void> => {
+/** Sends `text` as the user's message; the chat shows `shown` instead when given (a brush's short line). */
+const send = async (text: string, shown?: string): Promise<void> => {
   if (chat.busy) return;
   say(null);
-  chat.user(text);
+  chat.user(shown ?? text);
   const route = routes.find(([re]) => re.test(text.trim()));
   if (route) {
     const reply = await route[1]();
@@ -284,8 +285,9 @@ background.onPick = (sentence, choice) => {
   if (choice === 'transparent') preview.preferFormat(['webm', 'mov']);
   void send(sentence);
 };
-// So does the motion brush: the painted area goes as words with its outline spelled out.
-brush.onApply = (sentence) => void send(sentence);
+// So does the motion brush: the painted area goes as words with its outline spelled out; the chat
+// shows only what was asked ("Motion brush on photo 2: drift left"), not the corners.
+brush.onApply = (sentence, label) => void send(sentence, label);
 chat.onExample = (text) => {
   if (media.hasMedia && !chat.busy) void send(text);
   else {

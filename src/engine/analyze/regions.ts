@@ -40,9 +40,9 @@ export const smallFromRgb = (rgb: Uint8Array, width: number, height: number, cha
   return { width, height, l, cb, cr };
 };
 
-/** Box-averages a Y plane and its half-size chroma planes down to DETECT_SIZE on the long side. */
-export const smallFromYuv = (y: { data: Uint8Array; width: number; height: number }, u: { data: Uint8Array; width: number; height: number }, v: { data: Uint8Array; width: number; height: number }): Small => {
-  const k = Math.max(1, Math.max(y.width, y.height) / DETECT_SIZE);
+/** Box-averages a Y plane and its half-size chroma planes down to `size` (DETECT_SIZE) on the long side. */
+export const smallFromYuv = (y: { data: Uint8Array; width: number; height: number }, u: { data: Uint8Array; width: number; height: number }, v: { data: Uint8Array; width: number; height: number }, size = DETECT_SIZE): Small => {
+  const k = Math.max(1, Math.max(y.width, y.height) / size);
   const w = Math.max(1, Math.round(y.width / k)), h = Math.max(1, Math.round(y.height / k));
   const l = new Float32Array(w * h), cb = new Float32Array(w * h), cr = new Float32Array(w * h);
   for (let j = 0; j < h; j++) {
@@ -103,6 +103,8 @@ export interface FoundRegion {
   readonly coverage: number;
   /** Row (fraction of the height) where the sky ends on average: the horizon. */
   readonly horizon: number;
+  /** The sky's lowest row per column of the mask, in its rows (the sky only). */
+  readonly skyline?: Float32Array;
 }
 
 /**
@@ -141,18 +143,133 @@ export const findSky = (s: Small): FoundRegion | null => {
     for (let y = 0; y < med[x]!; y++) { m[y * w + x] = 1; n++; }
     if (med[x]! > 0) { hsum += med[x]!; hn++; }
   }
-  const coverage = n / (w * h);
-  if (coverage < 0.03) return null;
+  if (n / (w * h) < 0.03) return null;
   // Sure only when the sky is blue, or when what lies below it has more detail than it (a pale
   // wall, a blurred background or a page is smooth all over: not a sky).
   let blue = 0, tIn = 0, tOut = 0, nOut = 0;
   for (let i = 0; i < w * h; i++) {
     if (m[i]) { tIn += g[i]!; if (cb[i]! > 3 && cb[i]! > cr[i]!) blue++; } else { tOut += g[i]!; nOut++; }
   }
-  const horizon = hn ? hsum / hn / h : 0;
+  const sure = hn ? hsum / hn / h : 0;
   const detailBelow = nOut > 0 && tOut / nOut > 1.8 * (tIn / n) + 0.5;
-  if (!(blue / n > 0.5 && horizon < 0.9) && !(detailBelow && horizon < 0.8 && topHits > w * 0.7)) return null;
-  return { mask: { width: w, height: h, data: m }, coverage, horizon };
+  if (!(blue / n > 0.5 && sure < 0.9) && !(detailBelow && sure < 0.8 && topHits > w * 0.7)) return null;
+  // The runs stop at the first cloud too textured to be sure of: the sky's extent is where its
+  // colours end, the skyline found for all columns at once (see `skylineOf`).
+  const line = skylineOf(s, g, med);
+  m.fill(0);
+  n = 0; hsum = 0; hn = 0;
+  for (let x = 0; x < w; x++) {
+    const b = line[x]!;
+    for (let y = 0; y < b; y++) { m[y * w + x] = 1; n++; }
+    if (b > 0) { hsum += b; hn++; }
+  }
+  const coverage = n / (w * h);
+  if (coverage < 0.03) return null;
+  const horizon = hn ? hsum / hn / h : 0;
+  return { mask: { width: w, height: h, data: m }, coverage, horizon, skyline: line };
+};
+
+/** Per-pixel features the skyline's two colour models use: luma, chroma, texture (log). */
+const FEATURES = 4;
+const VAR_FLOOR = [36, 4, 4, 0.04] as const;
+
+/** A diagonal Gaussian per side (mean, variance per feature) from the pixels `side` picks. */
+const fitModel = (f: Float32Array, n: number, side: (i: number) => boolean): Float64Array | null => {
+  const m = new Float64Array(FEATURES * 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (!side(i)) continue;
+    k++;
+    for (let j = 0; j < FEATURES; j++) { const v = f[i * FEATURES + j]!; m[j] += v; m[FEATURES + j] += v * v; }
+  }
+  if (k < 30) return null;
+  for (let j = 0; j < FEATURES; j++) {
+    m[j] /= k;
+    m[FEATURES + j] = Math.max(VAR_FLOOR[j]!, m[FEATURES + j]! / k - m[j]! ** 2);
+  }
+  return m;
+};
+
+const logLik = (f: Float32Array, i: number, m: Float64Array): number => {
+  let s = 0;
+  for (let j = 0; j < FEATURES; j++) { const d = f[i * FEATURES + j]! - m[j]!, v = m[FEATURES + j]!; s -= (d * d) / (2 * v) + 0.5 * Math.log(v); }
+  return s;
+};
+
+/**
+ * The skyline: one row per column (fractional, 0 = no sky), all columns at once. Two colour and
+ * texture models, the sky's from the pixels above the first guess and the land's from those below,
+ * say per pixel which side it looks like; per column the boundary takes the rows above it as sky
+ * and those below as land, and a dynamic programme over the columns picks the boundaries with the
+ * best total, charging for each row the line jumps between neighbours (a skyline is continuous,
+ * but a building's edge may jump). Twice, the models refitted to the first answer. A column whose
+ * top does not look like sky gets none.
+ */
+const skylineOf = (s: Small, g: Float32Array, first: Int32Array): Float32Array => {
+  const { width: w, height: h, l, cb, cr } = s;
+  const f = new Float32Array(w * h * FEATURES);
+  for (let i = 0; i < w * h; i++) {
+    f[i * FEATURES] = l[i]!; f[i * FEATURES + 1] = cb[i]!; f[i * FEATURES + 2] = cr[i]!; f[i * FEATURES + 3] = Math.log(1 + g[i]!);
+  }
+  const bmax = Math.round(h * 0.85);
+  let line = Int32Array.from(first);
+  const d = new Float32Array(w * h);
+  const P = new Float32Array((bmax + 1) * w);
+  const score = new Float64Array(bmax + 1), prev = new Float64Array(bmax + 1);
+  const from = new Int32Array((bmax + 1) * w);
+  const lambda = 0.6;
+  for (let iter = 0; iter < 2; iter++) {
+    const cur = line;
+    const sky = fitModel(f, w * h, (i) => ((i / w) | 0) < cur[i % w]!);
+    const land = fitModel(f, w * h, (i) => { const y = (i / w) | 0; return y >= cur[i % w]! + 1 && y < h; });
+    if (!sky || !land) break;
+    for (let i = 0; i < w * h; i++) d[i] = Math.max(-6, Math.min(6, logLik(f, i, sky) - logLik(f, i, land)));
+    // Sky is one run from the top: it does not reach past three rows that clearly look like land
+    // (a cliff's lip above a white waterfall), however sky-like what lies below them.
+    for (let x = 0; x < w; x++) {
+      let acc = 0, open = true;
+      P[x * (bmax + 1)] = 0;
+      for (let b = 1; b <= bmax; b++) {
+        const y = b - 1;
+        if (open && iter > 0 && y + 2 < h && d[y * w + x]! + d[(y + 1) * w + x]! + d[(y + 2) * w + x]! <= -15) open = false;
+        acc += d[y * w + x]!;
+        P[x * (bmax + 1) + b] = open ? acc : -1e9;
+      }
+    }
+    // score(b) at column x = P(x, b) + max over b' of (score at x-1 of b') - lambda |b - b'|: the L1
+    // jump cost makes the max a two-sweep distance transform (O(h) per column).
+    for (let b = 0; b <= bmax; b++) score[b] = P[b]!;
+    for (let x = 1; x < w; x++) {
+      prev.set(score);
+      const fr = from.subarray(x * (bmax + 1), (x + 1) * (bmax + 1));
+      for (let b = 0; b <= bmax; b++) fr[b] = b;
+      for (let b = 1; b <= bmax; b++) if (prev[b - 1]! - lambda > prev[b]!) { prev[b] = prev[b - 1]! - lambda; fr[b] = fr[b - 1]!; }
+      for (let b = bmax - 1; b >= 0; b--) if (prev[b + 1]! - lambda > prev[b]!) { prev[b] = prev[b + 1]! - lambda; fr[b] = fr[b + 1]!; }
+      for (let b = 0; b <= bmax; b++) score[b] = prev[b]! + P[x * (bmax + 1) + b]!;
+    }
+    let best = 0;
+    for (let b = 1; b <= bmax; b++) if (score[b]! > score[best]!) best = b;
+    const next = new Int32Array(w);
+    for (let x = w - 1; x >= 0; x--) { next[x] = best; if (x > 0) best = from[x * (bmax + 1) + best]!; }
+    line = next;
+  }
+  // A 5-column median: a spike one or two columns wide is a bright pole or a waterfall, not sky.
+  const out = new Float32Array(w);
+  const v = [0, 0, 0, 0, 0];
+  for (let x = 0; x < w; x++) {
+    for (let k = -2; k <= 2; k++) v[k + 2] = line[Math.min(w - 1, Math.max(0, x + k))]!;
+    v.sort((a, b) => a - b);
+    out[x] = v[2]!;
+  }
+  // An opening (the lowest of 9 columns, then the highest of those): sky reaching down in a
+  // channel narrower than that is a waterfall or a white wall between dark ones, not sky.
+  const open = (a: Float32Array, f: (p: number, q: number) => number): Float32Array =>
+    a.map((_, x) => { let m = a[x]!; for (let k = -4; k <= 4; k++) m = f(m, a[Math.min(w - 1, Math.max(0, x + k))]!); return m; });
+  const opened = open(open(out, Math.min), Math.max);
+  // A closing the other way fills a shallow notch as narrow (a dark cloud taken for land would
+  // stand still inside the moving sky); a deep one (a spire, a mast) stays.
+  const closed = open(open(opened, Math.max), Math.min);
+  return opened.map((v, x) => (closed[x]! - v <= h * 0.12 ? closed[x]! : v));
 };
 
 /**
@@ -244,16 +361,105 @@ const RECTS: Record<string, readonly [number, number, number, number]> = {
 /** Mask grid long side: regions are drawn and feathered here, then scaled to the still. */
 const GRID = 320;
 
+/** Long side of the picture the sky's edge is traced on (the detector's skyline, snapped to edges). */
+export const EDGE_SIZE = 640;
+
+/**
+ * The detector's skyline traced on a finer picture: per column, within a band of one and a half
+ * detector pixels around the coarse line, the row where the picture changes most from one row to
+ * the next (luma and chroma), with a dynamic programme over the columns charging for jumps (the
+ * line follows a ridge, a roof or a tree line, and stays smooth where nothing marks it). Returns
+ * the sky's extent per fine column in fine rows (fractional: the edge is drawn anti-aliased).
+ */
+const traceSkyline = (coarse: Float32Array, cw: number, ch: number, f: Small): Float32Array => {
+  const { width: W, height: H, l, cb, cr } = f;
+  // The band reaches eight detector pixels up and one down: hazy far hills and a waterfall's top
+  // look like sky to the colours, and their upper edge is the one to keep (what is left of the
+  // sky below it stays still, which is safe).
+  const ky = H / ch, UP = Math.max(2, Math.ceil(8 * ky)), DOWN = Math.max(1, Math.ceil(ky));
+  const guess = new Float32Array(W);
+  for (let X = 0; X < W; X++) {
+    const cx = Math.min(cw - 1, Math.max(0, ((X + 0.5) * cw) / W - 0.5)), c0 = Math.floor(cx), c1 = Math.min(cw - 1, c0 + 1), t = cx - c0;
+    // No sky in either neighbour: none here. Sky in one only: the nearer one's line (a vertical edge).
+    const a = coarse[c0]!, b = coarse[c1]!;
+    guess[X] = a > 0 && b > 0 ? (a * (1 - t) + b * t) * ky : (t < 0.5 ? a : b) * ky;
+  }
+  const bands = UP + DOWN + 1;
+  // Edge strength between row Y-1 and row Y (so the boundary b puts rows < b in the sky), averaged over three columns.
+  const edge = (X: number, Y: number): number => {
+    if (Y <= 0 || Y >= H) return 0;
+    let e = 0;
+    for (let dx = -1; dx <= 1; dx++) {
+      const x = Math.min(W - 1, Math.max(0, X + dx)), i = Y * W + x, j = i - W;
+      e += Math.abs(l[i]! - l[j]!) + 1.5 * (Math.abs(cb[i]! - cb[j]!) + Math.abs(cr[i]! - cr[j]!));
+    }
+    return e / 3;
+  };
+  const score = new Float64Array(bands), prev = new Float64Array(bands);
+  const from = new Int32Array(W * bands);
+  const rowOf = (X: number, k: number) => Math.round(guess[X]!) - UP + k;
+  const mu = 10; // per row of jump between neighbouring columns
+  const data = (X: number, k: number): number => {
+    const Y = rowOf(X, k);
+    if (guess[X]! <= 0) return Y === 0 ? 0 : -1e9; // no sky in this column
+    if (Y < 1 || Y > H) return -1e9;
+    // Strong edges win; among similar ones, the higher (up to 60% more for the top of the band).
+    const up = (guess[X]! - Y) / UP;
+    return edge(X, Y) * (1 + 0.6 * up) - (up < 0 ? 8 * up * up : 0);
+  };
+  for (let k = 0; k < bands; k++) score[k] = data(0, k);
+  for (let X = 1; X < W; X++) {
+    prev.set(score);
+    for (let k = 0; k < bands; k++) {
+      const Y = rowOf(X, k);
+      let best = -Infinity, arg = 0;
+      for (let q = 0; q < bands; q++) {
+        const v = prev[q]! - mu * Math.abs(Y - rowOf(X - 1, q));
+        if (v > best) { best = v; arg = q; }
+      }
+      score[k] = best + data(X, k);
+      from[X * bands + k] = arg;
+    }
+  }
+  let k = 0;
+  for (let q = 1; q < bands; q++) if (score[q]! > score[k]!) k = q;
+  const line = new Float32Array(W);
+  for (let X = W - 1; X >= 0; X--) { line[X] = Math.max(0, rowOf(X, k)); if (X > 0) k = from[X * bands + k]!; }
+  // Half a row of smoothing where the line runs on (a slope drawn in steps), none across a jump.
+  const out = Float32Array.from(line);
+  for (let X = 1; X < W - 1; X++) {
+    const a = line[X - 1]!, b = line[X]!, c = line[X + 1]!;
+    if (b > 0 && Math.abs(a - b) <= 2 && Math.abs(c - b) <= 2) out[X] = (a + 2 * b + c) / 4;
+  }
+  return out;
+};
+
 /**
  * A region's soft mask on a grid of about GRID pixels (long side) for a picture of `width` x
  * `height`: hard mask, eroded by the feather radius, then blurred by it (the soft edge lies inside
- * the region, so nothing outside moves). `small` is the detector's picture (sky, water).
+ * the region, so nothing outside moves). `small` is the detector's picture (sky, water); `detail`,
+ * when given, a finer one (EDGE_SIZE) the sky's edge is traced on, on a grid that fine and with a
+ * feather of a few pixels.
  */
-export const regionMask = (region: RegionPlan, width: number, height: number, small: () => Small): Mask | null => {
-  const k = Math.max(width, height) / GRID;
-  const w = Math.max(2, Math.round(width / k)), h = Math.max(2, Math.round(height / k));
-  const hard = new Float32Array(w * h);
-  if (region.kind === 'polygon') {
+export const regionMask = (region: RegionPlan, width: number, height: number, small: () => Small, detail?: () => Small): Mask | null => {
+  let k = Math.max(width, height) / GRID;
+  let w = Math.max(2, Math.round(width / k)), h = Math.max(2, Math.round(height / k));
+  let r = Math.max(1, Math.round(Math.min(w, h) * 0.015));
+  let hard = new Float32Array(w * h);
+  if (region.kind === 'named' && region.name === 'sky' && !region.mask && detail) {
+    const s = small(), sky = findSky(s);
+    if (!sky?.skyline) return null;
+    const f = detail();
+    const line = traceSkyline(sky.skyline, s.width, s.height, f);
+    w = f.width; h = f.height; r = 2;
+    hard = new Float32Array(w * h);
+    // The edge's own row is a mix of sky and land, and the line may take the one below it: the
+    // mask stops a row above the line.
+    for (let x = 0; x < w; x++) {
+      const b = line[x]! - 1;
+      for (let y = 0; y < h && y < b; y++) hard[y * w + x] = Math.min(1, b - y);
+    }
+  } else if (region.kind === 'polygon') {
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) hard[y * w + x] = inPolygon((x + 0.5) / w, (y + 0.5) / h, region.points) ? 1 : 0;
   } else if (region.name === 'sky' && region.mask) {
     const fm = skyFromMatte(region.mask)?.mask;
@@ -290,7 +496,6 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
       hard[y * w + x] = fx >= x0 && fx < x1 && fy >= y0 && fy < y1 ? 1 : 0;
     }
   }
-  const r = Math.max(1, Math.round(Math.min(w, h) * 0.015));
   // Erode (the blurred hard mask must be wholly inside), then feather by the same radius. Picture
   // edges count as inside, so a region touching them keeps its full strength there.
   // Two blurs of radius r reach 2r: erode by 2r (a box of radius 2r wholly inside).

@@ -72,7 +72,7 @@ export const DEFAULT_DIRECTION: Readonly<Record<EffectType, EffectDirection>> = 
 export const DEFAULT_REGION: Readonly<Record<EffectType, RegionName>> = {
   drift: 'sky', flow: 'water', ripple: 'water', sway: 'background', rise: 'all',
   dust: 'all', snow: 'all', rain: 'all', sparkles: 'all', bokeh: 'all', petals: 'all', embers: 'all',
-  shine: 'all', 'light-leak': 'all', 'warm-shift': 'all', flicker: 'all', fog: 'all',
+  shine: 'subject', 'light-leak': 'all', 'warm-shift': 'all', flicker: 'all', fog: 'all',
 };
 
 /**

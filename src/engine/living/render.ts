@@ -331,7 +331,11 @@ const applyFlow = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
 
 // ---- overlays ---------------------------------------------------------------------------------
 
-interface Particle { x: number; y: number; r: number; a: number; kx: number; ky: number; sw: number; sf: number; ph: number; tw: number }
+interface Particle {
+  x: number; y: number; r: number; a: number; kx: number; ky: number; sw: number; sf: number; ph: number; tw: number;
+  /** Petals: whole turns per period of spin and of tumble, the starting angle, and a colour (Y, Cb, Cr). */
+  spin: number; tumble: number; ang: number; col: readonly [number, number, number];
+}
 
 const particleCache = new WeakMap<EffectPlan, Particle[]>();
 
@@ -340,29 +344,40 @@ const particlesOf = (e: EffectPlan, outW: number, outH: number): Particle[] => {
   let ps = particleCache.get(e);
   if (ps) return ps;
   const r = rng(e.seed * 7919 + 17);
-  const dens: Record<string, number> = { dust: 160, snow: 420, rain: 500, sparkles: 90, bokeh: 28, petals: 45, embers: 110 };
+  const dens: Record<string, number> = { dust: 160, snow: 420, rain: 500, sparkles: 140, bokeh: 28, petals: 40, embers: 110 };
   const n = Math.round((dens[e.type] ?? 100) * (0.3 + 1.4 * e.strength));
   // Wraps per period along the direction: the distance the speed covers in one period, in whole frames' heights.
   const travel = (e.speed * e.period * outW) / outH;
+  // Sizes in fractions of the frame's height (petals: half their length; rain: the streak's half width).
+  const size: Record<string, number> = { dust: 0.003, snow: 0.0042, rain: 0.0011, sparkles: 0.004, bokeh: 0.03, petals: 0.02, embers: 0.0034 };
   ps = [];
   for (let i = 0; i < n; i++) {
     const depth = 0.4 + 0.6 * r();
     const k = e.type === 'sparkles' ? 0 : Math.max(1, Math.round(travel * depth));
-    const size: Record<string, number> = { dust: 0.0022, snow: 0.004, rain: 0.0011, sparkles: 0.004, bokeh: 0.03, petals: 0.008, embers: 0.0025 };
+    // Petals: pale pink to white, a few deeper (cherry blossom); the lighter ones a little brighter.
+    const pink = r() ** 0.8;
+    const col: readonly [number, number, number] = e.type === 'petals'
+      ? [Math.round(218 - 55 * pink), Math.round(128 + 2 * pink), Math.round(140 + 30 * pink)]
+      : COLOURS[e.type] ?? [235, 128, 128];
     ps.push({
-      x: r(), y: r(), r: Math.max(0.8, (size[e.type] ?? 0.003) * outH * depth * (0.6 + 0.8 * r())),
+      // Dust: one mote in six is out of focus (larger, fainter).
+      x: r(), y: r(), r: Math.max(0.7, (size[e.type] ?? 0.003) * outH * depth * (0.6 + 0.8 * r()) * (e.type === 'dust' && r() < 1 / 6 ? 3 : 1)),
       a: depth, kx: Math.round(e.dir[0] * k), ky: Math.round(e.dir[1] * k) || (e.type === 'dust' || e.type === 'sparkles' ? 0 : Math.sign(e.dir[1]) * k),
-      sw: (e.type === 'rain' ? 0 : e.type === 'dust' ? 0.01 : 0.02) * r(), sf: 1 + Math.floor(r() * 2), ph: r() * TAU, tw: 1 + Math.floor(r() * 3),
+      sw: (e.type === 'rain' ? 0 : e.type === 'dust' ? 0.01 : e.type === 'petals' ? 0.035 : 0.02) * r(), sf: 1 + Math.floor(r() * 2), ph: r() * TAU, tw: 1 + Math.floor(r() * 3),
+      spin: (r() < 0.5 ? -1 : 1) * (1 + Math.floor(r() * 2)), tumble: 1 + Math.floor(r() * 3), ang: r() * Math.PI, col,
     });
   }
   particleCache.set(e, ps);
   return ps;
 };
 
+/** An ember's hot core: yellower and brighter than its orange glow. */
+const EMBER_CORE: readonly [number, number, number] = [215, 70, 175];
+
 const COLOURS: Record<string, readonly [number, number, number]> = {
   // Y, Cb, Cr (limited range)
-  dust: [225, 124, 134], snow: [235, 128, 128], rain: [200, 132, 126], sparkles: [235, 120, 138], bokeh: [220, 118, 140],
-  petals: [200, 126, 158], embers: [175, 78, 200],
+  dust: [225, 124, 134], snow: [235, 128, 128], rain: [205, 131, 126], sparkles: [235, 120, 138], bokeh: [220, 118, 140],
+  petals: [215, 125, 146], embers: [175, 78, 200],
 };
 
 /** A soft disc (or a streak of discs) blended into the frame. */
@@ -390,33 +405,146 @@ const splat = (out: Uint8Array, outW: number, outH: number, x: number, y: number
   }
 };
 
+/**
+ * An ellipse at any angle (semi-axes `ra` along `ang`, `rb` across), blended into the frame with an
+ * edge a pixel wide whatever its size. `shape`: 'petal' (solid, a little brighter along its middle,
+ * rounded at one end and narrower at the other), 'disc' (flat with a brighter rim: an out-of-focus
+ * light), 'soft' (falls off from the middle: a ray), 'streak' (even along, fading at the ends: rain).
+ */
+const splatEllipse = (
+  out: Uint8Array, outW: number, outH: number, x: number, y: number, ra: number, rb: number, ang: number,
+  alpha: number, col: readonly [number, number, number], shape: 'petal' | 'disc' | 'soft' | 'streak',
+): void => {
+  const c = Math.cos(ang), s = Math.sin(ang);
+  // The bounding box of the rotated ellipse, plus a pixel for the edge.
+  const ex = Math.sqrt((ra * c) ** 2 + (rb * s) ** 2) + 1, ey = Math.sqrt((ra * s) ** 2 + (rb * c) ** 2) + 1;
+  const x0 = Math.max(0, Math.floor(x - ex)), x1 = Math.min(outW - 1, Math.ceil(x + ex));
+  const y0 = Math.max(0, Math.floor(y - ey)), y1 = Math.min(outH - 1, Math.ceil(y + ey));
+  if (x0 > x1 || y0 > y1) return;
+  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
+  // Below a pixel across, an ellipse is drawn a pixel wide with its alpha scaled down (no flicker).
+  const rbd = Math.max(rb, 0.6), thin = rb / rbd;
+  for (let py = y0; py <= y1; py++) {
+    const dy = py + 0.5 - y;
+    for (let px = x0; px <= x1; px++) {
+      const dx = px + 0.5 - x;
+      const u = (dx * c + dy * s) / ra, v = (dy * c - dx * s) / rbd;
+      // Petal: narrower towards one end (u = +1), like a petal's base.
+      const vv = shape === 'petal' ? v / (1 - 0.35 * Math.max(0, u)) : v;
+      const d = Math.sqrt(u * u + vv * vv);
+      // Distance to the edge in pixels (about): 1 px of antialiasing.
+      const edgePx = (1 - d) * Math.min(ra, rbd);
+      if (edgePx <= -0.5) continue;
+      const cover = Math.min(1, edgePx + 0.5);
+      let k: number;
+      if (shape === 'petal') k = cover * (0.85 + 0.15 * (1 - Math.abs(vv)));
+      else if (shape === 'disc') k = cover * (0.75 + 0.25 * d * d * d);
+      else if (shape === 'streak') k = cover * (1 - 0.7 * u * u);
+      else { const q = Math.max(0, 1 - d * d); k = q * q; }
+      const a = alpha * k * thin;
+      if (a <= 0.002) continue;
+      const i = py * outW + px;
+      out[i] = out[i]! + (col[0] - out[i]!) * a + 0.5;
+      if (((px | py) & 1) === 0 && (px >> 1) < cw && (py >> 1) < ch) {
+        const ci = (py >> 1) * cw + (px >> 1);
+        out[U0 + ci] = out[U0 + ci]! + (col[1] - out[U0 + ci]!) * a + 0.5;
+        out[V0 + ci] = out[V0 + ci]! + (col[2] - out[V0 + ci]!) * a + 0.5;
+      }
+    }
+  }
+};
+
 const frac = (x: number) => x - Math.floor(x);
 
 const drawParticles = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
   const ps = particlesOf(e, outW, outH);
   const p = (((t % e.period) + e.period) % e.period) / e.period;
-  const col = COLOURS[e.type]!;
   const W = still.width, H = still.height, scale = (view.w * W) / outW;
+  // The direction of travel on screen (for streaks: rain, embers).
+  const travelAng = Math.atan2(e.dir[1] * outW, e.dir[0] * outW);
   for (const q of ps) {
     let x = frac(q.x + q.kx * p + q.sw * Math.sin(TAU * q.sf * p + q.ph)) * outW;
     let y = frac(q.y + q.ky * p + q.sw * 0.5 * Math.cos(TAU * q.sf * p + q.ph)) * outH;
     if (e.type === 'sparkles' || e.type === 'bokeh') { x = frac(q.x + q.kx * p) * outW; y = frac(q.y + q.ky * p) * outH; }
     let a = e.strength * 0.9 * q.a;
-    if (e.type === 'sparkles') a *= Math.max(0, Math.sin(TAU * q.tw * p + q.ph)) ** 6;
+    if (e.type === 'sparkles') a *= Math.max(0, Math.sin(TAU * q.tw * p + q.ph)) ** 4;
     else if (e.type === 'embers' || e.type === 'dust') a *= 0.55 + 0.45 * Math.sin(TAU * q.tw * p + q.ph);
-    else if (e.type === 'bokeh') a *= 0.25;
+    else if (e.type === 'bokeh') a *= 0.3;
     if (mask) {
       const sx = Math.min(W - 1, Math.max(0, Math.round(view.x * W + x * scale))), sy = Math.min(H - 1, Math.max(0, Math.round(view.y * H + y * scale)));
       a *= mask[sy * W + sx]! / 255;
     }
     if (a < 0.01) continue;
-    if (e.type === 'rain') {
-      // A streak along the fall: a few discs.
-      const len = outH * 0.025 * q.a;
-      for (let k = 0; k < 6; k++) splat(out, outW, outH, x - (e.dir[0] * len * k) / 6, y - (e.dir[1] * len * k) / 6, q.r * 1.6, a * 0.6, col);
-    } else if (e.type === 'petals') splat(out, outW, outH, x, y, q.r, a, col, 1.4 + 0.4 * Math.sin(TAU * q.sf * p + q.ph), 0.8);
-    else splat(out, outW, outH, x, y, q.r, a, col);
+    switch (e.type) {
+      case 'rain': {
+        // A thin streak along the fall, longer for nearer drops, faint.
+        const len = outH * 0.03 * q.a;
+        splatEllipse(out, outW, outH, x, y, len, q.r, travelAng, a * 0.6, q.col, 'streak');
+        break;
+      }
+      case 'petals': {
+        // Spinning in the plane (whole turns per period) and tumbling out of it (the width
+        // shrinks to an edge and back): a petal seen turning as it falls.
+        const ang = q.ang + TAU * q.spin * p;
+        const flip = Math.cos(TAU * q.tumble * p + q.ph);
+        const rb = q.r * 0.5 * Math.max(0.12, Math.abs(flip));
+        // Seen edge-on a petal is darker; face-on it catches the light.
+        const shade = 0.82 + 0.18 * Math.abs(flip);
+        const col: readonly [number, number, number] = [16 + (q.col[0] - 16) * shade, q.col[1], q.col[2]];
+        // Petals are opaque: nearer ones only larger, not more solid.
+        splatEllipse(out, outW, outH, x, y, q.r, rb, ang, (a / q.a) * (0.75 + 0.25 * q.a), col, 'petal');
+        break;
+      }
+      case 'bokeh':
+        splatEllipse(out, outW, outH, x, y, q.r, q.r, 0, a, q.col, 'disc');
+        break;
+      case 'sparkles': {
+        // A bright core with a four-pointed glint that grows with the twinkle.
+        splat(out, outW, outH, x, y, q.r, Math.min(1, a * 1.2), q.col);
+        const ray = q.r * (2.5 + 3.5 * a);
+        splatEllipse(out, outW, outH, x, y, ray, Math.max(0.5, q.r * 0.18), 0, a * 0.8, q.col, 'soft');
+        splatEllipse(out, outW, outH, x, y, ray, Math.max(0.5, q.r * 0.18), Math.PI / 2, a * 0.8, q.col, 'soft');
+        break;
+      }
+      case 'embers':
+        // A glowing speck drawn out a little along its rise (motion blur), with a halo.
+        splat(out, outW, outH, x, y, q.r * 2.5, a * 0.3, q.col);
+        splatEllipse(out, outW, outH, x, y, q.r * 1.6, q.r * 0.8, travelAng, Math.min(1, a * 1.4), EMBER_CORE, 'streak');
+        break;
+      case 'dust':
+        // Motes catching the light: a bright core; the out-of-focus ones a faint soft disc.
+        if (q.r > (0.003 * 1.4 + 1e-6) * outH) splatEllipse(out, outW, outH, x, y, q.r, q.r, 0, a * 0.35, q.col, 'disc');
+        else splat(out, outW, outH, x, y, q.r * 1.2, Math.min(1, a * 1.3), q.col);
+        break;
+      default:
+        splat(out, outW, outH, x, y, q.r, a, q.col);
+    }
   }
+};
+
+/** A mask's bounding box in still pixels [x0, y0, x1, y1) (the whole still without a mask). */
+const maskBoxCache = new WeakMap<Uint8Array, readonly [number, number, number, number]>();
+const maskBox = (mask: Uint8Array | null, W: number, H: number): readonly [number, number, number, number] => {
+  if (!mask) return [0, 0, W, H];
+  let b = maskBoxCache.get(mask);
+  if (!b) {
+    let x0 = W, y0 = H, x1 = 0, y1 = 0;
+    for (let y = 0; y < H; y++) {
+      const row = y * W;
+      for (let x = 0; x < W; x++) if (mask[row + x] !== 0) { if (x < x0) x0 = x; if (x >= x1) x1 = x + 1; if (y < y0) y0 = y; y1 = y + 1; }
+    }
+    b = x0 < x1 ? [x0, y0, x1, y1] : [0, 0, 0, 0];
+    maskBoxCache.set(mask, b);
+  }
+  return b;
+};
+
+/** The mask's bounding box in output pixels for a view, clipped to the frame. */
+const maskBoxOut = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW: number, outH: number): [number, number, number, number] => {
+  const W = still.width, H = still.height, scale = (view.w * W) / outW, left = view.x * W, top = view.y * H;
+  const [x0, y0, x1, y1] = maskBox(mask, W, H);
+  const c = (v: number, hi: number) => Math.min(hi, Math.max(0, v));
+  return [c(Math.floor((x0 - left) / scale), outW), c(Math.floor((y0 - top) / scale), outH), c(Math.ceil((x1 - left) / scale), outW), c(Math.ceil((y1 - top) / scale), outH)];
 };
 
 /** Mask value at an output pixel (1 when the effect has no mask). */
@@ -436,21 +564,36 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   const s = e.strength;
   switch (e.type) {
     case 'shine': {
-      // A soft diagonal band crossing in the first half of each period, then gone until the next.
-      // From fully off the left edge to fully off the right (band ±3 widths, shear ±0.125), so
-      // the frames where it is gone, and the loop point, show none of it.
-      const c = -0.4 + 1.8 * Math.min(1, frac(p) / 0.5);
+      // A specular band crossing the region (the product, when the subject is known) in the first
+      // half of each period, then gone until the next: a narrow bright core with a faint glow,
+      // stronger on lighter surfaces (they reflect more) and whitening the colour where it is
+      // brightest. From fully off the region's left edge to fully off its right, so the frames
+      // where it is gone, and the loop point, show none of it.
+      const [bx0, by0, bx1, by1] = maskBoxOut(mask, still, view, outW, outH);
+      if (bx1 <= bx0 || by1 <= by0) return;
+      const bw = (bx1 - bx0) / outW, shear = 0.25 * ((by1 - by0) / outH);
+      const core = 0.018, glow = 0.035;
+      const reach = 3 * glow + Math.abs(shear) / 2;
+      const c = -reach + (bw + 2 * reach) * Math.min(1, frac(p) / 0.5);
       const dx = e.dir[0] >= 0 ? 1 : -1;
-      const width = 0.07;
-      for (let y = 0; y < outH; y++) {
-        for (let x = 0; x < outW; x++) {
-          const u0 = x / outW, u = (dx > 0 ? u0 : 1 - u0) + 0.25 * (y / outH - 0.5);
-          const d = (u - c) / width;
-          if (d < -3 || d > 3) continue;
-          let g = Math.exp(-d * d) * s * 0.6;
+      for (let y = by0; y < by1; y++) {
+        const sh = shear * ((y - by0) / Math.max(1, by1 - by0) - 0.5);
+        for (let x = bx0; x < bx1; x++) {
+          const u0 = (x - bx0) / outW, u = (dx > 0 ? u0 : bw - u0) + sh;
+          const d = u - c;
+          if (d < -3 * glow || d > 3 * glow) continue;
+          let g = s * (0.9 * Math.exp(-((d / core) ** 2)) + 0.2 * Math.exp(-((d / glow) ** 2)));
           if (mAt) g *= mAt(x, y);
+          if (g < 0.002) continue;
           const i = y * outW + x;
-          out[i] = out[i]! + (235 - out[i]!) * g + 0.5;
+          const lum = Math.max(0, (out[i]! - 16) / 219);
+          const k = Math.min(1, g * (0.3 + 0.9 * lum));
+          out[i] = out[i]! + (235 - out[i]!) * k + 0.5;
+          if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+            const ci = (y >> 1) * cw + (x >> 1);
+            out[U0 + ci] = out[U0 + ci]! + (128 - out[U0 + ci]!) * k * 0.6 + 0.5;
+            out[V0 + ci] = out[V0 + ci]! + (128 - out[V0 + ci]!) * k * 0.6 + 0.5;
+          }
         }
       }
       return;
