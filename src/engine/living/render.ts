@@ -306,19 +306,21 @@ const applyFlow = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   }
   const basis = c.basis;
   const grid = new Float32Array(gw * gh * 4);
+  let maxD = 0;
   for (let gy = g0; gy < g1; gy++) {
     for (let gx = 0; gx < gw; gx++) {
       const n = gy * gw + gx;
       field(basis, n * BASIS, ph);
       const k = n * 4;
       grid[k] = ph.x0; grid[k + 1] = ph.y0; grid[k + 2] = ph.x1; grid[k + 3] = ph.y1;
+      maxD = Math.max(maxD, Math.abs(ph.x0), Math.abs(ph.y0), Math.abs(ph.x1), Math.abs(ph.y1));
     }
   }
   if (g0 >= g1) field(basis, 0, ph);
   const { w0, w1 } = ph;
   const warper = warperOf(still);
   if (warper) {
-    warper.warpFrame(out, outW, outH, mask, left, top, scale, grid, gw, STEP, w0, w1);
+    warper.warpFrame(out, outW, outH, mask, left, top, scale, grid, gw, STEP, w0, w1, maxD);
     return;
   }
   warpPlane(out, 0, outW, outH, still.y.data, W, H, mask, W, H, 1, left, top, scale, grid, gw, STEP, w0, w1);
