@@ -132,6 +132,38 @@ test('the flows on the SIMD kernel match the JS reference (a level apart at most
   }
 });
 
+test('rise\'s wisps and the fog layer on the SIMD kernel match the JS reference (a level apart at most), with a mask and without', () => {
+  const W = 480, H = 270;
+  const still = rgbToYuv(skyLandscapeRgb(W, H), W, H, 3, false);
+  for (const [OW, OH] of [[320, 180], [318, 178]] as const) for (const type of ['rise', 'fog'] as const) {
+    const base = new Uint8Array(OW * OH + 2 * (OW >> 1) * (OH >> 1));
+    for (let i = 0; i < base.length; i++) base[i] = (i * 37) & 255;
+    const diamond = { kind: 'polygon', points: [[0.5, 0.05], [0.95, 0.5], [0.5, 0.95], [0.05, 0.5]] } as const;
+    for (const region of [{ kind: 'named', name: 'all' }, diamond] as const) {
+      const name = region.kind === 'named' ? region.name : 'diamond';
+      const living = prepareLiving(still, [fx(type, 30, region)]);
+      const view = { x: 0.05, y: 0.1, w: 0.8 };
+      const a = base.slice(), b = base.slice();
+      try {
+        livingWasm.enabled = false;
+        applyLiving(living, still, view, 11, OW, OH, a, undefined, 'overlays');
+      } finally {
+        livingWasm.enabled = true;
+      }
+      applyLiving(living, still, view, 11, OW, OH, b, undefined, 'overlays');
+      let changed = 0, off = 0;
+      for (let i = 0; i < a.length; i++) {
+        const d = Math.abs(a[i]! - b[i]!);
+        assert.ok(d <= 1, `${type} ${name} ${OW}x${OH}: byte ${i} is ${b[i]}, the reference ${a[i]}`);
+        if (d) off++;
+        if (a[i] !== base[i]) changed++;
+      }
+      assert.ok(changed > OW * 10, `${type} ${name} ${OW}x${OH}: the reference drew (${changed} bytes)`);
+      assert.ok(off < a.length / 200, `${type} ${name} ${OW}x${OH}: ${off} bytes differ`);
+    }
+  }
+});
+
 test('decoded video: "clouds drift left" moves the sky left and leaves the land still; the loop is seamless', async () => {
   const W = 960, H = 540, OW = 640, OH = 360, F = 60, fps = 30;
   const photo = tmp.path('land.png');

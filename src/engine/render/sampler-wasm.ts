@@ -24,6 +24,7 @@ interface KernelExports {
     left: number, top: number, scale: number, grid: number, gw: number, gstep: number, gmul: number, w0: number, w1: number, scr: number, src2: number, out2: number,
     codes: number, rows: number, need: number): void;
   maskDistance(mask: number, w: number, h: number, dist: number): void;
+  noiseLayer(out: number, ow: number, oh: number, mask: number, xr: number, rows: number, lines: number, ku: number, thr: number, tY: number, dith: number): void;
   warpGroups(mask: number, mw: number, mh: number, mk: number, dist: number, left: number, top: number, scale: number, ow: number, oh: number, codes: number, rows: number, scr: number): void;
 }
 
@@ -303,8 +304,13 @@ export class WasmWarper {
   readonly #k: KernelExports;
   readonly #planes: ReadonlyArray<{ ptr: number; width: number; height: number }>;
   readonly #masks = new WeakMap<Uint8Array, { ptr: number; dist: number; plan: WarpPlan | null }>();
+  #om = { ptr: 0, cap: 0 };
+  #omRows = { ptr: 0, cap: 0 };
+  /** The output-resolution mask whose bytes are in #om now. */
+  #omOf: Uint8Array | null = null;
   #top: number;
   #frame = { ptr: 0, cap: 0 };
+  #layer = { ptr: 0, cap: 0 };
   #grid = { ptr: 0, cap: 0 };
   #scr = { ptr: 0, cap: 0 };
 
@@ -407,6 +413,49 @@ export class WasmWarper {
       k.warp(u.ptr, u.width, u.height, fp + U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0, cc, cr, need);
       k.warp(v.ptr, v.width, v.height, fp + V, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0, cc, cr, need);
     }
+    out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
+    out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
+    out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);
+  }
+
+  /**
+   * A noise layer (rise's wisps, fog) over a yuv420p frame in place, as `noiseLayer` in the kernel
+   * draws it: `rows` (u0, gain) per output row (gain 0: the row is left alone), `lines` 128 noise
+   * values per row, `om` the mask at output resolution with each row's columns (kept in the kernel
+   * while the same array is given), `dither` 16 thresholds or null (rounding).
+   */
+  noiseLayer(out: Uint8Array, outW: number, outH: number, om: { m: Uint8Array; x0: Int32Array; x1: Int32Array } | null, rows: Float32Array, lines: Float32Array, ku: number, thr: number, target: number, dither: Float64Array | null): void {
+    let r0 = outH, r1 = 0;
+    for (let y = 0; y < outH; y++) if (rows[2 * y + 1] !== 0) { if (y < r0) r0 = y; r1 = y + 1; }
+    if (r0 >= r1) return;
+    r0 &= ~1; r1 = Math.min(outH, (r1 + 1) & ~1);
+    const cw = outW >> 1, ch = outH >> 1, n = outW * outH + 2 * cw * ch;
+    let mp = 0, xp = 0;
+    if (om) {
+      // One area for the last mask given (a moving camera gives a new one per frame: copied over it).
+      const was = [this.#om.ptr, this.#omRows.ptr];
+      mp = this.#area(this.#om, om.m.length);
+      xp = this.#area(this.#omRows, outH * 8);
+      if (mp !== was[0] || xp !== was[1]) this.#omOf = null;
+      if (this.#omOf !== om.m) {
+        new Uint8Array(this.#k.memory.buffer).set(om.m, mp);
+        const xr = new Int32Array(this.#k.memory.buffer, xp, outH * 2);
+        for (let y = 0; y < outH; y++) { xr[2 * y] = om.x0[y]!; xr[2 * y + 1] = om.x1[y]!; }
+        this.#omOf = om.m;
+      }
+    }
+    const fp = this.#area(this.#frame, n);
+    const lp = this.#area(this.#layer, outH * 8 + outH * 512 + 64);
+    const buf = this.#k.memory.buffer, mem = new Uint8Array(buf);
+    new Float32Array(buf, lp, outH * 2).set(rows.subarray(0, outH * 2));
+    new Float32Array(buf, lp + outH * 8, outH * 128).set(lines.subarray(0, outH * 128));
+    const dp = lp + outH * 8 + outH * 512;
+    if (dither) new Float32Array(buf, dp, 16).set(dither);
+    const U = outW * outH, V = U + cw * ch, c0 = (r0 >> 1) * cw, c1 = (r1 >> 1) * cw;
+    mem.set(out.subarray(r0 * outW, r1 * outW), fp + r0 * outW);
+    mem.set(out.subarray(U + c0, U + c1), fp + U + c0);
+    mem.set(out.subarray(V + c0, V + c1), fp + V + c0);
+    this.#k.noiseLayer(fp, outW, outH, mp, xp, lp, lp + outH * 8, ku, thr, target, dither ? dp : 0);
     out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
     out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
     out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);

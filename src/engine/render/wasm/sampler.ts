@@ -868,3 +868,109 @@ export function warpGroups(mask: usize, mw: i32, mh: i32, mk: i32, dist: usize, 
     store<i32>(rows + (<usize>oy << 3), last, 4);
   }
 }
+
+/** The noise layer's value for 4 pixels: the row's noise line at u (tiles), lerped, above `thr`, times `gain` and the mask (0–255 lanes, f32). */
+@inline function layerGain(lines: usize, u: v128, thr: v128, gain: v128, m: v128): v128 {
+  const fu = f32x4.sub(u, f32x4.floor(u));
+  const f = f32x4.mul(fu, f32x4.splat(128));
+  const i = floorI(f);
+  const t = f32x4.sub(f, f32x4.convert_i32x4_s(i));
+  const q = i32x4.shl(v128.and(i, i32x4.splat(127)), 2);
+  const q1 = i32x4.shl(v128.and(i32x4.add(i, i32x4.splat(1)), i32x4.splat(127)), 2);
+  const l0 = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(lines + <usize>i32x4.extract_lane(q, 0))),
+    1, load<f32>(lines + <usize>i32x4.extract_lane(q, 1))), 2, load<f32>(lines + <usize>i32x4.extract_lane(q, 2))), 3, load<f32>(lines + <usize>i32x4.extract_lane(q, 3)));
+  const l1 = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(lines + <usize>i32x4.extract_lane(q1, 0))),
+    1, load<f32>(lines + <usize>i32x4.extract_lane(q1, 1))), 2, load<f32>(lines + <usize>i32x4.extract_lane(q1, 2))), 3, load<f32>(lines + <usize>i32x4.extract_lane(q1, 3)));
+  const n = f32x4.add(l0, f32x4.mul(f32x4.sub(l1, l0), t));
+  return f32x4.mul(f32x4.mul(f32x4.pmax(f32x4.sub(n, thr), f32x4.splat(0)), gain), f32x4.mul(m, f32x4.splat(<f32>(1.0 / 255))));
+}
+
+/** base + (target − base)·g + d for 4 bytes at `p` (`n` of them: 1–4), truncated as JS stores a number into a Uint8Array. */
+@inline function layerMix(p: usize, n: i32, target: v128, g: v128, d: v128): void {
+  let b: v128;
+  if (n == 4) b = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
+  else {
+    b = f32x4.splat(<f32>load<u8>(p));
+    if (n > 1) b = f32x4.replace_lane(b, 1, <f32>load<u8>(p, 1));
+    if (n > 2) b = f32x4.replace_lane(b, 2, <f32>load<u8>(p, 2));
+  }
+  const r = floorI(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.sub(target, b), g)), d));
+  const r8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r, r), i16x8.narrow_i32x4_s(r, r));
+  if (n == 4) v128.store32_lane(p, r8, 0);
+  else {
+    store<u8>(p, <u8>i8x16.extract_lane_u(r8, 0));
+    if (n > 1) store<u8>(p, <u8>i8x16.extract_lane_u(r8, 1), 1);
+    if (n > 2) store<u8>(p, <u8>i8x16.extract_lane_u(r8, 2), 2);
+  }
+}
+
+/**
+ * A noise layer over a yuv420p frame at `out` (ow x oh), as `drawWisps` and the 'fog' light in
+ * ../../living/render.ts draw it (in f32): per pixel the row's noise line (`lines`: 128 f32 per
+ * row, the texture already lerped between its rows) at u = x·ku + u0, above `thr`, times the row's
+ * gain and the mask (output resolution, 0: none), mixes the pixel toward `tY` (chroma toward 128),
+ * rounded by `dith` (16 f32 of a 4x4 ordered dither, 0: one half). `rows`: (u0, gain) f32 per row,
+ * gain 0 to skip the row; `xr`: per row the columns [x0, x1) to visit (i32 pairs, 0: all).
+ */
+export function noiseLayer(out: usize, ow: i32, oh: i32, mask: usize, xr: usize, rows: usize, lines: usize, ku: f32, thr: f32, tY: f32, dith: usize): void {
+  const cw = ow >> 1, ch = oh >> 1;
+  const U0 = out + <usize>(ow * oh), V0 = U0 + <usize>(cw * ch);
+  const vthr = f32x4.splat(thr), vt = f32x4.splat(tY), vc = f32x4.splat(128);
+  const lane = f32x4(0, 1, 2, 3), lane2 = f32x4(0, 2, 4, 6);
+  const full = f32x4.splat(255);
+  for (let y = 0; y < oh; y++) {
+    const gain = load<f32>(rows + (<usize>y << 3), 4);
+    if (gain == 0) continue;
+    let xa = 0, xb = ow;
+    if (xr != 0) {
+      xa = load<i32>(xr + (<usize>y << 3));
+      xb = load<i32>(xr + (<usize>y << 3), 4);
+      if (xa >= xb) continue;
+    }
+    const u0 = f32x4.splat(load<f32>(rows + (<usize>y << 3)));
+    const vg = f32x4.splat(gain), vku = f32x4.splat(ku);
+    const ln = lines + (<usize>y << 9);
+    const mrow = mask + <usize>y * <usize>ow;
+    const d = dith != 0 ? v128.load(dith + (<usize>(y & 3) << 4)) : f32x4.splat(0.5);
+    const ob = out + <usize>y * <usize>ow;
+    for (let x = xa & ~3; x < xb; x += 4) {
+      const n = min(4, ow - x);
+      let m = full;
+      if (mask != 0) {
+        if (n == 4) m = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mrow + <usize>x))));
+        else {
+          m = f32x4.splat(<f32>load<u8>(mrow + <usize>x));
+          if (n > 1) m = f32x4.replace_lane(m, 1, <f32>load<u8>(mrow + <usize>x, 1));
+          if (n > 2) m = f32x4.replace_lane(m, 2, <f32>load<u8>(mrow + <usize>x, 2));
+        }
+        if (!v128.any_true(m)) continue;
+      }
+      const u = f32x4.add(f32x4.mul(f32x4.add(f32x4.splat(<f32>x), lane), vku), u0);
+      const g = layerGain(ln, u, vthr, vg, m);
+      if (!v128.any_true(f32x4.gt(g, f32x4.splat(0)))) continue;
+      layerMix(ob + <usize>x, n, vt, g, d);
+    }
+    if ((y & 1) != 0 || (y >> 1) >= ch) continue;
+    // Chroma at the even pixels of even rows: 4 chroma pixels are luma x, x + 2, x + 4, x + 6.
+    const dc = i8x16.shuffle(d, d, 0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11);
+    const crow = <usize>((y >> 1) * cw);
+    const ca = (xa >> 1) & ~3, cb = min(cw, (xb + 1) >> 1);
+    for (let cx = ca; cx < cb; cx += 4) {
+      const n = min(4, cb - cx);
+      const x = cx << 1;
+      let m = full;
+      if (mask != 0) {
+        m = f32x4.splat(<f32>load<u8>(mrow + <usize>x));
+        if (n > 1) m = f32x4.replace_lane(m, 1, <f32>load<u8>(mrow + <usize>x, 2));
+        if (n > 2) m = f32x4.replace_lane(m, 2, <f32>load<u8>(mrow + <usize>x, 4));
+        if (n > 3) m = f32x4.replace_lane(m, 3, <f32>load<u8>(mrow + <usize>x, 6));
+        if (!v128.any_true(m)) continue;
+      }
+      const u = f32x4.add(f32x4.mul(f32x4.add(f32x4.splat(<f32>x), lane2), vku), u0);
+      const g = layerGain(ln, u, vthr, vg, m);
+      if (!v128.any_true(f32x4.gt(g, f32x4.splat(0)))) continue;
+      layerMix(U0 + crow + <usize>cx, n, vc, g, dc);
+      layerMix(V0 + crow + <usize>cx, n, vc, g, dc);
+    }
+  }
+}
