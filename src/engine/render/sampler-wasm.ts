@@ -23,9 +23,9 @@ interface KernelExports {
   warp(src: number, sw: number, sh: number, out: number, ow: number, oh: number, mask: number, mw: number, mh: number, mk: number,
     left: number, top: number, scale: number, grid: number, gw: number, gstep: number, gmul: number, w0: number, w1: number, scr: number, src2: number, out2: number,
     codes: number, rows: number, need: number): void;
-  maskDistance(mask: number, w: number, h: number, dist: number): void;
+  maskDistance(mask: number, w: number, h: number, dist: number, outside: number): void;
   noiseLayer(out: number, ow: number, oh: number, mask: number, xr: number, rows: number, lines: number, ku: number, thr: number, tY: number, dith: number): void;
-  warpGroups(mask: number, mw: number, mh: number, mk: number, dist: number, left: number, top: number, scale: number, ow: number, oh: number, codes: number, rows: number, scr: number): void;
+  warpGroups(mask: number, mw: number, mh: number, mk: number, dist: number, zdist: number, left: number, top: number, scale: number, ow: number, oh: number, codes: number, rows: number, scr: number): void;
 }
 
 const WASM_URL = new URL('./sampler.wasm', import.meta.url);
@@ -282,6 +282,9 @@ export class WasmMixer {
   }
 }
 
+/** A mask copied into a warper's kernel: its bytes, its distance maps (to below 255, to above 0), its plan for the last view. */
+interface MaskInKernel { readonly ptr: number; readonly dist: number; readonly zdist: number; plan: WarpPlan | null }
+
 /** Where the warp works for one mask and view (`warpGroups` in the kernel), luma and chroma. */
 interface WarpPlan {
   key: string;
@@ -303,7 +306,7 @@ interface WarpPlan {
 export class WasmWarper {
   readonly #k: KernelExports;
   readonly #planes: ReadonlyArray<{ ptr: number; width: number; height: number }>;
-  readonly #masks = new WeakMap<Uint8Array, { ptr: number; dist: number; plan: WarpPlan | null }>();
+  readonly #masks = new WeakMap<Uint8Array, MaskInKernel>();
   #om = { ptr: 0, cap: 0 };
   #omRows = { ptr: 0, cap: 0 };
   /** The output-resolution mask whose bytes are in #om now. */
@@ -339,21 +342,22 @@ export class WasmWarper {
     return a.ptr;
   }
 
-  #mask(mask: Uint8Array, w: number, h: number): { ptr: number; dist: number; plan: WarpPlan | null } {
+  #mask(mask: Uint8Array, w: number, h: number): MaskInKernel {
     let m = this.#masks.get(mask);
     if (m === undefined) {
       const ptr = this.#alloc(mask.length);
       new Uint8Array(this.#k.memory.buffer).set(mask, ptr);
-      const dist = this.#alloc(mask.length);
-      this.#k.maskDistance(ptr, w, h, dist);
-      m = { ptr, dist, plan: null };
+      const dist = this.#alloc(mask.length), zdist = this.#alloc(mask.length);
+      this.#k.maskDistance(ptr, w, h, dist, 0);
+      this.#k.maskDistance(ptr, w, h, zdist, 1);
+      m = { ptr, dist, zdist, plan: null };
       this.#masks.set(mask, m);
     }
     return m;
   }
 
   /** The mask's work plan for this view (kept while the view stays: a still camera makes it once). */
-  #plan(m: { ptr: number; dist: number; plan: WarpPlan | null }, mw: number, mh: number, left: number, top: number, scale: number, outW: number, outH: number): WarpPlan {
+  #plan(m: MaskInKernel, mw: number, mh: number, left: number, top: number, scale: number, outW: number, outH: number): WarpPlan {
     const key = `${left},${top},${scale},${outW}x${outH}`;
     if (m.plan?.key === key) return m.plan;
     const cw = outW >> 1, ch = outH >> 1;
@@ -362,8 +366,8 @@ export class WasmWarper {
       : { key: '', codesY: this.#alloc(ngY * outH), rowsY: this.#alloc(outH * 8), codesC: this.#alloc(Math.max(1, ngC * ch)), rowsC: this.#alloc(Math.max(1, ch) * 8), r0: 0, r1: 0 };
     const sp = this.#area(this.#scr, outW * 12 + 64 + ((outW >> 3) + 4) * 32);
     const k = this.#k;
-    k.warpGroups(m.ptr, mw, mh, 1, m.dist, left, top, scale, outW, outH, p.codesY, p.rowsY, sp);
-    if (cw > 0 && ch > 0) k.warpGroups(m.ptr, mw, mh, 2, m.dist, left / 2, top / 2, scale, cw, ch, p.codesC, p.rowsC, sp);
+    k.warpGroups(m.ptr, mw, mh, 1, m.dist, m.zdist, left, top, scale, outW, outH, p.codesY, p.rowsY, sp);
+    if (cw > 0 && ch > 0) k.warpGroups(m.ptr, mw, mh, 2, m.dist, m.zdist, left / 2, top / 2, scale, cw, ch, p.codesC, p.rowsC, sp);
     // The luma rows with work, and the luma rows of the chroma rows with work.
     let r0 = outH, r1 = 0;
     const rowsY = new Int32Array(k.memory.buffer, p.rowsY, outH * 2);

@@ -783,17 +783,19 @@ export function warp(
 }
 
 /**
- * For each pixel of a mask (w x h), the chessboard distance to the nearest pixel below 255, at
- * most 254 (beyond the picture does not count): where it exceeds a flow's largest displacement,
- * every sample the warp takes for the pixel is inside the region. Two passes.
+ * For each pixel of a mask (w x h), the chessboard distance to the nearest pixel below 255 (with
+ * `outside`: above 0), at most 254 (beyond the picture does not count): where it exceeds a flow's
+ * largest displacement, every sample the warp takes for the pixel is inside the region (outside
+ * it). Two passes. The distance changes by at most 1 from a pixel to the next.
  */
-export function maskDistance(mask: usize, w: i32, h: i32, dist: usize): void {
+export function maskDistance(mask: usize, w: i32, h: i32, dist: usize, outside: i32): void {
   const W = <usize>w;
   for (let y = 0; y < h; y++) {
     const row = <usize>y * W;
     for (let x = 0; x < w; x++) {
       const i = row + <usize>x;
-      if (load<u8>(mask + i) != 255) {
+      const v = <i32>load<u8>(mask + i);
+      if (outside ? v != 0 : v != 255) {
         store<u8>(dist + i, 0);
         continue;
       }
@@ -828,12 +830,15 @@ export function maskDistance(mask: usize, w: i32, h: i32, dist: usize): void {
 
 /**
  * Where `warp` works for a view of one plane: for each group of 8 output pixels (ow x oh, the
- * mask read at the same pixels as `warp` reads it) a code in `codes` ((ow + 7) / 8 per row): 255
- * when the mask is 0 at all of them (nothing to do), else the smallest `dist` there (0 when the
- * mask is below 255 at one of them, or the group is cut by the row's end); and per row in `rows`
- * the first and last group not 255 (i32 pairs; first > last when none). `scr`: i32 x ow.
+ * mask read at the pixels `warp` reads) a code in `codes` ((ow + 7) / 8 per row): 255 when the
+ * mask is 0 at all of them (nothing to do), else a lower bound of the distance `dist` at them (0
+ * when the mask may be below 255 at one of them, or the group is cut by the row's end); and per
+ * row in `rows` the first and last group not 255 (i32 pairs; first > last when none). Both come
+ * from the distance maps at the group's middle pixel (`dist`, and `zdist` to the nearest pixel not
+ * 0): a distance changes by at most 1 a pixel, so the middle's, less the half-width of the group's
+ * span, bounds it over the group. `scr`: i32 x ow.
  */
-export function warpGroups(mask: usize, mw: i32, mh: i32, mk: i32, dist: usize, left: f64, top: f64, scale: f64, ow: i32, oh: i32, codes: usize, rows: usize, scr: usize): void {
+export function warpGroups(mask: usize, mw: i32, mh: i32, mk: i32, dist: usize, zdist: usize, left: f64, top: f64, scale: f64, ow: i32, oh: i32, codes: usize, rows: usize, scr: usize): void {
   const mxMax = mw - 1, myMax = mh - 1;
   const ng = (ow + 7) >> 3;
   for (let ox = 0; ox < ow; ox++) {
@@ -846,20 +851,17 @@ export function warpGroups(mask: usize, mw: i32, mh: i32, mk: i32, dist: usize, 
     const syd: f64 = top + (<f64>oy + 0.5) * scale - 0.5;
     let myi = <i32>((syd + 0.5) * <f64>mk);
     myi = myi < 0 ? 0 : myi > myMax ? myMax : myi;
-    const mrow = mask + <usize>myi * <usize>mw, drow = dist + <usize>myi * <usize>mw;
+    const off = <usize>myi * <usize>mw;
     let first = ng, last = -1;
     for (let g = 0; g < ng; g++) {
-      let any = false;
-      let mn: i32 = 254;
-      for (let l = 0; l < 8; l++) {
-        const ox = (g << 3) + l;
-        if (ox >= ow) { mn = 0; break; }
-        const c = <usize>load<i32>(scr + (<usize>ox << 2));
-        if (load<u8>(mrow + c) != 0) any = true;
-        mn = min(mn, <i32>load<u8>(drow + c));
-      }
-      store<u8>(codes + <usize>(oy * ng + g), <u8>(any ? mn : 255));
-      if (any) {
+      const a = g << 3, b = min(a + 7, ow - 1);
+      const ca = load<i32>(scr + (<usize>a << 2)), cb = load<i32>(scr + (<usize>b << 2));
+      const c = (ca + cb) >> 1, half = max(c - ca, cb - c);
+      let code: i32;
+      if (<i32>load<u8>(zdist + off + <usize>c) > half) code = 255;
+      else code = b - a < 7 ? 0 : max(0, <i32>load<u8>(dist + off + <usize>c) - half);
+      store<u8>(codes + <usize>(oy * ng + g), <u8>code);
+      if (code != 255) {
         if (first > g) first = g;
         last = g;
       }
