@@ -92,9 +92,14 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
     if (existsSync(shared)) photos.push(['exif_Landscape_5.jpg', shared]);
     // Wall time on a loaded machine follows the load more than the work: the CPU time (ours and
     // ffmpeg's) is given too, and each living clip is run right after its own plain one.
-    lines.push('| photo | effects | plain s (CPU s) | living s (CPU s) | wall ratio | CPU ratio | sky median px/frame | land median px/frame | loop point / median step |', '|---|---|---|---|---|---|---|---|---|');
-    for (const [name, photo] of photos) for (const effect of [['drift:sky:left', 'snow'], ['ripple:bottom-half', 'dust']]) {
-      const base = { move: 'static', size: '1080p', aspect: '16:9', duration: 5 };
+    // The CPU is split into ours (render threads, main) and x264's (the ffmpeg child): a moving
+    // region costs x264 too (a still camera's plain clip is nearly all skipped blocks).
+    // The issue's measure is against "a plain move on the same photo" (a zoom-in, with the same move
+    // under the effects); the still-camera rows show the motion measured and what x264 adds for a
+    // moving region when the plain clip is nearly all skipped blocks.
+    lines.push('| photo | effects | camera | plain s (CPU s: ours + x264) | living s (CPU s: ours + x264) | wall ratio | CPU ratio | sky median px/frame | land median px/frame | loop point / median step |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const [name, photo] of photos) for (const effect of [['drift:sky:left', 'snow'], ['ripple:bottom-half', 'dust']]) for (const move of ['zoom-in', 'static']) {
+      const base = { move, size: '1080p', aspect: '16:9', duration: 5 };
       const plain = run(photo, join(work, 'plain.mp4'), base);
       const out = join(work, 'living.mp4');
       const living = run(photo, out, { ...base, effect });
@@ -102,12 +107,24 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
       const { data, info } = await sharp(photo).rotate().resize(480, 270, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
       const st = rgbToYuv(data, info.width, info.height, 3, false);
       const hz = findSky(smallFromYuv(st.y, st.u, st.v))?.horizon ?? 0.45;
-      const m = await measure(out, hz);
+      const m = move === 'static' ? await measure(out, hz) : null;
       const cpu = (r: typeof plain) => r.cpu_s + r.children_cpu_s;
-      lines.push(`| ${name} | ${effect.join(' + ')} | ${plain.wall_s.toFixed(2)} (${cpu(plain).toFixed(2)}) | ${living.wall_s.toFixed(2)} (${cpu(living).toFixed(2)}) | ${(living.wall_s / plain.wall_s).toFixed(2)}x | ${(cpu(living) / cpu(plain)).toFixed(2)}x | ${m.sky_dx.toFixed(2)} | ${m.land.toFixed(3)} | ${m.seam.toFixed(3)} / ${m.step.toFixed(3)} |`);
+      const split = (r: typeof plain) => `${cpu(r).toFixed(2)}: ${r.cpu_s.toFixed(2)} + ${r.children_cpu_s.toFixed(2)}`;
+      lines.push(`| ${name} | ${effect.join(' + ')} | ${move} | ${plain.wall_s.toFixed(2)} (${split(plain)}) | ${living.wall_s.toFixed(2)} (${split(living)}) | ${(living.wall_s / plain.wall_s).toFixed(2)}x | ${(cpu(living) / cpu(plain)).toFixed(2)}x | ${m ? m.sky_dx.toFixed(2) : '-'} | ${m ? m.land.toFixed(3) : '-'} | ${m ? `${m.seam.toFixed(3)} / ${m.step.toFixed(3)}` : '-'} |`);
     }
-    // Each effect alone, one thread, 1080p frame from a 2400x1350 still (static view).
+    // Each effect alone, one thread, 1080p frame from a 2400x1350 still (static view), in CPU ms
+    // (the best of 3 rounds of 10 frames: the machine may be shared).
     const W = 1920, H = 1080;
+    const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+    const best = (f: (frame: number) => void): number => {
+      let b = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const c0 = cpuMs();
+        for (let k = 1; k <= 10; k++) f(r * 10 + k);
+        b = Math.min(b, (cpuMs() - c0) / 10);
+      }
+      return b;
+    };
     const still = rgbToYuv(skyLandscapeRgb(2400, 1350), 2400, 1350, 3, false);
     const sc = new SamplerScratch();
     const out = new Uint8Array(W * H * 1.5);
@@ -115,19 +132,16 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
     const wasm = loadStillWasm(still);
     const sample = (v: typeof view, o: Uint8Array, h = H) => sampleFrameWasm(wasm, v, W, h, o);
     void renderFrame; void sc;
-    const t0 = performance.now();
-    for (let f = 0; f < 10; f++) sample(view, out);
-    const baseMs = (performance.now() - t0) / 10;
+    sample(view, out);
+    const baseMs = best(() => sample(view, out));
     const cost: string[] = [];
     for (const type of EFFECT_TYPES) {
       const e: EffectPlan = { type, region: { kind: 'named', name: DEFAULT_REGION[type] === 'water' || DEFAULT_REGION[type] === 'background' ? 'bottom-half' : DEFAULT_REGION[type] }, dir: [-1, 0], speed: 0.0008, strength: 0.5, seed: 1, period: 75 };
       const liv = prepareLiving(still, [e]);
       applyLiving(liv, still, view, 0, W, H, out, sample);
-      const t1 = performance.now();
-      for (let f = 1; f <= 10; f++) applyLiving(liv, still, view, f * 7, W, H, out, sample);
-      cost.push(`${type} ${((performance.now() - t1) / 10).toFixed(1)}`);
+      cost.push(`${type} ${best((f) => applyLiving(liv, still, view, f * 7, W, H, out, sample)).toFixed(1)}`);
     }
-    lines.push('', `Cost per 1080p frame, one thread, ms (the WebAssembly sampler's whole frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
+    lines.push('', `Cost per 1080p frame, one thread, CPU ms (the WebAssembly sampler's whole frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
     lines.push(...await benchLoops(photosDir, made, work));
   } finally {
     rmSync(work, { recursive: true, force: true });

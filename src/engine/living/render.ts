@@ -306,19 +306,21 @@ const applyFlow = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
   }
   const basis = c.basis;
   const grid = new Float32Array(gw * gh * 4);
+  let maxD = 0;
   for (let gy = g0; gy < g1; gy++) {
     for (let gx = 0; gx < gw; gx++) {
       const n = gy * gw + gx;
       field(basis, n * BASIS, ph);
       const k = n * 4;
       grid[k] = ph.x0; grid[k + 1] = ph.y0; grid[k + 2] = ph.x1; grid[k + 3] = ph.y1;
+      maxD = Math.max(maxD, Math.abs(ph.x0), Math.abs(ph.y0), Math.abs(ph.x1), Math.abs(ph.y1));
     }
   }
   if (g0 >= g1) field(basis, 0, ph);
   const { w0, w1 } = ph;
   const warper = warperOf(still);
   if (warper) {
-    warper.warpFrame(out, outW, outH, mask, left, top, scale, grid, gw, STEP, w0, w1);
+    warper.warpFrame(out, outW, outH, mask, left, top, scale, grid, gw, STEP, w0, w1, maxD);
     return;
   }
   warpPlane(out, 0, outW, outH, still.y.data, W, H, mask, W, H, 1, left, top, scale, grid, gw, STEP, w0, w1);
@@ -557,6 +559,53 @@ const outMask = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW
   };
 };
 
+/** A mask read at every output pixel of a view (the pixels `outMask` reads), with each row's first and last column not 0. */
+interface OutputMask { readonly key: string; readonly m: Uint8Array; readonly x0: Int32Array; readonly x1: Int32Array }
+const outputMasks = new WeakMap<Uint8Array, OutputMask>();
+/** The mask at output resolution for a view, kept while the view stays (a still camera reads the mask once). */
+const outputMask = (mask: Uint8Array | null, still: YuvStill, view: FrameView, outW: number, outH: number): OutputMask | null => {
+  if (!mask) return null;
+  const key = `${view.x}:${view.y}:${view.w}:${outW}x${outH}`;
+  const had = outputMasks.get(mask);
+  if (had?.key === key) return had;
+  const W = still.width, H = still.height, scale = (view.w * W) / outW, left = view.x * W, top = view.y * H;
+  const col = new Int32Array(outW);
+  for (let ox = 0; ox < outW; ox++) col[ox] = Math.min(W - 1, Math.max(0, Math.round(left + (ox + 0.5) * scale - 0.5)));
+  const m = new Uint8Array(outW * outH), x0 = new Int32Array(outH), x1 = new Int32Array(outH);
+  for (let oy = 0; oy < outH; oy++) {
+    const row = Math.min(H - 1, Math.max(0, Math.round(top + (oy + 0.5) * scale - 0.5))) * W;
+    let a = outW, b = 0;
+    for (let ox = 0; ox < outW; ox++) {
+      const v = mask[row + col[ox]!]!;
+      m[oy * outW + ox] = v;
+      if (v !== 0) { if (ox < a) a = ox; b = ox + 1; }
+    }
+    x0[oy] = a; x1[oy] = b;
+  }
+  const r = { key, m, x0, x1 };
+  outputMasks.set(mask, r);
+  return r;
+};
+
+/**
+ * The noise texture lerped between the two texel rows around `v` (in tiles), into `line`
+ * (NOISE values): per output row once, so a pixel only lerps along x. Returns the line's maximum.
+ */
+const noiseLine = (tex: Float32Array, v: number, line: Float64Array): number => {
+  const fy = (v - Math.floor(v)) * NOISE, y0 = fy | 0, ty = fy - y0, y1 = (y0 + 1) & (NOISE - 1);
+  const r0 = y0 * NOISE, r1 = y1 * NOISE;
+  let mx = 0;
+  for (let i = 0; i < NOISE; i++) {
+    const l = tex[r0 + i]! * (1 - ty) + tex[r1 + i]! * ty;
+    line[i] = l;
+    if (l > mx) mx = l;
+  }
+  return mx;
+};
+
+/** A 4x4 ordered dither (Bayer), thresholds in (0, 1): a faint layer rounded by it keeps its gradient after encoding. */
+const BAYER4 = new Float64Array([0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5].map((k) => (k + 0.5) / 16));
+
 const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
   const p = (((t % e.period) + e.period) % e.period) / e.period;
   const mAt = outMask(mask, still, view, outW);
@@ -625,24 +674,49 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
       return;
     }
     case 'fog': {
-      // A tileable noise layer moved by a whole tile per period: seamless.
+      // A tileable noise layer moved by a whole tile per period: seamless. Per output row the
+      // texture's two rows are lerped once (a pixel lerps along x only); rows and columns outside
+      // the mask are skipped. Rounded with an ordered dither: the layer is a faint, flat gradient,
+      // which plain rounding turns into steps that the encoder then shows as blocks.
       const tex = noiseTexture(e.seed);
       const ox = e.dir[0] * p, oy = e.dir[1] * p;
       const aspect = outW / outH;
+      const om = outputMask(mask, still, view, outW, outH);
+      const line = new Float64Array(NOISE);
+      const warper = warperOf(still);
+      if (warper) {
+        const rows = new Float32Array(outH * 2), lines = new Float32Array(outH * NOISE);
+        for (let y = 0; y < outH; y++) {
+          if (om && om.x0[y]! >= om.x1[y]!) continue;
+          if (noiseLine(tex, (y / outH) * 1.2 - oy, line) <= 0.3) continue;
+          rows[2 * y] = -ox;
+          rows[2 * y + 1] = 1.4 * s * 0.75 * (0.6 + 0.4 * (y / outH));
+          lines.set(line, y * NOISE);
+        }
+        warper.noiseLayer(out, outW, outH, om, rows, lines, aspect / 1.5 / outW, 0.3, 205, BAYER4);
+        return;
+      }
+      // Where the noise is below 0.3 there is no fog.
       for (let y = 0; y < outH; y++) {
-        const v = (y / outH) * 1.2 - oy;
+        const xa = om ? om.x0[y]! : 0, xb = om ? om.x1[y]! : outW;
+        if (xa >= xb) continue;
+        if (noiseLine(tex, (y / outH) * 1.2 - oy, line) <= 0.3) continue;
         const lowBias = 0.6 + 0.4 * (y / outH);
-        for (let x = 0; x < outW; x++) {
-          const n = noiseAt(tex, ((x / outW) * aspect) / 1.5 - ox, v);
-          let g = Math.max(0, n - 0.3) * 1.4 * s * 0.75 * lowBias;
-          if (mAt) g *= mAt(x, y);
+        const k = 1.4 * s * 0.75 * lowBias;
+        const row = y * outW, dith = (y & 3) * 4, chromaRow = (y & 1) === 0 && (y >> 1) < ch;
+        for (let x = xa; x < xb; x++) {
+          const u = ((x / outW) * aspect) / 1.5 - ox;
+          const fx = (u - Math.floor(u)) * NOISE, xi = fx | 0, tx = fx - xi, x0 = xi & (NOISE - 1), l0 = line[x0]!;
+          const n = l0 + (line[(x0 + 1) & (NOISE - 1)]! - l0) * tx;
+          let g = n > 0.3 ? (n - 0.3) * k : 0;
+          if (om) g *= om.m[row + x]! / 255;
           if (g <= 0) continue;
-          const i = y * outW + x;
-          out[i] = out[i]! + (205 - out[i]!) * g + 0.5;
-          if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+          const i = row + x, d = BAYER4[dith + (x & 3)]!;
+          out[i] = out[i]! + (205 - out[i]!) * g + d;
+          if (chromaRow && (x & 1) === 0 && (x >> 1) < cw) {
             const c = (y >> 1) * cw + (x >> 1);
-            out[U0 + c] = out[U0 + c]! + (128 - out[U0 + c]!) * g + 0.5;
-            out[V0 + c] = out[V0 + c]! + (128 - out[V0 + c]!) * g + 0.5;
+            out[U0 + c] = out[U0 + c]! + (128 - out[U0 + c]!) * g + d;
+            out[V0 + c] = out[V0 + c]! + (128 - out[V0 + c]!) * g + d;
           }
         }
       }
@@ -659,22 +733,44 @@ const drawLight = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view
  */
 const drawWisps = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array): void => {
   const p = (((t % e.period) + e.period) % e.period) / e.period;
-  const mAt = outMask(mask, still, view, outW);
+  const om = outputMask(mask, still, view, outW, outH);
   const tex = noiseTexture(e.seed + 101);
   const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
   const aspect = outW / outH, s = e.strength;
+  const line = new Float64Array(NOISE);
+  const warper = warperOf(still);
+  if (warper) {
+    const rows = new Float32Array(outH * 2), lines = new Float32Array(outH * NOISE);
+    for (let y = 0; y < outH; y++) {
+      if (om && om.x0[y]! >= om.x1[y]!) continue;
+      if (noiseLine(tex, (y / outH) * 0.9 + p * 2, line) <= 0.45) continue;
+      rows[2 * y] = 0.05 * Math.sin(TAU * (y / outH) * 2 + TAU * p);
+      rows[2 * y + 1] = 1.6 * s * 0.55;
+      lines.set(line, y * NOISE);
+    }
+    warper.noiseLayer(out, outW, outH, om, rows, lines, (aspect * 2.2) / outW, 0.45, 222, null);
+    return;
+  }
+  // Per output row the texture's two rows are lerped once (a pixel lerps along x only); rows where
+  // the noise stays under 0.45, and rows and columns outside the mask, are skipped.
   for (let y = 0; y < outH; y++) {
-    const v = (y / outH) * 0.9 + p * 2;
+    const xa = om ? om.x0[y]! : 0, xb = om ? om.x1[y]! : outW;
+    if (xa >= xb) continue;
+    if (noiseLine(tex, (y / outH) * 0.9 + p * 2, line) <= 0.45) continue;
     const curl = 0.05 * Math.sin(TAU * (y / outH) * 2 + TAU * p);
-    for (let x = 0; x < outW; x++) {
-      let m = 1;
-      if (mAt) { m = mAt(x, y); if (m === 0) continue; }
-      const n = noiseAt(tex, ((x / outW) * aspect) * 2.2 + curl, v);
-      const g = Math.max(0, n - 0.45) * 1.6 * s * 0.55 * m;
+    const row = y * outW, chromaRow = (y & 1) === 0 && (y >> 1) < ch;
+    const k = 1.6 * s * 0.55;
+    for (let x = xa; x < xb; x++) {
+      const u = ((x / outW) * aspect) * 2.2 + curl;
+      const fx = (u - Math.floor(u)) * NOISE, xi = fx | 0, tx = fx - xi, x0 = xi & (NOISE - 1), l0 = line[x0]!;
+      const n = l0 + (line[(x0 + 1) & (NOISE - 1)]! - l0) * tx;
+      if (n <= 0.45) continue;
+      let g = (n - 0.45) * k;
+      if (om) g *= om.m[row + x]! / 255;
       if (g <= 0) continue;
-      const i = y * outW + x;
+      const i = row + x;
       out[i] = out[i]! + (222 - out[i]!) * g + 0.5;
-      if ((x & 1) === 0 && (y & 1) === 0 && (x >> 1) < cw && (y >> 1) < ch) {
+      if (chromaRow && (x & 1) === 0 && (x >> 1) < cw) {
         const c = (y >> 1) * cw + (x >> 1);
         out[U0 + c] = out[U0 + c]! + (128 - out[U0 + c]!) * g + 0.5;
         out[V0 + c] = out[V0 + c]! + (128 - out[V0 + c]!) * g + 0.5;

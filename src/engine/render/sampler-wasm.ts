@@ -21,7 +21,11 @@ interface KernelExports {
   blend(dst: number, dstStride: number, src: number, a: number, w: number, h: number): void;
   mix(a: number, b: number, out: number, n: number, k: number): void;
   warp(src: number, sw: number, sh: number, out: number, ow: number, oh: number, mask: number, mw: number, mh: number, mk: number,
-    left: number, top: number, scale: number, grid: number, gw: number, gstep: number, gmul: number, w0: number, w1: number, scr: number, src2: number, out2: number): void;
+    left: number, top: number, scale: number, grid: number, gw: number, gstep: number, gmul: number, w0: number, w1: number, scr: number, src2: number, out2: number,
+    codes: number, rows: number, need: number): void;
+  maskDistance(mask: number, w: number, h: number, dist: number, outside: number): void;
+  noiseLayer(out: number, ow: number, oh: number, mask: number, xr: number, rows: number, lines: number, ku: number, thr: number, tY: number, dith: number): void;
+  warpGroups(mask: number, mw: number, mh: number, mk: number, dist: number, zdist: number, left: number, top: number, scale: number, ow: number, oh: number, codes: number, rows: number, scr: number): void;
 }
 
 const WASM_URL = new URL('./sampler.wasm', import.meta.url);
@@ -278,18 +282,38 @@ export class WasmMixer {
   }
 }
 
+/** A mask copied into a warper's kernel: its bytes, its distance maps (to below 255, to above 0), its plan for the last view. */
+interface MaskInKernel { readonly ptr: number; readonly dist: number; readonly zdist: number; plan: WarpPlan | null }
+
+/** Where the warp works for one mask and view (`warpGroups` in the kernel), luma and chroma. */
+interface WarpPlan {
+  key: string;
+  codesY: number; rowsY: number; codesC: number; rowsC: number;
+  /** The frame's luma rows with work, [r0, r1) (even bounds). */
+  r0: number; r1: number;
+}
+
 /**
- * The living photos' flow warp (`warpPlane` in ../living/render.ts) on the SIMD kernel, 4 pixels
- * per step in f32 (the JS reference works in f64: a level apart here and there). An instance of
- * its own per still holds the still's planes and the effects' masks (copied once each); a frame
- * is copied in, warped plane by plane, and copied out.
+ * The living photos' flow warp (`warpPlane` in ../living/render.ts) on the SIMD kernel. Groups of
+ * 8 pixels inside the region, whose samples all come from inside it (the mask's distance to its
+ * edge beyond the frame's largest displacement), take a fast path: 8 pixels a step in 16-bit
+ * fixed point (positions in 1/1024 px); the others 4 pixels a step in f32 with the mask read per
+ * sample (the JS reference works in f64: a level apart here and there). Groups where the mask is
+ * 0 are not visited. An instance of its own per still holds the still's planes and the effects'
+ * masks (copied once each, with their distance maps); a frame's rows with work are copied in,
+ * warped plane by plane, and copied out.
  */
 export class WasmWarper {
   readonly #k: KernelExports;
   readonly #planes: ReadonlyArray<{ ptr: number; width: number; height: number }>;
-  readonly #masks = new WeakMap<Uint8Array, number>();
+  readonly #masks = new WeakMap<Uint8Array, MaskInKernel>();
+  #om = { ptr: 0, cap: 0 };
+  #omRows = { ptr: 0, cap: 0 };
+  /** The output-resolution mask whose bytes are in #om now. */
+  #omOf: Uint8Array | null = null;
   #top: number;
   #frame = { ptr: 0, cap: 0 };
+  #layer = { ptr: 0, cap: 0 };
   #grid = { ptr: 0, cap: 0 };
   #scr = { ptr: 0, cap: 0 };
 
@@ -318,42 +342,126 @@ export class WasmWarper {
     return a.ptr;
   }
 
-  #mask(mask: Uint8Array): number {
-    let p = this.#masks.get(mask);
-    if (p === undefined) {
-      p = this.#alloc(mask.length);
-      new Uint8Array(this.#k.memory.buffer).set(mask, p);
-      this.#masks.set(mask, p);
+  #mask(mask: Uint8Array, w: number, h: number): MaskInKernel {
+    let m = this.#masks.get(mask);
+    if (m === undefined) {
+      const ptr = this.#alloc(mask.length);
+      new Uint8Array(this.#k.memory.buffer).set(mask, ptr);
+      const dist = this.#alloc(mask.length), zdist = this.#alloc(mask.length);
+      this.#k.maskDistance(ptr, w, h, dist, 0);
+      this.#k.maskDistance(ptr, w, h, zdist, 1);
+      m = { ptr, dist, zdist, plan: null };
+      this.#masks.set(mask, m);
     }
+    return m;
+  }
+
+  /** The mask's work plan for this view (kept while the view stays: a still camera makes it once). */
+  #plan(m: MaskInKernel, mw: number, mh: number, left: number, top: number, scale: number, outW: number, outH: number): WarpPlan {
+    const key = `${left},${top},${scale},${outW}x${outH}`;
+    if (m.plan?.key === key) return m.plan;
+    const cw = outW >> 1, ch = outH >> 1;
+    const ngY = (outW + 7) >> 3, ngC = (cw + 7) >> 3;
+    const p = m.plan && m.plan.key.endsWith(`,${outW}x${outH}`) ? m.plan
+      : { key: '', codesY: this.#alloc(ngY * outH), rowsY: this.#alloc(outH * 8), codesC: this.#alloc(Math.max(1, ngC * ch)), rowsC: this.#alloc(Math.max(1, ch) * 8), r0: 0, r1: 0 };
+    const sp = this.#area(this.#scr, outW * 12 + 64 + ((outW >> 3) + 4) * 32);
+    const k = this.#k;
+    k.warpGroups(m.ptr, mw, mh, 1, m.dist, m.zdist, left, top, scale, outW, outH, p.codesY, p.rowsY, sp);
+    if (cw > 0 && ch > 0) k.warpGroups(m.ptr, mw, mh, 2, m.dist, m.zdist, left / 2, top / 2, scale, cw, ch, p.codesC, p.rowsC, sp);
+    // The luma rows with work, and the luma rows of the chroma rows with work.
+    let r0 = outH, r1 = 0;
+    const rowsY = new Int32Array(k.memory.buffer, p.rowsY, outH * 2);
+    for (let y = 0; y < outH; y++) if (rowsY[2 * y]! <= rowsY[2 * y + 1]!) { if (y < r0) r0 = y; r1 = y + 1; }
+    const rowsC = new Int32Array(k.memory.buffer, p.rowsC, ch * 2);
+    for (let y = 0; y < ch; y++) if (rowsC[2 * y]! <= rowsC[2 * y + 1]!) { if (2 * y < r0) r0 = 2 * y; if (2 * y + 2 > r1) r1 = 2 * y + 2; }
+    p.r0 = r0 >= r1 ? 0 : r0 & ~1;
+    p.r1 = r0 >= r1 ? 0 : Math.min(outH, (r1 + 1) & ~1);
+    p.key = key;
+    m.plan = p;
     return p;
   }
 
   /**
    * Warps the three planes of a yuv420p frame (`out`, outW x outH) in place: `grid` (gw columns,
    * (dx0, dy0, dx1, dy1) per node every `step` output pixels, a multiple of 8) in still luma pixels;
-   * `mask` at the still's luma size or null.
+   * `mask` at the still's luma size or null; `maxD`: the largest |dx| or |dy| in the grid.
    */
-  warpFrame(out: Uint8Array, outW: number, outH: number, mask: Uint8Array | null, left: number, top: number, scale: number, grid: Float32Array, gw: number, step: number, w0: number, w1: number): void {
-    if (step % 8 !== 0) throw new Error('wasm warper: the grid step must be a multiple of 8');
+  warpFrame(out: Uint8Array, outW: number, outH: number, mask: Uint8Array | null, left: number, top: number, scale: number, grid: Float32Array, gw: number, step: number, w0: number, w1: number, maxD: number): void {
+    if (step % 8 !== 0 || (step & (step - 1)) !== 0) throw new Error('wasm warper: the grid step must be a power of 2, at least 8');
     const y = this.#planes[0]!, u = this.#planes[1]!, v = this.#planes[2]!;
+    if (y.width >= 32768 || y.height >= 32768) throw new Error('wasm warper: the still is too large');
     const cw = outW >> 1, ch = outH >> 1, n = outW * outH + 2 * cw * ch;
-    const mp = mask ? this.#mask(mask) : 0;
+    const m = mask ? this.#mask(mask, y.width, y.height) : null;
+    const plan = m ? this.#plan(m, y.width, y.height, left, top, scale, outW, outH) : null;
+    const r0 = plan ? plan.r0 : 0, r1 = plan ? plan.r1 : outH;
+    if (r0 >= r1) return;
+    const mp = m ? m.ptr : 0;
+    const need = Number.isFinite(maxD) ? Math.ceil(Math.abs(maxD)) + 3 : 255;
     const fp = this.#area(this.#frame, n);
     const gp = this.#area(this.#grid, grid.length * 4);
-    const sp = this.#area(this.#scr, outW * 8 + gw * 16);
+    const sp = this.#area(this.#scr, outW * 12 + 64 + gw * 32);
     const mem = new Uint8Array(this.#k.memory.buffer);
-    mem.set(out.subarray(0, n), fp);
+    // Only the rows with work go in and out (all of them without a mask).
+    const U = outW * outH, V = U + cw * ch, c0 = (r0 >> 1) * cw, c1 = (r1 >> 1) * cw;
+    mem.set(out.subarray(r0 * outW, r1 * outW), fp + r0 * outW);
+    mem.set(out.subarray(U + c0, U + c1), fp + U + c0);
+    mem.set(out.subarray(V + c0, V + c1), fp + V + c0);
     new Float32Array(this.#k.memory.buffer, gp, grid.length).set(grid);
     const k = this.#k;
-    k.warp(y.ptr, y.width, y.height, fp, outW, outH, mp, y.width, y.height, 1, left, top, scale, gp, gw, step, 1, w0, w1, sp, 0, 0);
-    const U = fp + outW * outH, V = U + cw * ch;
+    k.warp(y.ptr, y.width, y.height, fp, outW, outH, mp, y.width, y.height, 1, left, top, scale, gp, gw, step, 1, w0, w1, sp, 0, 0, plan ? plan.codesY : 0, plan ? plan.rowsY : 0, need);
+    const cc = plan ? plan.codesC : 0, cr = plan ? plan.rowsC : 0;
     if (u.width === v.width && u.height === v.height) {
       // U and V in one pass: the same positions and weights.
-      k.warp(u.ptr, u.width, u.height, U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, v.ptr, V);
+      k.warp(u.ptr, u.width, u.height, fp + U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, v.ptr, fp + V, cc, cr, need);
     } else {
-      k.warp(u.ptr, u.width, u.height, U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0);
-      k.warp(v.ptr, v.width, v.height, V, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0);
+      k.warp(u.ptr, u.width, u.height, fp + U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0, cc, cr, need);
+      k.warp(v.ptr, v.width, v.height, fp + V, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0, cc, cr, need);
     }
-    out.set(mem.subarray(fp, fp + n));
+    out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
+    out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
+    out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);
+  }
+
+  /**
+   * A noise layer (rise's wisps, fog) over a yuv420p frame in place, as `noiseLayer` in the kernel
+   * draws it: `rows` (u0, gain) per output row (gain 0: the row is left alone), `lines` 128 noise
+   * values per row, `om` the mask at output resolution with each row's columns (kept in the kernel
+   * while the same array is given), `dither` 16 thresholds or null (rounding).
+   */
+  noiseLayer(out: Uint8Array, outW: number, outH: number, om: { m: Uint8Array; x0: Int32Array; x1: Int32Array } | null, rows: Float32Array, lines: Float32Array, ku: number, thr: number, target: number, dither: Float64Array | null): void {
+    let r0 = outH, r1 = 0;
+    for (let y = 0; y < outH; y++) if (rows[2 * y + 1] !== 0) { if (y < r0) r0 = y; r1 = y + 1; }
+    if (r0 >= r1) return;
+    r0 &= ~1; r1 = Math.min(outH, (r1 + 1) & ~1);
+    const cw = outW >> 1, ch = outH >> 1, n = outW * outH + 2 * cw * ch;
+    let mp = 0, xp = 0;
+    if (om) {
+      // One area for the last mask given (a moving camera gives a new one per frame: copied over it).
+      const was = [this.#om.ptr, this.#omRows.ptr];
+      mp = this.#area(this.#om, om.m.length);
+      xp = this.#area(this.#omRows, outH * 8);
+      if (mp !== was[0] || xp !== was[1]) this.#omOf = null;
+      if (this.#omOf !== om.m) {
+        new Uint8Array(this.#k.memory.buffer).set(om.m, mp);
+        const xr = new Int32Array(this.#k.memory.buffer, xp, outH * 2);
+        for (let y = 0; y < outH; y++) { xr[2 * y] = om.x0[y]!; xr[2 * y + 1] = om.x1[y]!; }
+        this.#omOf = om.m;
+      }
+    }
+    const fp = this.#area(this.#frame, n);
+    const lp = this.#area(this.#layer, outH * 8 + outH * 512 + 64);
+    const buf = this.#k.memory.buffer, mem = new Uint8Array(buf);
+    new Float32Array(buf, lp, outH * 2).set(rows.subarray(0, outH * 2));
+    new Float32Array(buf, lp + outH * 8, outH * 128).set(lines.subarray(0, outH * 128));
+    const dp = lp + outH * 8 + outH * 512;
+    if (dither) new Float32Array(buf, dp, 16).set(dither);
+    const U = outW * outH, V = U + cw * ch, c0 = (r0 >> 1) * cw, c1 = (r1 >> 1) * cw;
+    mem.set(out.subarray(r0 * outW, r1 * outW), fp + r0 * outW);
+    mem.set(out.subarray(U + c0, U + c1), fp + U + c0);
+    mem.set(out.subarray(V + c0, V + c1), fp + V + c0);
+    this.#k.noiseLayer(fp, outW, outH, mp, xp, lp, lp + outH * 8, ku, thr, target, dither ? dp : 0);
+    out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
+    out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
+    out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);
   }
 }

@@ -564,7 +564,7 @@ export function warp(
   src: usize, sw: i32, sh: i32, out: usize, ow: i32, oh: i32,
   mask: usize, mw: i32, mh: i32, mk: i32,
   left: f64, top: f64, scale: f64, grid: usize, gw: i32, gstep: i32, gmul: f32, w0: f32, w1: f32, scr: usize,
-  src2: usize, out2: usize,
+  src2: usize, out2: usize, codes: usize, rows: usize, need: i32,
 ): void {
   const maxX = f32x4.splat(<f32>(<f64>sw - 1.001)), maxY = f32x4.splat(<f32>(<f64>sh - 1.001));
   const mxMax = mw - 1, myMax = mh - 1;
@@ -574,14 +574,27 @@ export function warp(
   const vw0 = f32x4.splat(w0), vw1 = f32x4.splat(w1);
   const colX = scr; // f32 x ow
   const colM = scr + (<usize>ow << 2); // i32 x ow
-  const rowv = scr + (<usize>ow << 3); // f32 x gw x 4
+  const colQ = scr + (<usize>ow << 3); // i32 x ow: colX in 1/1024 px
+  const rowv = align16(scr + <usize>ow * 12); // f32 x gw x 4
+  const rowq = rowv + (<usize>gw << 4); // i32 x gw x 4: rowv in 1/1024 px
   for (let ox = 0; ox < ow; ox++) {
     const sx: f64 = left + (<f64>ox + 0.5) * scale - 0.5;
     let mxi = <i32>((sx + 0.5) * <f64>mk);
     mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
     store<f32>(colX + (<usize>ox << 2), <f32>sx);
     store<i32>(colM + (<usize>ox << 2), mxi);
+    store<i32>(colQ + (<usize>ox << 2), <i32>Math.round(sx * 1024));
   }
+  // The fast path (groups of 8 pixels where the mask is 255 at the pixels and wherever their
+  // sources can be): positions in 1/1024 px, bilinear in 16-bit fixed point.
+  const ng = (ow + 7) >> 3;
+  const glog = <i32>ctz(gstep), gshift = glog + 1;
+  const lane2 = i32x4(0, 2, 4, 6);
+  const maxXq = i32x4.splat(<i32>Math.floor((<f64>sw - 1.001) * 1024)), maxYq = i32x4.splat(<i32>Math.floor((<f64>sh - 1.001) * 1024));
+  const zq = i32x4.splat(0), q1023 = i32x4.splat(1023);
+  const w0q = i16x8.splat(<i16>(w0 >= 1 ? 32767 : <i32>Math.round(<f64>w0 * 32768)));
+  const r64 = i16x8.splat(64);
+  let slow = false;
   const mvw = i32x4.splat(mw), mxv = i32x4.splat(mxMax), myv = i32x4.splat(myMax), swv = i32x4.splat(sw);
   const lane = f32x4(0.5, 1.5, 2.5, 3.5);
   const ff = i32x4.splat(0xff);
@@ -590,23 +603,87 @@ export function warp(
     let myi = <i32>((syd + 0.5) * <f64>mk);
     myi = myi < 0 ? 0 : myi > myMax ? myMax : myi;
     const mrow = mask + <usize>myi * <usize>mw;
+    // The groups of this row to visit (from `warpGroups`: outside them the mask is 0).
+    let gA = 0, gB = ng - 1;
     if (mask != 0) {
-      let any = false;
-      for (let ox = 0; ox < ow; ox += 4) if (load<u8>(mrow + <usize>load<i32>(colM + (<usize>ox << 2))) != 0) { any = true; break; }
-      if (!any && load<u8>(mrow + <usize>load<i32>(colM + (<usize>(ow - 1) << 2))) == 0) continue;
+      gA = load<i32>(rows + (<usize>oy << 3));
+      gB = load<i32>(rows + (<usize>oy << 3), 4);
+      if (gA > gB) continue;
     }
     const gyf: f64 = (<f64>oy + 0.5) * inv;
     const gy0 = <i32>gyf;
     const ty = <f32>(gyf - <f64>gy0);
     const rA = grid + (<usize>(gy0 * gw) << 4), rB = rA + (<usize>gw << 4);
     const vty = f32x4.splat(ty), vty1 = f32x4.splat(1 - ty), vg = f32x4.splat(gmul);
-    for (let k = 0; k < gw; k++) {
+    const k0 = (gA << 3) / gstep, k1 = min(gw - 1, ((gB << 3) + 8) / gstep + 1);
+    for (let k = k0; k <= k1; k++) {
       const o = <usize>k << 4;
-      v128.store(rowv + o, f32x4.mul(f32x4.add(f32x4.mul(v128.load(rA + o), vty1), f32x4.mul(v128.load(rB + o), vty)), vg));
+      const v = f32x4.mul(f32x4.add(f32x4.mul(v128.load(rA + o), vty1), f32x4.mul(v128.load(rB + o), vty)), vg);
+      v128.store(rowv + o, v);
+      v128.store(rowq + o, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, f32x4.splat(1024)))));
     }
     const sy = f32x4.splat(<f32>syd);
+    const syq = i32x4.splat(<i32>Math.round(syd * 1024));
     const ob = out + <usize>oy * <usize>ow;
-    for (let ox = 0; ox < ow; ox += 4) {
+    const crow = codes + <usize>oy * <usize>ng;
+    for (let g = gA; g <= gB; g++) {
+    const ox8 = g << 3;
+    if (mask != 0) {
+      const code = <i32>load<u8>(crow + <usize>g);
+      if (code == 255) continue;
+      if (code < need) { slow = true; } else { slow = false; }
+    } else slow = false;
+    if (ox8 + 8 > ow) slow = true;
+    if (!slow) {
+      // 8 pixels: two halves of 4, each with its grid cell (the same one when the step is 8) and
+      // its lanes' weights along x (in 1/(2·gstep): 2·offset + 1).
+      const cA = ox8 >> glog, cB = (ox8 + 4) >> glog;
+      const tA = i32x4.add(i32x4.splat(((ox8 - (cA << glog)) << 1) + 1), lane2), tB = i32x4.add(i32x4.splat(((ox8 + 4 - (cB << glog)) << 1) + 1), lane2);
+      const pA = rowq + (<usize>cA << 4), pB = rowq + (<usize>cB << 4);
+      const A0 = v128.load(pA), D0 = i32x4.sub(v128.load(pA, 16), A0);
+      const A1 = v128.load(pB), D1 = i32x4.sub(v128.load(pB, 16), A1);
+      const cxA = v128.load(colQ + (<usize>ox8 << 2)), cxB = v128.load(colQ + (<usize>ox8 << 2), 16);
+      let xa0 = zq, ya0 = zq, xa1 = zq, ya1 = zq, xb0 = zq, yb0 = zq, xb1 = zq, yb1 = zq;
+      if (w0 > 0) {
+        xa0 = i32x4.min_s(i32x4.max_s(i32x4.sub(cxA, i32x4.add(i8x16.shuffle(A0, A0, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D0, D0, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3), tA), gshift))), zq), maxXq);
+        xb0 = i32x4.min_s(i32x4.max_s(i32x4.sub(cxB, i32x4.add(i8x16.shuffle(A1, A1, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D1, D1, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3), tB), gshift))), zq), maxXq);
+        ya0 = i32x4.min_s(i32x4.max_s(i32x4.sub(syq, i32x4.add(i8x16.shuffle(A0, A0, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D0, D0, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7), tA), gshift))), zq), maxYq);
+        yb0 = i32x4.min_s(i32x4.max_s(i32x4.sub(syq, i32x4.add(i8x16.shuffle(A1, A1, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D1, D1, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7), tB), gshift))), zq), maxYq);
+      }
+      if (w1 > 0) {
+        xa1 = i32x4.min_s(i32x4.max_s(i32x4.sub(cxA, i32x4.add(i8x16.shuffle(A0, A0, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D0, D0, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11), tA), gshift))), zq), maxXq);
+        xb1 = i32x4.min_s(i32x4.max_s(i32x4.sub(cxB, i32x4.add(i8x16.shuffle(A1, A1, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D1, D1, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11), tB), gshift))), zq), maxXq);
+        ya1 = i32x4.min_s(i32x4.max_s(i32x4.sub(syq, i32x4.add(i8x16.shuffle(A0, A0, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D0, D0, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15), tA), gshift))), zq), maxYq);
+        yb1 = i32x4.min_s(i32x4.max_s(i32x4.sub(syq, i32x4.add(i8x16.shuffle(A1, A1, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15), i32x4.shr_s(i32x4.mul(i8x16.shuffle(D1, D1, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15), tB), gshift))), zq), maxYq);
+      }
+      let v = zq, v2 = zq;
+      if (w0 > 0) {
+        const xi = i16x8.narrow_i32x4_s(i32x4.shr_s(xa0, 10), i32x4.shr_s(xb0, 10)), yi = i16x8.narrow_i32x4_s(i32x4.shr_s(ya0, 10), i32x4.shr_s(yb0, 10));
+        const fx = i16x8.shl(i16x8.narrow_i32x4_s(v128.and(xa0, q1023), v128.and(xb0, q1023)), 5);
+        const fy = i16x8.shl(i16x8.narrow_i32x4_s(v128.and(ya0, q1023), v128.and(yb0, q1023)), 5);
+        v = bilin8(src, sw, xi, yi, fx, fy);
+        if (src2 != 0) v2 = bilin8(src2, sw, xi, yi, fx, fy);
+      }
+      if (w1 > 0) {
+        const xi = i16x8.narrow_i32x4_s(i32x4.shr_s(xa1, 10), i32x4.shr_s(xb1, 10)), yi = i16x8.narrow_i32x4_s(i32x4.shr_s(ya1, 10), i32x4.shr_s(yb1, 10));
+        const fx = i16x8.shl(i16x8.narrow_i32x4_s(v128.and(xa1, q1023), v128.and(xb1, q1023)), 5);
+        const fy = i16x8.shl(i16x8.narrow_i32x4_s(v128.and(ya1, q1023), v128.and(yb1, q1023)), 5);
+        const u = bilin8(src, sw, xi, yi, fx, fy);
+        v = w0 > 0 ? i16x8.add(u, i16x8.q15mulr_sat_s(i16x8.sub(v, u), w0q)) : u;
+        if (src2 != 0) {
+          const u2 = bilin8(src2, sw, xi, yi, fx, fy);
+          v2 = w0 > 0 ? i16x8.add(u2, i16x8.q15mulr_sat_s(i16x8.sub(v2, u2), w0q)) : u2;
+        }
+      }
+      const r = i16x8.shr_u(i16x8.add(v, r64), 7);
+      v128.store64_lane(ob + <usize>ox8, i8x16.narrow_i16x8_u(r, r), 0);
+      if (src2 != 0) {
+        const r2 = i16x8.shr_u(i16x8.add(v2, r64), 7);
+        v128.store64_lane(out2 + <usize>oy * <usize>ow + <usize>ox8, i8x16.narrow_i16x8_u(r2, r2), 0);
+      }
+      continue;
+    }
+    for (let ox = ox8; ox < ox8 + 8 && ox < ow; ox += 4) {
       let m = f32x4.splat(255);
       if (mask != 0) {
         const c = colM + (<usize>ox << 2);
@@ -652,6 +729,250 @@ export function warp(
         blendTail(dst, ow - ox, acc, wsum, m);
         if (src2 != 0) blendTail(out2 + <usize>oy * <usize>ow + <usize>ox, ow - ox, acc2, wsum, m);
       }
+    }
+    }
+  }
+}
+
+/**
+ * Bilinear samples of the plane at `src` (stride `sw`) at 8 positions: whole pixels `xi`, `yi`
+ * (i16 lanes, inside the plane but for the right and bottom neighbour) and fractions `fx`, `fy`
+ * (Q15). The result is in 1/128 levels (0–32640).
+ */
+@inline function bilin8(src: usize, sw: i32, xi: v128, yi: v128, fx: v128, fy: v128): v128 {
+  const x0 = <i32>i16x8.extract_lane_s(xi, 0), y0 = <i32>i16x8.extract_lane_s(yi, 0);
+  const d = i16x8.sub(xi, i16x8.splat(<i16>x0));
+  let top2: v128, bot2: v128;
+  if (v128.all_true<i16>(i16x8.lt_u(d, i16x8.splat(15))) && v128.all_true<i16>(i16x8.eq(yi, i16x8.splat(<i16>y0)))) {
+    // One source row (and the next) for all 8: one load each and a shuffle placing (s[x], s[x + 1]) in each lane.
+    const sm = i16x8.add(i16x8.mul(d, i16x8.splat(257)), i16x8.splat(256));
+    const r = src + <usize>(y0 * sw + x0);
+    top2 = i8x16.swizzle(v128.load(r), sm);
+    bot2 = i8x16.swizzle(v128.load(r + <usize>sw), sm);
+  } else {
+    const vs = i32x4.splat(sw);
+    const il = i32x4.add(i32x4.mul(i32x4.extend_low_i16x8_s(yi), vs), i32x4.extend_low_i16x8_s(xi));
+    const ih = i32x4.add(i32x4.mul(i32x4.extend_high_i16x8_s(yi), vs), i32x4.extend_high_i16x8_s(xi));
+    const a0 = src + <usize>i32x4.extract_lane(il, 0), a1 = src + <usize>i32x4.extract_lane(il, 1);
+    const a2 = src + <usize>i32x4.extract_lane(il, 2), a3 = src + <usize>i32x4.extract_lane(il, 3);
+    const a4 = src + <usize>i32x4.extract_lane(ih, 0), a5 = src + <usize>i32x4.extract_lane(ih, 1);
+    const a6 = src + <usize>i32x4.extract_lane(ih, 2), a7 = src + <usize>i32x4.extract_lane(ih, 3);
+    const s = <usize>sw;
+    let t = i16x8.splat(<i16>load<u16>(a0));
+    t = i16x8.replace_lane(t, 1, <i16>load<u16>(a1));
+    t = i16x8.replace_lane(t, 2, <i16>load<u16>(a2));
+    t = i16x8.replace_lane(t, 3, <i16>load<u16>(a3));
+    t = i16x8.replace_lane(t, 4, <i16>load<u16>(a4));
+    t = i16x8.replace_lane(t, 5, <i16>load<u16>(a5));
+    t = i16x8.replace_lane(t, 6, <i16>load<u16>(a6));
+    top2 = i16x8.replace_lane(t, 7, <i16>load<u16>(a7));
+    let b = i16x8.splat(<i16>load<u16>(a0 + s));
+    b = i16x8.replace_lane(b, 1, <i16>load<u16>(a1 + s));
+    b = i16x8.replace_lane(b, 2, <i16>load<u16>(a2 + s));
+    b = i16x8.replace_lane(b, 3, <i16>load<u16>(a3 + s));
+    b = i16x8.replace_lane(b, 4, <i16>load<u16>(a4 + s));
+    b = i16x8.replace_lane(b, 5, <i16>load<u16>(a5 + s));
+    b = i16x8.replace_lane(b, 6, <i16>load<u16>(a6 + s));
+    bot2 = i16x8.replace_lane(b, 7, <i16>load<u16>(a7 + s));
+  }
+  const ff = i16x8.splat(0xff);
+  const p0 = v128.and(top2, ff), q0 = v128.and(bot2, ff);
+  const p = i16x8.add(i16x8.shl(p0, 7), i16x8.q15mulr_sat_s(i16x8.shl(i16x8.sub(i16x8.shr_u(top2, 8), p0), 7), fx));
+  const q = i16x8.add(i16x8.shl(q0, 7), i16x8.q15mulr_sat_s(i16x8.shl(i16x8.sub(i16x8.shr_u(bot2, 8), q0), 7), fx));
+  return i16x8.add(p, i16x8.q15mulr_sat_s(i16x8.sub(q, p), fy));
+}
+
+/**
+ * For each pixel of a mask (w x h), the chessboard distance to the nearest pixel below 255 (with
+ * `outside`: above 0), at most 254 (beyond the picture does not count): where it exceeds a flow's
+ * largest displacement, every sample the warp takes for the pixel is inside the region (outside
+ * it). Two passes. The distance changes by at most 1 from a pixel to the next.
+ */
+export function maskDistance(mask: usize, w: i32, h: i32, dist: usize, outside: i32): void {
+  const W = <usize>w;
+  for (let y = 0; y < h; y++) {
+    const row = <usize>y * W;
+    for (let x = 0; x < w; x++) {
+      const i = row + <usize>x;
+      const v = <i32>load<u8>(mask + i);
+      if (outside ? v != 0 : v != 255) {
+        store<u8>(dist + i, 0);
+        continue;
+      }
+      let d: i32 = 254;
+      if (x > 0) d = min(d, <i32>load<u8>(dist + i - 1));
+      if (y > 0) {
+        const u = i - W;
+        d = min(d, <i32>load<u8>(dist + u));
+        if (x > 0) d = min(d, <i32>load<u8>(dist + u - 1));
+        if (x < w - 1) d = min(d, <i32>load<u8>(dist + u + 1));
+      }
+      store<u8>(dist + i, <u8>min(254, d + 1));
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    const row = <usize>y * W;
+    for (let x = w - 1; x >= 0; x--) {
+      const i = row + <usize>x;
+      let d = <i32>load<u8>(dist + i);
+      if (d == 0) continue;
+      if (x < w - 1) d = min(d, <i32>load<u8>(dist + i + 1) + 1);
+      if (y < h - 1) {
+        const n = i + W;
+        d = min(d, <i32>load<u8>(dist + n) + 1);
+        if (x > 0) d = min(d, <i32>load<u8>(dist + n - 1) + 1);
+        if (x < w - 1) d = min(d, <i32>load<u8>(dist + n + 1) + 1);
+      }
+      store<u8>(dist + i, <u8>min(254, d));
+    }
+  }
+}
+
+/**
+ * Where `warp` works for a view of one plane: for each group of 8 output pixels (ow x oh, the
+ * mask read at the pixels `warp` reads) a code in `codes` ((ow + 7) / 8 per row): 255 when the
+ * mask is 0 at all of them (nothing to do), else a lower bound of the distance `dist` at them (0
+ * when the mask may be below 255 at one of them, or the group is cut by the row's end); and per
+ * row in `rows` the first and last group not 255 (i32 pairs; first > last when none). Both come
+ * from the distance maps at the group's middle pixel (`dist`, and `zdist` to the nearest pixel not
+ * 0): a distance changes by at most 1 a pixel, so the middle's, less the half-width of the group's
+ * span, bounds it over the group. `scr`: i32 x ow.
+ */
+export function warpGroups(mask: usize, mw: i32, mh: i32, mk: i32, dist: usize, zdist: usize, left: f64, top: f64, scale: f64, ow: i32, oh: i32, codes: usize, rows: usize, scr: usize): void {
+  const mxMax = mw - 1, myMax = mh - 1;
+  const ng = (ow + 7) >> 3;
+  for (let ox = 0; ox < ow; ox++) {
+    const sx: f64 = left + (<f64>ox + 0.5) * scale - 0.5;
+    let mxi = <i32>((sx + 0.5) * <f64>mk);
+    mxi = mxi < 0 ? 0 : mxi > mxMax ? mxMax : mxi;
+    store<i32>(scr + (<usize>ox << 2), mxi);
+  }
+  for (let oy = 0; oy < oh; oy++) {
+    const syd: f64 = top + (<f64>oy + 0.5) * scale - 0.5;
+    let myi = <i32>((syd + 0.5) * <f64>mk);
+    myi = myi < 0 ? 0 : myi > myMax ? myMax : myi;
+    const off = <usize>myi * <usize>mw;
+    let first = ng, last = -1;
+    for (let g = 0; g < ng; g++) {
+      const a = g << 3, b = min(a + 7, ow - 1);
+      const ca = load<i32>(scr + (<usize>a << 2)), cb = load<i32>(scr + (<usize>b << 2));
+      const c = (ca + cb) >> 1, half = max(c - ca, cb - c);
+      let code: i32;
+      if (<i32>load<u8>(zdist + off + <usize>c) > half) code = 255;
+      else code = b - a < 7 ? 0 : max(0, <i32>load<u8>(dist + off + <usize>c) - half);
+      store<u8>(codes + <usize>(oy * ng + g), <u8>code);
+      if (code != 255) {
+        if (first > g) first = g;
+        last = g;
+      }
+    }
+    store<i32>(rows + (<usize>oy << 3), first);
+    store<i32>(rows + (<usize>oy << 3), last, 4);
+  }
+}
+
+/** The noise layer's value for 4 pixels: the row's noise line at u (tiles), lerped, above `thr`, times `gain` and the mask (0–255 lanes, f32). */
+@inline function layerGain(lines: usize, u: v128, thr: v128, gain: v128, m: v128): v128 {
+  const fu = f32x4.sub(u, f32x4.floor(u));
+  const f = f32x4.mul(fu, f32x4.splat(128));
+  const i = floorI(f);
+  const t = f32x4.sub(f, f32x4.convert_i32x4_s(i));
+  const q = i32x4.shl(v128.and(i, i32x4.splat(127)), 2);
+  const q1 = i32x4.shl(v128.and(i32x4.add(i, i32x4.splat(1)), i32x4.splat(127)), 2);
+  const l0 = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(lines + <usize>i32x4.extract_lane(q, 0))),
+    1, load<f32>(lines + <usize>i32x4.extract_lane(q, 1))), 2, load<f32>(lines + <usize>i32x4.extract_lane(q, 2))), 3, load<f32>(lines + <usize>i32x4.extract_lane(q, 3)));
+  const l1 = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(lines + <usize>i32x4.extract_lane(q1, 0))),
+    1, load<f32>(lines + <usize>i32x4.extract_lane(q1, 1))), 2, load<f32>(lines + <usize>i32x4.extract_lane(q1, 2))), 3, load<f32>(lines + <usize>i32x4.extract_lane(q1, 3)));
+  const n = f32x4.add(l0, f32x4.mul(f32x4.sub(l1, l0), t));
+  return f32x4.mul(f32x4.mul(f32x4.pmax(f32x4.sub(n, thr), f32x4.splat(0)), gain), f32x4.mul(m, f32x4.splat(<f32>(1.0 / 255))));
+}
+
+/** base + (target − base)·g + d for 4 bytes at `p` (`n` of them: 1–4), truncated as JS stores a number into a Uint8Array. */
+@inline function layerMix(p: usize, n: i32, target: v128, g: v128, d: v128): void {
+  let b: v128;
+  if (n == 4) b = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
+  else {
+    b = f32x4.splat(<f32>load<u8>(p));
+    if (n > 1) b = f32x4.replace_lane(b, 1, <f32>load<u8>(p, 1));
+    if (n > 2) b = f32x4.replace_lane(b, 2, <f32>load<u8>(p, 2));
+  }
+  const r = floorI(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.sub(target, b), g)), d));
+  const r8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r, r), i16x8.narrow_i32x4_s(r, r));
+  if (n == 4) v128.store32_lane(p, r8, 0);
+  else {
+    store<u8>(p, <u8>i8x16.extract_lane_u(r8, 0));
+    if (n > 1) store<u8>(p, <u8>i8x16.extract_lane_u(r8, 1), 1);
+    if (n > 2) store<u8>(p, <u8>i8x16.extract_lane_u(r8, 2), 2);
+  }
+}
+
+/**
+ * A noise layer over a yuv420p frame at `out` (ow x oh), as `drawWisps` and the 'fog' light in
+ * ../../living/render.ts draw it (in f32): per pixel the row's noise line (`lines`: 128 f32 per
+ * row, the texture already lerped between its rows) at u = x·ku + u0, above `thr`, times the row's
+ * gain and the mask (output resolution, 0: none), mixes the pixel toward `tY` (chroma toward 128),
+ * rounded by `dith` (16 f32 of a 4x4 ordered dither, 0: one half). `rows`: (u0, gain) f32 per row,
+ * gain 0 to skip the row; `xr`: per row the columns [x0, x1) to visit (i32 pairs, 0: all).
+ */
+export function noiseLayer(out: usize, ow: i32, oh: i32, mask: usize, xr: usize, rows: usize, lines: usize, ku: f32, thr: f32, tY: f32, dith: usize): void {
+  const cw = ow >> 1, ch = oh >> 1;
+  const U0 = out + <usize>(ow * oh), V0 = U0 + <usize>(cw * ch);
+  const vthr = f32x4.splat(thr), vt = f32x4.splat(tY), vc = f32x4.splat(128);
+  const lane = f32x4(0, 1, 2, 3), lane2 = f32x4(0, 2, 4, 6);
+  const full = f32x4.splat(255);
+  for (let y = 0; y < oh; y++) {
+    const gain = load<f32>(rows + (<usize>y << 3), 4);
+    if (gain == 0) continue;
+    let xa = 0, xb = ow;
+    if (xr != 0) {
+      xa = load<i32>(xr + (<usize>y << 3));
+      xb = load<i32>(xr + (<usize>y << 3), 4);
+      if (xa >= xb) continue;
+    }
+    const u0 = f32x4.splat(load<f32>(rows + (<usize>y << 3)));
+    const vg = f32x4.splat(gain), vku = f32x4.splat(ku);
+    const ln = lines + (<usize>y << 9);
+    const mrow = mask + <usize>y * <usize>ow;
+    const d = dith != 0 ? v128.load(dith + (<usize>(y & 3) << 4)) : f32x4.splat(0.5);
+    const ob = out + <usize>y * <usize>ow;
+    for (let x = xa & ~3; x < xb; x += 4) {
+      const n = min(4, ow - x);
+      let m = full;
+      if (mask != 0) {
+        if (n == 4) m = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mrow + <usize>x))));
+        else {
+          m = f32x4.splat(<f32>load<u8>(mrow + <usize>x));
+          if (n > 1) m = f32x4.replace_lane(m, 1, <f32>load<u8>(mrow + <usize>x, 1));
+          if (n > 2) m = f32x4.replace_lane(m, 2, <f32>load<u8>(mrow + <usize>x, 2));
+        }
+        if (!v128.any_true(m)) continue;
+      }
+      const u = f32x4.add(f32x4.mul(f32x4.add(f32x4.splat(<f32>x), lane), vku), u0);
+      const g = layerGain(ln, u, vthr, vg, m);
+      if (!v128.any_true(f32x4.gt(g, f32x4.splat(0)))) continue;
+      layerMix(ob + <usize>x, n, vt, g, d);
+    }
+    if ((y & 1) != 0 || (y >> 1) >= ch) continue;
+    // Chroma at the even pixels of even rows: 4 chroma pixels are luma x, x + 2, x + 4, x + 6.
+    const dc = i8x16.shuffle(d, d, 0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11);
+    const crow = <usize>((y >> 1) * cw);
+    const ca = (xa >> 1) & ~3, cb = min(cw, (xb + 1) >> 1);
+    for (let cx = ca; cx < cb; cx += 4) {
+      const n = min(4, cb - cx);
+      const x = cx << 1;
+      let m = full;
+      if (mask != 0) {
+        m = f32x4.splat(<f32>load<u8>(mrow + <usize>x));
+        if (n > 1) m = f32x4.replace_lane(m, 1, <f32>load<u8>(mrow + <usize>x, 2));
+        if (n > 2) m = f32x4.replace_lane(m, 2, <f32>load<u8>(mrow + <usize>x, 4));
+        if (n > 3) m = f32x4.replace_lane(m, 3, <f32>load<u8>(mrow + <usize>x, 6));
+        if (!v128.any_true(m)) continue;
+      }
+      const u = f32x4.add(f32x4.mul(f32x4.add(f32x4.splat(<f32>x), lane2), vku), u0);
+      const g = layerGain(ln, u, vthr, vg, m);
+      if (!v128.any_true(f32x4.gt(g, f32x4.splat(0)))) continue;
+      layerMix(U0 + crow + <usize>cx, n, vc, g, dc);
+      layerMix(V0 + crow + <usize>cx, n, vc, g, dc);
     }
   }
 }
