@@ -64,7 +64,8 @@ export const planEffects = (effects: readonly Effect[], shotId: string, frames: 
     type: e.type,
     region: typeof e.region === 'string'
       ? { kind: 'named' as const, name: e.region, ...(analysis && analysis.confidence >= 0.05 && (e.region === 'subject' || e.region === 'background') ? { subject: analysis.subject } : {}),
-        ...((e.region === 'sky' || e.region === 'water') && analysis?.regions?.skyMatte ? { mask: analysis.regions.skyMatte } : {}) }
+        ...((e.region === 'sky' || e.region === 'water') && analysis?.regions?.skyMatte ? { mask: analysis.regions.skyMatte } : {}),
+        ...(e.region === 'water' && analysis?.regions?.waterMatte ? { found: analysis.regions.waterMatte } : {}) }
       : { kind: 'polygon' as const, points: e.region.polygon },
     dir: DIRECTION_VECTORS[e.direction ?? DEFAULT_DIRECTION[e.type]],
     speed: speedFraction(e.type, e.speed) / fps,

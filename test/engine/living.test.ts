@@ -412,3 +412,34 @@ test('a shine is a narrow bright band that crosses its region and touches nothin
   assert.ok(widest < 0.25, `and narrow: at most ${(widest * 100).toFixed(0)}% of the region lit at once`);
   assert.ok(crossedLeft && crossedRight, 'it crosses the region');
 });
+
+test('the water the analysis found is the water the render moves (stored with the analysis, refined to the banks at the still\'s scale)', async () => {
+  const { regionShares, EDGE_SIZE } = await import('../../src/engine/analyze/regions.js');
+  const W = 960, H = 540;
+  // Sky over a far shore of trees, a dark bluish lake with a wavy near shore, and textured brown ground.
+  const rgb = Buffer.alloc(W * H * 3);
+  const shore = (x: number) => 0.74 * H + 0.03 * H * Math.sin(x / 70);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const i = (y * W + x) * 3;
+    if (y < 0.4 * H) { rgb[i] = 150 + (y / H) * 60; rgb[i + 1] = 185 + (y / H) * 40; rgb[i + 2] = 240; }
+    else if (y < 0.47 * H) { const n = (((x >> 3) * 7919 + (y >> 3) * 104729) % 51) - 25; rgb[i] = 50 + n; rgb[i + 1] = 75 + n; rgb[i + 2] = 40 + n; }
+    else if (y < shore(x)) { const r = 3 * Math.sin(x / 9 + y / 5); rgb[i] = 40 + r; rgb[i + 1] = 70 + r; rgb[i + 2] = 100 + r; }
+    else { const n = (((x >> 3) * 7919 + (y >> 3) * 104729) % 61) - 30; rgb[i] = 110 + n; rgb[i + 1] = 80 + n; rgb[i + 2] = 50 + n; }
+  }
+  const shares = regionShares(await small(rgb, W, H));
+  assert.ok(shares.water > 0.2 && shares.waterMatte, `water found: ${shares.water}`);
+  const still = rgbToYuv(rgb, W, H, 3, false);
+  const searchAgain = () => { throw new Error('the render must not search for the water again'); };
+  const m = regionMask({ kind: 'named', name: 'water', found: shares.waterMatte }, W, H, searchAgain, () => smallFromYuv(still.y, still.u, still.v, EDGE_SIZE))!;
+  const at = (fx: number, fy: number) => m.data[Math.min(m.height - 1, Math.floor(fy * m.height)) * m.width + Math.min(m.width - 1, Math.floor(fx * m.width))]!;
+  assert.equal(at(0.5, 0.2), 0, 'the sky does not ripple');
+  assert.equal(at(0.5, 0.95), 0, 'the ground does not ripple');
+  let inside = 0, n = 0, over = 0;
+  for (let x = 0.02; x < 0.98; x += 0.01) {
+    for (let fy = 0.52; fy < 0.66; fy += 0.02) { inside += at(x, fy); n++; }
+    // The mask follows the wavy shore: nothing a few pixels below it, whatever the detector's squares held.
+    if (at(x, (shore(x * W) + 8) / H) > 0) over++;
+  }
+  assert.ok(inside / n > 0.9, `the lake moves: ${(inside / n).toFixed(2)} of it at full strength`);
+  assert.ok(over <= 3, `${over} columns move below the shore`);
+});

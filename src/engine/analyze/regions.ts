@@ -334,12 +334,20 @@ export const findWater = (s: Small, sky: FoundRegion | null = findSky(s)): Found
   return { mask: { width: w, height: h, data: m }, coverage: n / (w * h), horizon: hz / h };
 };
 
-/** Sky and water shares of a photo (stored with the analysis: 0 when not found); the iOS sky matte, when given, is the sky. */
-export const regionShares = (s: Small, skyMatte?: StoredMatte | null): { sky: number; water: number } => {
+/**
+ * Sky and water shares of a photo (stored with the analysis: 0 when not found); the iOS sky matte,
+ * when given, is the sky. The water found is stored too (`waterMatte`, at the detector's size): the
+ * render moves that water, not what a search on its own copy of the still would find (the still in
+ * video colours can break a river into pieces the search no longer takes for water).
+ */
+export const regionShares = (s: Small, skyMatte?: StoredMatte | null): { sky: number; water: number; waterMatte?: StoredMatte } => {
   const sky = skyMatte ? skyFromMatte(skyMatte) : findSky(s);
   const water = findWater(s, sky);
   const r = (x: number) => Math.round(x * 1e3) / 1e3;
-  return { sky: r(sky?.coverage ?? 0), water: r(water?.coverage ?? 0) };
+  const shares = { sky: r(sky?.coverage ?? 0), water: r(water?.coverage ?? 0) };
+  if (!water) return shares;
+  const { width, height, data } = water.mask;
+  return { ...shares, waterMatte: { width, height, data: Buffer.from(Uint8Array.from(data, (v) => (v >= 0.5 ? 255 : 0))).toString('base64') } };
 };
 
 const inPolygon = (px: number, py: number, pts: Polygon): boolean => {
@@ -467,6 +475,47 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
     for (let y = 0; y < h; y++) {
       const sy = Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h));
       for (let x = 0; x < w; x++) hard[y * w + x] = fm.data[sy * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]!;
+    }
+  } else if (region.name === 'water' && region.found) {
+    // The water the photo's analysis found (see regionShares), refined on the finer copy: near the
+    // found water (a detector pixel either side), the pixels of the water's own colour and
+    // brightness, so the edge follows the banks instead of the detector's 160-px squares.
+    const fm = skyFromMatte(region.found)?.mask;
+    if (!fm) return null;
+    const near = (fx: number, fy: number, grow: number) => {
+      const cx = Math.floor(fx * fm.width), cy = Math.floor(fy * fm.height);
+      for (let dy = -grow; dy <= grow; dy++) for (let dx = -grow; dx <= grow; dx++) {
+        const x = cx + dx, y = cy + dy;
+        if (x >= 0 && y >= 0 && x < fm.width && y < fm.height && fm.data[y * fm.width + x]! > 0) return true;
+      }
+      return false;
+    };
+    if (detail) {
+      const f = detail();
+      w = f.width; h = f.height; r = 2;
+      hard = new Float32Array(w * h);
+      // The water's colour: the median and its spread (median absolute deviation) over the found
+      // water, robust to the banks the detector's squares take with it.
+      const vals: [number[], number[], number[]] = [[], [], []];
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        if (fm.data[Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h)) * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]! <= 0) continue;
+        vals[0].push(f.l[i]!); vals[1].push(f.cb[i]!); vals[2].push(f.cr[i]!);
+      }
+      if (!vals[0].length) return null;
+      const med = (a: readonly number[]) => { const b = Float32Array.from(a).sort(); return b[b.length >> 1]!; };
+      const centre = vals.map(med), spread = vals.map((a, k) => 1.4826 * med(a.map((v) => Math.abs(v - centre[k]!))));
+      const mean = centre, tol = [2.5 * spread[0]! + 6, 2.5 * spread[1]! + 3, 2.5 * spread[2]! + 3];
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        if (!near((x + 0.5) / w, (y + 0.5) / h, 1)) continue;
+        if (Math.abs(f.l[i]! - mean[0]!) <= tol[0]! && Math.abs(f.cb[i]! - mean[1]!) <= tol[1]! && Math.abs(f.cr[i]! - mean[2]!) <= tol[2]!) hard[i] = 1;
+      }
+      // Close pin-holes (sparkles, a ripple's highlight): a blurred mask over half is water, near the found water.
+      const closed = boxBlur(hard, w, h, 2);
+      for (let i = 0; i < w * h; i++) if (closed[i]! > 0.5 && near(((i % w) + 0.5) / w, (((i / w) | 0) + 0.5) / h, 1)) hard[i] = 1;
+    } else {
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) hard[y * w + x] = near((x + 0.5) / w, (y + 0.5) / h, 0) ? 1 : 0;
     }
   } else if (region.name === 'sky' || region.name === 'water') {
     const s = small();

@@ -36,6 +36,7 @@ export type RegionPlan =
   | {
     readonly kind: 'named'; readonly name: RegionName; /** subject/background: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number };
     /** sky, water: the photo's own sky matte (an iPhone's), used instead of finding the sky by colour (water lies below it). */ readonly mask?: StoredMatte;
+    /** water: the water the photo's analysis found (its mask at the detector's size), used instead of searching again. */ readonly found?: StoredMatte;
   }
   | { readonly kind: 'polygon'; readonly points: Polygon };
 

@@ -28,9 +28,10 @@ export interface StillAnalysis {
   readonly notes: readonly string[];
   /**
    * Shares of the photo found to be sky and water (0: none found); absent in analyses made before
-   * issue 14. `skyMatte`: the photo's own sky matte (iPhone HEIC), which the sky region then uses.
+   * issue 14. `skyMatte`: the photo's own sky matte (iPhone HEIC), which the sky region then uses;
+   * `waterMatte`: the water found, which the water region then moves.
    */
-  readonly regions?: { readonly sky: number; readonly water: number; readonly skyMatte?: StoredMatte };
+  readonly regions?: { readonly sky: number; readonly water: number; readonly skyMatte?: StoredMatte; /** The water found (0/255 at the detector's size). */ readonly waterMatte?: StoredMatte };
   /** The photo's depth: its own map when it has one, and an estimate (absent in analyses made before depth). */
   readonly depth?: DepthAnalysis;
 }
