@@ -27,7 +27,7 @@ interface KernelExports {
   noiseLayer(out: number, ow: number, oh: number, mask: number, xr: number, rows: number, lines: number, ku: number, thr: number, tY: number, dith: number): void;
   warpGroups(mask: number, mw: number, mh: number, mk: number, dist: number, zdist: number, left: number, top: number, scale: number, ow: number, oh: number, codes: number, rows: number, scr: number): void;
   driftMask(mask: number, w: number, h: number, left: number, top: number, scale: number, ow: number, oh: number, om: number, xr: number, cols: number): void;
-  driftBlend(out: number, ow: number, oh: number, om: number, xr: number, pa: number, pb: number, r0: number, r1: number, wa: number, wb: number, adx: number, ady: number, bdx: number, bdy: number): void;
+  driftBlend(out: number, ow: number, oh: number, om: number, xr: number, pa: number, pb: number, r0: number, r1: number, wa: number, wb: number, adx: number, ady: number, bdx: number, bdy: number, scr: number): void;
 }
 
 const WASM_URL = new URL('./sampler.wasm', import.meta.url);
@@ -488,7 +488,8 @@ export class WasmWarper {
     mem.set(out.subarray(V + c0, V + c1), fp + V + c0);
     mem.set(a.subarray(0, sub), pa);
     if (b) mem.set(b.subarray(0, sub), pb);
-    this.#k.driftBlend(fp, outW, outH, this.#driftOm.ptr, this.#driftXr.ptr, pa, pb, r0, r1, wa, b ? wb : 0, adx, ady, b ? bdx : 0, b ? bdy : 0);
+    const sp = this.#area(this.#scr, outW * 12 + 64 + ((outW >> 3) + 4) * 32);
+    this.#k.driftBlend(fp, outW, outH, this.#driftOm.ptr, this.#driftXr.ptr, pa, pb, r0, r1, wa, b ? wb : 0, adx, ady, b ? bdx : 0, b ? bdy : 0, sp);
     out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
     out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
     out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);

@@ -1023,30 +1023,47 @@ export function driftMask(mask: usize, W: i32, H: i32, left: f64, top: f64, scal
   store<u8>(o, <u8><i32>(base + ((w0 * a + w1 * b - (w0 + w1) * base) * m) / 255 + 0.5));
 }
 
-/** Lanes 2k, 2k + 1 of eight u16 lanes as f64x2 (k a constant). */
+/** Lanes 2k, 2k + 1 of eight u16 lanes (0–255) as f64x2 (k a constant; the signed conversion is one instruction). */
 @inline function quarter(v: v128, k: i32): v128 {
-  if (k == 0) return f64x2.convert_low_i32x4_u(i32x4.extend_low_i16x8_u(v));
-  if (k == 1) return f64x2.convert_low_i32x4_u(v128.shuffle<i32>(i32x4.extend_low_i16x8_u(v), v, 2, 3, 0, 1));
-  if (k == 2) return f64x2.convert_low_i32x4_u(i32x4.extend_high_i16x8_u(v));
-  return f64x2.convert_low_i32x4_u(v128.shuffle<i32>(i32x4.extend_high_i16x8_u(v), v, 2, 3, 0, 1));
+  if (k == 0) return f64x2.convert_low_i32x4_s(i32x4.extend_low_i16x8_u(v));
+  if (k == 1) return f64x2.convert_low_i32x4_s(v128.shuffle<i32>(i32x4.extend_low_i16x8_u(v), v, 2, 3, 0, 1));
+  if (k == 2) return f64x2.convert_low_i32x4_s(i32x4.extend_high_i16x8_u(v));
+  return f64x2.convert_low_i32x4_s(v128.shuffle<i32>(i32x4.extend_high_i16x8_u(v), v, 2, 3, 0, 1));
 }
 
-/** `driftPx` on two lanes (f64x2 each): the two results' i32 in lanes 0 and 1. */
-@inline function driftPair(m: v128, ma: v128, mb: v128, a: v128, b: v128, base: v128, wa: v128, wb: v128): v128 {
-  const w0 = f64x2.mul(wa, ma), w1 = f64x2.mul(wb, mb);
-  const x = f64x2.sub(f64x2.add(f64x2.mul(w0, a), f64x2.mul(w1, b)), f64x2.mul(f64x2.add(w0, w1), base));
-  return i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.add(base, f64x2.div(f64x2.mul(x, m), f64x2.splat(255))), f64x2.splat(0.5)));
+/**
+ * `driftPx` on two lanes (f64x2 each; w0, w1 the phases' weights times their mask values, ws = w0 + w1):
+ * the results as f64 integers + 2^52, whose low 32 bits are the integers (the value is above 0, so
+ * its floor is its truncation).
+ */
+@inline function driftPair(m: v128, w0: v128, w1: v128, ws: v128, a: v128, b: v128, base: v128): v128 {
+  const x = f64x2.sub(f64x2.add(f64x2.mul(w0, a), f64x2.mul(w1, b)), f64x2.mul(ws, base));
+  const r = f64x2.add(f64x2.add(base, f64x2.div(f64x2.mul(x, m), f64x2.splat(255))), f64x2.splat(0.5));
+  return f64x2.add(f64x2.floor(f64x2.pmax(r, f64x2.splat(0))), f64x2.splat(4503599627370496.0));
 }
 
-/** 8 pixels at `o` (u16 lanes of m, ma, mb, a, b): `driftPx` exactly, in f64x2, the low byte of each result. */
-@inline function drift8(o: usize, m: v128, ma: v128, mb: v128, a: v128, b: v128, wa: v128, wb: v128): void {
+/** The weights of 8 pixels (u16 lanes of m, ma, mb) as 4 quarters of (m, w0, w1, w0 + w1), f64x2 each, at `w`. */
+@inline function driftWeights(w: usize, m: v128, ma: v128, mb: v128, wa: v128, wb: v128): void {
+  for (let k = 0; k < 4; k++) {
+    const w0 = f64x2.mul(wa, quarter(ma, k)), w1 = f64x2.mul(wb, quarter(mb, k));
+    const p = w + (<usize>k << 6);
+    v128.store(p, quarter(m, k));
+    v128.store(p, w0, 16);
+    v128.store(p, w1, 32);
+    v128.store(p, f64x2.add(w0, w1), 48);
+  }
+}
+
+/** 8 pixels at `o` (u16 lanes of a, b) blended with the weights at `w` (`driftWeights`): `driftPx` exactly. */
+@inline function drift8(o: usize, w: usize, a: v128, b: v128): void {
   const base = v128.load8x8_u(o);
-  const r0 = driftPair(quarter(m, 0), quarter(ma, 0), quarter(mb, 0), quarter(a, 0), quarter(b, 0), quarter(base, 0), wa, wb);
-  const r1 = driftPair(quarter(m, 1), quarter(ma, 1), quarter(mb, 1), quarter(a, 1), quarter(b, 1), quarter(base, 1), wa, wb);
-  const r2 = driftPair(quarter(m, 2), quarter(ma, 2), quarter(mb, 2), quarter(a, 2), quarter(b, 2), quarter(base, 2), wa, wb);
-  const r3 = driftPair(quarter(m, 3), quarter(ma, 3), quarter(mb, 3), quarter(a, 3), quarter(b, 3), quarter(base, 3), wa, wb);
-  const lo = v128.shuffle<i32>(r0, r1, 0, 1, 4, 5), hi = v128.shuffle<i32>(r2, r3, 0, 1, 4, 5);
-  v128.store64_lane(o, v128.shuffle<u8>(lo, hi, 0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20, 24, 28), 0);
+  const r0 = driftPair(v128.load(w), v128.load(w, 16), v128.load(w, 32), v128.load(w, 48), quarter(a, 0), quarter(b, 0), quarter(base, 0));
+  const r1 = driftPair(v128.load(w, 64), v128.load(w, 80), v128.load(w, 96), v128.load(w, 112), quarter(a, 1), quarter(b, 1), quarter(base, 1));
+  const r2 = driftPair(v128.load(w, 128), v128.load(w, 144), v128.load(w, 160), v128.load(w, 176), quarter(a, 2), quarter(b, 2), quarter(base, 2));
+  const r3 = driftPair(v128.load(w, 192), v128.load(w, 208), v128.load(w, 224), v128.load(w, 240), quarter(a, 3), quarter(b, 3), quarter(base, 3));
+  const lo = v128.shuffle<u8>(r0, r1, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24);
+  const hi = v128.shuffle<u8>(r2, r3, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24);
+  v128.store64_lane(o, v128.shuffle<i32>(lo, hi, 0, 4, 0, 4), 0);
 }
 
 @inline function clampI(v: i32, hi: i32): i32 {
@@ -1060,8 +1077,10 @@ export function driftMask(mask: usize, W: i32, H: i32, left: f64, top: f64, scal
  * output-size mask `om` (with 16 spare bytes) at the pixel (m) and where each phase's pixel comes
  * from (whole-pixel offsets adx, ady / bdx, bdy, clamped to the frame) times the phase's weight.
  * Only the columns [x0, x1) of `xr` per luma row are visited (the chroma row takes its luma row's).
+ * `scr`: 272 bytes of scratch.
  */
-export function driftBlend(out: usize, ow: i32, oh: i32, om: usize, xr: usize, pa: usize, pb: usize, r0: i32, r1: i32, wa: f64, wb: f64, adx: i32, ady: i32, bdx: i32, bdy: i32): void {
+export function driftBlend(out: usize, ow: i32, oh: i32, om: usize, xr: usize, pa: usize, pb: usize, r0: i32, r1: i32, wa: f64, wb: f64, adx: i32, ady: i32, bdx: i32, bdy: i32, scr: usize): void {
+  const wt = align16(scr); // 8 pixels' weights: 4 x 64 bytes
   const xMax = ow - 1, yMax = oh - 1, hh = r1 - r0;
   const vwa = f64x2.splat(wa), vwb = f64x2.splat(wb);
   // Columns where both phases' mask reads stay inside the row, 8 at a step.
@@ -1079,8 +1098,8 @@ export function driftBlend(out: usize, ow: i32, oh: i32, om: usize, xr: usize, p
         <f64>load<u8>(sa + <usize>x), <f64>load<u8>(sb + <usize>x), wa, wb);
     }
     for (; x + 8 <= xe; x += 8) {
-      drift8(row + <usize>x, v128.load8x8_u(mrow + <usize>x), v128.load8x8_u(ra + <usize>(x - adx)), v128.load8x8_u(rb + <usize>(x - bdx)),
-        v128.load8x8_u(sa + <usize>x), v128.load8x8_u(sb + <usize>x), vwa, vwb);
+      driftWeights(wt, v128.load8x8_u(mrow + <usize>x), v128.load8x8_u(ra + <usize>(x - adx)), v128.load8x8_u(rb + <usize>(x - bdx)), vwa, vwb);
+      drift8(row + <usize>x, wt, v128.load8x8_u(sa + <usize>x), v128.load8x8_u(sb + <usize>x));
     }
     for (; x < x1; x++) {
       driftPx(row + <usize>x, <f64>load<u8>(mrow + <usize>x), <f64>load<u8>(ra + <usize>clampI(x - adx, xMax)), <f64>load<u8>(rb + <usize>clampI(x - bdx, xMax)),
@@ -1115,8 +1134,9 @@ export function driftBlend(out: usize, ow: i32, oh: i32, om: usize, xr: usize, p
       const x = c * 2;
       const m = v128.and(v128.load(mrow + <usize>x), even);
       const ma = v128.and(v128.load(ra + <usize>(x - adx)), even), mb = v128.and(v128.load(rb + <usize>(x - bdx)), even);
-      drift8(uo + <usize>c, m, ma, mb, v128.load8x8_u(ua + <usize>c), v128.load8x8_u(ub + <usize>c), vwa, vwb);
-      drift8(vo + <usize>c, m, ma, mb, v128.load8x8_u(va + <usize>c), v128.load8x8_u(vb + <usize>c), vwa, vwb);
+      driftWeights(wt, m, ma, mb, vwa, vwb);
+      drift8(uo + <usize>c, wt, v128.load8x8_u(ua + <usize>c), v128.load8x8_u(ub + <usize>c));
+      drift8(vo + <usize>c, wt, v128.load8x8_u(va + <usize>c), v128.load8x8_u(vb + <usize>c));
     }
     for (; c < c1; c++) {
       const x = c * 2;
