@@ -1044,14 +1044,18 @@ export function driftMask(mask: usize, W: i32, H: i32, left: f64, top: f64, scal
 
 /** The weights of 8 pixels (u16 lanes of m, ma, mb) as 4 quarters of (m, w0, w1, w0 + w1), f64x2 each, at `w`. */
 @inline function driftWeights(w: usize, m: v128, ma: v128, mb: v128, wa: v128, wb: v128): void {
-  for (let k = 0; k < 4; k++) {
-    const w0 = f64x2.mul(wa, quarter(ma, k)), w1 = f64x2.mul(wb, quarter(mb, k));
-    const p = w + (<usize>k << 6);
-    v128.store(p, quarter(m, k));
-    v128.store(p, w0, 16);
-    v128.store(p, w1, 32);
-    v128.store(p, f64x2.add(w0, w1), 48);
-  }
+  driftQuarter(w, quarter(m, 0), quarter(ma, 0), quarter(mb, 0), wa, wb);
+  driftQuarter(w + 64, quarter(m, 1), quarter(ma, 1), quarter(mb, 1), wa, wb);
+  driftQuarter(w + 128, quarter(m, 2), quarter(ma, 2), quarter(mb, 2), wa, wb);
+  driftQuarter(w + 192, quarter(m, 3), quarter(ma, 3), quarter(mb, 3), wa, wb);
+}
+
+@inline function driftQuarter(p: usize, m: v128, ma: v128, mb: v128, wa: v128, wb: v128): void {
+  const w0 = f64x2.mul(wa, ma), w1 = f64x2.mul(wb, mb);
+  v128.store(p, m);
+  v128.store(p, w0, 16);
+  v128.store(p, w1, 32);
+  v128.store(p, f64x2.add(w0, w1), 48);
 }
 
 /** 8 pixels at `o` (u16 lanes of a, b) blended with the weights at `w` (`driftWeights`): `driftPx` exactly. */
