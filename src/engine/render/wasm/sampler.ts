@@ -1001,6 +1001,23 @@ export function driftMask(mask: usize, W: i32, H: i32, left: f64, top: f64, scal
       x0 = 0; x1 = ow;
     } else {
       const src = mask + <usize>(sy * W);
+      // A source row of one value over the columns read (most of a region, and all outside it):
+      // filled at once. Loads may read 15 bytes past the row (masks are followed by spare bytes).
+      const lo = <usize>load<i32>(cols), hi = <usize>load<i32>(cols + (<usize>(ow - 1) << 2));
+      const v0 = load<u8>(src + lo);
+      const vv = i8x16.splat(v0);
+      let same = true;
+      let i = lo;
+      for (; i + 16 <= hi + 1; i += 16) if (!v128.all_true<i8>(i8x16.eq(v128.load(src + i), vv))) { same = false; break; }
+      for (; same && i <= hi; i++) if (load<u8>(src + i) != v0) same = false;
+      if (same) {
+        memory.fill(row, v0, <usize>ow);
+        if (v0 != 0) { x0 = 0; x1 = ow; } else { x0 = 0; x1 = 0; }
+        store<i32>(xr + (<usize>oy << 3), x0);
+        store<i32>(xr + (<usize>oy << 3) + 4, x1);
+        if (x0 < x1) { if (oy < r0) r0 = oy; r1 = oy + 1; }
+        continue;
+      }
       for (let ox = 0; ox < ow; ox++) {
         const v = load<u8>(src + <usize>load<i32>(cols + (<usize>ox << 2)));
         store<u8>(row + <usize>ox, v);
