@@ -791,7 +791,8 @@ const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uin
  * Drift is a rigid translation per phase: each phase is the camera's frame for a shifted view,
  * rendered by the fast sampler, then blended by the mask (read once per view at output size).
  * Same rule as the general warp: a phase counts by the mask where its pixels come from, and
- * nothing outside the mask changes.
+ * nothing outside the mask changes. The mask at output size and the blend run in the still's warp
+ * kernel (`driftMask`, `driftBlend`, byte-identical); the loops here are the reference (livingWasm off).
  */
 const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
   const W = still.width, H = still.height;
