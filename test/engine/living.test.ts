@@ -12,6 +12,7 @@ import { decodeFrames } from '../../src/engine/ffmpeg/index.js';
 import { applyLiving, livingWasm } from '../../src/engine/living/render.js';
 import { prepareLiving } from '../../src/engine/living/prepare.js';
 import { rgbToYuv } from '../../src/engine/render/yuv.js';
+import { loadStillWasm, sampleFrameWasm } from '../../src/engine/render/sampler-wasm.js';
 import { DEFAULT_DIRECTION, DIRECTION_VECTORS, EFFECT_TYPES, planPhotoShot, speedFraction, renderPlan, RENDER_PLAN_VERSION, type EffectPlan, type RenderPlan } from '../../src/engine/index.js';
 import { detailedLandscapeRgb, skyLandscapeRgb, tempDir, texturedRgb } from '../support/fixtures.js';
 
@@ -128,6 +129,49 @@ test('the flows on the SIMD kernel match the JS reference (a level apart at most
       assert.ok(changed > OW * 10, `${type} ${name} ${OW}x${OH}: the reference moved pixels (${changed})`);
       assert.ok(off < a.length / 100, `${type} ${name} ${OW}x${OH}: ${off} bytes differ`);
       assert.ok(sq === 0 || 10 * Math.log10((255 * 255 * a.length) / sq) > 60, `${type} ${name} ${OW}x${OH}: PSNR above 60 dB`);
+    }
+  }
+});
+
+test('the drift on the render thread\'s sampler: the kernel\'s mask and blend give the JS reference\'s bytes exactly (masks, a polygon, odd sizes, a moving view)', () => {
+  const W = 480, H = 270;
+  const still = rgbToYuv(skyLandscapeRgb(W, H), W, H, 3, false);
+  const wasm = loadStillWasm(still);
+  const diamond = { kind: 'polygon', points: [[0.5, 0.05], [0.95, 0.5], [0.5, 0.95], [0.05, 0.5]] } as const;
+  // 317 and 159 columns: the 8-pixel steps end mid-row (luma and chroma), odd heights a half chroma row.
+  for (const [OW, OH] of [[320, 180], [318, 178], [317, 179]] as const) {
+    const sample = (v: { x: number; y: number; w: number }, o: Uint8Array, h: number = OH) => sampleFrameWasm(wasm, v, OW, h, o);
+    const n = OW * OH + 2 * (OW >> 1) * (OH >> 1);
+    // A mask made here (not a region): thin columns and single pixels, rows that differ over a few
+    // bytes only (the kernel fills a row of one source value at once).
+    const thin = new Uint8Array(W * H);
+    for (let y = 20; y < 130; y++) { thin[y * W + 301] = 255; thin[y * W + 302] = 128; if (y % 7 === 0) thin[y * W + ((y * 13) % W)] = 200; }
+    // And a band wide enough for the phases' shifted reads to land inside it (pixels that move).
+    for (let y = 20; y < 110; y++) thin.fill(255, y * W + 100, y * W + 200);
+    for (const region of [{ kind: 'named', name: 'sky' }, { kind: 'named', name: 'bottom-half' }, { kind: 'named', name: 'all' }, diamond, 'thin'] as const) {
+      const name = region === 'thin' ? 'thin columns' : region.kind === 'named' ? region.name : 'diamond';
+      // Fast enough that the phases' mask reads are shifted by several pixels (clamped at the edges).
+      const e = { ...fx('drift', 30, region === 'thin' ? { kind: 'named', name: 'all' } : region), speed: 0.006, dir: [-0.8, 0.6] as [number, number] };
+      const living = region === 'thin' ? { ...prepareLiving(still, [e]), masks: [thin] } : prepareLiving(still, [e]);
+      let changed = 0;
+      // Every frame of the period: one phase alone, and the two crossfading. A still view, then a moving one.
+      for (let t = 0; t < 30; t++) for (const view of [{ x: 0.05, y: 0.1, w: 0.8 }, { x: 0.1 - 0.003 * t, y: 0.05 + 0.002 * t, w: 0.7 + 0.004 * t }]) {
+        const a = new Uint8Array(n);
+        sample(view, a);
+        const b = a.slice(), before = a.slice();
+        try {
+          livingWasm.enabled = false;
+          applyLiving(living, still, view, t, OW, OH, a, sample, 'flows');
+        } finally {
+          livingWasm.enabled = true;
+        }
+        applyLiving(living, still, view, t, OW, OH, b, sample, 'flows');
+        for (let i = 0; i < n; i++) {
+          if (a[i] !== b[i]) assert.fail(`drift ${name} ${OW}x${OH} t=${t} view ${JSON.stringify(view)}: byte ${i} (${i < OW * OH ? 'luma' : 'chroma'}) is ${b[i]}, the reference ${a[i]}`);
+          if (a[i] !== before[i]) changed++;
+        }
+      }
+      assert.ok(changed > (region === 'thin' ? OW * 10 : OW * 30 * 10), `drift ${name} ${OW}x${OH}: the reference moved pixels (${changed})`);
     }
   }
 });

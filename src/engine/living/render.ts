@@ -791,7 +791,8 @@ const driftBuffers = { a: new Uint8Array(0), b: new Uint8Array(0), mask: new Uin
  * Drift is a rigid translation per phase: each phase is the camera's frame for a shifted view,
  * rendered by the fast sampler, then blended by the mask (read once per view at output size).
  * Same rule as the general warp: a phase counts by the mask where its pixels come from, and
- * nothing outside the mask changes.
+ * nothing outside the mask changes. The mask at output size and the blend run in the still's warp
+ * kernel (`driftMask`, `driftBlend`, byte-identical); the loops here are the reference (livingWasm off).
  */
 const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample: SampleView, key: string): void => {
   const W = still.width, H = still.height;
@@ -800,8 +801,11 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
   const scale = (view.w * W) / outW;
   // The mask at output size for this view (kept while the view stays: a still camera reads it once),
   // and the rows it touches (even bounds, for the chroma rows): only those are sampled and blended.
+  // On the SIMD kernel (`driftMask`, `driftBlend`: the same operations) the mask stays in the kernel.
+  const warper = warperOf(still);
   const mk = `${key}:${view.x}:${view.y}:${view.w}:${outW}x${outH}`;
-  if (driftBuffers.maskKey !== mk) {
+  const kr = warper ? warper.driftMask(mask, key, view.x * W, view.y * H, scale, outW, outH) : null;
+  if (!kr && driftBuffers.maskKey !== mk) {
     if (driftBuffers.mask.length !== outW * outH) driftBuffers.mask = new Uint8Array(outW * outH);
     const left = view.x * W, top = view.y * H;
     let r0 = outH, r1 = 0;
@@ -820,7 +824,7 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
     driftBuffers.r1 = r0 >= r1 ? 0 : Math.min(outH, (r1 + 1) & ~1);
     driftBuffers.maskKey = mk;
   }
-  const om = driftBuffers.mask, r0 = driftBuffers.r0, r1 = driftBuffers.r1, hh = r1 - r0;
+  const om = driftBuffers.mask, r0 = kr ? kr[0] : driftBuffers.r0, r1 = kr ? kr[1] : driftBuffers.r1, hh = r1 - r0;
   if (hh <= 0) return;
   const sub = outW * hh + 2 * (outW >> 1) * (hh >> 1);
   if (driftBuffers.a.length !== sub) { driftBuffers.a = new Uint8Array(sub); driftBuffers.b = new Uint8Array(sub); }
@@ -832,6 +836,11 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
   const [B, wb, bx, by] = phases[1] ?? [A, 0, 0, 0];
   // Where each phase's pixel comes from, in whole output pixels (for its mask weight).
   const adx = Math.round(ax), ady = Math.round(ay), bdx = Math.round(bx), bdy = Math.round(by);
+  if (warper) {
+    // The kernel blends 8 pixels a step in f64x2, byte-identical to the loops below.
+    warper.driftBlend(out, outW, outH, A, phases[1] ? B : null, r0, r1, wa, wb, adx, ady, bdx, bdy);
+    return;
+  }
   const xMax = outW - 1, yMax = outH - 1;
   for (let y = r0; y < r1; y++) {
     const row = y * outW, srow = (y - r0) * outW;

@@ -26,6 +26,8 @@ interface KernelExports {
   maskDistance(mask: number, w: number, h: number, dist: number, outside: number): void;
   noiseLayer(out: number, ow: number, oh: number, mask: number, xr: number, rows: number, lines: number, ku: number, thr: number, tY: number, dith: number): void;
   warpGroups(mask: number, mw: number, mh: number, mk: number, dist: number, zdist: number, left: number, top: number, scale: number, ow: number, oh: number, codes: number, rows: number, scr: number): void;
+  driftMask(mask: number, w: number, h: number, left: number, top: number, scale: number, ow: number, oh: number, om: number, xr: number, cols: number): void;
+  driftBlend(out: number, ow: number, oh: number, om: number, xr: number, pa: number, pb: number, r0: number, r1: number, wa: number, wb: number, adx: number, ady: number, bdx: number, bdy: number, scr: number): void;
 }
 
 const WASM_URL = new URL('./sampler.wasm', import.meta.url);
@@ -316,6 +318,15 @@ export class WasmWarper {
   #layer = { ptr: 0, cap: 0 };
   #grid = { ptr: 0, cap: 0 };
   #scr = { ptr: 0, cap: 0 };
+  /** Masks copied in as they are (the drift's: no distance maps). */
+  readonly #plain = new WeakMap<Uint8Array, number>();
+  #driftOm = { ptr: 0, cap: 0 };
+  #driftXr = { ptr: 0, cap: 0 };
+  #driftA = { ptr: 0, cap: 0 };
+  #driftB = { ptr: 0, cap: 0 };
+  /** The view whose output-size mask is in #driftOm now, and its rows with work. */
+  #driftKey = '';
+  #driftRows: readonly [number, number] = [0, 0];
 
   constructor(still: YuvStill) {
     initSamplerWasm();
@@ -417,6 +428,68 @@ export class WasmWarper {
       k.warp(u.ptr, u.width, u.height, fp + U, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0, cc, cr, need);
       k.warp(v.ptr, v.width, v.height, fp + V, cw, ch, mp, y.width, y.height, 2, left / 2, top / 2, scale, gp, gw, step / 2, 0.5, w0, w1, sp, 0, 0, cc, cr, need);
     }
+    out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
+    out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
+    out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);
+  }
+
+  /**
+   * The drift's mask at output size for a view (`driftMask` in the kernel: nearest sample of the
+   * still's `mask`, luma size, or all 255 without one), kept in the kernel with each row's columns
+   * while `key` stays (a still camera makes it once). Returns the luma rows with work [r0, r1),
+   * even bounds ([0, 0]: none).
+   */
+  driftMask(mask: Uint8Array | null, key: string, left: number, top: number, scale: number, outW: number, outH: number): readonly [number, number] {
+    const y = this.#planes[0]!;
+    const k = `${key}:${left}:${top}:${scale}:${outW}x${outH}`;
+    const was = [this.#driftOm.ptr, this.#driftXr.ptr];
+    const om = this.#area(this.#driftOm, outW * outH);
+    const xr = this.#area(this.#driftXr, (outH + 1) * 8);
+    if (k === this.#driftKey && om === was[0] && xr === was[1]) return this.#driftRows;
+    let mp = 0;
+    if (mask) {
+      if (mask.length < y.width * y.height) throw new Error('wasm warper: the mask is smaller than the still');
+      mp = this.#masks.get(mask)?.ptr ?? this.#plain.get(mask) ?? 0;
+      if (!mp) {
+        mp = this.#alloc(y.width * y.height);
+        new Uint8Array(this.#k.memory.buffer).set(mask.subarray(0, y.width * y.height), mp);
+        this.#plain.set(mask, mp);
+      }
+    }
+    const sp = this.#area(this.#scr, outW * 12 + 64 + ((outW >> 3) + 4) * 32);
+    this.#k.driftMask(mp, y.width, y.height, left, top, scale, outW, outH, om, xr, sp);
+    const rr = new Int32Array(this.#k.memory.buffer, xr + outH * 8, 2);
+    const r0 = rr[0]!, r1 = rr[1]!;
+    this.#driftRows = r0 >= r1 ? [0, 0] : [r0 & ~1, Math.min(outH, (r1 + 1) & ~1)];
+    this.#driftKey = k;
+    return this.#driftRows;
+  }
+
+  /**
+   * The drift's blend (`driftBlend` in the kernel, the JS reference's f64 operations): the frame
+   * `out` (yuv420p, outW x outH) mixed in place with the phases `a` and `b` (yuv420p frames of the
+   * luma rows [r0, r1) that the last `driftMask` returned; `b` null: one phase) by that mask, at the
+   * pixel and where each phase's pixel comes from (whole output pixels), times the phase's weight.
+   */
+  driftBlend(out: Uint8Array, outW: number, outH: number, a: Uint8Array, b: Uint8Array | null, r0: number, r1: number, wa: number, wb: number, adx: number, ady: number, bdx: number, bdy: number): void {
+    if (r0 >= r1) return;
+    const [k0, k1] = this.#driftRows;
+    if (r0 < k0 || r1 > k1) throw new Error('wasm warper: drift rows outside the mask\'s');
+    const cw = outW >> 1, ch = outH >> 1, n = outW * outH + 2 * cw * ch, hh = r1 - r0;
+    const sub = outW * hh + 2 * cw * (hh >> 1);
+    if (a.length < sub || (b && b.length < sub)) throw new Error('wasm warper: drift phases of the wrong size');
+    const fp = this.#area(this.#frame, n);
+    const pa = this.#area(this.#driftA, sub);
+    const pb = b ? this.#area(this.#driftB, sub) : pa;
+    const mem = new Uint8Array(this.#k.memory.buffer);
+    const U = outW * outH, V = U + cw * ch, c0 = (r0 >> 1) * cw, c1 = (r1 >> 1) * cw;
+    mem.set(out.subarray(r0 * outW, r1 * outW), fp + r0 * outW);
+    mem.set(out.subarray(U + c0, U + c1), fp + U + c0);
+    mem.set(out.subarray(V + c0, V + c1), fp + V + c0);
+    mem.set(a.subarray(0, sub), pa);
+    if (b) mem.set(b.subarray(0, sub), pb);
+    const sp = this.#area(this.#scr, outW * 12 + 64 + ((outW >> 3) + 4) * 32);
+    this.#k.driftBlend(fp, outW, outH, this.#driftOm.ptr, this.#driftXr.ptr, pa, pb, r0, r1, wa, b ? wb : 0, adx, ady, b ? bdx : 0, b ? bdy : 0, sp);
     out.set(mem.subarray(fp + r0 * outW, fp + r1 * outW), r0 * outW);
     out.set(mem.subarray(fp + U + c0, fp + U + c1), U + c0);
     out.set(mem.subarray(fp + V + c0, fp + V + c1), V + c0);

@@ -976,3 +976,194 @@ export function noiseLayer(out: usize, ow: i32, oh: i32, mask: usize, xr: usize,
     }
   }
 }
+
+/**
+ * Living photos' drift (../../living/render.ts `applyDriftFast`): the still's mask at output size
+ * for a view, nearest sample (the same f64 operations as the JS reference, `| 0` as a truncation),
+ * into `om` (ow x oh bytes, 0 mask: all 255), each row's columns with a non-zero value into `xr`
+ * (x0, x1 per row; x0 = x1 when none) and the first and last rows with any into xr[2·oh], xr[2·oh + 1]
+ * (r0 = r1 = 0 when none). `cols`: scratch, i32 x ow.
+ */
+export function driftMask(mask: usize, W: i32, H: i32, left: f64, top: f64, scale: f64, ow: i32, oh: i32, om: usize, xr: usize, cols: usize): void {
+  for (let ox = 0; ox < ow; ox++) {
+    let sx = <i32>(left + (<f64>ox + 0.5) * scale - 0.5 + 0.5);
+    sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
+    store<i32>(cols + (<usize>ox << 2), sx);
+  }
+  let r0 = oh, r1 = 0;
+  for (let oy = 0; oy < oh; oy++) {
+    let sy = <i32>(top + (<f64>oy + 0.5) * scale - 0.5 + 0.5);
+    sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
+    const row = om + <usize>(oy * ow);
+    let x0 = ow, x1 = 0;
+    if (mask == 0) {
+      memory.fill(row, 255, <usize>ow);
+      x0 = 0; x1 = ow;
+    } else {
+      const src = mask + <usize>(sy * W);
+      // A source row of one value over the columns read (most of a region, and all outside it):
+      // filled at once. Loads may read 15 bytes past the row (masks are followed by spare bytes).
+      const lo = <usize>load<i32>(cols), hi = <usize>load<i32>(cols + (<usize>(ow - 1) << 2));
+      const v0 = load<u8>(src + lo);
+      const vv = i8x16.splat(v0);
+      let same = true;
+      let i = lo;
+      for (; i + 16 <= hi + 1; i += 16) if (!v128.all_true<i8>(i8x16.eq(v128.load(src + i), vv))) { same = false; break; }
+      for (; same && i <= hi; i++) if (load<u8>(src + i) != v0) same = false;
+      if (same) {
+        memory.fill(row, v0, <usize>ow);
+        if (v0 != 0) { x0 = 0; x1 = ow; } else { x0 = 0; x1 = 0; }
+        store<i32>(xr + (<usize>oy << 3), x0);
+        store<i32>(xr + (<usize>oy << 3) + 4, x1);
+        if (x0 < x1) { if (oy < r0) r0 = oy; r1 = oy + 1; }
+        continue;
+      }
+      for (let ox = 0; ox < ow; ox++) {
+        const v = load<u8>(src + <usize>load<i32>(cols + (<usize>ox << 2)));
+        store<u8>(row + <usize>ox, v);
+        if (v != 0) { if (x0 == ow) x0 = ox; x1 = ox + 1; }
+      }
+      if (x0 >= x1) { x0 = 0; x1 = 0; }
+    }
+    store<i32>(xr + (<usize>oy << 3), x0);
+    store<i32>(xr + (<usize>oy << 3) + 4, x1);
+    if (x0 < x1) { if (oy < r0) r0 = oy; r1 = oy + 1; }
+  }
+  store<i32>(xr + (<usize>oh << 3), r0 >= r1 ? 0 : r0);
+  store<i32>(xr + (<usize>oh << 3) + 4, r0 >= r1 ? 0 : r1);
+}
+
+/** One pixel of the drift blend, the JS reference's f64 operations in its order; `ToUint8` of the result. */
+@inline function driftPx(o: usize, m: f64, ma: f64, mb: f64, a: f64, b: f64, wa: f64, wb: f64): void {
+  const base = <f64>load<u8>(o);
+  const w0 = wa * ma, w1 = wb * mb;
+  store<u8>(o, <u8><i32>(base + ((w0 * a + w1 * b - (w0 + w1) * base) * m) / 255 + 0.5));
+}
+
+/** Lanes 2k, 2k + 1 of eight u16 lanes (0–255) as f64x2 (k a constant; the signed conversion is one instruction). */
+@inline function quarter(v: v128, k: i32): v128 {
+  if (k == 0) return f64x2.convert_low_i32x4_s(i32x4.extend_low_i16x8_u(v));
+  if (k == 1) return f64x2.convert_low_i32x4_s(v128.shuffle<i32>(i32x4.extend_low_i16x8_u(v), v, 2, 3, 0, 1));
+  if (k == 2) return f64x2.convert_low_i32x4_s(i32x4.extend_high_i16x8_u(v));
+  return f64x2.convert_low_i32x4_s(v128.shuffle<i32>(i32x4.extend_high_i16x8_u(v), v, 2, 3, 0, 1));
+}
+
+/**
+ * `driftPx` on two lanes (f64x2 each; w0, w1 the phases' weights times their mask values, ws = w0 + w1):
+ * the results as f64 integers + 2^52, whose low 32 bits are the integers (the value is above 0, so
+ * its floor is its truncation).
+ */
+@inline function driftPair(m: v128, w0: v128, w1: v128, ws: v128, a: v128, b: v128, base: v128): v128 {
+  const x = f64x2.sub(f64x2.add(f64x2.mul(w0, a), f64x2.mul(w1, b)), f64x2.mul(ws, base));
+  const r = f64x2.add(f64x2.add(base, f64x2.div(f64x2.mul(x, m), f64x2.splat(255))), f64x2.splat(0.5));
+  return f64x2.add(f64x2.floor(f64x2.pmax(r, f64x2.splat(0))), f64x2.splat(4503599627370496.0));
+}
+
+/** The weights of 8 pixels (u16 lanes of m, ma, mb) as 4 quarters of (m, w0, w1, w0 + w1), f64x2 each, at `w`. */
+@inline function driftWeights(w: usize, m: v128, ma: v128, mb: v128, wa: v128, wb: v128): void {
+  driftQuarter(w, quarter(m, 0), quarter(ma, 0), quarter(mb, 0), wa, wb);
+  driftQuarter(w + 64, quarter(m, 1), quarter(ma, 1), quarter(mb, 1), wa, wb);
+  driftQuarter(w + 128, quarter(m, 2), quarter(ma, 2), quarter(mb, 2), wa, wb);
+  driftQuarter(w + 192, quarter(m, 3), quarter(ma, 3), quarter(mb, 3), wa, wb);
+}
+
+@inline function driftQuarter(p: usize, m: v128, ma: v128, mb: v128, wa: v128, wb: v128): void {
+  const w0 = f64x2.mul(wa, ma), w1 = f64x2.mul(wb, mb);
+  v128.store(p, m);
+  v128.store(p, w0, 16);
+  v128.store(p, w1, 32);
+  v128.store(p, f64x2.add(w0, w1), 48);
+}
+
+/** 8 pixels at `o` (u16 lanes of a, b) blended with the weights at `w` (`driftWeights`): `driftPx` exactly. */
+@inline function drift8(o: usize, w: usize, a: v128, b: v128): void {
+  const base = v128.load8x8_u(o);
+  const r0 = driftPair(v128.load(w), v128.load(w, 16), v128.load(w, 32), v128.load(w, 48), quarter(a, 0), quarter(b, 0), quarter(base, 0));
+  const r1 = driftPair(v128.load(w, 64), v128.load(w, 80), v128.load(w, 96), v128.load(w, 112), quarter(a, 1), quarter(b, 1), quarter(base, 1));
+  const r2 = driftPair(v128.load(w, 128), v128.load(w, 144), v128.load(w, 160), v128.load(w, 176), quarter(a, 2), quarter(b, 2), quarter(base, 2));
+  const r3 = driftPair(v128.load(w, 192), v128.load(w, 208), v128.load(w, 224), v128.load(w, 240), quarter(a, 3), quarter(b, 3), quarter(base, 3));
+  const lo = v128.shuffle<u8>(r0, r1, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24);
+  const hi = v128.shuffle<u8>(r2, r3, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24, 0, 8, 16, 24);
+  v128.store64_lane(o, v128.shuffle<i32>(lo, hi, 0, 4, 0, 4), 0);
+}
+
+@inline function clampI(v: i32, hi: i32): i32 {
+  return v < 0 ? 0 : v > hi ? hi : v;
+}
+
+/**
+ * Living photos' drift blend (../../living/render.ts `applyDriftFast`, exactly: the same f64
+ * operations, 8 pixels a step in f64x2): the frame `out` (yuv420p, ow x oh) mixed with two sampled
+ * phases `pa`, `pb` (yuv420p of the luma rows [r0, r1) only; `pb` may be `pa` with wb = 0) by the
+ * output-size mask `om` (with 16 spare bytes) at the pixel (m) and where each phase's pixel comes
+ * from (whole-pixel offsets adx, ady / bdx, bdy, clamped to the frame) times the phase's weight.
+ * Only the columns [x0, x1) of `xr` per luma row are visited (the chroma row takes its luma row's).
+ * `scr`: 272 bytes of scratch.
+ */
+export function driftBlend(out: usize, ow: i32, oh: i32, om: usize, xr: usize, pa: usize, pb: usize, r0: i32, r1: i32, wa: f64, wb: f64, adx: i32, ady: i32, bdx: i32, bdy: i32, scr: usize): void {
+  const wt = align16(scr); // 8 pixels' weights: 4 x 64 bytes
+  const xMax = ow - 1, yMax = oh - 1, hh = r1 - r0;
+  const vwa = f64x2.splat(wa), vwb = f64x2.splat(wb);
+  // Columns where both phases' mask reads stay inside the row, 8 at a step.
+  const sx0 = adx > bdx ? adx : bdx, sx1 = (adx < bdx ? adx : bdx) + ow;
+  for (let y = r0; y < r1; y++) {
+    const x0 = load<i32>(xr + (<usize>y << 3)), x1 = load<i32>(xr + (<usize>y << 3) + 4);
+    if (x0 >= x1) continue;
+    const row = out + <usize>(y * ow), mrow = om + <usize>(y * ow);
+    const ra = om + <usize>(clampI(y - ady, yMax) * ow), rb = om + <usize>(clampI(y - bdy, yMax) * ow);
+    const sa = pa + <usize>((y - r0) * ow), sb = pb + <usize>((y - r0) * ow);
+    let x = x0;
+    const xs = sx0 > x0 ? (sx0 < x1 ? sx0 : x1) : x0, xe = sx1 < x1 ? sx1 : x1;
+    for (; x < xs; x++) {
+      driftPx(row + <usize>x, <f64>load<u8>(mrow + <usize>x), <f64>load<u8>(ra + <usize>clampI(x - adx, xMax)), <f64>load<u8>(rb + <usize>clampI(x - bdx, xMax)),
+        <f64>load<u8>(sa + <usize>x), <f64>load<u8>(sb + <usize>x), wa, wb);
+    }
+    for (; x + 8 <= xe; x += 8) {
+      driftWeights(wt, v128.load8x8_u(mrow + <usize>x), v128.load8x8_u(ra + <usize>(x - adx)), v128.load8x8_u(rb + <usize>(x - bdx)), vwa, vwb);
+      drift8(row + <usize>x, wt, v128.load8x8_u(sa + <usize>x), v128.load8x8_u(sb + <usize>x));
+    }
+    for (; x < x1; x++) {
+      driftPx(row + <usize>x, <f64>load<u8>(mrow + <usize>x), <f64>load<u8>(ra + <usize>clampI(x - adx, xMax)), <f64>load<u8>(rb + <usize>clampI(x - bdx, xMax)),
+        <f64>load<u8>(sa + <usize>x), <f64>load<u8>(sb + <usize>x), wa, wb);
+    }
+  }
+  const cw = ow >> 1, ch = oh >> 1;
+  const U0 = out + <usize>(ow * oh), V0 = U0 + <usize>(cw * ch);
+  const sU = <usize>(ow * hh), sV = sU + <usize>(cw * (hh >> 1));
+  const even = i16x8.splat(0xff);
+  for (let cy = r0 >> 1; cy < (r1 >> 1); cy++) {
+    const y = cy * 2;
+    const x0 = load<i32>(xr + (<usize>y << 3)), x1 = load<i32>(xr + (<usize>y << 3) + 4);
+    if (x0 >= x1) continue;
+    const c0 = (x0 + 1) >> 1, c1 = ((x1 + 1) >> 1) < cw ? (x1 + 1) >> 1 : cw;
+    const mrow = om + <usize>(y * ow);
+    const ra = om + <usize>(clampI(y - ady, yMax) * ow), rb = om + <usize>(clampI(y - bdy, yMax) * ow);
+    const crow = <usize>(cy * cw), srow = <usize>((cy - (r0 >> 1)) * cw);
+    const uo = U0 + crow, vo = V0 + crow;
+    const ua = pa + sU + srow, ub = pb + sU + srow, va = pa + sV + srow, vb = pb + sV + srow;
+    // 8 chroma pixels read 16 mask bytes from 2c - d: inside the row for 2c >= d and 2c + 14 - d <= xMax.
+    const cs = (sx0 + 1) >> 1;
+    const xs = cs > c0 ? (cs < c1 ? cs : c1) : c0;
+    let c = c0;
+    for (; c < xs; c++) {
+      const x = c * 2;
+      const m = <f64>load<u8>(mrow + <usize>x), ma = <f64>load<u8>(ra + <usize>clampI(x - adx, xMax)), mb = <f64>load<u8>(rb + <usize>clampI(x - bdx, xMax));
+      driftPx(uo + <usize>c, m, ma, mb, <f64>load<u8>(ua + <usize>c), <f64>load<u8>(ub + <usize>c), wa, wb);
+      driftPx(vo + <usize>c, m, ma, mb, <f64>load<u8>(va + <usize>c), <f64>load<u8>(vb + <usize>c), wa, wb);
+    }
+    for (; c + 8 <= c1 && 2 * c + 14 - adx <= xMax && 2 * c + 14 - bdx <= xMax; c += 8) {
+      const x = c * 2;
+      const m = v128.and(v128.load(mrow + <usize>x), even);
+      const ma = v128.and(v128.load(ra + <usize>(x - adx)), even), mb = v128.and(v128.load(rb + <usize>(x - bdx)), even);
+      driftWeights(wt, m, ma, mb, vwa, vwb);
+      drift8(uo + <usize>c, wt, v128.load8x8_u(ua + <usize>c), v128.load8x8_u(ub + <usize>c));
+      drift8(vo + <usize>c, wt, v128.load8x8_u(va + <usize>c), v128.load8x8_u(vb + <usize>c));
+    }
+    for (; c < c1; c++) {
+      const x = c * 2;
+      const m = <f64>load<u8>(mrow + <usize>x), ma = <f64>load<u8>(ra + <usize>clampI(x - adx, xMax)), mb = <f64>load<u8>(rb + <usize>clampI(x - bdx, xMax));
+      driftPx(uo + <usize>c, m, ma, mb, <f64>load<u8>(ua + <usize>c), <f64>load<u8>(ub + <usize>c), wa, wb);
+      driftPx(vo + <usize>c, m, ma, mb, <f64>load<u8>(va + <usize>c), <f64>load<u8>(vb + <usize>c), wa, wb);
+    }
+  }
+}
