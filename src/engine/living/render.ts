@@ -382,13 +382,27 @@ const COLOURS: Record<string, readonly [number, number, number]> = {
   petals: [215, 125, 146], embers: [175, 78, 200],
 };
 
+/**
+ * A particle's colour (Y, Cb, Cr) blended into one pixel of an I420 frame at `a`: its luma, and the
+ * chroma sample it starts (even column and row).
+ */
+const blendPixel = (out: Uint8Array, outW: number, outH: number, px: number, py: number, col: readonly [number, number, number], a: number): void => {
+  const i = py * outW + px;
+  out[i] = out[i]! + (col[0] - out[i]!) * a + 0.5;
+  const cw = outW >> 1, ch = outH >> 1;
+  if (((px | py) & 1) === 0 && (px >> 1) < cw && (py >> 1) < ch) {
+    const U0 = outW * outH, V0 = U0 + cw * ch, c = (py >> 1) * cw + (px >> 1);
+    out[U0 + c] = out[U0 + c]! + (col[1] - out[U0 + c]!) * a + 0.5;
+    out[V0 + c] = out[V0 + c]! + (col[2] - out[V0 + c]!) * a + 0.5;
+  }
+};
+
 /** A soft disc (or a streak of discs) blended into the frame. */
 const splat = (out: Uint8Array, outW: number, outH: number, x: number, y: number, r: number, alpha: number, col: readonly [number, number, number], sx = 1, sy = 1): void => {
   const rx = r * sx, ry = r * sy;
   const x0 = Math.max(0, Math.floor(x - rx)), x1 = Math.min(outW - 1, Math.ceil(x + rx));
   const y0 = Math.max(0, Math.floor(y - ry)), y1 = Math.min(outH - 1, Math.ceil(y + ry));
   if (x0 > x1 || y0 > y1) return;
-  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
   for (let py = y0; py <= y1; py++) {
     const dy = (py + 0.5 - y) / ry;
     for (let px = x0; px <= x1; px++) {
@@ -396,13 +410,7 @@ const splat = (out: Uint8Array, outW: number, outH: number, x: number, y: number
       const q = 1 - (dx * dx + dy * dy);
       if (q <= 0) continue;
       const a = alpha * q * q;
-      const i = py * outW + px;
-      out[i] = out[i]! + (col[0] - out[i]!) * a + 0.5;
-      if (((px | py) & 1) === 0 && (px >> 1) < cw && (py >> 1) < ch) {
-        const c = (py >> 1) * cw + (px >> 1);
-        out[U0 + c] = out[U0 + c]! + (col[1] - out[U0 + c]!) * a + 0.5;
-        out[V0 + c] = out[V0 + c]! + (col[2] - out[V0 + c]!) * a + 0.5;
-      }
+      blendPixel(out, outW, outH, px, py, col, a);
     }
   }
 };
@@ -423,7 +431,6 @@ const splatEllipse = (
   const x0 = Math.max(0, Math.floor(x - ex)), x1 = Math.min(outW - 1, Math.ceil(x + ex));
   const y0 = Math.max(0, Math.floor(y - ey)), y1 = Math.min(outH - 1, Math.ceil(y + ey));
   if (x0 > x1 || y0 > y1) return;
-  const cw = outW >> 1, ch = outH >> 1, U0 = outW * outH, V0 = U0 + cw * ch;
   // Below a pixel across, an ellipse is drawn a pixel wide with its alpha scaled down (no flicker).
   const rbd = Math.max(rb, 0.6), thin = rb / rbd;
   for (let py = y0; py <= y1; py++) {
@@ -445,13 +452,7 @@ const splatEllipse = (
       else { const q = Math.max(0, 1 - d * d); k = q * q; }
       const a = alpha * k * thin;
       if (a <= 0.002) continue;
-      const i = py * outW + px;
-      out[i] = out[i]! + (col[0] - out[i]!) * a + 0.5;
-      if (((px | py) & 1) === 0 && (px >> 1) < cw && (py >> 1) < ch) {
-        const ci = (py >> 1) * cw + (px >> 1);
-        out[U0 + ci] = out[U0 + ci]! + (col[1] - out[U0 + ci]!) * a + 0.5;
-        out[V0 + ci] = out[V0 + ci]! + (col[2] - out[V0 + ci]!) * a + 0.5;
-      }
+      blendPixel(out, outW, outH, px, py, col, a);
     }
   }
 };
