@@ -353,11 +353,10 @@ export class Agent {
         const kept = keepResolvedEffects(c.draft, r);
         if (kept === c.draft) continue;
         (c as { draft: Draft }).draft = kept;
+        // The pruned draft resolves without these notes: they are kept for the reply here.
+        dropNotes.push(...r.notes.filter((n) => / was not added; /.test(n)));
         const row = rows.find((x) => x.id === c.id);
-        if (row && JSON.stringify(toCompact(kept)) === JSON.stringify(toCompact(fromCompact(JSON.parse(row.draft) as CompactDraft)))) {
-          changed = changed.filter((id) => id !== c.id);
-          dropNotes.push(...r.notes.filter((n) => / was not added; /.test(n)));
-        }
+        if (row && JSON.stringify(toCompact(kept)) === JSON.stringify(toCompact(fromCompact(JSON.parse(row.draft) as CompactDraft)))) changed = changed.filter((id) => id !== c.id);
       }
       const generated = await store.generatedOf(sessionId);
       const hasPreview = (id: string) => generated.some((g) => g.kind === 'preview' && (g.clip_id ?? activeId) === id);
@@ -413,7 +412,7 @@ export class Agent {
       const activeStored = stored.get(applied.active)!;
       // The reply names the depth each depth move used, or says it was made flat and why.
       const depthNotes = planned.flatMap((x) => Object.values(x.depth).flatMap((d: ShotDepthInfo) => (d.fallback ? [d.fallback] : d.depth ? [`${d.move} used ${DEPTH_LABELS[d.depth]}`] : [])));
-      const notes = [...new Set([...applied.notes, ...planned.flatMap((x) => x.resolved.notes), ...depthNotes])];
+      const notes = [...new Set([...applied.notes, ...dropNotes, ...planned.flatMap((x) => x.resolved.notes), ...depthNotes])];
       const clipList = applied.clips.map((c, i) => ({ id: c.id, position: i + 1, summary: stored.get(c.id)!.summary, active: c.id === applied.active }));
       run.emit([{ function_response: { id: callId, name: 'edit_timeline', response: { summary: activeStored.summary, notes, problems: applied.problems, clips: clipList, draft_version: version } } }]);
 

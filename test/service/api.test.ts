@@ -408,6 +408,10 @@ describe('service API (embedded)', () => {
     assert.match(clouds.text, /Nothing on the timeline changed: no sky was found in card\.png, so the drift was not added/);
     assert.doesNotMatch(clouds.text, /clouds drift/, 'the summary shows only what renders');
     assert.equal(await credits(), before);
+    // Asked with something that does render, the preview comes and the note still says why the drift is not there.
+    const both = await runSse(grey, 'make the clouds drift left and add snow');
+    assert.match(both.text, /no sky was found in card\.png, so the drift was not added/);
+    assert.match(both.text, /snow/);
     const after = await a.call<{ state: { generated_media: unknown[] } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
     assert.equal(after.json.data.state.generated_media.length, 2, 'nothing rendered for them');
   });
