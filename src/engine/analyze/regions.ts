@@ -442,6 +442,16 @@ const traceSkyline = (coarse: Float32Array, cw: number, ch: number, f: Small): F
   return out;
 };
 
+/** A mask read at the nearest of its pixels for every pixel of a `w` x `h` grid. */
+const resampleNearest = (fm: Mask, w: number, h: number): Float32Array<ArrayBuffer> => {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h));
+    for (let x = 0; x < w; x++) out[y * w + x] = fm.data[sy * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]!;
+  }
+  return out;
+};
+
 /**
  * A region's soft mask on a grid of about GRID pixels (long side) for a picture of `width` x
  * `height`: hard mask, eroded by the feather radius, then blurred by it (the soft edge lies inside
@@ -472,10 +482,7 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
   } else if (region.name === 'sky' && region.mask) {
     const fm = skyFromMatte(region.mask)?.mask;
     if (!fm) return null;
-    for (let y = 0; y < h; y++) {
-      const sy = Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h));
-      for (let x = 0; x < w; x++) hard[y * w + x] = fm.data[sy * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]!;
-    }
+    hard = resampleNearest(fm, w, h);
   } else if (region.name === 'water' && region.found) {
     // The water the photo's analysis found (see regionShares), refined on the finer copy: near the
     // found water (a detector pixel either side), the pixels of the water's own colour and
@@ -496,10 +503,11 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
       hard = new Float32Array(w * h);
       // The water's colour: the median and its spread (median absolute deviation) over the found
       // water, robust to the banks the detector's squares take with it.
+      const coarse = resampleNearest(fm, w, h);
       const vals: [number[], number[], number[]] = [[], [], []];
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
         const i = y * w + x;
-        if (fm.data[Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h)) * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]! <= 0) continue;
+        if (coarse[i]! <= 0) continue;
         vals[0].push(f.l[i]!); vals[1].push(f.cb[i]!); vals[2].push(f.cr[i]!);
       }
       if (!vals[0].length) return null;
@@ -524,10 +532,7 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
     const found = region.name === 'sky' ? sky : findWater(s, sky);
     if (!found) return null;
     const fm = found.mask;
-    for (let y = 0; y < h; y++) {
-      const sy = Math.min(fm.height - 1, Math.floor(((y + 0.5) * fm.height) / h));
-      for (let x = 0; x < w; x++) hard[y * w + x] = fm.data[sy * fm.width + Math.min(fm.width - 1, Math.floor(((x + 0.5) * fm.width) / w))]!;
-    }
+    hard = resampleNearest(fm, w, h);
   } else if (region.name === 'subject' || region.name === 'background') {
     const b = region.subject ?? { x: 0.3, y: 0.3, w: 0.4, h: 0.4 };
     const cx = b.x + b.w / 2, cy = b.y + b.h / 2, rx = Math.max(0.02, b.w / 2), ry = Math.max(0.02, b.h / 2);
