@@ -167,6 +167,8 @@ describe('workspace page in chromium', { skip }, () => {
 
     // Share / open elsewhere → a claim link that opens the same project in another browser.
     await page.click('button:has-text("Share / open elsewhere")');
+    // The link arrives with the claim request's answer; the dialog opens once it is in the field.
+    await page.locator('#share-link').waitFor({ state: 'visible', timeout: 10_000 });
     const link = await page.locator('#share-link').inputValue();
     assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/workspace\/claim\?ct=clm_/);
     await shot(page, 'desktop-6-share');
