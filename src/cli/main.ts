@@ -5,6 +5,12 @@ import { processIo, Reporter, type Io } from './output.js';
 
 export const main = async (argv: string[], io: Io = processIo()): Promise<number> => {
   const [cmd, ...rest] = argv;
+  // `stillmotion animate --help` is what people type: any command's --help (before a `--`) is the help.
+  const end = rest.indexOf('--');
+  if (cmd && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    io.stdout.write(HELP);
+    return 0;
+  }
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

@@ -69,6 +69,13 @@ test('user mistakes: one line with the code and a hint, and the documented exit 
   assert.equal(JSON.parse(f.text().out.trim()).code, 4005);
   const g = capture(tmp.dir);
   assert.equal(await main(['frobnicate'], g.io), 2);
+  // Help asked of a command is the help, not an unknown option; after `--` it is a word like any other.
+  const h = capture(tmp.dir);
+  assert.equal(await main(['animate', 'bar.jpg', '--help'], h.io), 0);
+  assert.match(h.text().out, /animate flags:/);
+  const i = capture(tmp.dir);
+  assert.equal(await main(['understand', '--', '--help'], i.io), 0);
+  assert.doesNotMatch(i.text().out, /animate flags:/);
 });
 
 test('output naming: file for one photo, folder for several, duplicates numbered', () => {
