@@ -25,7 +25,7 @@ export { TEXT_POSITIONS, TEXT_ANIMATIONS, TEXT_ALIGNS, TEXT_FONTS, TEXT_WEIGHTS,
 export { TRANSITION_KINDS, type TransitionKind } from './compose/transitions.js';
 export {
   EFFECT_TYPES, FLOW_EFFECTS, REGION_NAMES, FOUND_REGIONS, EFFECT_DIRECTIONS, DIRECTION_VECTORS, DEFAULT_DIRECTION, DEFAULT_REGION,
-  isFlowEffect, speedFraction, effectPeriod,
+  isFlowEffect, speedFraction, effectPeriod, SUBJECT_CONFIDENCE,
   type EffectType, type RegionName, type EffectDirection, type EffectPlan, type RegionPlan, type Polygon,
 } from './living/effects.js';
 export { sniff, ACCEPTED_IMAGES, ACCEPTED_VIDEO, ACCEPTED_AUDIO, type Sniffed } from './input/sniff.js';

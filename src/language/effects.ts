@@ -24,7 +24,8 @@ const RULES: readonly Rule[] = [
   { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|fireflies|firefly|闪光|星光|闪闪|亮晶晶|萤火虫/, type: 'sparkles', region: 'all', self: true },
   { re: /\bdust\b|\bmotes?\b|particles|pollen|灰尘|尘埃|粒子|微尘/, type: 'dust', region: 'all', self: true },
   { re: /\bfog\w*|\bmist\w*|\bhaze\b|雾气|薄雾|起雾|云雾|晨雾|大雾/, type: 'fog', region: 'all', self: true },
-  { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: null, self: true },
+  // Steam and smoke rise off something (a cup, a candle, a chimney): above the photo's subject.
+  { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: 'above-subject', self: true },
   { re: /waterfalls?|cascade|瀑布/, type: 'flow', region: null, self: false },
   // Water that flows is a flow, not ripples ("make the water flow to the right", "流水").
   { re: /\bwater (?:to )?(?:flow|flows|flowing|rush\w*|running|runs|stream\w*|pour\w*)\b|\b(?:flowing|running|rushing|streaming) water\b|水流|流水/, type: 'flow', region: 'water', self: true },
@@ -145,7 +146,9 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
     }
     if (!rule.self && !moving) continue;
     if (CAMERA.test(clause) && !rule.self && !/clouds?|云|water|水|waves?|浪/.test(clause)) continue;
-    const region = first(REGION_WORDS, clause.replace(rule.re, ' ')) ?? rule.region;
+    const said = first(REGION_WORDS, clause.replace(rule.re, ' '));
+    // "steam rising from the cup in the middle": it rises above the cup, which itself stays still.
+    const region = rule.type === 'rise' && said === 'subject' ? 'above-subject' : said ?? rule.region;
     const weak = WEAK.test(clause), strong = STRONG.test(clause);
     effects.push({
       type: rule.type,

@@ -20,13 +20,13 @@ export const effectWords = (e: Effect, lang: 'en' | 'zh' = 'en'): string => {
     case 'ripple': return where === 'water' ? 'water ripples' : `${where} ripples`;
     case 'flow': return `${where === 'water' ? 'water' : where} flows${dir}`;
     case 'sway': return `${where} sways`;
-    case 'rise': return `${where === 'subject' ? 'steam' : where} rises`;
+    case 'rise': return where === 'above-subject' || where === 'subject' ? 'steam rises' : `${where} rises`;
     default: return where === 'all' ? e.type : `${e.type} (${where})`;
   }
 };
 
 const REGION_ZH: Record<string, string> = {
-  sky: '天空', water: '水面', subject: '主体', background: '背景', all: '全画面', 'top-half': '上半部分', 'bottom-half': '下半部分',
+  sky: '天空', water: '水面', subject: '主体', background: '背景', 'above-subject': '主体上方', all: '全画面', 'top-half': '上半部分', 'bottom-half': '下半部分',
   'left-half': '左半部分', 'right-half': '右半部分', 'top-third': '上面三分之一', 'middle-third': '中间三分之一', 'bottom-third': '下面三分之一',
   'left-third': '左边三分之一', 'right-third': '右边三分之一',
 };
@@ -38,6 +38,7 @@ const TYPE_ZH: Record<string, string> = {
 const effectWordsZh = (e: Effect): string => {
   const where = typeof e.region === 'string' ? REGION_ZH[e.region] ?? e.region : '涂抹区域';
   if (e.type === 'drift' && e.region === 'sky') return `云${e.direction ? DIR_ZH[e.direction] : ''}飘`;
+  if (e.type === 'rise' && e.region === 'above-subject') return '热气升腾';
   return `${e.region === 'all' ? '' : where}${e.direction && (e.type === 'drift' || e.type === 'flow') ? DIR_ZH[e.direction] : ''}${TYPE_ZH[e.type] ?? e.type}`;
 };
 

@@ -6,7 +6,7 @@
  */
 import { StillmotionError } from '../errors.js';
 import {
-  DEFAULT_DIRECTION, DIRECTION_VECTORS, effectPeriod, isFlowEffect, planPhotoShot, RENDER_PLAN_VERSION, speedFraction,
+  DEFAULT_DIRECTION, DIRECTION_VECTORS, effectPeriod, isFlowEffect, planPhotoShot, RENDER_PLAN_VERSION, speedFraction, SUBJECT_CONFIDENCE,
   type EffectPlan, type RenderPlan, type ShotPlan, type StillAnalysis,
 } from '../engine/index.js';
 import type { Effect } from './types.js';
@@ -63,7 +63,7 @@ export const planEffects = (effects: readonly Effect[], shotId: string, frames: 
   effects.map((e, i) => ({
     type: e.type,
     region: typeof e.region === 'string'
-      ? { kind: 'named' as const, name: e.region, ...(analysis && analysis.confidence >= 0.05 && (e.region === 'subject' || e.region === 'background') ? { subject: analysis.subject } : {}),
+      ? { kind: 'named' as const, name: e.region, ...(analysis && analysis.confidence >= SUBJECT_CONFIDENCE && (e.region === 'subject' || e.region === 'background' || e.region === 'above-subject') ? { subject: analysis.subject } : {}),
         ...((e.region === 'sky' || e.region === 'water') && analysis?.regions?.skyMatte ? { mask: analysis.regions.skyMatte } : {}),
         ...(e.region === 'water' && analysis?.regions?.waterMatte ? { found: analysis.regions.waterMatte } : {}) }
       : { kind: 'polygon' as const, points: e.region.polygon },

@@ -56,11 +56,12 @@ const english = (s: string): string[] =>
 test('a Chinese reply is all Chinese: the summary, the changes, the notes (only quoted words and units stay as they are)', () => {
   // Every note the draft layer can give, by the sentences that cause them.
   const causes = ['parallax effect', 'orbit around the bottle', 'camera roll', 'handheld shake', 'make it 21:9', '48 fps', 'add lo-fi music', 'add background music',
-    'make the clouds drift', 'add a title', '镜头环绕', '加背景音乐', 'make her blink', 'steam rising from the cup', 'stop the clouds'];
+    'make the clouds drift', 'add a title', '镜头环绕', '加背景音乐', 'make her blink', 'make the flag wave', 'stop the clouds'];
   const notes = new Set<string>();
   for (const c of causes) for (const n of applyRequest(start(), parseInstruction(c), []).notes) notes.add(n);
   // Living photos (issue 14): a sky the photo does not have is a note of the resolver.
   notes.add('no sky was found in lake.jpg, so the drift was not added; name the part by position ("the top third") or paint it on the page');
+  notes.add('no clear subject was found in cup.jpg for the steam to rise from, so it was not added; name the part by position ("the top third") or paint it on the page');
   assert.ok(notes.size >= 10, `only ${notes.size} kinds of note: ${[...notes].join(' | ')}`);
   for (const n of notes) {
     const zh = noteIn(n, 'zh');

@@ -96,6 +96,25 @@ test('a flow in a region leaves every pixel outside it exactly as the camera mad
   assert.ok(moved > W * 10, `the top half moved (${moved} pixels)`);
 });
 
+test('steam above the subject: wisps above its box, the subject (its rim included) and all else exactly as the camera made them', () => {
+  const W = 240, H = 320;
+  const still = rgbToYuv(texturedRgb(W, H), W, H, 3, false);
+  const subject = { x: 0.3, y: 0.5, w: 0.4, h: 0.4 };
+  const e = { ...fx('rise', 30, { kind: 'named', name: 'above-subject', subject }), dir: [0, -1] as const };
+  const living = prepareLiving(still, [e]);
+  const out = new Uint8Array(W * H * 1.5);
+  out.set(still.y.data);
+  applyLiving(living, still, { x: 0, y: 0, w: 1 }, 9, W, H, out);
+  let above = 0;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    const i = y * W + x, fxp = (x + 0.5) / W, fyp = (y + 0.5) / H;
+    const inColumn = fxp >= subject.x && fxp < subject.x + subject.w && fyp < subject.y;
+    if (!inColumn) assert.equal(out[i], still.y.data[i], `pixel ${x},${y} outside the column above the subject changed`);
+    else if (out[i] !== still.y.data[i]) above++;
+  }
+  assert.ok(above > W * 5, `steam shows above the subject (${above} pixels)`);
+});
+
 test('the flows on the SIMD kernel match the JS reference (a level apart at most), with a mask and without', () => {
   const W = 480, H = 270;
   const still = rgbToYuv(skyLandscapeRgb(W, H), W, H, 3, false);

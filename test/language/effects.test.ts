@@ -25,7 +25,7 @@ test('kinds, regions, speed and strength from the words', () => {
   assert.deepEqual(fx('a light sweep across the whole photo').map((e) => [e.type, e.region]), [['shine', 'all']]);
   assert.deepEqual(fx('make the top third move to the right').map((e) => [e.type, e.region, e.direction]), [['drift', 'top-third', 'right']]);
   assert.equal(parseInstruction('make the top third move to the right').moves.length, 0);
-  assert.deepEqual(fx('steam rising from the cup in the middle').map((e) => [e.type, e.region, e.direction]), [['rise', 'subject', 'up']]);
+  assert.deepEqual(fx('steam rising from the cup in the middle').map((e) => [e.type, e.region, e.direction]), [['rise', 'above-subject', 'up']], 'steam rises above the cup, which stays still');
   assert.deepEqual(fx('水面波光粼粼').map((e) => [e.type, e.region]), [['ripple', 'water']]);
   assert.deepEqual(fx('背景里飘着雪花').map((e) => [e.type]), [['snow']]);
   assert.deepEqual(fx('clouds moving fast').map((e) => e.speed), [0.8]);
@@ -60,8 +60,10 @@ test('what people type (2026-12-05 session): each gives its effect and region', 
   assert.deepEqual(parseInstruction('subtle reflections shifting on the water').not_understood, []);
 });
 
-test('a thing whose place the words do not give has no region (the reply asks where)', () => {
-  assert.deepEqual(fx('animate only the steam rising from the coffee cup').map((e) => [e.type, e.region]), [['rise', null]]);
+test('a thing whose place the words do not give has no region (the reply asks where); steam rises off the subject', () => {
+  assert.deepEqual(fx('animate only the steam rising from the coffee cup').map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
+  assert.deepEqual(fx('咖啡杯冒着热气').map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
+  assert.deepEqual(fx('smoke rising in the top third').map((e) => [e.type, e.region]), [['rise', 'top-third']], 'a place said is the place');
   assert.deepEqual(fx('only the waterfall is moving').map((e) => [e.type, e.region]), [['flow', null]]);
 });
 

@@ -51,9 +51,26 @@ test('cinemagraph: static camera; impossible motion and unplaced effects are sai
   const p = say(withPhoto('lake.jpg'), 'make her blink and smile');
   assert.equal(p.draft.shots[0]!.effects, undefined);
   assert.match(p.notes.join(' '), /cannot be made from one photo; the nearest is a slow push-in/);
-  const s = say(withPhoto('lake.jpg'), 'steam rising from the coffee cup');
-  assert.equal(s.draft.shots[0]!.effects, undefined);
-  assert.match(s.notes.join(' '), /say where it is .* or paint it on the page/);
+  const w = say(withPhoto('lake.jpg'), 'only the waterfall is moving');
+  assert.equal(w.draft.shots[0]!.effects, undefined);
+  assert.match(w.notes.join(' '), /say where it is .* or paint it on the page/);
+});
+
+test('steam rises above the subject; with no clear subject it is not rendered, and the note says how to show it', () => {
+  const s = say(withPhoto('lake.jpg'), 'animate only the steam rising from the coffee cup, seamless loop');
+  assert.deepEqual(s.draft.shots[0]!.effects?.map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
+  assert.match(summarize(s.draft), /steam rises/);
+  assert.match(summarize(s.draft, {}, {}, 'zh'), /热气升腾/);
+  const r = resolveDraft(s.draft, lookup);
+  assert.equal(r.shots[0]!.effects?.length, 1);
+  const plan = planDraft(r, lookup);
+  const region = plan.shots[0]!.kind === 'image' ? plan.shots[0]!.effects?.[0]?.region : undefined;
+  assert.deepEqual(region, { kind: 'named', name: 'above-subject', subject: { x: 0.4, y: 0.5, w: 0.2, h: 0.3 } }, 'the region carries the subject it rises from');
+  const unsure = { ...media['lake.jpg']!, mediaId: 'plain.jpg', name: 'plain.jpg', analysis: { ...analysis(0), confidence: 0.01 } };
+  const plain = say(withPhoto('plain.jpg'), 'steam rising from the cup').draft;
+  const pr = resolveDraft(plain, (id) => (id === 'plain.jpg' ? unsure : undefined));
+  assert.equal(pr.shots[0]!.effects, undefined);
+  assert.match(pr.notes.join(' '), /no clear subject was found in plain\.jpg for the steam to rise from.*the top third.*paint it/);
 });
 
 test('a sky the photo does not have is not rendered, and the note says how to show it', () => {

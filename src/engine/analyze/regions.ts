@@ -533,14 +533,20 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
     if (!found) return null;
     const fm = found.mask;
     hard = resampleNearest(fm, w, h);
-  } else if (region.name === 'subject' || region.name === 'background') {
+  } else if (region.name === 'subject' || region.name === 'background' || region.name === 'above-subject') {
     const b = region.subject ?? { x: 0.3, y: 0.3, w: 0.4, h: 0.4 };
     const cx = b.x + b.w / 2, cy = b.y + b.h / 2, rx = Math.max(0.02, b.w / 2), ry = Math.max(0.02, b.h / 2);
+    // Above the subject (steam off a cup, smoke off a candle): the middle of its width, from its
+    // top up to one and a half of its heights above; the subject's box itself (a cup's rim is at
+    // its top, wider than the ellipse there) stays still.
+    const ax0 = b.x + b.w * 0.15, ax1 = b.x + b.w * 0.85, ay0 = Math.max(0, b.y - 1.5 * b.h), ay1 = b.y;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        const dx = ((x + 0.5) / w - cx) / rx, dy = ((y + 0.5) / h - cy) / ry;
+        const fx = (x + 0.5) / w, fy = (y + 0.5) / h;
+        const dx = (fx - cx) / rx, dy = (fy - cy) / ry;
         const inside = dx * dx + dy * dy <= 1.15; // the ellipse through the box, a little generous
-        hard[y * w + x] = (region.name === 'subject') === inside ? 1 : 0;
+        hard[y * w + x] = region.name === 'above-subject' ? (fx >= ax0 && fx < ax1 && fy >= ay0 && fy < ay1 ? 1 : 0)
+          : (region.name === 'subject') === inside ? 1 : 0;
       }
     }
   } else {

@@ -13,13 +13,19 @@ export const EFFECT_TYPES = [...FLOW_EFFECTS, ...PARTICLE_EFFECTS, ...LIGHT_EFFE
 export type FlowEffect = (typeof FLOW_EFFECTS)[number];
 export type EffectType = (typeof EFFECT_TYPES)[number];
 
-/** Named regions: found in the photo (sky, water), from the subject (subject, background) or by position. */
+/**
+ * Named regions: found in the photo (sky, water), from the subject (subject, background, and the
+ * column above it where steam and smoke rise: `above-subject`) or by position.
+ */
 export const REGION_NAMES = [
-  'sky', 'water', 'subject', 'background', 'all',
+  'sky', 'water', 'subject', 'background', 'above-subject', 'all',
   'top-half', 'bottom-half', 'left-half', 'right-half',
   'top-third', 'middle-third', 'bottom-third', 'left-third', 'right-third',
 ] as const;
 export type RegionName = (typeof REGION_NAMES)[number];
+/** The subject analysis must be this sure of for a region drawn from it (below: the picture's middle, or nothing above it). */
+export const SUBJECT_CONFIDENCE = 0.05;
+
 /** Regions the photo has to show (found by analysis); the others are always where they say. */
 export const FOUND_REGIONS: readonly RegionName[] = ['sky', 'water'];
 
@@ -34,7 +40,7 @@ export type Polygon = ReadonlyArray<readonly [number, number]>;
 /** Where an effect acts, as planned: a named region, or a polygon (fractions of the picture). */
 export type RegionPlan =
   | {
-    readonly kind: 'named'; readonly name: RegionName; /** subject/background: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number };
+    readonly kind: 'named'; readonly name: RegionName; /** subject/background/above-subject: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number };
     /** sky, water: the photo's own sky matte (an iPhone's), used instead of finding the sky by colour (water lies below it). */ readonly mask?: StoredMatte;
     /** water: the water the photo's analysis found (its mask at the detector's size), used instead of searching again. */ readonly found?: StoredMatte;
   }
@@ -71,7 +77,7 @@ export const DEFAULT_DIRECTION: Readonly<Record<EffectType, EffectDirection>> = 
 
 /** The region each effect takes when none is said. */
 export const DEFAULT_REGION: Readonly<Record<EffectType, RegionName>> = {
-  drift: 'sky', flow: 'water', ripple: 'water', sway: 'background', rise: 'all',
+  drift: 'sky', flow: 'water', ripple: 'water', sway: 'background', rise: 'above-subject',
   dust: 'all', snow: 'all', rain: 'all', sparkles: 'all', bokeh: 'all', petals: 'all', embers: 'all',
   shine: 'subject', 'light-leak': 'all', 'warm-shift': 'all', flicker: 'all', fog: 'all',
 };

@@ -881,13 +881,20 @@ const applyDriftFast = (e: EffectPlan, mask: Uint8Array | null, still: YuvStill,
 };
 
 /**
+ * Steam off the subject is its wisps alone: the region above a cup is mostly the wall behind it,
+ * where moving the photo's pixels shows nothing, and where it shows something it is the subject's
+ * own edge (a rim the subject's box left out) doubled by the two phases.
+ */
+const wispsOnly = (e: EffectPlan): boolean => e.type === 'rise' && e.region.kind === 'named' && e.region.name === 'above-subject';
+
+/**
  * All of a shot's effects on frame `t` (the shot's own frame index), in order: flows first, then
  * overlays (`part`: only one of them, so a depth move's nearer layers go between). With `sample`
  * (the render thread's fast sampler), drifts take the fast path.
  */
 export const applyLiving = (living: LivingStill, still: YuvStill, view: FrameView, t: number, outW: number, outH: number, out: Uint8Array, sample?: SampleView, part: 'all' | 'flows' | 'overlays' = 'all'): void => {
   if (part !== 'overlays') living.effects.forEach((e, i) => {
-    if (!isFlowEffect(e.type)) return;
+    if (!isFlowEffect(e.type) || wispsOnly(e)) return;
     if (e.type === 'drift' && sample) applyDriftFast(e, living.masks[i] ?? null, still, view, t, outW, outH, out, sample, `${i}:${e.seed}`);
     else applyFlow(e, living.masks[i] ?? null, still, view, t, outW, outH, out);
   });
