@@ -179,6 +179,22 @@ describe('motion brush in chromium', { skip }, () => {
     for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
     await page.keyboard.up('Shift');
     assert.equal(await page.locator('#brush-apply').isDisabled(), false);
+    // Applying while a reply is still coming sends nothing and keeps the paint (it used to clear it):
+    // the message's stream is held until the brush has been tried.
+    let letThrough!: () => void;
+    const held = new Promise<void>((r) => { letThrough = r; });
+    await page.route('**/run_sse', async (route) => { await held; await route.continue(); });
+    const asked = await page.locator('.msg.user').count();
+    await page.fill('#chat-input', '你能做什么？');
+    await page.press('#chat-input', 'Enter');
+    await page.locator('.send-btn[disabled]').waitFor();
+    await page.click('#brush-apply');
+    assert.equal(await page.locator('.msg.user').count(), asked + 1, 'only the typed message went');
+    assert.match(await page.locator('.brush-status').innerText(), /回复完成后再点一次/);
+    assert.equal(await page.locator('#brush-apply').isDisabled(), false, 'the paint stays');
+    letThrough();
+    await turnDone(page);
+    assert.match(await page.locator('.brush-status').innerText(), /已涂抹照片的 \d+%/, 'still painted after the reply');
     await page.selectOption('#brush-dir', 'up');
     await page.selectOption('#brush-kind', 'rise');
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: innerWidth }));

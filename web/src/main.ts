@@ -301,7 +301,12 @@ background.onPick = (sentence, choice) => {
 };
 // So does the motion brush: the painted area goes as words with its outline spelled out; the chat
 // shows only what was asked ("Motion brush on photo 2: drift left"), not the corners.
-brush.onApply = (sentence, label) => void send(sentence, label);
+brush.onApply = (sentence, label) => {
+  // While a reply is coming the chat takes nothing: the brush keeps its paint (it used to clear it, and nothing was sent).
+  if (chat.busy) return false;
+  void send(sentence, label);
+  return true;
+};
 chat.onExample = (text) => {
   if (media.hasMedia && !chat.busy) void send(text);
   else {
