@@ -208,11 +208,15 @@ test('abort mid-encode ends as CANCELLED, stops ffmpeg and leaves neither output
 test('the stop ladder escalates to SIGKILL for an ffmpeg that ignores EOF and SIGTERM', async () => {
   const dir = freshDir();
   const stubborn = join(dir, 'stubborn-ffmpeg');
-  writeFileSync(stubborn, "#!/bin/sh\ntrap '' TERM\necho started >&2\nwhile :; do sleep 0.05; done\n");
+  // The stub says when its trap is set: before that, SIGTERM would end it and the ladder would stop
+  // early (a fixed head start of 100 ms was not always enough for a loaded machine to get that far).
+  const trapped = join(dir, 'trapped');
+  writeFileSync(stubborn, `#!/bin/sh\ntrap '' TERM\n: > '${trapped}'\nwhile :; do sleep 0.05; done\n`);
   chmodSync(stubborn, 0o755);
   const output = join(dir, 'never.mp4');
   const enc = startEncoder(base({ output }), { ffmpegPath: stubborn, termAfterMs: 50, killAfterMs: 400 });
-  await new Promise((r) => setTimeout(r, 100));
+  for (const end = performance.now() + 30_000; !existsSync(trapped); await new Promise((r) => setTimeout(r, 10))) assert.ok(performance.now() < end, 'the stub set its trap');
+  rmSync(trapped);
   const t0 = performance.now();
   await enc.abort();
   const ms = performance.now() - t0;

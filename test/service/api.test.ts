@@ -16,7 +16,7 @@ import { isPrivateAddress } from '../../src/service/fetch-url.js';
 import { attachment, downloadName } from '../../src/service/routes/export.js';
 import { loadSettings } from '../../src/service/settings.js';
 import { tempDir, texturedJpeg } from '../support/fixtures.js';
-import { api, runSse, setup, sleep, testServer, uploadFile, type TestServer } from './support.js';
+import { api, runSse, setup, sleep, testServer, turnRunning, until, uploadFile, type TestServer } from './support.js';
 
 const tmp = tempDir();
 let photo: Buffer;
@@ -264,8 +264,11 @@ describe('service API (embedded)', () => {
       assert.equal(no.json.code, 402);
       const yes = await b.call('POST', '/api/render/proxy/lambda', { id: 'r3', sessionId: b.sessionId, draft }, { 'x-skill-source': 'test-skill', 'x-skill-version': '1.2.3', 'x-skill-platform': 'node' });
       assert.equal(yes.json.code, 0);
-      await sleep(1200);
-      const rows = await attributed.store.sql.query<{ skill_source: string; skill_version: string; route: string }>("select skill_source, skill_version, route from requests where skill_source = 'test-skill'");
+      // The request log is written in batches, once a second (later on a loaded machine).
+      const rows = await until('the attributed request in the log', async () => {
+        const got = await attributed.store.sql.query<{ skill_source: string; skill_version: string; route: string }>("select skill_source, skill_version, route from requests where skill_source = 'test-skill'");
+        return got.length > 0 && got;
+      }, 30_000);
       assert.deepEqual(rows.map((r) => [r.skill_source, r.skill_version, r.route]), [['test-skill', '1.2.3', '/api/render/proxy/lambda']], 'attribution headers are recorded with the request');
     } finally {
       await locked.stop();
@@ -371,7 +374,7 @@ describe('service API (embedded)', () => {
     const a = await setup(srv.url);
     await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
     const msg = 'animate this photo into a 4-second video with a slow zoom';
-    const [r1, r2] = await Promise.all([runSse(a, msg), (async () => { await sleep(150); return runSse(a, msg); })()]);
+    const [r1, r2] = await Promise.all([runSse(a, msg), (async () => { await turnRunning(a); return runSse(a, msg); })()]);
     assert.equal(r1.text, r2.text);
     const inv = (r: typeof r1) => new Set(r.events.filter((e) => e.json).map((e) => e.json!.invocation_id));
     assert.deepEqual([...inv(r1)], [...inv(r2)], 'the second request follows the same invocation');
@@ -385,7 +388,7 @@ describe('service API (embedded)', () => {
     const a = await setup(srv.url);
     await uploadFile(a, 'p.jpg', photo, 'image/jpeg');
     const first = 'animate this photo into a 4-second video with a slow zoom';
-    const [r1, r2] = await Promise.all([runSse(a, first), (async () => { await sleep(150); return runSse(a, 'make it 3 seconds'); })()]);
+    const [r1, r2] = await Promise.all([runSse(a, first), (async () => { await turnRunning(a); return runSse(a, 'make it 3 seconds'); })()]);
     assert.doesNotMatch(r1.text, /still being worked on/, 'the first turn did not wait');
     const firstText = r2.events.find((e) => (e.json?.content as { parts?: Array<{ text?: string }> } | undefined)?.parts?.some((p) => typeof p.text === 'string'));
     assert.match(JSON.stringify(firstText?.json), /previous message is still being worked on/, 'the waiting turn says so before anything else');
@@ -427,15 +430,11 @@ describe('service API (embedded)', () => {
     });
     assert.equal(r.status, 200);
     ac.abort();
-    for (let i = 0; i < 100; i++) {
+    const done = await until('the turn to complete after the client left', async () => {
       const st = await a.call<{ state: { last_turn: { status: string } | null; generated_media: unknown[] } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
-      if (st.json.data.state.last_turn?.status === 'completed') {
-        assert.equal(st.json.data.state.generated_media.length, 1);
-        return;
-      }
-      await sleep(200);
-    }
-    assert.fail('the turn did not complete after the client left');
+      return st.json.data.state.last_turn?.status === 'completed' && st.json.data.state;
+    }, 120_000, 200);
+    assert.equal(done.generated_media.length, 1);
   });
 
   test('a disk that refuses the upload is a coded error, not a crash; the server keeps serving', async () => {
@@ -463,12 +462,11 @@ describe('service API (embedded)', () => {
     });
     assert.equal(r.status, 200);
     ac.abort();
-    for (let i = 0; i < 30; i++) {
-      const rows = await srv.store.sql.query<{ route: string; status: number }>("select route, status from requests where skill_source = 'dropper'");
-      if (rows.length) { assert.deepEqual(rows.map((x) => x.route), ['/run_sse']); return; }
-      await sleep(200);
-    }
-    assert.fail('the dropped stream was not recorded');
+    const rows = await until('the dropped stream in the request log', async () => {
+      const got = await srv.store.sql.query<{ route: string; status: number }>("select route, status from requests where skill_source = 'dropper'");
+      return got.length > 0 && got;
+    }, 60_000, 200);
+    assert.deepEqual(rows.map((x) => x.route), ['/run_sse']);
   });
 
   test('heartbeats arrive while a render runs', async () => {

@@ -152,6 +152,12 @@ export const until = async <T>(what: string, fn: () => Promise<T | null | undefi
   }
 };
 
+/** Waits until the session's turn runs on the server: a message sent then meets it (a fixed head start may be too short on a loaded machine). */
+export const turnRunning = (a: Api & { sessionId: string }): Promise<true> => until('the turn to run', async () => {
+  const st = await a.call<{ state: { last_turn: { status: string } | null } }>('GET', `/api/state/nemo_agent/me/${a.sessionId}/latest`);
+  return st.json.data.state.last_turn?.status === 'running';
+}, 60_000, 20);
+
 /** A chat turn whose stream is read as it arrives (the server may die under it: `done` then rejects, and nobody has to wait on it). */
 export const openTurn = (a: Api & { sessionId: string }, text: string) => {
   const events: Array<Record<string, any>> = [];

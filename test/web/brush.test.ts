@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../src/service/index.js';
-import { ARGS, CHROMIUM, shots, skip, turnDone as waitTurn } from './support.js';
+import { ARGS, CHROMIUM, projectState, shots, skip, turnDone as waitTurn } from './support.js';
 
 type Fx = { type: string; region: string | { poly: [number, number][] }; dir?: string; strength?: number };
 interface State { draft?: { t?: Array<{ tt: number; sg: Array<{ m: { fx?: Fx[] } }> }> }; summary?: string; generated_media?: Array<{ id: string }> }
@@ -57,12 +57,7 @@ describe('motion brush in chromium', { skip }, () => {
 
   const turnDone = (page: Page) => waitTurn(page, 300_000);
 
-  const state = (page: Page): Promise<State> => page.evaluate(async () => {
-    const token = localStorage.getItem('stillmotion.token');
-    const sid = (JSON.parse(localStorage.getItem('stillmotion.session') ?? 'null') as { session_id: string }).session_id;
-    const r = await fetch(`/api/state/nemo_agent/me/${encodeURIComponent(sid)}/latest`, { headers: { Authorization: `Bearer ${token}` } });
-    return ((await r.json()) as { data: { state: State } }).data.state;
-  });
+  const state = (page: Page) => projectState<State>(page);
 
   const start = async (page: Page) => {
     await page.goto(srv.url + '/');
@@ -130,9 +125,11 @@ describe('motion brush in chromium', { skip }, () => {
     // A new preview, and it plays.
     assert.ok((s.generated_media?.length ?? 0) > firstPreview, 'a new preview was rendered');
     await page.locator('.preview-video').waitFor();
-    const played = await page.evaluate(async () => {
+    // Its first frame is in (a loaded machine may take its time; the assertion says what was there).
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('.preview-video')?.readyState ?? 0) >= 2, null, { timeout: 60_000 })
+      .catch(() => { /* the assertion below names the size and length it found */ });
+    const played = await page.evaluate(() => {
       const v = document.querySelector<HTMLVideoElement>('.preview-video')!;
-      if (v.readyState < 2) await new Promise((r) => { v.addEventListener('loadeddata', r, { once: true }); setTimeout(r, 15_000); });
       return { w: v.videoWidth, h: v.videoHeight, d: v.duration };
     });
     assert.ok(played.w > 0 && played.h > 0 && played.d > 1, JSON.stringify(played));
@@ -182,6 +179,22 @@ describe('motion brush in chromium', { skip }, () => {
     for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
     await page.keyboard.up('Shift');
     assert.equal(await page.locator('#brush-apply').isDisabled(), false);
+    // Applying while a reply is still coming sends nothing and keeps the paint (it used to clear it):
+    // the message's stream is held until the brush has been tried.
+    let letThrough!: () => void;
+    const held = new Promise<void>((r) => { letThrough = r; });
+    await page.route('**/run_sse', async (route) => { await held; await route.continue(); });
+    const asked = await page.locator('.msg.user').count();
+    await page.fill('#chat-input', '你能做什么？');
+    await page.press('#chat-input', 'Enter');
+    await page.locator('.send-btn[disabled]').waitFor();
+    await page.click('#brush-apply');
+    assert.equal(await page.locator('.msg.user').count(), asked + 1, 'only the typed message went');
+    assert.match(await page.locator('.brush-status').innerText(), /回复完成后再点一次/);
+    assert.equal(await page.locator('#brush-apply').isDisabled(), false, 'the paint stays');
+    letThrough();
+    await turnDone(page);
+    assert.match(await page.locator('.brush-status').innerText(), /已涂抹照片的 \d+%/, 'still painted after the reply');
     await page.selectOption('#brush-dir', 'up');
     await page.selectOption('#brush-kind', 'rise');
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: innerWidth }));

@@ -19,3 +19,11 @@ export const turnDone = (page: Page, timeoutMs: number) => page.waitForFunction(
   const send = document.querySelector<HTMLButtonElement>('.send-btn');
   return !!send && !send.disabled;
 }, null, { timeout: timeoutMs });
+
+/** The session's state as the server has it (GET /api/state/…/latest with the page's own token and session). */
+export const projectState = <S>(page: Page): Promise<S> => page.evaluate(async () => {
+  const token = localStorage.getItem('stillmotion.token');
+  const sid = (JSON.parse(localStorage.getItem('stillmotion.session') ?? 'null') as { session_id: string }).session_id;
+  const r = await fetch(`/api/state/nemo_agent/me/${encodeURIComponent(sid)}/latest`, { headers: { Authorization: `Bearer ${token}` } });
+  return ((await r.json()) as { data: { state: unknown } }).data.state;
+}) as Promise<S>;

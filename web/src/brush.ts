@@ -153,8 +153,8 @@ interface BrushShot { photo: number; mediaId: string; name: string; thumb?: stri
 
 export class MotionBrush {
   readonly el: HTMLElement;
-  /** Told the sentence to send when the user applies, and the short line the chat shows for it. */
-  onApply: (sentence: string, label: string) => void = () => undefined;
+  /** Told the sentence to send when the user applies, and the short line the chat shows for it; answers whether it went. */
+  onApply: (sentence: string, label: string) => boolean = () => false;
   #shots: BrushShot[] = [];
   #shot: BrushShot | null = null;
   #gw = GRID;
@@ -422,11 +422,15 @@ export class MotionBrush {
     const dir = (this.#dir.value || null) as Dir | null;
     const sentence = brushSentence(s.photo, this.#kind.value as BrushKind, dir, Number(this.#strength.value) / 100, poly);
     const label = brushLabel(s.photo, this.#kind.value as BrushKind, dir);
+    // Not sent (a reply is still coming): the paint stays, to be applied again.
+    if (!this.onApply(sentence, label)) {
+      this.#status.textContent = t('brush_wait');
+      return;
+    }
     this.#grid.fill(0);
     this.#arrow = null;
     this.#dir.value = '';
     this.#changed();
-    this.onApply(sentence, label);
   }
 }
 

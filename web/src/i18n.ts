@@ -135,6 +135,7 @@ const en = {
   brush_help: 'Paint over the part that should move, then drag an arrow for its direction. Everything else stays still.',
   brush_painted: 'Painted {pct}% of the photo. Pick the motion and press “Make it move”.',
   brush_one_patch: 'Only the largest painted patch moves: apply, then paint the next one.',
+  brush_wait: 'The last message is still being answered: press “Make it move” again once the reply is in.',
   brush_canvas: 'The photo to paint on. Arrow keys move the brush, Shift+arrow paints along the way, Space paints, Shift+Space erases.',
 } as const;
 
@@ -275,6 +276,7 @@ const zh: Messages = {
   brush_help: '涂抹要动的部分，再拖一个箭头表示方向。其他部分保持静止。',
   brush_painted: '已涂抹照片的 {pct}%。选好动态后点“让它动起来”。',
   brush_one_patch: '只有最大的一块涂抹区域会动：先应用，再涂下一块。',
+  brush_wait: '上一条消息还在回复中：回复完成后再点一次“让它动起来”。',
   brush_canvas: '要涂抹的照片。方向键移动画笔，Shift+方向键边移动边涂抹，空格涂抹，Shift+空格擦除。',
 };
 

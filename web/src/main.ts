@@ -146,10 +146,26 @@ const render = (s: ProjectState | null): void => {
   document.body.classList.toggle('is-fresh', !media.hasMedia && !s?.timeline?.tracks?.some((tr) => tr.items.length));
 };
 
+// State requests are numbered: an answer older than the one on the page is dropped. A turn asks
+// mid-way (the draft changed) and again at its end; were the first answer the slower, it would put
+// back the timeline from before the render and take the new preview away.
+let stateAsked = 0;
+let stateShown = 0;
+/** The project's state from the server, shown unless a later request's answer is on the page already. */
+const loadState = async (): Promise<ProjectState> => {
+  const n = ++stateAsked;
+  const s = await api.state();
+  if (n > stateShown) {
+    stateShown = n;
+    state = s;
+    render(s);
+  }
+  return s;
+};
+
 const refresh = async (): Promise<ProjectState | null> => {
   try {
-    state = await api.state();
-    render(state);
+    await loadState();
   } catch (e) {
     say(t('error', { msg: errorText(e) }));
   }
@@ -157,6 +173,8 @@ const refresh = async (): Promise<ProjectState | null> => {
 };
 
 const startOver = (): void => {
+  // Answers to requests made before starting over belong to the old project.
+  stateShown = stateAsked;
   state = null;
   chat.clear();
   media.reset();
@@ -180,12 +198,8 @@ const recover = async (status = t('turn_lost')): Promise<string | null> => {
   chat.activity(null, status);
   for (let i = 0; i < 100; i++) {
     await wait(i < 5 ? 2000 : 5000);
-    const s = await api.state().catch(() => null);
-    if (s && s.last_turn?.status !== 'running') {
-      state = s;
-      render(s);
-      return s.last_turn?.text ?? null;
-    }
+    const s = await loadState().catch(() => null);
+    if (s && s.last_turn?.status !== 'running') return s.last_turn?.text ?? null;
   }
   return null;
 };
@@ -287,7 +301,12 @@ background.onPick = (sentence, choice) => {
 };
 // So does the motion brush: the painted area goes as words with its outline spelled out; the chat
 // shows only what was asked ("Motion brush on photo 2: drift left"), not the corners.
-brush.onApply = (sentence, label) => void send(sentence, label);
+brush.onApply = (sentence, label) => {
+  // While a reply is coming the chat takes nothing: the brush keeps its paint (it used to clear it, and nothing was sent).
+  if (chat.busy) return false;
+  void send(sentence, label);
+  return true;
+};
 chat.onExample = (text) => {
   if (media.hasMedia && !chat.busy) void send(text);
   else {
