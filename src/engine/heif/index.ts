@@ -224,9 +224,10 @@ export interface DecodeHeifOptions {
 export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => finishHeif(await decodeHeifPixels(buf, { srgbOnDecode: true, ...opts }));
 
 /**
- * A HEIC's pixels as decoded, before the conversion to sRGB (`finishHeif` does it): the decode
- * thread sends this back (its buffer moved, not copied) and the conversion runs in libvips'
- * threads from the caller's side, whose output buffer then needs no copy between threads.
+ * A HEIC's pixels as decoded, before the conversion to sRGB (`finishHeif` does it, unless the
+ * decoder already did: `srgb`): the decode thread sends this back (its buffer moved, not copied)
+ * and the conversion runs in libvips' threads from the caller's side, whose output buffer then
+ * needs no copy between threads.
  */
 export type HeifPixels = Decoded;
 
@@ -366,8 +367,14 @@ const shapers = new Map<string, MatrixShaper | null>();
 const shaperToSrgb = async (icc: Buffer): Promise<MatrixShaper | null> => {
   const key = icc.toString('latin1');
   if (!shapers.has(key)) {
+    let srgb;
+    try {
+      srgb = await srgbIcc();
+    } catch {
+      return null; // sharp could not give its profile: finishHeif's libvips conversion says what is wrong
+    }
     if (shapers.size >= 4) shapers.delete(shapers.keys().next().value!);
-    shapers.set(key, matrixShaper(icc, await srgbIcc()));
+    shapers.set(key, matrixShaper(icc, srgb));
   }
   return shapers.get(key)!;
 };
