@@ -78,14 +78,14 @@ const evalCurve = (c: Profile['curves'][number], x: number): number => {
   return x * p[3]!;
 };
 
-/** The inverse lcms builds for an output curve (cmsReverseToneCurve: analytic, types -1 and -4). */
-const evalInverse = (c: Profile['curves'][number], y: number): number => {
+/** The inverse lcms builds for an output curve (cmsReverseToneCurve: analytic, types -1 and -4), as a function of y. */
+const inverseOf = (c: Profile['curves'][number]): ((y: number) => number) => {
   const p = c.p;
-  if (c.type === 0) return y < 0 ? (Math.abs(p[0]! - 1) < 1e-4 ? y : 0) : Math.abs(p[0]!) < 1e-4 ? Infinity : y ** (1 / p[0]!);
-  const e = p[1]! * p[4]! + p[2]!;
-  const disc = e < 0 ? 0 : e ** p[0]!;
-  if (y >= disc) return Math.abs(p[0]!) < 1e-4 || Math.abs(p[1]!) < 1e-4 ? 0 : (y ** (1 / p[0]!) - p[2]!) / p[1]!;
-  return Math.abs(p[3]!) < 1e-4 ? 0 : y / p[3]!;
+  const [g, a, b, k] = [p[0]!, p[1]!, p[2]!, p[3]!];
+  if (c.type === 0) return (y) => (y < 0 ? (Math.abs(g - 1) < 1e-4 ? y : 0) : Math.abs(g) < 1e-4 ? Infinity : y ** (1 / g));
+  const e = a * p[4]! + b;
+  const disc = e < 0 ? 0 : e ** g;
+  return (y) => (y >= disc ? (Math.abs(g) < 1e-4 || Math.abs(a) < 1e-4 ? 0 : (y ** (1 / g) - b) / a) : Math.abs(k) < 1e-4 ? 0 : y / k);
 };
 
 /** lcms _cmsMAT3inverse (null when singular). */
@@ -141,13 +141,21 @@ export const matrixShaper = (from: Uint8Array, to: Uint8Array): MatrixShaper | n
   if (toLinear.some((t) => !t)) return null;
   const lo = [0, 1, 2].map((k) => Math.min(...toLinear[k]!)), hi = [0, 1, 2].map((k) => Math.max(...toLinear[k]!));
   const bias: number[] = [];
+  // The output curves are usually one curve three times (sRGB's): each distinct one is tabulated once.
+  const shapers = new Map<string, Uint8Array>();
   const fromLinear = z.curves.map((c, row) => {
-    const shaper = new Uint8Array(16385);
-    for (let i = 0; i <= 16384; i++) {
-      const v = Math.min(1, Math.max(0, f(evalInverse(c, f(i / 16384)))));
-      // _cmsQuickSaturateWord, then FROM_16_TO_8.
-      const w = Math.min(65535, Math.max(0, Math.floor(v * 65535 + 0.5)));
-      shaper[i] = (w * 65281 + 8388608) >>> 24;
+    const key = `${c.type}:${c.p.join()}`;
+    let shaper = shapers.get(key);
+    if (!shaper) {
+      shaper = new Uint8Array(16385);
+      const inv = inverseOf(c);
+      for (let i = 0; i <= 16384; i++) {
+        const v = Math.min(1, Math.max(0, f(inv(f(i / 16384)))));
+        // _cmsQuickSaturateWord, then FROM_16_TO_8.
+        const w = Math.min(65535, Math.max(0, Math.floor(v * 65535 + 0.5)));
+        shaper[i] = (w * 65281 + 8388608) >>> 24;
+      }
+      shapers.set(key, shaper);
     }
     // The reach of (row · linear + 0x2000) >> 14 over every input.
     let min = 0x2000, max = 0x2000;
@@ -158,7 +166,9 @@ export const matrixShaper = (from: Uint8Array, to: Uint8Array): MatrixShaper | n
     }
     const first = min >> 14, last = max >> 14;
     bias.push(0x2000 - first * 16384);
-    return Uint8Array.from({ length: last - first + 1 }, (_, i) => shaper[Math.min(16384, Math.max(0, i + first))]!);
+    const table = new Uint8Array(last - first + 1);
+    for (let i = 0; i < table.length; i++) table[i] = shaper[Math.min(16384, Math.max(0, i + first))]!;
+    return table;
   });
   // Sums past ±2^31 would not match lcms' 32-bit arithmetic: no real profile comes near.
   if (bias.some((b, row) => Math.abs(b) + fromLinear[row]!.length * 16384 > 2 ** 31)) return null;
