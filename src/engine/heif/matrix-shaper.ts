@@ -141,6 +141,8 @@ export const matrixShaper = (from: Uint8Array, to: Uint8Array): MatrixShaper | n
   if (toLinear.some((t) => !t)) return null;
   const lo = [0, 1, 2].map((k) => Math.min(...toLinear[k]!)), hi = [0, 1, 2].map((k) => Math.max(...toLinear[k]!));
   const bias: number[] = [];
+  // lcms sums in 32-bit integers: a profile whose sums could reach 2^31 (none real comes near) is libvips'.
+  let reach = 0;
   // The output curves are usually one curve three times (sRGB's): each distinct one is tabulated once.
   const shapers = new Map<string, Uint8Array>();
   const fromLinear = z.curves.map((c, row) => {
@@ -164,14 +166,14 @@ export const matrixShaper = (from: Uint8Array, to: Uint8Array): MatrixShaper | n
       min += Math.min(mk * lo[k]!, mk * hi[k]!);
       max += Math.max(mk * lo[k]!, mk * hi[k]!);
     }
-    const first = min >> 14, last = max >> 14;
+    reach = Math.max(reach, -min, max);
+    const first = Math.floor(min / 16384), last = Math.floor(max / 16384);
     bias.push(0x2000 - first * 16384);
     const table = new Uint8Array(last - first + 1);
     for (let i = 0; i < table.length; i++) table[i] = shaper[Math.min(16384, Math.max(0, i + first))]!;
     return table;
   });
-  // Sums past ±2^31 would not match lcms' 32-bit arithmetic: no real profile comes near.
-  if (bias.some((b, row) => Math.abs(b) + fromLinear[row]!.length * 16384 > 2 ** 31)) return null;
+  if (reach + Math.max(...bias.map(Math.abs)) >= 2 ** 30) return null;
   return { toLinear: toLinear as unknown as MatrixShaper['toLinear'], matrix, fromLinear: fromLinear as unknown as MatrixShaper['fromLinear'], bias: bias as unknown as MatrixShaper['bias'] };
 };
 
