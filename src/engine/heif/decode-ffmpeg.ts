@@ -1,13 +1,15 @@
 /**
  * The primary image of a HEIC decoded by ffmpeg's native HEVC decoder (multi-threaded, SIMD): all
  * tiles go in as one Annex-B stream, come out as raw 4:2:0 frames, and each is converted to RGBA and
- * put in its place (turned and mirrored) as soon as it arrives, while ffmpeg decodes the next.
+ * put in its place (turned and mirrored), and to sRGB when asked, as soon as it arrives, while
+ * ffmpeg decodes the next.
  */
 import { endianness } from 'node:os';
 import { resolveBinaries } from '../ffmpeg/binaries.js';
 import { runTool } from '../ffmpeg/run-tool.js';
 import type { PrimaryProps } from './bmff.js';
 import type { HevcPlan } from './hevc-plan.js';
+import type { MatrixShaper } from './matrix-shaper.js';
 import { convertTile, placement } from './yuv-rgba.js';
 
 export interface FfmpegDecoded {
@@ -40,6 +42,8 @@ export interface FfmpegDecodeOptions {
    * conversion here and the colour conversion after it see that many times fewer pixels.
    */
   readonly shrink?: number;
+  /** Converts each tile on to sRGB as it arrives (see convertTile). */
+  readonly toSrgb?: MatrixShaper | null;
 }
 
 export const decodeWithFfmpeg = async (plan: HevcPlan, o: FfmpegDecodeOptions): Promise<FfmpegDecoded> => {
@@ -61,7 +65,7 @@ export const decodeWithFfmpeg = async (plan: HevcPlan, o: FfmpegDecodeOptions): 
   // A Buffer this large owns its ArrayBuffer from byte 0, so `offset` keeps u32 alignment.
   if ((buf.byteOffset + offset) % 4) throw new FfmpegDecodeFailed('unaligned output buffer');
   const out = new Uint32Array(buf.buffer, buf.byteOffset + offset, place.width * place.height);
-  const target = { out, place, width, height, fullRange: plan.fullRange, matrix: plan.matrix };
+  const target = { out, place, width, height, fullRange: plan.fullRange, matrix: plan.matrix, toSrgb: o.toSrgb ?? null };
 
   const tiles = plan.columns * plan.rows;
   const frameBytes = tw * th + 2 * (tw >> 1) * (th >> 1);

@@ -10,7 +10,9 @@
  * - Container rotation and mirroring (irot/imir) are applied once, by libheif; EXIF orientation
  *   inside a HEIF is ignored, as the format requires, so callers must not rotate again.
  * - Colours are converted to sRGB through the embedded profile: an ICC profile via lcms (libvips),
- *   an nclx box with Display P3 primaries via libvips' built-in P3 profile; BT.709/sRGB as is.
+ *   an nclx box with Display P3 primaries via libvips' built-in P3 profile; BT.709/sRGB as is. On
+ *   ffmpeg's path a matrix-shaper profile (what phones write) is converted here instead, tile by
+ *   tile, with lcms' own tables and arithmetic (./matrix-shaper.ts): the same bytes.
  * - The pixel limit is enforced from the header, before anything is decoded.
  * - Failures are coded StillmotionErrors, never raw wasm exceptions; nothing is printed.
  */
@@ -38,7 +40,8 @@ import {
   fourcc,
   libheif,
 } from './libheif.js';
-import { displayP3Icc, tiffHeaderBytes, tiffToSrgb, writeTiffHeader } from './srgb.js';
+import { matrixShaper, type MatrixShaper } from './matrix-shaper.js';
+import { displayP3Icc, srgbIcc, tiffHeaderBytes, tiffToSrgb, writeTiffHeader } from './srgb.js';
 
 export { rgbaToSrgb, displayP3Icc } from './srgb.js';
 export { primaryProps, ftypBrands } from './bmff.js';
@@ -184,6 +187,8 @@ interface Decoded {
   notes: string[];
   icc: Buffer | null;
   colour: Omit<HeifColour, 'converted'> & { convert: 'icc' | 'p3' | null };
+  /** The decoder already converted the pixels to sRGB (`convert` says from what): finishHeif has nothing to do. */
+  srgb: boolean;
   decoder: HeifStill['decoder'];
   /** Reduction factor of the picture (1: full size), and the image's own upright size. */
   scale: number;
@@ -208,14 +213,21 @@ export interface DecodeHeifOptions {
   readonly atLeast?: { readonly width: number; readonly height: number };
   /** Stops ffmpeg's decode (the decode then throws the signal's reason, or CANCELLED). */
   readonly signal?: AbortSignal;
+  /**
+   * ffmpeg's path converts a matrix-shaper profile's colours to sRGB itself, tile by tile as they
+   * arrive (./matrix-shaper.ts: the bytes libvips gives). It reads libvips' sRGB profile, so sharp
+   * loads on this thread: the decode thread, which never loads it, leaves the conversion to finishHeif.
+   */
+  readonly srgbOnDecode?: boolean;
 }
 
-export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => finishHeif(await decodeHeifPixels(buf, opts));
+export const decodeHeif = async (buf: Uint8Array, opts: DecodeHeifOptions): Promise<HeifStill> => finishHeif(await decodeHeifPixels(buf, { srgbOnDecode: true, ...opts }));
 
 /**
- * A HEIC's pixels as decoded, before the conversion to sRGB (`finishHeif` does it): the decode
- * thread sends this back (its buffer moved, not copied) and the conversion runs in libvips'
- * threads from the caller's side, whose output buffer then needs no copy between threads.
+ * A HEIC's pixels as decoded, before the conversion to sRGB (`finishHeif` does it, unless the
+ * decoder already did: `srgb`): the decode thread sends this back (its buffer moved, not copied)
+ * and the conversion runs in libvips' threads from the caller's side, whose output buffer then
+ * needs no copy between threads.
  */
 export type HeifPixels = Decoded;
 
@@ -246,7 +258,7 @@ export const decodeHeifPixels = async (buf: Uint8Array, opts: DecodeHeifOptions)
  */
 export const decodeHeifNative = async (buf: Uint8Array, opts: DecodeHeifOptions & { readonly maxTilePixels: number }): Promise<HeifPixels | null> => {
   if (opts.decoder === 'libheif' || !isHeif(buf) || truncatedItems(buf)) return null;
-  return decodeFast(buf, primaryProps(buf), opts, opts.maxTilePixels);
+  return decodeFast(buf, primaryProps(buf), { srgbOnDecode: true, ...opts }, opts.maxTilePixels);
 };
 
 /** Byte arrays that crossed a thread arrive as plain Uint8Arrays: Buffers again, without copying. */
@@ -257,8 +269,8 @@ export const finishHeif = async (d: HeifPixels): Promise<HeifStill> => {
   d.buf = asBuffer(d.buf);
   if (d.icc) d.icc = asBuffer(d.icc);
   let data = d.buf;
-  let converted = false;
-  if (d.colour.convert) {
+  let converted = d.srgb;
+  if (d.colour.convert && !d.srgb) {
     const icc = d.colour.convert === 'p3' ? await displayP3Icc() : d.icc!;
     // The decoder reserved room for the header in front of the pixels unless the profile was P3.
     let tiff = d.buf;
@@ -329,10 +341,11 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
   const { imageCount, notes } = fileNotes(plan.summary.topCount, plan.summary.auxTypes.map(auxName), plan.summary.thumbnails, transforms);
   const colour = colourPlan(plan.icc, plan.nclx);
   if (colour.note) notes.push(colour.note);
-  const offset = colour.convert === 'icc' && colour.icc ? tiffHeaderBytes(colour.icc) : 0;
+  const toSrgb = opts.srgbOnDecode && colour.convert ? await shaperToSrgb(colour.convert === 'p3' ? await displayP3Icc() : colour.icc!) : null;
+  const offset = !toSrgb && colour.convert === 'icc' && colour.icc ? tiffHeaderBytes(colour.icc) : 0;
   let out;
   try {
-    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath, shrink: shrinkFor(plan, shown, opts.atLeast), ...(opts.signal ? { signal: opts.signal } : {}) });
+    out = await decodeWithFfmpeg(plan, { transforms, offset, ffmpegPath: opts.ffmpegPath, shrink: shrinkFor(plan, shown, opts.atLeast), toSrgb, ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (e) {
     // Stopped on purpose: not a file for libheif to try.
     if (opts.signal?.aborted) throw opts.signal.reason instanceof StillmotionError ? opts.signal.reason : new StillmotionError('CANCELLED', 'HEIC decoding was stopped');
@@ -343,8 +356,27 @@ const decodeFast = async (buf: Uint8Array, props: PrimaryProps, opts: DecodeHeif
     width: out.width, height: out.height, buf: out.buf, offset: out.offset, hasAlpha: false, premultiplied: false,
     imageCount, primaryIndex: plan.summary.primaryIndex, notes, icc: colour.icc,
     colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) },
-    decoder: 'ffmpeg', scale: out.scale, imageWidth: shown.width, imageHeight: shown.height,
+    srgb: !!toSrgb, decoder: 'ffmpeg', scale: out.scale, imageWidth: shown.width, imageHeight: shown.height,
   };
+};
+
+/** Transforms made from profiles lately seen (a few: phones write one or two profiles). */
+const shapers = new Map<string, MatrixShaper | null>();
+
+/** The tile-by-tile conversion from this profile to sRGB, or null when only libvips can do it. */
+const shaperToSrgb = async (icc: Buffer): Promise<MatrixShaper | null> => {
+  const key = icc.toString('latin1');
+  if (!shapers.has(key)) {
+    let srgb;
+    try {
+      srgb = await srgbIcc();
+    } catch {
+      return null; // sharp could not give its profile: finishHeif's libvips conversion says what is wrong
+    }
+    if (shapers.size >= 4) shapers.delete(shapers.keys().next().value!);
+    shapers.set(key, matrixShaper(icc, srgb));
+  }
+  return shapers.get(key)!;
 };
 
 /**
@@ -468,7 +500,7 @@ const decodeWithLibheif = (buf: Uint8Array, maxPixels: number, props: PrimaryPro
     const warnings = decodingWarnings(s, img);
     if (warnings.length) throw corrupt(`part of the picture could not be decoded (${warnings[0]}${warnings.length > 1 ? ` and ${warnings.length - 1} more` : ''})`, { warnings });
 
-    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, decoder: 'libheif', scale: 1, imageWidth: w, imageHeight: ht };
+    return { width: w, height: ht, buf: target, offset, hasAlpha, premultiplied, imageCount, primaryIndex, notes, icc: colour.icc, colour: { kind: colour.kind, description: colour.description, convert: colour.convert, ...(colour.nclx ? { nclx: colour.nclx } : {}) }, srgb: false, decoder: 'libheif', scale: 1, imageWidth: w, imageHeight: ht };
   } catch (e) {
     throw classify(e, size);
   } finally {

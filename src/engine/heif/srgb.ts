@@ -85,19 +85,28 @@ export const rgbaToSrgb = async (rgba: Uint8Array, width: number, height: number
   return tiffToSrgb(tiff, width, height);
 };
 
-let p3: Promise<Buffer> | null = null;
+const builtin = new Map<'p3' | 'srgb', Promise<Buffer>>();
+/** One of libvips' built-in profiles, as ICC bytes (read once). */
+const builtinProfile = (name: 'p3' | 'srgb'): Promise<Buffer> => {
+  let p = builtin.get(name);
+  if (!p) {
+    p = sharpLib().then((sharp) => sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .withIccProfile(name, { attach: true })
+      .png()
+      .toBuffer()
+      .then(async (png) => {
+        const icc = (await sharp(png).metadata()).icc;
+        if (!icc) throw new Error(`sharp did not attach its ${name} profile`);
+        return icc;
+      }));
+    p.catch(() => builtin.delete(name));
+    builtin.set(name, p);
+  }
+  return p;
+};
+
 /** libvips' built-in Display P3 profile (P3 primaries, D65, sRGB transfer curve), as ICC bytes. */
-export const displayP3Icc = (): Promise<Buffer> =>
-  (p3 ??= sharpLib().then((sharp) => sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
-    .withIccProfile('p3', { attach: true })
-    .png()
-    .toBuffer()
-    .then(async (png) => {
-      const icc = (await sharp(png).metadata()).icc;
-      if (!icc) throw new Error('sharp did not attach its Display P3 profile');
-      return icc;
-    }))
-    .catch((e: unknown) => {
-      p3 = null;
-      throw e;
-    }));
+export const displayP3Icc = (): Promise<Buffer> => builtinProfile('p3');
+
+/** libvips' built-in sRGB profile: the one `tiffToSrgb` converts to. */
+export const srgbIcc = (): Promise<Buffer> => builtinProfile('srgb');

@@ -11,6 +11,7 @@
  * irot/imir ask, so the picture is never copied again after this.
  */
 import type { PrimaryProps } from './bmff.js';
+import { applyMatrixShaper, type MatrixShaper } from './matrix-shaper.js';
 
 const f = Math.fround;
 
@@ -68,6 +69,8 @@ export interface TileTarget {
   readonly height: number;
   readonly fullRange: boolean;
   readonly matrix: number;
+  /** Converts each tile's RGB to sRGB once it is in place (the image's profile, when it allows). */
+  readonly toSrgb?: MatrixShaper | null;
 }
 
 /** v clamped to 0..255 is CLAMP[v + CLAMP_AT], for v in -CLAMP_AT..CLAMP_AT + 511 (Y + an offset of at most ±2 * 1.9 * 128). */
@@ -76,12 +79,26 @@ const CLAMP = Uint8Array.from({ length: CLAMP_AT * 2 + 512 }, (_, i) => Math.max
 
 /**
  * Converts one decoded tile (I420: Y tw x th, then Cb and Cr at half size) whose top-left corner is
- * at coded (x0, y0) into the output.
+ * at coded (x0, y0) into the output, and on to sRGB when `toSrgb` says how: while the tile is still
+ * in the cache, and while ffmpeg decodes the next.
  */
 export const convertTile = (frame: Uint8Array, tw: number, th: number, x0: number, y0: number, t: TileTarget): void => {
   const w = Math.min(tw, t.width - x0);
   const h = Math.min(th, t.height - y0);
   if (w <= 0 || h <= 0) return;
+  tileToRgb(frame, tw, th, x0, y0, w, h, t);
+  if (!t.toSrgb) return;
+  // The tile's rectangle in the output (turned and mirrored: its corners, wherever they went).
+  const { o0, ox, oy, width } = t.place;
+  const at = (x: number, y: number) => o0 + x * ox + y * oy;
+  const a = at(x0, y0), b = at(x0 + w - 1, y0 + h - 1);
+  const left = Math.min(a % width, b % width), top = Math.min(Math.floor(a / width), Math.floor(b / width));
+  const across = Math.abs((a % width) - (b % width)) + 1, down = Math.abs(Math.floor(a / width) - Math.floor(b / width)) + 1;
+  applyMatrixShaper(t.toSrgb, t.out, top * width + left, across, down, width);
+};
+
+/** The tile's w x h coded pixels (cut to the picture) to RGBA, each in its place. */
+const tileToRgb = (frame: Uint8Array, tw: number, th: number, x0: number, y0: number, w: number, h: number, t: TileTarget): void => {
   const cw = tw >> 1;
   const uAt = tw * th;
   const vAt = uAt + cw * (th >> 1);
