@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Box, ProgressListener, RenderPlan, RenderedFile, ResolvedMoveName } from '../engine/index.js';
-import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto, type ClipOptions } from './make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, parseWords, planLocal, renderLocal, requirePhoto, type ClipOptions } from './make.js';
 
 export interface AnimateCall extends ClipOptions {
   /** Output file path. */
@@ -40,8 +40,9 @@ export interface AnimateResult extends RenderedFile {
 /** Plans one photo's clip without rendering it. */
 export const planClip = async (path: string, call: Omit<AnimateCall, 'output'>, media = new LocalMedia(limitsOf(call))): Promise<{ plan: RenderPlan; notes: string[]; media: LocalMedia }> => {
   const options = checkOptions(call);
-  const photo = requirePhoto(await media.addAhead(path, (sized) => guessPlan(sized, call.prompt, options, call.variant ?? 0)));
-  const made = draftFromWords([photo], call.prompt, options);
+  const request = await parseWords(call.prompt);
+  const photo = requirePhoto(await media.addAhead(path, (sized) => guessPlan(sized, request, options, call.variant ?? 0)));
+  const made = draftFromWords([photo], request, options);
   const { plan, notes } = await planLocal(made.draft, media, { ...outputFor(options, made.request), variant: call.variant ?? 0 });
   return { plan, notes: [...made.notes, ...notes], media };
 };

@@ -8,8 +8,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import { describeChanges } from '../../agent/changes.js';
-import { parseInstruction } from '../../language/index.js';
-import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, parseWords, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
 import { edit, fromCompact, summarize, toCompact, TRANSITIONS, DEFAULTS, type ClipOptions, type Draft, type MediaInfo } from '../../timeline/index.js';
 import { parse } from '../args.js';
 import { depthOf, depthPicture, pickDepth, type DepthMode, type ShotMotion, type StillAnalysis } from '../../engine/index.js';
@@ -96,7 +95,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     const options = checkOptions(flags); // every flag checked before any photo is touched
     const workers = values.workers !== undefined ? Math.max(1, Math.min(8, Math.round(Number(values.workers)) || 2)) : undefined;
     const prompt = values.prompt as string | undefined;
-    const request = prompt !== undefined ? parseInstruction(prompt) : null;
+    const request = await parseWords(prompt);
     if (request) rep.event({ type: 'instruction', prompt, request });
     const media = new LocalMedia();
     const paths = positionals.map((p) => resolve(io.cwd, p));
@@ -109,8 +108,8 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
       const input = positionals[i]!;
       try {
         // The working-size picture decodes while the photo is analysed (not for a plan only).
-        const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, prompt, options, i))));
-        const made = draftFromWords([photo], prompt, options);
+        const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, request, options, i))));
+        const made = draftFromWords([photo], request, options);
         const { plan, notes } = await planLocal(made.draft, media, { ...output, variant: i });
         for (const n of [...(photo.analysis?.notes ?? []), ...made.notes, ...notes]) rep.say(`note: ${basename(input)}: ${n}`);
         if (request && i === 0 && !rep.json) {
@@ -159,7 +158,7 @@ const slideshow = async (paths: string[], values: Values, options: ReturnType<ty
     if (m.kind !== 'audio') throw new StillmotionError('UNSUPPORTED_TYPE', `--music ${str('music')} is not an audio file`, { hint: 'use mp3, wav, m4a or aac', details: { accepted: ['mp3', 'wav', 'm4a', 'aac'] } });
     files.push(m);
   }
-  const made = draftFromWords(files, str('prompt'), options);
+  const made = draftFromWords(files, await parseWords(str('prompt')), options);
   let draft: Draft = made.draft;
   if (str('transition')) {
     const t = str('transition')!;
