@@ -59,8 +59,11 @@ export const animate = async (input: string | Uint8Array, call: AnimateCall): Pr
     path = join(dir, 'image');
     await writeFile(path, input);
   }
+  // The render threads start while the photo is analysed.
+  const media = new LocalMedia(limitsOf(call));
+  media.startThreads(call.workers);
   try {
-    const { plan, notes, media } = await planClip(path, call);
+    const { plan, notes } = await planClip(path, call, media);
     const r = await renderLocal(plan, media, { output: call.output, signal: call.signal, onProgress: call.onProgress, workers: call.workers, ffmpegPath: call.ffmpegPath });
     const shot = plan.shots[0]!;
     if (shot.kind !== 'image') throw new Error('a photo shot was planned as a clip');
@@ -74,6 +77,7 @@ export const animate = async (input: string | Uint8Array, call: AnimateCall): Pr
       plan,
     });
   } finally {
+    await media.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 };

@@ -7,8 +7,8 @@
 import { basename } from 'node:path';
 import { StillmotionError } from '../errors.js';
 import {
-  DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, estimateStillDepth, isDepthMove, renderPlan,
-  type ProgressListener, type RenderPlan, type RenderPlanResult, type StillLimits,
+  DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, estimateStillDepth, isDepthMove, renderPlan, startRenderThreads,
+  type ProgressListener, type RenderPlan, type RenderPlanResult, type RenderPool, type StillLimits,
 } from '../engine/index.js';
 import { emptyRequest, type InstructionRequest } from '../language/request.js';
 import {
@@ -28,6 +28,8 @@ export class LocalMedia {
   /** Media ids in the order they were asked for (addAll finishes them in any order). */
   readonly #asked: string[] = [];
   readonly stills = new StillCache();
+  /** Render threads started for the next `renderLocal` (`startThreads`), not yet taken. */
+  #threads: Promise<RenderPool> | null = null;
   /** `analyse: false` reads only sizes and lengths (enough for a summary, not for a plan). */
   constructor(readonly limits: StillLimits = { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS }, private readonly analyse = true) {}
 
@@ -108,6 +110,37 @@ export class LocalMedia {
     await Promise.all([...ids].map((id) => this.estimateDepth(id)));
   }
 
+  /**
+   * Starts the render threads of the next `renderLocal` now (unless some are waiting already): a
+   * thread's start (tens of milliseconds of CPU) then runs on the other core while the photo is
+   * decoded and analysed here, not between the plan and the first frame. `close` ends them if no
+   * render takes them.
+   */
+  startThreads(threads = 2): void {
+    if (this.#threads) return;
+    this.#threads = startRenderThreads(threads);
+    this.#threads.catch(() => undefined); // a render that finds none starts its own (and reports what is wrong)
+  }
+
+  /** The threads started ahead, handed over to a render of `threads` threads (others are ended). */
+  async takeThreads(threads = 2): Promise<RenderPool | null> {
+    const pool = await this.#takeStarted();
+    if (pool?.size === threads) return pool;
+    await pool?.close();
+    return null;
+  }
+
+  /** Ends the threads started ahead that no render took. */
+  async close(): Promise<void> {
+    await (await this.#takeStarted())?.close();
+  }
+
+  async #takeStarted(): Promise<RenderPool | null> {
+    const started = this.#threads;
+    this.#threads = null;
+    return (await started?.catch(() => null)) ?? null;
+  }
+
   readonly lookup = (id: string): MediaInfo | undefined => this.#media.get(id);
   readonly locate = (id: string): string => this.#paths.get(id) ?? id;
   ids(): string[] {
@@ -167,8 +200,11 @@ export interface RenderLocalCall {
   readonly ffmpegPath?: string;
 }
 
-export const renderLocal = (plan: RenderPlan, media: LocalMedia, call: RenderLocalCall): Promise<RenderPlanResult> =>
-  renderPlan(plan, { ...call, locate: media.locate, limits: media.limits, stills: media.stills });
+/** Renders a plan of files in `media`, on the threads it started ahead if any. */
+export const renderLocal = async (plan: RenderPlan, media: LocalMedia, call: RenderLocalCall): Promise<RenderPlanResult> => {
+  const pool = await media.takeThreads(call.workers);
+  return renderPlan(plan, { ...call, locate: media.locate, limits: media.limits, stills: media.stills, ...(pool ? { pool } : {}) });
+};
 
 /** The output settings for a run: the options', else a format the words name, else the table's. */
 export const outputFor = (options: CheckedOptions, request: InstructionRequest | null) =>

@@ -87,6 +87,7 @@ const line = (r: { output: string; width: number; height: number; fps: number; f
 
 export const animateCommand = async (argv: string[], io: Io, signal?: AbortSignal): Promise<number> => {
   const rep = new Reporter(io, argv.includes('--json'));
+  const media = new LocalMedia();
   try {
     const { values, positionals } = parse(argv, ANIMATE_FLAGS);
     if (positionals.length === 0) throw new StillmotionError('INVALID_OPTION', 'no photo given', { hint: 'stillmotion animate photo.jpg -o clip.mp4' });
@@ -94,10 +95,12 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const k of OPTION_FLAGS) if (values[k] !== undefined) (flags as Record<string, unknown>)[k] = values[k];
     const options = checkOptions(flags); // every flag checked before any photo is touched
     const workers = values.workers !== undefined ? Math.max(1, Math.min(8, Math.round(Number(values.workers)) || 2)) : undefined;
+    // A clip per photo: the first one's render threads start now, while the words are read and the photo analysed.
+    const clips = !values.slideshow && !values['dry-run'];
+    if (clips) media.startThreads(workers);
     const prompt = values.prompt as string | undefined;
     const request = await parseWords(prompt);
     if (request) rep.event({ type: 'instruction', prompt, request });
-    const media = new LocalMedia();
     const paths = positionals.map((p) => resolve(io.cwd, p));
     if (values.slideshow) return await slideshow(paths, values, options, media, io, rep, workers, signal);
 
@@ -107,6 +110,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const [i, path] of paths.entries()) {
       const input = positionals[i]!;
       try {
+        if (clips) media.startThreads(workers); // the render before took its photo's threads
         // The working-size picture decodes while the photo is analysed (not for a plan only).
         const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, request, options, i))));
         const made = draftFromWords([photo], request, options);
@@ -146,6 +150,8 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     return exit;
   } catch (e) {
     return rep.error(e);
+  } finally {
+    await media.close();
   }
 };
 
