@@ -27,6 +27,8 @@ if (args[0] === '--one') {
   const m = await import(join(resolve(root), 'src/local/make.js')) as typeof import('../src/local/make.js');
   const media = new m.LocalMedia();
   const options = m.checkOptions({ move: move as never });
+  // The CLI's way: the render threads started before the photo is opened (builds that have it).
+  if ('startThreads' in media) media.startThreads();
   // The CLI's way: the working-size picture decoded while the photo is analysed (builds that have it).
   const info = m.requirePhoto(await ('addAhead' in media ? media.addAhead(photo, (sized) => m.guessPlan(sized, undefined, options, 0)) : (media as { add(p: string): ReturnType<typeof media.add> }).add(photo)));
   const made = m.draftFromWords([info], undefined, options);

@@ -85,7 +85,7 @@ try {
   const { frameBytes } = await import('../src/engine/render/render-frame.js');
   const opened = await openStill(photo, media.limits);
   const picture = await prepareStill(opened, shot.framing, plan.width, plan.height, [0, 0, 0]);
-  const pool = new m.pool.RenderPool(null, plan.width, plan.height, 2);
+  const pool = new m.pool.RenderPool(2, { width: plan.width, height: plan.height });
   await pool.addStillRgb(1, picture.data, picture.width, picture.height);
   if (shot.motion.kind !== 'camera') throw new Error('not a camera move');
   const motion = shot.motion;

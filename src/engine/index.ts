@@ -47,12 +47,26 @@ export {
 export type { StillLimits } from './input/load-still.js';
 export type { MediaFacts, DescribeOptions } from './media/local-media.js';
 export type { RenderPlanCall, RenderPlanResult } from './compose/render-plan.js';
+export type { RenderPool } from './render/pool.js';
 
 // --- work (loads the decoders, the render threads and ffmpeg on first use) ---------------------
 
 /** Renders a plan into a file: the only way the engine makes video. */
 export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promise<RenderPlanResult> =>
   (await import('./compose/render-plan.js')).renderPlan(plan, call);
+
+/**
+ * Render threads for a render to come (`RenderPlanCall.pool`), started now: each takes tens of
+ * milliseconds of CPU to start, which overlaps whatever comes before the render (the photo's decode
+ * and analysis) instead of delaying its first frame. Until a render takes them they hold nothing open.
+ * The renderer's own modules load meanwhile too (tens of milliseconds on this thread, in the waits
+ * for the decoders, rather than between the plan and the first frame).
+ */
+export const startRenderThreads = async (threads = 2): Promise<import('./render/pool.js').RenderPool> => {
+  const pool = new (await import('./render/pool.js')).RenderPool(threads);
+  import('./compose/render-plan.js').catch(() => undefined); // renderPlan reports what is wrong
+  return pool;
+};
 
 /** The depth estimate of a photo whose analysis was made without it (`depthEstimate: false`). */
 export const estimateStillDepth = async (path: string, limits: StillLimits, cache?: StillCache): Promise<import('./depth/map.js').DepthMap> =>

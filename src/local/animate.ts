@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Box, ProgressListener, RenderPlan, RenderedFile, ResolvedMoveName } from '../engine/index.js';
-import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto, type ClipOptions } from './make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, parseWords, planLocal, renderLocal, requirePhoto, type ClipOptions } from './make.js';
 
 export interface AnimateCall extends ClipOptions {
   /** Output file path. */
@@ -40,8 +40,9 @@ export interface AnimateResult extends RenderedFile {
 /** Plans one photo's clip without rendering it. */
 export const planClip = async (path: string, call: Omit<AnimateCall, 'output'>, media = new LocalMedia(limitsOf(call))): Promise<{ plan: RenderPlan; notes: string[]; media: LocalMedia }> => {
   const options = checkOptions(call);
-  const photo = requirePhoto(await media.addAhead(path, (sized) => guessPlan(sized, call.prompt, options, call.variant ?? 0)));
-  const made = draftFromWords([photo], call.prompt, options);
+  const request = await parseWords(call.prompt);
+  const photo = requirePhoto(await media.addAhead(path, (sized) => guessPlan(sized, request, options, call.variant ?? 0)));
+  const made = draftFromWords([photo], request, options);
   const { plan, notes } = await planLocal(made.draft, media, { ...outputFor(options, made.request), variant: call.variant ?? 0 });
   return { plan, notes: [...made.notes, ...notes], media };
 };
@@ -58,8 +59,11 @@ export const animate = async (input: string | Uint8Array, call: AnimateCall): Pr
     path = join(dir, 'image');
     await writeFile(path, input);
   }
+  // The render threads start while the photo is analysed.
+  const media = new LocalMedia(limitsOf(call));
+  media.startThreads(call.workers);
   try {
-    const { plan, notes, media } = await planClip(path, call);
+    const { plan, notes } = await planClip(path, call, media);
     const r = await renderLocal(plan, media, { output: call.output, signal: call.signal, onProgress: call.onProgress, workers: call.workers, ffmpegPath: call.ffmpegPath });
     const shot = plan.shots[0]!;
     if (shot.kind !== 'image') throw new Error('a photo shot was planned as a clip');
@@ -73,6 +77,7 @@ export const animate = async (input: string | Uint8Array, call: AnimateCall): Pr
       plan,
     });
   } finally {
+    await media.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 };

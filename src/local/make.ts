@@ -7,10 +7,10 @@
 import { basename } from 'node:path';
 import { StillmotionError } from '../errors.js';
 import {
-  DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, estimateStillDepth, isDepthMove, renderPlan,
-  type ProgressListener, type RenderPlan, type RenderPlanResult, type StillLimits,
+  DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, StillCache, describeMediaFile, estimateStillDepth, isDepthMove, renderPlan, startRenderThreads,
+  type ProgressListener, type RenderPlan, type RenderPlanResult, type RenderPool, type StillLimits,
 } from '../engine/index.js';
-import { emptyRequest, parseInstruction, type InstructionRequest } from '../language/index.js';
+import { emptyRequest, type InstructionRequest } from '../language/request.js';
 import {
   applyOptions, applyRequest, checkOptions, emptyDraft, fromCompact, outputOptions, planDraft, resolveDraft, toCompact,
   type CheckedOptions, type ClipOptions, type Draft, type MediaInfo, type MediaRef, type ResolvedDraft, type ResolveOptions,
@@ -28,6 +28,8 @@ export class LocalMedia {
   /** Media ids in the order they were asked for (addAll finishes them in any order). */
   readonly #asked: string[] = [];
   readonly stills = new StillCache();
+  /** Render threads started for the next `renderLocal` (`startThreads`), not yet taken. */
+  #threads: Promise<RenderPool> | null = null;
   /** `analyse: false` reads only sizes and lengths (enough for a summary, not for a plan). */
   constructor(readonly limits: StillLimits = { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS }, private readonly analyse = true) {}
 
@@ -108,6 +110,37 @@ export class LocalMedia {
     await Promise.all([...ids].map((id) => this.estimateDepth(id)));
   }
 
+  /**
+   * Starts the render threads of the next `renderLocal` now (unless some are waiting already): a
+   * thread's start (tens of milliseconds of CPU) then runs on the other core while the photo is
+   * decoded and analysed here, not between the plan and the first frame. `close` ends them if no
+   * render takes them.
+   */
+  startThreads(threads = 2): void {
+    if (this.#threads) return;
+    this.#threads = startRenderThreads(threads);
+    this.#threads.catch(() => undefined); // a render that finds none starts its own (and reports what is wrong)
+  }
+
+  /** The threads started ahead, handed over to a render of `threads` threads (others are ended). */
+  async takeThreads(threads = 2): Promise<RenderPool | null> {
+    const pool = await this.#takeStarted();
+    if (pool?.size === threads) return pool;
+    await pool?.close();
+    return null;
+  }
+
+  /** Ends the threads started ahead that no render took. */
+  async close(): Promise<void> {
+    await (await this.#takeStarted())?.close();
+  }
+
+  async #takeStarted(): Promise<RenderPool | null> {
+    const started = this.#threads;
+    this.#threads = null;
+    return (await started?.catch(() => null)) ?? null;
+  }
+
   readonly lookup = (id: string): MediaInfo | undefined => this.#media.get(id);
   readonly locate = (id: string): string => this.#paths.get(id) ?? id;
   ids(): string[] {
@@ -123,24 +156,31 @@ export interface DraftFromWords {
 }
 
 /**
- * A draft made from the media and the words as a chat turn makes it (applyRequest on an empty
- * draft with the files), then the options applied as edits (they win over the words), then checked
- * as any draft is (the compact form's schema).
+ * The request the words make (null without words). The parser is loaded here, only when there are
+ * words: its modules take about 20 ms of CPU to load (two fifths of the code the CLI's `animate`
+ * loads), and most clips are made without words.
  */
-export const draftFromWords = (media: readonly MediaInfo[], prompt: string | undefined, options: CheckedOptions): DraftFromWords => {
+export const parseWords = async (prompt: string | undefined): Promise<InstructionRequest | null> =>
+  prompt === undefined ? null : (await import('../language/index.js')).parseInstruction(prompt);
+
+/**
+ * A draft made from the media and the words' request (`parseWords`) as a chat turn makes it
+ * (applyRequest on an empty draft with the files), then the options applied as edits (they win
+ * over the words), then checked as any draft is (the compact form's schema).
+ */
+export const draftFromWords = (media: readonly MediaInfo[], request: InstructionRequest | null | undefined, options: CheckedOptions): DraftFromWords => {
   const refs: MediaRef[] = media.map((m) => ({ mediaId: m.mediaId, kind: m.kind, name: m.name ?? basename(m.mediaId) }));
-  const request = prompt !== undefined ? parseInstruction(prompt) : null;
-  // No words: the empty request (what parsing '' gives, without compiling the parser's patterns).
+  // No words: the empty request (what parsing '' gives, without loading the parser).
   const applied = applyRequest(emptyDraft(), request ?? emptyRequest(), refs);
   const notes = [...applied.notes];
   if (request?.not_understood.length) notes.push(`not understood: ${request.not_understood.map((x) => `"${x}"`).join(', ')}`);
   const draft = fromCompact(toCompact(applyOptions(applied.draft, options)), { mediaPaths: true });
-  return { draft, request, notes };
+  return { draft, request: request ?? null, notes };
 };
 
 /** The plan of one photo's clip from its size alone (no analysis): what `addAhead` guesses the framing from. */
-export const guessPlan = (sized: MediaInfo, prompt: string | undefined, options: CheckedOptions, variant = 0): RenderPlan => {
-  const made = draftFromWords([sized], prompt, options);
+export const guessPlan = (sized: MediaInfo, request: InstructionRequest | null | undefined, options: CheckedOptions, variant = 0): RenderPlan => {
+  const made = draftFromWords([sized], request, options);
   const lookup = (id: string) => (id === sized.mediaId ? sized : undefined);
   return planDraft(resolveDraft(made.draft, lookup, outputFor(options, made.request)), lookup, { variant });
 };
@@ -160,8 +200,11 @@ export interface RenderLocalCall {
   readonly ffmpegPath?: string;
 }
 
-export const renderLocal = (plan: RenderPlan, media: LocalMedia, call: RenderLocalCall): Promise<RenderPlanResult> =>
-  renderPlan(plan, { ...call, locate: media.locate, limits: media.limits, stills: media.stills });
+/** Renders a plan of files in `media`, on the threads it started ahead if any. */
+export const renderLocal = async (plan: RenderPlan, media: LocalMedia, call: RenderLocalCall): Promise<RenderPlanResult> => {
+  const pool = await media.takeThreads(call.workers);
+  return renderPlan(plan, { ...call, locate: media.locate, limits: media.limits, stills: media.stills, ...(pool ? { pool } : {}) });
+};
 
 /** The output settings for a run: the options', else a format the words name, else the table's. */
 export const outputFor = (options: CheckedOptions, request: InstructionRequest | null) =>

@@ -16,8 +16,8 @@ const W = 320, H = 180;
 test('addStillRgb: the planes a render thread converts render the same frames as planes converted here', async () => {
   const rgb = texturedRgb(641, 401, 9); // odd sides: the chroma edge cases
   const here = rgbToYuv(rgb, 641, 401, 3, true);
-  const ref = new RenderPool(here, W, H, 2);
-  const pool = new RenderPool(null, W, H, 2);
+  const ref = new RenderPool(2, { width: W, height: H, still: here });
+  const pool = new RenderPool(2, { width: W, height: H });
   try {
     await pool.addStillRgb(3, new Uint8Array(rgb), 641, 401);
     const views = [{ x: 0, y: 0, w: 1 }, { x: 0.1, y: 0.05, w: 0.7 }, { x: 0.33, y: 0.2, w: 0.45 }, { x: 0.2, y: 0.1, w: 0.5 }];
@@ -31,7 +31,7 @@ test('addStillRgb: the planes a render thread converts render the same frames as
 });
 
 test('mix: every transition blended on a render thread equals the blend made here; the second frame comes back to recycle', async () => {
-  const pool = new RenderPool(null, W, H, 2);
+  const pool = new RenderPool(2, { width: W, height: H });
   try {
     const n = frameBytes(W, H);
     const frame = (seed: number) => { const f = new Uint8Array(n); for (let i = 0; i < n; i++) f[i] = (i * seed + (i >> 7)) & 255; return f; };

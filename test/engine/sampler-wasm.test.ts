@@ -159,7 +159,7 @@ test('render threads (wasm path) produce the frames of the JS reference', async 
   };
   const still: YuvStill = { width: sw, height: sh, y: share(texture(sw, sh, rnd)), u: share(texture(cw, ch, rnd)), v: share(texture(cw, ch, rnd)) };
   const ow = 250, oh = 142;
-  const pool = new RenderPool(still, ow, oh, 2);
+  const pool = new RenderPool(2, { width: ow, height: oh, still });
   try {
     const views = Array.from({ length: 6 }, (_, i) => ({ x: 0.05 + i * 0.0131, y: 0.03 + i * 0.007, w: 0.6 + i * 0.05 }));
     const frames = await Promise.all(views.map((v, i) => pool.render(i, v)));

@@ -8,8 +8,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StillmotionError, toStillmotionError } from '../../errors.js';
 import { describeChanges } from '../../agent/changes.js';
-import { parseInstruction } from '../../language/index.js';
-import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
+import { checkOptions, draftFromWords, guessPlan, LocalMedia, outputFor, parseWords, planLocal, renderLocal, requirePhoto } from '../../local/make.js';
 import { edit, fromCompact, summarize, toCompact, TRANSITIONS, DEFAULTS, type ClipOptions, type Draft, type MediaInfo } from '../../timeline/index.js';
 import { parse } from '../args.js';
 import { depthOf, depthPicture, pickDepth, type DepthMode, type ShotMotion, type StillAnalysis } from '../../engine/index.js';
@@ -88,6 +87,7 @@ const line = (r: { output: string; width: number; height: number; fps: number; f
 
 export const animateCommand = async (argv: string[], io: Io, signal?: AbortSignal): Promise<number> => {
   const rep = new Reporter(io, argv.includes('--json'));
+  const media = new LocalMedia();
   try {
     const { values, positionals } = parse(argv, ANIMATE_FLAGS);
     if (positionals.length === 0) throw new StillmotionError('INVALID_OPTION', 'no photo given', { hint: 'stillmotion animate photo.jpg -o clip.mp4' });
@@ -95,10 +95,12 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const k of OPTION_FLAGS) if (values[k] !== undefined) (flags as Record<string, unknown>)[k] = values[k];
     const options = checkOptions(flags); // every flag checked before any photo is touched
     const workers = values.workers !== undefined ? Math.max(1, Math.min(8, Math.round(Number(values.workers)) || 2)) : undefined;
+    // A clip per photo: the first one's render threads start now, while the words are read and the photo analysed.
+    const clips = !values.slideshow && !values['dry-run'];
+    if (clips) media.startThreads(workers);
     const prompt = values.prompt as string | undefined;
-    const request = prompt !== undefined ? parseInstruction(prompt) : null;
+    const request = await parseWords(prompt);
     if (request) rep.event({ type: 'instruction', prompt, request });
-    const media = new LocalMedia();
     const paths = positionals.map((p) => resolve(io.cwd, p));
     if (values.slideshow) return await slideshow(paths, values, options, media, io, rep, workers, signal);
 
@@ -108,9 +110,10 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     for (const [i, path] of paths.entries()) {
       const input = positionals[i]!;
       try {
+        if (clips) media.startThreads(workers); // the render before took its photo's threads
         // The working-size picture decodes while the photo is analysed (not for a plan only).
-        const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, prompt, options, i))));
-        const made = draftFromWords([photo], prompt, options);
+        const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, request, options, i))));
+        const made = draftFromWords([photo], request, options);
         const { plan, notes } = await planLocal(made.draft, media, { ...output, variant: i });
         for (const n of [...(photo.analysis?.notes ?? []), ...made.notes, ...notes]) rep.say(`note: ${basename(input)}: ${n}`);
         if (request && i === 0 && !rep.json) {
@@ -147,6 +150,8 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     return exit;
   } catch (e) {
     return rep.error(e);
+  } finally {
+    await media.close();
   }
 };
 
@@ -159,7 +164,7 @@ const slideshow = async (paths: string[], values: Values, options: ReturnType<ty
     if (m.kind !== 'audio') throw new StillmotionError('UNSUPPORTED_TYPE', `--music ${str('music')} is not an audio file`, { hint: 'use mp3, wav, m4a or aac', details: { accepted: ['mp3', 'wav', 'm4a', 'aac'] } });
     files.push(m);
   }
-  const made = draftFromWords(files, str('prompt'), options);
+  const made = draftFromWords(files, await parseWords(str('prompt')), options);
   let draft: Draft = made.draft;
   if (str('transition')) {
     const t = str('transition')!;

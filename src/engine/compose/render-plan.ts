@@ -32,6 +32,8 @@ export interface RenderPlanCall {
   readonly limits?: StillLimits;
   /** Render threads (default 2: the two cores are shared with the encoder). */
   readonly workers?: number;
+  /** Render threads started ahead (`startRenderThreads`, while the photo was analysed), used instead of `workers` new ones: the render takes them over and closes them. */
+  readonly pool?: RenderPool;
   /** Photos already opened in this run (by their analysis): taken from here instead of opened again. */
   readonly stills?: StillCache;
   readonly ffmpegPath?: string;
@@ -91,14 +93,19 @@ export const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparit
 
 export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promise<RenderPlanResult> => {
   const W = plan.width, H = plan.height, F = plan.frames;
-  if (plan.shots.length === 0 || F <= 0) throw new StillmotionError('INVALID_DRAFT', 'nothing to render: the video track is empty', { hint: 'add a photo or a clip first' });
+  if (plan.shots.length === 0 || F <= 0) {
+    await call.pool?.close();
+    throw new StillmotionError('INVALID_DRAFT', 'nothing to render: the video track is empty', { hint: 'add a photo or a clip first' });
+  }
   const limits = call.limits ?? { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
   const background = parseColour(plan.background);
   const meter = new ProgressMeter(call.output, call.onProgress);
   meter.report('decode', 0, 1);
   const alpha = plan.transparent === true;
   const alphaAt = frameBytes(W, H);
-  const pool = new RenderPool(null, W, H, call.workers ?? 2, alpha);
+  const canvas = { width: W, height: H, alpha };
+  const pool = call.pool ?? new RenderPool(call.workers ?? 2, canvas);
+  if (call.pool) pool.setCanvas(canvas);
   const prepared = new Map<number, Promise<void>>();
   const disparities = new Map<number, readonly number[]>();
   const clips = new Map<number, Promise<import('../media/clip-frames.js').ClipFrames>>();

@@ -7,10 +7,10 @@ import { StillmotionError } from '../../errors.js';
 import type { FrameView } from './render-frame.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import type { TransitionKind } from '../compose/transitions.js';
-import type { YuvStill } from './yuv.js';
+import { allocYuv, type YuvStill } from './yuv.js';
 import type { LivingStill } from '../living/render.js';
 import type { LayeredStill } from './layered.js';
-import type { LayerTask } from './worker.js';
+import type { PoolTask } from './worker.js';
 import { finishLayers, layerBands, type LayerJob } from '../depth/layers.js';
 import type { DepthMap } from '../depth/map.js';
 
@@ -19,24 +19,54 @@ interface Pending { resolve: (b: Uint8Array, spare?: Uint8Array) => void; reject
 /** Whether a view can be moved to a thread rather than copied: it covers its own whole (non-shared) buffer. */
 const movable = (v: Uint8Array): boolean => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && !(v.buffer instanceof SharedArrayBuffer);
 
+/** What the threads render: frames of width x height (with an alpha plane when `alpha`), and a first still (id 0) if any. */
+export interface PoolCanvas {
+  readonly width: number;
+  readonly height: number;
+  readonly alpha?: boolean;
+  readonly still?: YuvStill | null;
+}
+
+/** A picture in shared memory, copied there once (libvips' buffers cannot be moved), for every thread to read. */
+const sharedCopy = (rgb: Uint8Array, bytes: number): Uint8Array => {
+  const pic = new Uint8Array(new SharedArrayBuffer(bytes));
+  pic.set(rgb.subarray(0, bytes));
+  return pic;
+};
+
 export class RenderPool {
   readonly #workers: Worker[] = [];
   readonly #pending = new Map<number, Pending>();
-  readonly #converting = new Map<number, { resolve: () => void; reject: (e: Error) => void; from: Worker }>();
-  readonly #tasks = new Map<number, { resolve: (r: LayerJob | null) => void; reject: (e: Error) => void }>();
+  readonly #tasks = new Map<number, { resolve: (r: LayerJob | null) => void; reject: (e: Error) => void; what: string }>();
   #nextTask = 0;
   #next = 0;
   #closed = false;
+  /** Why a thread failed, kept: work sent after it (a pool started ahead fails before any is sent) is refused, not lost. */
+  #failed: StillmotionError | null = null;
 
-  constructor(still: YuvStill | null, width: number, height: number, threads: number, alpha = false) {
+  /**
+   * Starts the threads. Without a canvas the pool is started ahead of its render (a thread takes
+   * tens of milliseconds of CPU to start, which can then overlap other work): it holds nothing open
+   * until `setCanvas`.
+   */
+  constructor(threads: number, canvas?: PoolCanvas) {
     for (let i = 0; i < threads; i++) {
       const w = new Worker(new URL('./worker.js', import.meta.url));
       w.on('message', (m: WorkerReply) => this.#settle(m));
       w.on('error', (e) => this.#failAll(e));
       w.on('exit', (code) => { if (!this.#closed && code !== 0) this.#failAll(new Error(`render thread exited with code ${code}`)); });
-      const init: WorkerRequest = { type: 'init', still, width, height, alpha };
-      w.postMessage(init);
       this.#workers.push(w);
+    }
+    if (canvas) this.setCanvas(canvas);
+    else for (const w of this.#workers) w.unref();
+  }
+
+  /** The canvas every frame is rendered on (before any still or frame is sent); the threads now keep the process alive. */
+  setCanvas(c: PoolCanvas): void {
+    const init: WorkerRequest = { type: 'init', still: c.still ?? null, width: c.width, height: c.height, alpha: c.alpha === true };
+    for (const w of this.#workers) {
+      w.ref();
+      w.postMessage(init);
     }
   }
 
@@ -52,28 +82,23 @@ export class RenderPool {
   }
 
   /**
-   * Make a photo available under `id` from its RGB picture: one render thread converts it to
-   * shared planes (a few tens of milliseconds of arithmetic on a big photo, which must not run on
-   * the main thread: it would stall the service's requests) and the others receive them.
-   * `rgb` is transferred (the caller's buffer is emptied) when it owns its whole ArrayBuffer.
+   * Make a photo available under `id` from its RGB picture: the render threads convert it to shared
+   * planes, each a band of rows at once (a few tens of milliseconds of arithmetic on a big photo,
+   * which must not run on the main thread: it would stall the service's requests, and it is on the
+   * way to the first frame), then every thread receives the planes.
    */
-  addStillRgb(id: number, rgb: Uint8Array, width: number, height: number, channels = 3): Promise<void> {
-    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
-    const w = this.#workers[id % this.#workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.#converting.set(id, { resolve, reject, from: w });
-      const req: WorkerRequest = { type: 'convert', id, rgb, width, height, channels };
-      const whole = rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && !(rgb.buffer instanceof SharedArrayBuffer);
-      // A buffer libvips made outside the JS heap cannot be moved: it is copied instead (a memcpy).
-      try { w.postMessage(req, whole ? [rgb.buffer as ArrayBuffer] : []); } catch { w.postMessage(req); }
-    });
+  async addStillRgb(id: number, rgb: Uint8Array, width: number, height: number, channels = 3): Promise<void> {
+    const pic = sharedCopy(rgb, width * height * channels);
+    const still = allocYuv(width, height, true);
+    await Promise.all(layerBands(height, this.#workers.length).map(([r0, r1], k) => this.#task(this.#workers[k]!, { kind: 'yuv-rows', rgb: pic, width, height, channels, out: still, r0, r1 })));
+    this.addStill(id, still);
   }
 
-  #task(w: Worker, work: LayerTask, transfer: ArrayBuffer[] = []): Promise<LayerJob | null> {
-    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
+  #task(w: Worker, work: PoolTask, transfer: ArrayBuffer[] = []): Promise<LayerJob | null> {
+    if (this.#closed || this.#failed) return Promise.reject(this.#failed ?? new StillmotionError('CANCELLED', 'render pool is closed'));
     const task = this.#nextTask++;
     return new Promise((resolve, reject) => {
-      this.#tasks.set(task, { resolve, reject });
+      this.#tasks.set(task, { resolve, reject, what: work.kind === 'yuv-rows' ? 'a photo could not be prepared' : 'depth layers failed' });
       const req: WorkerRequest = { type: 'task', task, work };
       w.postMessage(req, transfer);
     });
@@ -85,9 +110,7 @@ export class RenderPool {
    * rows. Nothing of it runs on the main thread but putting the result together.
    */
   async buildLayers(rgb: Uint8Array, width: number, height: number, depth: DepthMap): Promise<LayeredStill> {
-    // The picture goes to shared memory once (one copy), and every thread reads it there.
-    const pic = new Uint8Array(new SharedArrayBuffer(width * height * 3));
-    pic.set(rgb.subarray(0, width * height * 3));
+    const pic = sharedCopy(rgb, width * height * 3);
     const job = await this.#task(this.#workers[0]!, { kind: 'plan-layers', rgb: pic, width, height, depth });
     if (!job) throw new StillmotionError('INTERNAL', 'depth layers could not be planned');
     const bands = layerBands(height, this.#workers.length);
@@ -101,7 +124,7 @@ export class RenderPool {
   }
 
   render(index: number, view: FrameView | readonly FrameView[], reuse?: ArrayBuffer, still = 0, t?: number): Promise<Uint8Array> {
-    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
+    if (this.#closed || this.#failed) return Promise.reject(this.#failed ?? new StillmotionError('CANCELLED', 'render pool is closed'));
     return new Promise((resolve, reject) => {
       this.#pending.set(index, { resolve, reject });
       const w = this.#workers[this.#next++ % this.#workers.length]!;
@@ -119,7 +142,7 @@ export class RenderPool {
    * second frame's buffer to recycle. The frames are moved, not copied, when they can be.
    */
   mix(index: number, kind: TransitionKind, a: Uint8Array, b: Uint8Array, p: number): Promise<{ frame: Uint8Array; spare: Uint8Array | null }> {
-    if (this.#closed) return Promise.reject(new StillmotionError('CANCELLED', 'render pool is closed'));
+    if (this.#closed || this.#failed) return Promise.reject(this.#failed ?? new StillmotionError('CANCELLED', 'render pool is closed'));
     return new Promise((resolve, reject) => {
       this.#pending.set(index, { resolve: (frame, spare) => resolve({ frame, spare: spare ?? null }), reject });
       const w = this.#workers[this.#next++ % this.#workers.length]!;
@@ -135,17 +158,7 @@ export class RenderPool {
       if (!t) return;
       this.#tasks.delete(m.task);
       if (m.type === 'task-done') t.resolve(m.result);
-      else t.reject(new StillmotionError('INTERNAL', `depth layers failed: ${m.message}`));
-      return;
-    }
-    if (m.type === 'converted' || m.type === 'convert-error') {
-      const c = this.#converting.get(m.id);
-      if (!c) return;
-      this.#converting.delete(m.id);
-      if (m.type === 'convert-error') { c.reject(new StillmotionError('INTERNAL', `a photo could not be prepared: ${m.message}`)); return; }
-      const req: WorkerRequest = { type: 'still', id: m.id, still: m.still };
-      for (const w of this.#workers) if (w !== c.from) w.postMessage(req);
-      c.resolve();
+      else t.reject(new StillmotionError('INTERNAL', `${t.what}: ${m.message}`));
       return;
     }
     const p = this.#pending.get(m.index);
@@ -156,10 +169,9 @@ export class RenderPool {
   }
 
   #failAll(e: Error): void {
+    if (!this.#closed) this.#failed ??= new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e });
     for (const [, p] of this.#pending) p.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
     this.#pending.clear();
-    for (const [, c] of this.#converting) c.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
-    this.#converting.clear();
     for (const [, t] of this.#tasks) t.reject(new StillmotionError('INTERNAL', `render thread failed: ${e.message}`, { cause: e }));
     this.#tasks.clear();
   }

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { renderFrame, frameBytes, type FrameView } from './render-frame.js';
 import { SamplerScratch, samplePlane } from './sampler.js';
 import { loadStillWasm, sampleFrameWasm, WasmLayered, WasmMixer, type WasmStill } from './sampler-wasm.js';
-import { rgbToYuv, type YuvStill } from './yuv.js';
+import { rgbToYuvRows, type YuvStill } from './yuv.js';
 import { applyLiving, type LivingStill } from '../living/render.js';
 import { drawNearLayers, isLayered, jsLayerSample, nearPlacements, type LayeredStill } from './layered.js';
 import { composeTransition, type TransitionKind } from '../compose/transitions.js';
@@ -18,8 +18,6 @@ export type WorkerRequest =
   /** Another still this thread may be asked to render (a slideshow's next shot). */
   | { type: 'still'; id: number; still: YuvStill | LayeredStill; /** Effects and their masks (living photos). */ living?: LivingStill }
   | { type: 'drop'; id: number }
-  /** A photo's RGB picture to convert to planes here (off the main thread), keep under `id`, and send back to share. */
-  | { type: 'convert'; id: number; rgb: Uint8Array; width: number; height: number; channels: number }
   | {
     type: 'frame'; index: number; view: FrameView; still?: number; /** A spent frame to render into (recycled, no new pages). */ buffer?: ArrayBuffer;
     /** A layered still: one view per layer, farthest first (`view` is the farthest's). */
@@ -27,21 +25,21 @@ export type WorkerRequest =
     /** The shot's own frame index (for effects). */
     t?: number;
   }
-  /** Part of a depth layer build (src/engine/depth/layers.ts): its decisions, or a band of its rows. */
-  | { type: 'task'; task: number; work: LayerTask }
+  /** Work split across the threads: part of a depth layer build (src/engine/depth/layers.ts), or a band of a photo's planes. */
+  | { type: 'task'; task: number; work: PoolTask }
   /** Two frames of a transition to blend here (a whole frame of arithmetic: never on the main thread); the result is written into `a`. */
   | { type: 'mix'; index: number; kind: TransitionKind; p: number; a: Uint8Array; b: Uint8Array };
 export type WorkerReply =
   | { type: 'frame'; index: number; data: Uint8Array; /** A mix's second frame, handed back to be recycled. */ spare?: Uint8Array }
   | { type: 'error'; index: number; message: string }
-  | { type: 'converted'; id: number; still: YuvStill }
-  | { type: 'convert-error'; id: number; message: string }
   | { type: 'task-done'; task: number; result: LayerJob | null }
   | { type: 'task-error'; task: number; message: string };
 
-export type LayerTask =
+export type PoolTask =
   | { kind: 'plan-layers'; rgb: Uint8Array; width: number; height: number; depth: DepthMap }
-  | { kind: 'layer-rows'; job: LayerJob; r0: number; r1: number };
+  | { kind: 'layer-rows'; job: LayerJob; r0: number; r1: number }
+  /** Rows [r0, r1) of a photo's RGB picture (shared) into its shared planes `out` (off the main thread, a band per thread). */
+  | { kind: 'yuv-rows'; rgb: Uint8Array; width: number; height: number; channels: number; out: YuvStill; r0: number; r1: number };
 
 interface Loaded { still: YuvStill; wasm: WasmStill | null; layered?: LayeredStill; layeredWasm?: WasmLayered | null; living?: LivingStill }
 const stills = new Map<number, Loaded>();
@@ -104,23 +102,12 @@ parentPort!.on('message', (m: WorkerRequest) => {
     stills.delete(m.id);
     return;
   }
-  if (m.type === 'convert') {
-    try {
-      const still = rgbToYuv(m.rgb, m.width, m.height, m.channels, true);
-      stills.set(m.id, { still, wasm: loadWasm(still) });
-      const reply: WorkerReply = { type: 'converted', id: m.id, still };
-      parentPort!.postMessage(reply);
-    } catch (e) {
-      const reply: WorkerReply = { type: 'convert-error', id: m.id, message: e instanceof Error ? e.message : String(e) };
-      parentPort!.postMessage(reply);
-    }
-    return;
-  }
   if (m.type === 'task') {
     try {
       const w = m.work;
       let result: LayerJob | null = null;
       if (w.kind === 'plan-layers') result = planLayers(w.rgb, w.width, w.height, w.depth);
+      else if (w.kind === 'yuv-rows') rgbToYuvRows(w.rgb, w.width, w.height, w.channels, w.out, w.r0, w.r1);
       else layerRows(w.job, w.r0, w.r1);
       const reply: WorkerReply = { type: 'task-done', task: m.task, result };
       parentPort!.postMessage(reply);
