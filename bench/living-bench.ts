@@ -135,11 +135,14 @@ export const benchLiving = async (photosDir: string): Promise<string[]> => {
     sample(view, out);
     const baseMs = best(() => sample(view, out));
     const cost: string[] = [];
-    for (const type of EFFECT_TYPES) {
-      const e: EffectPlan = { type, region: { kind: 'named', name: DEFAULT_REGION[type] === 'water' || DEFAULT_REGION[type] === 'background' ? 'bottom-half' : DEFAULT_REGION[type] }, dir: [-1, 0], speed: 0.0008, strength: 0.5, seed: 1, period: 75 };
+    // Each effect in its own default region (water and background: the bottom half of this made
+    // landscape); rise twice: above the subject (its wisps alone) and over the top half (warp and wisps).
+    const runs = EFFECT_TYPES.map((type) => [type, DEFAULT_REGION[type] === 'water' || DEFAULT_REGION[type] === 'background' ? 'bottom-half' : DEFAULT_REGION[type]] as const);
+    for (const [type, region] of [...runs, ['rise', 'top-half'] as const]) {
+      const e: EffectPlan = { type, region: { kind: 'named', name: region }, dir: [-1, 0], speed: 0.0008, strength: 0.5, seed: 1, period: 75 };
       const liv = prepareLiving(still, [e]);
       applyLiving(liv, still, view, 0, W, H, out, sample);
-      cost.push(`${type} ${best((f) => applyLiving(liv, still, view, f * 7, W, H, out, sample)).toFixed(1)}`);
+      cost.push(`${type}${region === DEFAULT_REGION[type] ? '' : ` (${region})`} ${best((f) => applyLiving(liv, still, view, f * 7, W, H, out, sample)).toFixed(1)}`);
     }
     lines.push('', `Cost per 1080p frame, one thread, CPU ms (the WebAssembly sampler's whole frame for scale: ${baseMs.toFixed(1)}): ${cost.join(', ')}`);
     lines.push(...await benchLoops(photosDir, made, work));
