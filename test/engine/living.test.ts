@@ -31,6 +31,11 @@ test('the sky of a landscape is found down to its horizon; a photo without one h
   assert.ok(Math.abs(sky.horizon - 0.45) < 0.08, `horizon at ${sky.horizon}`);
   assert.ok(sky.coverage > 0.3 && sky.coverage < 0.55, `coverage ${sky.coverage}`);
   assert.equal(findWater(land, sky), null, 'grass is not water');
+  // A deep bluish shadow below the sky (an arch, a doorway) mirrors nothing: it is not water.
+  const shade = skyLandscapeRgb(960, 540);
+  for (let y = 300; y < 540; y++) for (let x = 0; x < 960; x++) { const i = (y * 960 + x) * 3, n = ((x * 7 + y * 13) % 5) - 2; shade[i] = 16 + n; shade[i + 1] = 22 + n; shade[i + 2] = 34 + n; }
+  const dark = await small(shade, 960, 540);
+  assert.equal(findWater(dark, findSky(dark)), null, 'a dark shadow is not water');
   assert.equal(findSky(await small(texturedRgb(640, 480, 5), 640, 480)), null, 'no sky in a texture');
   // The render side finds the same sky on the still's planes.
   const still = rgbToYuv(skyLandscapeRgb(960, 540), 960, 540, 3, false);

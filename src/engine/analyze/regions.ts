@@ -321,7 +321,10 @@ export const findWater = (s: Small, sky: FoundRegion | null = findSky(s)): Found
     sx += a; sy += b; sxx += a * a; syy += b * b; sxy += a * b; k++;
   }
   const corr = k > 10 ? (sxy / k - (sx / k) * (sy / k)) / Math.sqrt(Math.max(1e-6, (sxx / k - (sx / k) ** 2) * (syy / k - (sy / k) ** 2))) : 0;
-  const bluish = bcb > 2 && bcb > bcr;
+  // In deep shadow (a dark arch, a night) colour says little: a tint of a few levels is noise or
+  // the light, not water. There only a reflection of what is above the horizon counts.
+  const lit = bl >= 35;
+  const bluish = lit && bcb > 2 && bcb > bcr;
   const likeSky = bl > 40 && Math.abs(bcr) < 12 && bcb > -4;
   if (!(bluish || corr > 0.3 || likeSky)) return null;
   const m = new Float32Array(w * h);
