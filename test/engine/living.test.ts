@@ -37,6 +37,10 @@ test('the sky of a landscape is found down to its horizon; a photo without one h
   const dark = await small(shade, 960, 540);
   assert.equal(findWater(dark, findSky(dark)), null, 'a dark shadow is not water');
   assert.equal(findSky(await small(texturedRgb(640, 480, 5), 640, 480)), null, 'no sky in a texture');
+  // A dim slate-grey wall with a faint blue cast above a textured table (a portrait-mode still life) is no sky.
+  const wall = texturedRgb(960, 540, 9);
+  for (let y = 0; y < 290; y++) for (let x = 0; x < 960; x++) { const i = (y * 960 + x) * 3; wall[i] = 100; wall[i + 1] = 106; wall[i + 2] = 110 + Math.round((x / 960) * 5); }
+  assert.equal(findSky(await small(wall, 960, 540)), null, 'a slate wall is not a sky');
   // The render side finds the same sky on the still's planes.
   const still = rgbToYuv(skyLandscapeRgb(960, 540), 960, 540, 3, false);
   const again = findSky(smallFromYuv(still.y, still.u, still.v));

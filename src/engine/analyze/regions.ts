@@ -144,14 +144,16 @@ export const findSky = (s: Small): FoundRegion | null => {
     if (med[x]! > 0) { hsum += med[x]!; hn++; }
   }
   if (n / (w * h) < 0.03) return null;
-  // Sure only when the sky is blue, or when what lies below it has more detail than it (a pale
-  // wall, a blurred background or a page is smooth all over: not a sky).
-  let blue = 0, tIn = 0, tOut = 0, nOut = 0;
+  // Sure only when the sky is clearly blue, or bright with more detail below it than in it (a pale
+  // wall, a blurred background or a page is smooth all over: not a sky). The slate-grey wall behind
+  // a portrait-mode vase (Cb a few levels, mean luma 111) is neither (the warm and neutral sky
+  // colours are all brighter than 120; only blue ones may be dimmer).
+  let blue = 0, tIn = 0, tOut = 0, nOut = 0, lIn = 0;
   for (let i = 0; i < w * h; i++) {
-    if (m[i]) { tIn += g[i]!; if (cb[i]! > 3 && cb[i]! > cr[i]!) blue++; } else { tOut += g[i]!; nOut++; }
+    if (m[i]) { tIn += g[i]!; lIn += l[i]!; if (cb[i]! > 5 && cb[i]! > cr[i]!) blue++; } else { tOut += g[i]!; nOut++; }
   }
   const sure = hn ? hsum / hn / h : 0;
-  const detailBelow = nOut > 0 && tOut / nOut > 1.8 * (tIn / n) + 0.5;
+  const detailBelow = nOut > 0 && tOut / nOut > 1.8 * (tIn / n) + 0.5 && lIn / n > 120;
   if (!(blue / n > 0.5 && sure < 0.9) && !(detailBelow && sure < 0.8 && topHits > w * 0.7)) return null;
   // The runs stop at the first cloud too textured to be sure of: the sky's extent is where its
   // colours end, the skyline found for all columns at once (see `skylineOf`).
