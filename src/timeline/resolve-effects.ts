@@ -1,8 +1,9 @@
 /**
  * A shot's effects checked against what analysis found in its photo: an effect in the sky or on
  * the water of a photo where none was found, or above a subject it could not tell, is dropped with
- * a note saying how to show the place instead (nothing unsure is rendered). Photos analysed before regions existed keep their effects:
- * the renderer finds the region itself and moves nothing if it is not there.
+ * a note saying how to show the place instead (nothing unsure is rendered). Photos analysed before
+ * regions existed keep their effects: the renderer finds the region itself and moves nothing if it
+ * is not there.
  */
 import { SUBJECT_CONFIDENCE, type StillAnalysis } from '../engine/index.js';
 import type { Draft, Effect } from './types.js';
