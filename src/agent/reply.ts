@@ -46,7 +46,7 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^people and animals moving \("(.*)"\) cannot be made from one photo; the nearest is a slow push-in or light shifting: say "slow zoom in" or "warm light shifting"$/s, (m) => `人物和动物的动作（“${m[1]}”）无法用一张照片做出来；最接近的是缓慢推近或光影变化：可以说“慢慢推进”或“暖光变化”`],
   [/^"(.*)": say where it is \(the top third, the left half, the middle…\) or paint it on the page; nothing was added for it$/s, (m) => `“${m[1]}”：请说明它在哪里（上面三分之一、左半部分、中间…），或在页面上涂出区域；这一项没有添加`],
   [/^no (sky|water) was found in (.*), so the ([\w-]+) was not added; name the part by position \("the top third"\) or paint it on the page$/s, (m) => `在 ${m[2]} 中没有找到${m[1] === 'sky' ? '天空' : '水面'}，所以没有添加该效果；请按位置说明（如“上面三分之一”），或在页面上涂出区域`],
-  [/^no clear subject was found in (.*) for the ([\w-]+) to rise from, so it was not added; name the part by position \("the top third"\) or paint it on the page$/s, (m) => `在 ${m[1]} 中没有找到清楚的主体，${m[2] === 'steam' ? '热气' : '效果'}无处升起，所以没有添加；请按位置说明（如“上面三分之一”），或在页面上涂出区域`],
+  [/^no clear subject was found in (.*) for the ([\w-]+) to rise from, so it was not added; name the part by position \("the top third"\) or paint it on the page$/s, (m) => `在 ${m[1]} 中没有找到明确的主体，${m[2] === 'steam' ? '热气' : '效果'}无处升起，所以没有添加；请按位置说明（如“上面三分之一”），或在页面上涂出区域`],
   [/^there is no (?:"(.*)" )?motion to change yet$/, (m) => `还没有${m[1] ? `“${m[1]}”的` : ''}动态效果可以修改`],
 ];
 

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { HELP } from './help.js';
 import { processIo, Reporter, type Io } from './output.js';
 
+const COMMANDS = ['animate', 'render', 'draft', 'understand', 'plan', 'chat', 'ask', 'serve', 'worker'];
+
 export const main = async (argv: string[], io: Io = processIo()): Promise<number> => {
   const [cmd, ...rest] = argv;
-  // `stillmotion animate --help` is what people type: any command's --help (before a `--`) is the help.
+  // `stillmotion animate --help` is what people type: a command's --help (before a `--`) is the help.
   const end = rest.indexOf('--');
-  if (cmd && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+  if (cmd && COMMANDS.includes(cmd) && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
     io.stdout.write(HELP);
     return 0;
   }

@@ -131,7 +131,7 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
     if (!rules.length) {
       // "…, left half only", "只在天空": a clause that only names a place is where the effect before it goes.
       const last = effects.at(-1);
-      if (named && last && ONLY_PLACE.test(clause)) { last.region = named; used.push(clause); }
+      if (named && last && ONLY_PLACE.test(clause)) { last.region = last.type === 'rise' && named === 'subject' ? 'above-subject' : named; used.push(clause); }
       continue;
     }
     const rule = rules[0]!;

@@ -125,7 +125,7 @@ export class LocalMedia {
   /** The threads started ahead, handed over to a render of `threads` threads (others are ended). */
   async takeThreads(threads = 2): Promise<RenderPool | null> {
     const pool = await this.#takeStarted();
-    if (pool?.size === threads) return pool;
+    if (pool?.size === threads && !pool.failed) return pool;
     await pool?.close();
     return null;
   }

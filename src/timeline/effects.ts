@@ -20,7 +20,7 @@ export const effectWords = (e: Effect, lang: 'en' | 'zh' = 'en'): string => {
     case 'ripple': return where === 'water' ? 'water ripples' : `${where} ripples`;
     case 'flow': return `${where === 'water' ? 'water' : where} flows${dir}`;
     case 'sway': return `${where} sways`;
-    case 'rise': return where === 'above-subject' || where === 'subject' ? 'steam rises' : `${where} rises`;
+    case 'rise': return where === 'above-subject' || where === 'subject' ? 'steam or smoke rises' : `${where} rises`;
     default: return where === 'all' ? e.type : `${e.type} (${where})`;
   }
 };
@@ -38,7 +38,7 @@ const TYPE_ZH: Record<string, string> = {
 const effectWordsZh = (e: Effect): string => {
   const where = typeof e.region === 'string' ? REGION_ZH[e.region] ?? e.region : '涂抹区域';
   if (e.type === 'drift' && e.region === 'sky') return `云${e.direction ? DIR_ZH[e.direction] : ''}飘`;
-  if (e.type === 'rise' && e.region === 'above-subject') return '热气升腾';
+  if (e.type === 'rise' && (e.region === 'above-subject' || e.region === 'subject')) return '烟气升腾';
   return `${e.region === 'all' ? '' : where}${e.direction && (e.type === 'drift' || e.type === 'flow') ? DIR_ZH[e.direction] : ''}${TYPE_ZH[e.type] ?? e.type}`;
 };
 

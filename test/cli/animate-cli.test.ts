@@ -73,6 +73,8 @@ test('user mistakes: one line with the code and a hint, and the documented exit 
   const h = capture(tmp.dir);
   assert.equal(await main(['animate', 'bar.jpg', '--help'], h.io), 0);
   assert.match(h.text().out, /animate flags:/);
+  const u = capture(tmp.dir);
+  assert.equal(await main(['frobnicate', '--help'], u.io), 2, 'an unknown command stays unknown');
   const i = capture(tmp.dir);
   assert.equal(await main(['understand', '--', '--help'], i.io), 0);
   assert.doesNotMatch(i.text().out, /animate flags:/);

@@ -64,6 +64,8 @@ test('a thing whose place the words do not give has no region (the reply asks wh
   assert.deepEqual(fx('animate only the steam rising from the coffee cup').map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
   assert.deepEqual(fx('咖啡杯冒着热气').map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
   assert.deepEqual(fx('smoke rising in the top third').map((e) => [e.type, e.region]), [['rise', 'top-third']], 'a place said is the place');
+  assert.deepEqual(fx('steam rising from the cup, in the middle').map((e) => [e.type, e.region]), [['rise', 'above-subject']], 'the middle in a clause of its own: still above the cup');
+  assert.deepEqual(fx('咖啡杯冒着热气，在中间').map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
   assert.deepEqual(fx('only the waterfall is moving').map((e) => [e.type, e.region]), [['flow', null]]);
 });
 

@@ -59,8 +59,8 @@ test('cinemagraph: static camera; impossible motion and unplaced effects are sai
 test('steam rises above the subject; with no clear subject it is not rendered, and the note says how to show it', () => {
   const s = say(withPhoto('lake.jpg'), 'animate only the steam rising from the coffee cup, seamless loop');
   assert.deepEqual(s.draft.shots[0]!.effects?.map((e) => [e.type, e.region]), [['rise', 'above-subject']]);
-  assert.match(summarize(s.draft), /steam rises/);
-  assert.match(summarize(s.draft, {}, {}, 'zh'), /热气升腾/);
+  assert.match(summarize(s.draft), /steam or smoke rises/);
+  assert.match(summarize(s.draft, {}, {}, 'zh'), /烟气升腾/);
   const r = resolveDraft(s.draft, lookup);
   assert.equal(r.shots[0]!.effects?.length, 1);
   const plan = planDraft(r, lookup);

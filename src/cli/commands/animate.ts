@@ -102,7 +102,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
     const request = await parseWords(prompt);
     if (request) rep.event({ type: 'instruction', prompt, request });
     const paths = positionals.map((p) => resolve(io.cwd, p));
-    if (values.slideshow) return await slideshow(paths, values, options, media, io, rep, workers, signal);
+    if (values.slideshow) return await slideshow(paths, values, request, options, media, io, rep, workers, signal);
 
     const output = outputFor(options, request);
     const outs = outputPaths(positionals, values.output as string | undefined, output.format, io.cwd);
@@ -156,7 +156,7 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
 };
 
 /** `--slideshow`: every photo in one video, through the same draft a chat session keeps. */
-const slideshow = async (paths: string[], values: Values, options: ReturnType<typeof checkOptions>, media: LocalMedia, io: Io, rep: Reporter, workers: number | undefined, signal?: AbortSignal): Promise<number> => {
+const slideshow = async (paths: string[], values: Values, request: Awaited<ReturnType<typeof parseWords>>, options: ReturnType<typeof checkOptions>, media: LocalMedia, io: Io, rep: Reporter, workers: number | undefined, signal?: AbortSignal): Promise<number> => {
   const str = (k: string) => values[k] as string | undefined;
   const files: MediaInfo[] = await media.addAll(paths.map((path) => ({ path })));
   if (str('music')) {
@@ -164,7 +164,7 @@ const slideshow = async (paths: string[], values: Values, options: ReturnType<ty
     if (m.kind !== 'audio') throw new StillmotionError('UNSUPPORTED_TYPE', `--music ${str('music')} is not an audio file`, { hint: 'use mp3, wav, m4a or aac', details: { accepted: ['mp3', 'wav', 'm4a', 'aac'] } });
     files.push(m);
   }
-  const made = draftFromWords(files, await parseWords(str('prompt')), options);
+  const made = draftFromWords(files, request, options);
   let draft: Draft = made.draft;
   if (str('transition')) {
     const t = str('transition')!;

@@ -98,7 +98,19 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     throw new StillmotionError('INVALID_DRAFT', 'nothing to render: the video track is empty', { hint: 'add a photo or a clip first' });
   }
   const limits = call.limits ?? { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
-  const background = parseColour(plan.background);
+  // What can fail before the frames (a colour, a module that will not load) closes the threads
+  // handed in: nothing else would, and started for this render they keep the process alive.
+  let background: ReturnType<typeof parseColour>;
+  let textTrack: typeof import('../text/track.js') | null;
+  let music: typeof import('../music/library.js');
+  try {
+    background = parseColour(plan.background);
+    textTrack = plan.texts.length ? await import('../text/track.js') : null;
+    music = await import('../music/library.js');
+  } catch (e) {
+    await call.pool?.close();
+    throw e;
+  }
   const meter = new ProgressMeter(call.output, call.onProgress);
   meter.report('decode', 0, 1);
   const alpha = plan.transparent === true;
@@ -223,9 +235,8 @@ export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promis
     return frame;
   };
 
-  const textTrack = plan.texts.length ? await import('../text/track.js') : null;
   const drawTexts = textTrack?.renderTextTrackOnFrame ?? null;
-  const { isBuiltinMedia, builtinTrack, trackSeconds } = await import('../music/library.js');
+  const { isBuiltinMedia, builtinTrack, trackSeconds } = music;
 
   let encoder: ReturnType<typeof startEncoder> | null = null;
   const inFlight: Array<Promise<Uint8Array>> = [];

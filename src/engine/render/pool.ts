@@ -70,6 +70,11 @@ export class RenderPool {
     }
   }
 
+  /** Whether a thread has failed (the pool refuses all further work). */
+  get failed(): boolean {
+    return this.#failed !== null;
+  }
+
   get size(): number {
     return this.#workers.length;
   }
