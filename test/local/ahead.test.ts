@@ -83,3 +83,16 @@ test('threads started ahead of a render of another size are ended; unused, they 
   const idle = fresh(`const m = await import(${make}); const media = new m.LocalMedia(); media.startThreads(); console.log((await media.takeThreads()).size);`);
   assert.equal(idle.stdout.trim(), '2');
 });
+
+test('threads handed to a render that fails before its frames (an empty plan, a bad colour) are closed by it', async () => {
+  const { renderPlan, startRenderThreads } = await import('../../src/engine/index.js');
+  const output = { format: 'mp4', quality: 'high', preset: 'veryfast', loudnorm: false } as const;
+  const empty = { version: 1, width: 64, height: 64, fps: 30, frames: 30, background: '#000000', shots: [], texts: [], audio: [], output };
+  for (const [plan, code] of [[empty, 'INVALID_DRAFT'], [{ ...empty, shots: [{}], background: 'not a colour' }, 'INVALID_OPTION']] as const) {
+    const pool = await startRenderThreads(1);
+    await assert.rejects(renderPlan(plan as never, { output: tmp.path('never.mp4'), locate: (id) => id, pool }), (e: { kind?: string }) => e.kind === code);
+    // A closed pool refuses work at once; an open one would wait for a canvas that never comes.
+    const refused = await Promise.race([pool.render(0, { x: 0, y: 0, w: 1 }).then(() => 'rendered', (e: Error) => e.message), new Promise((r) => setTimeout(r, 20_000, 'still open')).then(async (v) => { await pool.close(); return v; })]);
+    assert.match(String(refused), /closed/, `${code}: the pool was closed`);
+  }
+});

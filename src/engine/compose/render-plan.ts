@@ -93,17 +93,14 @@ export const viewOf = (m: ShotMotion, local: number, zoomBoost: number, disparit
 
 export const renderPlan = async (plan: RenderPlan, call: RenderPlanCall): Promise<RenderPlanResult> => {
   const W = plan.width, H = plan.height, F = plan.frames;
-  if (plan.shots.length === 0 || F <= 0) {
-    await call.pool?.close();
-    throw new StillmotionError('INVALID_DRAFT', 'nothing to render: the video track is empty', { hint: 'add a photo or a clip first' });
-  }
   const limits = call.limits ?? { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
-  // What can fail before the frames (a colour, a module that will not load) closes the threads
-  // handed in: nothing else would, and started for this render they keep the process alive.
+  // What can fail before the frames (an empty plan, a colour, a module that will not load) closes
+  // the threads handed in: nothing else would, and started for this render they keep the process alive.
   let background: ReturnType<typeof parseColour>;
   let textTrack: typeof import('../text/track.js') | null;
   let music: typeof import('../music/library.js');
   try {
+    if (plan.shots.length === 0 || F <= 0) throw new StillmotionError('INVALID_DRAFT', 'nothing to render: the video track is empty', { hint: 'add a photo or a clip first' });
     background = parseColour(plan.background);
     textTrack = plan.texts.length ? await import('../text/track.js') : null;
     music = await import('../music/library.js');
