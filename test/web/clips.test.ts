@@ -42,6 +42,32 @@ describe('the page\'s clips in chromium', { skip }, () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
+  test('photos keep the order they were dropped in when the first one\'s request is slow to leave', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await ctx.newPage();
+    await page.goto(srv.url);
+    await page.waitForSelector('#app[data-ready]', { timeout: 20_000 });
+    // The first upload's request leaves 600 ms late (a slow connection to open, say): a page that
+    // starts the next upload at once lets it arrive first, and the server numbers photos by arrival.
+    await page.evaluate(() => {
+      const send = XMLHttpRequest.prototype.send;
+      let first = true;
+      XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+        if (!(body instanceof FormData) || !first) return send.call(this, body);
+        first = false;
+        setTimeout(() => send.call(this, body), 600);
+      };
+    });
+    await page.setInputFiles('#file-input', photos);
+    await page.waitForFunction(() => document.querySelectorAll('.media-card[data-media-id]').length === 3, null, { timeout: 30_000 });
+    // The server's order (the photos' numbers, the clips' order) is what a reload shows.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('.media-card[data-media-id]').length === 3, null, { timeout: 30_000 });
+    const names = await page.locator('.media-card .media-name').allInnerTexts();
+    assert.deepEqual(names, ['red.png', 'green.png', 'blue.png'], 'the photos are in drop order');
+    await ctx.close();
+  });
+
   test('three photos, one video each: three clips side by side in upload order, each with a preview and its own download', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
     const page = await ctx.newPage();

@@ -42,7 +42,12 @@ const toError = (status: number, body: unknown, retryAfter: string | null): ApiE
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export interface UploadHandle { promise: Promise<MediaInfo>; abort: () => void }
+/**
+ * One upload. `sent` settles once the request's body has left the browser (or the upload ended
+ * some other way): the server numbers photos in the order their requests arrive, so the page
+ * starts the next upload only then, and photos keep the order they were dropped in.
+ */
+export interface UploadHandle { promise: Promise<MediaInfo>; sent: Promise<void>; abort: () => void }
 
 export class Api {
   #token: string | null = store.token();
@@ -179,6 +184,8 @@ export class Api {
   upload(file: File, onProgress: (fraction: number) => void): UploadHandle {
     let xhr: XMLHttpRequest | null = null;
     let aborted = false;
+    let markSent: () => void = () => {};
+    const sent = new Promise<void>((r) => { markSent = r; });
     const once = (sid: string): Promise<MediaInfo> =>
       new Promise((resolve, reject) => {
         const x = (xhr = new XMLHttpRequest());
@@ -187,6 +194,7 @@ export class Api {
         x.setRequestHeader('Accept', 'application/json');
         x.responseType = 'json';
         x.upload.onprogress = (e) => { if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total); };
+        x.upload.onloadend = () => markSent();
         x.onerror = () => reject(new ApiError(CODE.OFFLINE, 'network error', 0));
         x.onabort = () => reject(new DOMException('aborted', 'AbortError'));
         x.onload = () => {
@@ -213,7 +221,8 @@ export class Api {
         }
       });
     })();
-    return { promise, abort: () => { aborted = true; xhr?.abort(); } };
+    void promise.then(markSent, markSent);
+    return { promise, sent, abort: () => { aborted = true; xhr?.abort(); } };
   }
 
   // ---- a chat turn (/run_sse, streamed with fetch) -------------------------------------------

@@ -27,6 +27,8 @@ export class MediaView {
   #uploads: Upload[] = [];
   #server: MediaInfo[] = [];
   #active = 0;
+  /** An upload whose body is still on its way: the next one waits for it (drop order is upload order). */
+  #sending = false;
   #seq = 0;
   /** Told when an upload finished (the project has new media). */
   onUploaded: () => void = () => {};
@@ -92,7 +94,7 @@ export class MediaView {
   }
 
   #pump(): void {
-    while (this.#active < PARALLEL) {
+    while (this.#active < PARALLEL && !this.#sending) {
       const next = this.#uploads.find((u) => u.status === 'queued');
       if (!next) return;
       this.#active++;
@@ -110,6 +112,11 @@ export class MediaView {
       u.progress = f;
       u.status = f >= 1 ? 'processing' : 'uploading';
       this.#updateCard(u);
+    });
+    this.#sending = true;
+    void handle.sent.then(() => {
+      this.#sending = false;
+      this.#pump();
     });
     try {
       u.media = await handle.promise;
