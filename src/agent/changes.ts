@@ -1,6 +1,7 @@
 /** What an edit changed, in words (English or Chinese): the agent's reply says what was done. */
 import { pickTrack } from '../engine/index.js';
-import { moveName, ROLE_ZH, timing, TRANSITION_ZH, type Draft } from '../timeline/index.js';
+import { moveName, ROLE_ZH, timing, TRANSITION_ZH, type Draft, type Effect } from '../timeline/index.js';
+import { effectWords } from '../timeline/effects.js';
 
 const COLOUR_ZH: Readonly<Record<string, string>> = { black: '黑色', white: '白色', gray: '灰色', grey: '灰色', red: '红色', green: '绿色', blue: '蓝色', yellow: '黄色', pink: '粉色', transparent: '透明' };
 /** Music as a reply names it: the file's label, or the built-in track its style plays. */
@@ -67,6 +68,16 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
     if (ma.volume !== mb.volume) out.push(zh ? `音乐音量 ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%` : `music volume ${Math.round(ma.volume * 100)}% → ${Math.round(mb.volume * 100)}%`);
     if (ma.mediaId !== mb.mediaId || (!mb.mediaId && pickTrack(ma.style).id !== pickTrack(mb.style).id)) out.push(zh ? `音乐换成“${musicName(mb, true) ?? '新文件'}”` : `music now "${musicName(mb, false) ?? 'new file'}"`);
   }
+  // Motion in the picture: what started, what stopped, what changed its pace or strength.
+  const fxOf = (d: Draft) => new Map(d.shots.filter((s) => a.shots.some((x) => x.id === s.id) && b.shots.some((x) => x.id === s.id)).flatMap((s) => (s.effects ?? []).map((e) => [`${s.id} ${effectWords(e, lang)}`, e] as const)));
+  const fa = fxOf(a), fb = fxOf(b);
+  const words = (k: string) => k.slice(k.indexOf(' ') + 1);
+  const started = [...new Set([...fb.keys()].filter((k) => !fa.has(k)).map(words))];
+  const stopped = [...new Set([...fa.keys()].filter((k) => !fb.has(k)).map(words))];
+  const tuned = [...new Set([...fb].filter(([k, e]) => { const o: Effect | undefined = fa.get(k); return o && (o.speed !== e.speed || o.strength !== e.strength); }).map(([k]) => words(k)))];
+  if (started.length) out.push(zh ? `画面动态：${started.join('、')}` : `in the picture: ${started.join(', ')}`);
+  if (stopped.length) out.push(zh ? `停止：${stopped.join('、')}` : `stopped: ${stopped.join(', ')}`);
+  if (tuned.length) out.push(zh ? `调整：${tuned.join('、')}` : `adjusted: ${tuned.join(', ')}`);
   if (a.loop !== b.loop) out.push(zh ? (b.loop ? '循环播放' : '不循环') : (b.loop ? 'loops' : 'no loop'));
   return out;
 };

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { StillmotionError, toStillmotionError } from '../errors.js';
 import { DEPTH_LABELS, depthOf, movesOf, type ShotDepthInfo } from '../engine/index.js';
 import { parseInstruction, warmParser, type InstructionRequest } from '../language/index.js';
-import { applyToClips, DEFAULTS, fromCompact, isReady, keepResolvedEffects, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
+import { applyToClips, DEFAULTS, fromCompact, isEffectNote, isReady, keepResolvedEffects, planDraft, resolveDraft, toCompact, type Clip, type CompactDraft, type Draft, type MediaInfo } from '../timeline/index.js';
 import { errorOfJob } from '../jobs/job.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { newId, type Principal, type SessionRow, type Store, type TurnRow } from '../store/store.js';
@@ -354,7 +354,7 @@ export class Agent {
         if (kept === c.draft) continue;
         (c as { draft: Draft }).draft = kept;
         // The pruned draft resolves without these notes: they are kept for the reply here.
-        dropNotes.push(...r.notes.filter((n) => / was not added; /.test(n)));
+        dropNotes.push(...r.notes.filter(isEffectNote));
         const row = rows.find((x) => x.id === c.id);
         if (row && JSON.stringify(toCompact(kept)) === JSON.stringify(toCompact(fromCompact(JSON.parse(row.draft) as CompactDraft)))) changed = changed.filter((id) => id !== c.id);
       }

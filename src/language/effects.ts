@@ -15,17 +15,20 @@ const RULES: readonly Rule[] = [
   // A shine sweeps across the product (the subject) unless the words say where.
   { re: /\bshine\b|\bglint|light sweep|sweeping light|\bsheen\b|\bglare\b|扫光|高光扫过|光泽/, type: 'shine', region: 'subject', self: true },
   { re: /warm (?:light|glow|tones?)|golden light|(?:light|sunlight|lighting|(?:light|sun) ?(?:rays?|beams?)) (?:slowly )?(?:shift|chang|mov)\w*|(?:shifting|moving) (?:light|sunlight|(?:light|sun) ?(?:rays?|beams?))|暖光|光影变化|光线变化|光影流转|阳光变化/, type: 'warm-shift', region: 'all', self: true },
+  // Steam and smoke rise off something (a cup, a candle, a chimney): above the photo's subject.
+  { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: 'above-subject', self: true },
   { re: /embers?|\bsparks\b|火星|火花/, type: 'embers', region: 'all', self: true },
-  { re: /flicker\w*|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光/, type: 'flicker', region: 'all', self: true },
+  { re: /flicker\w*|lanterns?|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光|灯笼|油灯/, type: 'flicker', region: 'all', self: true },
   { re: /snow(?:flakes?|fall|ing)?\b|下雪|下着雪|雪花|飘雪|落雪/, type: 'snow', region: 'all', self: true },
   { re: /\brain(?:drops?|ing|fall)?\b|drizzl\w*|下雨|下着雨|雨滴|雨丝|细雨/, type: 'rain', region: 'all', self: true },
   { re: /petals?|cherry blossoms?|blossoms?|falling leaves|花瓣|樱花|落叶/, type: 'petals', region: 'all', self: true },
   { re: /bokeh|light orbs|floating lights|光斑/, type: 'bokeh', region: 'all', self: true },
-  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|fireflies|firefly|闪光|星光|闪闪|亮晶晶|萤火虫/, type: 'sparkles', region: 'all', self: true },
+  { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|starry|fireflies|firefly|闪光|星光|星星|繁星|星空|闪闪|亮晶晶|萤火虫/, type: 'sparkles', region: 'all', self: true },
   { re: /\bdust\b|\bmotes?\b|particles|pollen|灰尘|尘埃|粒子|微尘/, type: 'dust', region: 'all', self: true },
   { re: /\bfog\w*|\bmist\w*|\bhaze\b|雾气|薄雾|起雾|云雾|晨雾|大雾/, type: 'fog', region: 'all', self: true },
-  // Steam and smoke rise off something (a cup, a candle, a chimney): above the photo's subject.
-  { re: /\bsteam\w*|\bsmoke\w*|vapou?r|蒸汽|热气|烟雾|炊烟|冒烟/, type: 'rise', region: 'above-subject', self: true },
+  // Rays and flares are light coming in from the side: a light leak is the nearest we make.
+  { re: /lens flares?|\bflares?\b|sun ?rays|sunbeams?|god ?rays|light rays|rays of (?:sun)?light|crepuscular|光晕|光芒|丁达尔|耶稣光|阳光射线/, type: 'light-leak', region: 'all', self: true },
+  { re: /sunlight filter\w*|light filter\w*|dappled (?:sun)?light|斑驳/, type: 'warm-shift', region: 'all', self: true },
   { re: /waterfalls?|cascade|瀑布/, type: 'flow', region: null, self: false },
   // Water that flows is a flow, not ripples ("make the water flow to the right", "流水").
   { re: /\bwater (?:to )?(?:flow|flows|flowing|rush\w*|running|runs|stream\w*|pour\w*)\b|\b(?:flowing|running|rushing|streaming) water\b|水流|流水/, type: 'flow', region: 'water', self: true },
@@ -34,13 +37,24 @@ const RULES: readonly Rule[] = [
   { re: /\brivers?\b|\bstreams?\b|\bcreek\b|rapids|河|溪/, type: 'flow', region: 'water', self: false },
   // Ripples are motion by themselves ("水面泛起涟漪"); the water alone needs a motion word.
   { re: /ripples?|rippling|shimmer\w*|波纹|涟漪|波光|粼粼|荡漾/, type: 'ripple', region: 'water', self: true },
-  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|倒影/, type: 'ripple', region: 'water', self: false },
+  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|倒影|海浪|浪花|波浪|波涛/, type: 'ripple', region: 'water', self: false },
   { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
   { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: null, self: false },
+  // Wind moves what it blows through: the words or the brush have to say what that is.
+  { re: /\bwind(?:y|s)?\b|\bbreez\w*|随风|风吹|微风|清风|起风/, type: 'sway', region: null, self: true },
 ];
 
 /** Words that make a scene noun move ("clouds drifting", "云飘"). */
-const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*|shift\w*|glisten\w*|sparkl\w*)\b|飘|流|动|荡漾|泛起|晃|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂/;
+const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*|shift\w*|glisten\w*|sparkl\w*)\b|飘|流|动|荡漾|泛起|晃|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂|拍/;
+
+/**
+ * "Bring this photo to life", "make it come alive", "让照片活起来": motion in the scene with no
+ * particular effect named; a cinemagraph that names nothing that moves asks the same.
+ */
+const AMBIENT = /\bbring(?:s|ing)?\b[^.!?,;]{0,40}?\bto life\b|\bcom(?:e|es|ing) (?:to )?(?:alive|life)\b|\b(?:make|let) (?:it|this|them|these|the (?:photo|picture|image|scene|shot))(?: (?:photo|picture|image|one))? (?:feel |look |seem )?(?:alive|living|move|breathe)\b|\bsubtle (?:movement|motion|life)\b|\b(?:add )?(?:a bit of |some |subtle )?life (?:to|into) (?:it|this|the|my)\b|活起来|活过来|栩栩如生|有生命力|生动起来|有生气/;
+
+/** "keep the boat still": what stays still is understood (nothing outside the effect's region moves). */
+const KEEP_STILL = /\bkeep(?:ing)? (?:the |my |our |this |that )?[a-z' ]{1,30}? (?:still|static|steady|frozen|unchanged|as it is)\b|保持[\u4e00-\u9fff]{0,6}(?:静止|不动)/;
 
 const PEOPLE = /\b(?:people|person|man|men|woman|women|girl|boy|she|he|her|him|his|they|them|model|bride|groom|couple|baby|kids?|child(?:ren)?|dogs?|cats?|birds?|horses?|fish|butterfl(?:y|ies)|puppy|animals?)\b|人|她|他|狗|猫|鸟|马|鱼|蝴蝶|孩子|宝宝|新娘|模特|小狗|小猫/;
 const ACTION = /\b(?:blink\w*|smil\w*|breath\w*|turn\w*|nod\w*|wav(?:e|es|ing) (?:her|his|their)? ?hands?|wave\b|walk\w*|run\w*|ran|danc\w*|fly\w*|flies|flew|jump\w*|laugh\w*|wink\w*|wag\w*|gallop\w*|swim\w*|swam|talk\w*|look\w*|kiss\w*|hug\w*|wave at)\b|眨眼|微笑|笑|呼吸|转头|回头|点头|挥手|走|跑|跳|飞|游|说话|摇尾巴/;
@@ -107,8 +121,11 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
   const impossible: string[] = [];
   const used: string[] = [];
   if (CINEMAGRAPH.test(lower)) { req.cinemagraph = true; used.push(...(lower.match(new RegExp(CINEMAGRAPH.source, 'g')) ?? [])); }
+  let movedBefore = false;
   for (const raw of lower.split(SEP)) {
     const clause = raw.trim();
+    const movedPrev: boolean = movedBefore;
+    movedBefore = false;
     if (clause.length < 1) continue;
     if (PEOPLE.test(clause) && ACTION.test(clause) && !/\bhair\b|头发|发丝/.test(clause)) {
       impossible.push(clause);
@@ -116,10 +133,14 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
       continue;
     }
     const adding = /\badd\b|添加|加上|加点|加一些|来点|要有/.test(clause);
-    const moving = MOTION.test(clause) || adding;
+    // "animate the clouds and the water": a bare noun after "and" moves as the one before it did.
+    const bare: boolean = movedPrev && !adding && !MOTION.test(clause) && clause.split(/\s+/).length <= 4 && !/[\u4e00-\u9fff]/.test(clause);
+    const ambient = AMBIENT.test(clause);
+    const moving: boolean = MOTION.test(clause) || adding || bare || ambient;
     const rules = RULES.filter((r) => r.re.test(clause));
+    if (!rules.length && ambient) { req.ambient = true; used.push(clause); continue; }
     const named = first(REGION_WORDS, clause);
-    if (!rules.length && named && named !== 'subject' && moving && !CAMERA.test(clause)) {
+    if (!rules.length && named && named !== 'subject' && moving && !bare && !CAMERA.test(clause)) {
       // "make the top third move to the right": a region by position moving is a drift there.
       const direction = first(DIRECTIONS, clause.replace(/\b(?:left|right|top|bottom|upper|lower) (?:half|third)\b|左半|右半|上半|下半/g, ' '));
       effects.push({ type: 'drift', region: named, direction, speed: SLOW.test(clause) ? 0.3 : FAST.test(clause) ? 0.8 : null, strength: null, phrase: clause });
@@ -128,6 +149,7 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
       req.moves = req.moves.filter((m) => !(m.type === 'pan' && m.direction === direction));
       continue;
     }
+    if (!rules.length && KEEP_STILL.test(clause)) { used.push(clause); continue; }
     if (!rules.length) {
       // "…, left half only", "只在天空": a clause that only names a place is where the effect before it goes.
       const last = effects.at(-1);
@@ -159,23 +181,27 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
       phrase: clause,
     });
     used.push(clause);
+    movedBefore = moving;
   }
   // One effect per kind and region: "水面波光粼粼，只有水在动" is one ripple.
   const unique = effects.filter((e, i) => effects.findIndex((x) => x.type === e.type && x.region === e.region) === i);
   if (unique.length) req.effects = [...(req.effects ?? []), ...unique].slice(0, 6);
+  if (unique.length) delete req.ambient;
   if (edits.length) req.effect_edits = edits.slice(0, 6);
   if (impossible.length) req.impossible_motion = impossible.slice(0, 4);
   if (!used.length) return;
   // What the effect words took is understood now; a "drift" the camera parser took from "drifting fog" was not a camera move.
   req.not_understood = req.not_understood.filter((n) => !used.some((u) => u.includes(n.toLowerCase()) || n.toLowerCase().includes(u)));
   if (unique.some((e) => /drift/.test(e.phrase) && !CAMERA.test(e.phrase))) req.moves = req.moves.filter((m) => !(m.type === 'drift' && m.direction === null));
+  // "热气从咖啡杯升起": the steam rises, not the camera (unless the words name the camera).
+  if (unique.some((e) => e.type === 'rise') && !CAMERA.test(lower)) req.moves = req.moves.filter((m) => !((m.type === 'pedestal' || m.type === 'tilt') && m.direction === 'up'));
   if (edits.length && req.edits) {
     // "make the water calmer" is about the water, not the camera or the clip's length.
     delete req.edits.speed;
     delete req.edits.intensity;
     if (Object.keys(req.edits).length === 0) delete req.edits;
   }
-  if (req.intent === 'unknown') req.intent = 'edit';
+  if (req.intent === 'unknown') req.intent = req.ambient ? 'generate' : 'edit';
 };
 
 /**

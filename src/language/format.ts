@@ -25,6 +25,11 @@ export const formatRequest = (req: InstructionRequest): string => {
   add('moves', req.moves.map(describeMove).join(', then '));
   add('speed', req.speed);
   add('subject motion', req.subject_motion !== null ? `"${req.subject_motion}"` : null);
+  add('effects', (req.effects ?? []).map((e) => [e.type, e.polygon ? 'painted area' : e.region ?? '(where?)', e.direction, e.speed !== null ? `speed ${e.speed}` : null, e.strength !== null ? `strength ${e.strength}` : null].filter(Boolean).join(' ')).join(', '));
+  add('effect changes', (req.effect_edits ?? []).map((e) => `${e.change} ${e.target}`).join(', '));
+  if (req.ambient) add('scene motion', 'wherever the photo surely has it (clouds in its sky, ripples on its water)');
+  if (req.cinemagraph) add('camera', 'still (only the effects move)');
+  if (req.impossible_motion?.length) add('cannot be made', req.impossible_motion.map((x) => `"${x}"`).join(', '));
   const out = [req.aspect, req.platform, req.resolution, req.fps !== null ? `${req.fps} fps` : null, req.format, req.loop === null ? null : req.loop ? 'loop' : 'no loop'];
   add('output', out.filter(Boolean).join(', '));
   for (const t of req.texts) {

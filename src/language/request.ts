@@ -212,6 +212,11 @@ export interface InstructionRequest {
   effect_edits?: EffectEdit[];
   /** Optional: "only the water moves, everything else still": a static camera. */
   cinemagraph?: true;
+  /**
+   * Optional: "bring this photo to life", "让照片活起来": the scene's own motion where the photo
+   * surely has it (clouds in a sky, ripples on water), named by no particular effect.
+   */
+  ambient?: true;
   /** Optional: motion of people or animals that one photo cannot give (blinking, a dog running), verbatim. */
   impossible_motion?: string[];
   /** Optional, see PhotoRefs: only present when the sentence refers to photos in a way `photos` cannot say. */

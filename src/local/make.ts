@@ -12,7 +12,7 @@ import {
 } from '../engine/index.js';
 import { emptyRequest, type InstructionRequest } from '../language/request.js';
 import {
-  applyOptions, applyRequest, checkOptions, emptyDraft, fromCompact, outputOptions, planDraft, resolveDraft, toCompact,
+  applyOptions, applyRequest, checkOptions, emptyDraft, fromCompact, keepResolvedEffects, outputOptions, planDraft, resolveDraft, toCompact,
   type CheckedOptions, type ClipOptions, type Draft, type MediaInfo, type MediaRef, type ResolvedDraft, type ResolveOptions,
 } from '../timeline/index.js';
 
@@ -186,10 +186,11 @@ export const guessPlan = (sized: MediaInfo, request: InstructionRequest | null |
 };
 
 /** The plan of a draft whose media are in `media`; output settings from the options, then the words (a format the sentence names), then the table. */
-export const planLocal = async (draft: Draft, media: LocalMedia, o: ResolveOptions & { variant?: number } = {}): Promise<{ plan: RenderPlan; notes: readonly string[] }> => {
+export const planLocal = async (draft: Draft, media: LocalMedia, o: ResolveOptions & { variant?: number } = {}): Promise<{ plan: RenderPlan; notes: readonly string[]; rendered: Draft }> => {
   const resolved = resolveDraft(draft, media.lookup, o);
   await media.estimateDepthFor(resolved);
-  return { plan: planDraft(resolved, media.lookup, { variant: o.variant ?? 0 }), notes: resolved.notes };
+  // `rendered`: the draft without the effects its photos cannot show (what the plan makes).
+  return { plan: planDraft(resolved, media.lookup, { variant: o.variant ?? 0 }), notes: resolved.notes, rendered: keepResolvedEffects(draft, resolved) };
 };
 
 export interface RenderLocalCall {

@@ -102,14 +102,14 @@ const TOP = ['version', 'aspect', 'size', 'fps', 'bg', 'target_d', 'loop', 'beat
 const TRACK = ['tt', 'name', 'sg'] as const;
 const SEGMENT = ['id', 's', 'd', 'm'] as const;
 const VIDEO_M = ['media_id', 'kind', 'move', 'depth', 'intensity', 'easing', 'fit', 'tr', 'trim', 'vol', 'label', 'auto_d', 'fx'] as const;
-const EFFECT_M = ['type', 'region', 'dir', 'speed', 'strength'] as const;
+const EFFECT_M = ['type', 'region', 'dir', 'speed', 'strength', 'auto'] as const;
 /** Effects a shot may carry, and corners a painted region may have. */
 export const MAX_EFFECTS = 8;
 export const MAX_POLYGON_POINTS = 64;
 
 const effectToCompact = (e: Effect): Record<string, unknown> => drop({
   type: e.type, region: typeof e.region === 'string' ? e.region : { poly: e.region.polygon.map(([x, y]) => [x, y]) },
-  dir: e.direction, speed: e.speed, strength: e.strength,
+  dir: e.direction, speed: e.speed, strength: e.strength, auto: e.auto ? true : null,
 });
 
 /** A shot's effects (`m.fx`): a closed list of kinds, regions and directions, fractions in 0–1. */
@@ -146,7 +146,8 @@ const effectsOf = (c: Checker, path: string, v: unknown): Effect[] | undefined =
     const direction = c.str(`${p}.dir`, o.dir, { oneOf: EFFECT_DIRECTIONS, optional: true }) as Effect['direction'];
     const speed = c.num(`${p}.speed`, o.speed ?? 0.5, { min: 0, max: 1 });
     const strength = c.num(`${p}.strength`, o.strength ?? 0.5, { min: 0, max: 1 });
-    if (type && region && speed !== null && strength !== null) out.push({ type, region, direction, speed, strength });
+    const auto = o.auto === undefined || o.auto === null ? false : c.bool(`${p}.auto`, o.auto);
+    if (type && region && speed !== null && strength !== null) out.push({ type, region, direction, speed, strength, ...(auto ? { auto: true as const } : {}) });
   });
   return out;
 };

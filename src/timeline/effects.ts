@@ -42,13 +42,20 @@ const effectWordsZh = (e: Effect): string => {
   return `${e.region === 'all' ? '' : where}${e.direction && (e.type === 'drift' || e.type === 'flow') ? DIR_ZH[e.direction] : ''}${TYPE_ZH[e.type] ?? e.type}`;
 };
 
+/** "Bring this photo to life", or a cinemagraph that names nothing that moves: the sky and the water, where the photo has them. */
+const AMBIENT: readonly Effect[] = [
+  { type: 'drift', region: 'sky', direction: null, speed: 0.4, strength: 0.5, auto: true },
+  { type: 'ripple', region: 'water', direction: null, speed: 0.4, strength: 0.4, auto: true },
+];
+
 const matches = (e: Effect, target: EffectEdit['target']): boolean => target === 'all' || e.type === target || e.region === target;
 
 export const applyEffects = (d: Draft, req: InstructionRequest, which: E.Which): { draft: Draft; notes: string[]; handled: boolean } => {
   const notes: string[] = [];
   const idx: readonly number[] = which === 'all' ? d.shots.map((_, i) => i) : typeof which === 'number' ? [which] : which;
   const photos = new Set(idx.filter((i) => d.shots[i]?.kind === 'image'));
-  const handled = !!(req.effects?.length || req.effect_edits?.length || req.impossible_motion?.length || req.cinemagraph);
+  const handled = !!(req.effects?.length || req.effect_edits?.length || req.impossible_motion?.length || req.cinemagraph || req.ambient);
+  const ambient = !!req.ambient || (!!req.cinemagraph && !req.effects?.length && !req.effect_edits?.length);
   for (const m of req.impossible_motion ?? []) {
     notes.push(`people and animals moving ("${m}") cannot be made from one photo; the nearest is a slow push-in or light shifting: say "slow zoom in" or "warm light shifting"`);
   }
@@ -72,6 +79,11 @@ export const applyEffects = (d: Draft, req: InstructionRequest, which: E.Which):
     for (const a of add) {
       const at = fx.findIndex((x) => x.type === a.type && JSON.stringify(x.region) === JSON.stringify(a.region));
       if (at >= 0) fx[at] = a; else fx.push(a);
+    }
+    if (ambient) {
+      for (const a of AMBIENT) {
+        if (!fx.some((x) => x.type === a.type && x.region === a.region)) fx.push(a);
+      }
     }
     for (const ed of req.effect_edits ?? []) {
       if (ed.change === 'stop') { fx = fx.filter((x) => !matches(x, ed.target)); continue; }

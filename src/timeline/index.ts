@@ -17,4 +17,4 @@ export {
   type MediaInfo, type MediaLookup, type ResolveOptions, type ResolvedDraft, type ResolvedCanvas, type ResolvedShot, type ResolvedText, type ResolvedAudio,
 } from './resolve.js';
 export { planDraft, type PlanOptions } from './plan.js';
-export { keepResolvedEffects } from './resolve-effects.js';
+export { isEffectNote, keepResolvedEffects } from './resolve-effects.js';

@@ -11,10 +11,15 @@ import type { Draft, Effect } from './types.js';
 /** What of a photo's record the check reads (resolve.ts's MediaInfo has it). */
 interface EffectPhoto { readonly mediaId: string; readonly name?: string; readonly analysis?: StillAnalysis }
 
-export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes: string[]): Effect[] => {
+/** A note `resolveEffects` wrote (an effect left out): kept for the reply when the pruned draft resolves without it. */
+export const isEffectNote = (n: string): boolean => / was not added; | to move by itself, /.test(n);
+
+export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes: string[], stillCamera = false): Effect[] => {
   const shares = m.analysis?.regions;
   const name = m.name ?? m.mediaId;
-  return effects.filter((e) => {
+  const kept = effects.filter((e) => {
+    // "Bring it to life": the sky or water it may not have is left out without a word.
+    if (e.auto) return !shares || shares[e.region as 'sky' | 'water'] > 0;
     if (e.region === 'above-subject' && m.analysis && m.analysis.confidence < SUBJECT_CONFIDENCE) {
       notes.push(`no clear subject was found in ${name} for the ${e.type === 'rise' ? 'steam' : e.type} to rise from, so it was not added; name the part by position ("the top third") or paint it on the page`);
       return false;
@@ -24,6 +29,10 @@ export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes
     notes.push(`no ${e.region} was found in ${name}, so the ${e.type} was not added; name the part by position ("the top third") or paint it on the page`);
     return false;
   });
+  if (effects.some((e) => e.auto) && !kept.length) {
+    notes.push(`no sky or water was found in ${name} to move by itself, so ${stillCamera ? 'nothing in it moves' : 'only the camera brings it to life'}; say what should move and where ("the top third drifts left", "the water ripples") or paint it on the page`);
+  }
+  return kept;
 };
 
 /**

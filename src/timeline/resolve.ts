@@ -172,7 +172,7 @@ export const resolveDraft = (d: Draft, lookup: MediaLookup, o: ResolveOptions = 
     const next = tm.shots[i + 1];
     const overlap = next ? end - frameAt(next.startMs) : 0;
     const m = media[i]!;
-    const effects = s.kind === 'image' && s.effects?.length ? resolveEffects(s.effects, m, notes) : [];
+    const effects = s.kind === 'image' && s.effects?.length ? resolveEffects(s.effects, m, notes, s.move === 'static') : [];
     return {
       ...(effects.length ? { effects } : {}),
       id: s.id, media: s.mediaId, kind: s.kind, startFrame: start, frames: Math.max(1, end - start),

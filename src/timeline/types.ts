@@ -39,6 +39,11 @@ export interface Effect {
   readonly direction: EffectDirection | null;
   readonly speed: number;
   readonly strength: number;
+  /**
+   * Added by "bring this photo to life" (not named by the words): where the photo turns out not to
+   * have its place (no sky), it is left out without a note.
+   */
+  readonly auto?: true;
 }
 
 export interface Shot {

@@ -17,12 +17,19 @@ test('each follow-up is described by what it changed, in English and Chinese', (
     ['more dramatic', /stronger camera move/, /运镜幅度加大/],
     ["add the title 'Summer Sale'", /added title "Summer Sale"/, /添加标题“Summer Sale”/],
     ['pan left', /camera move pan-left/, /运镜改为向左平移/],
+    ['make the clouds drift left', /in the picture: clouds drift left/, /画面动态：云向左飘/],
+    ['add snow and rain', /in the picture: snow, rain/, /画面动态：飘雪、下雨/],
   ];
   for (const [msg, en, zh] of rows) {
     const d1 = after(d0, msg);
     assert.match(describeChanges(d0, d1, 'en').join('; '), en, msg);
     assert.match(describeChanges(d0, d1, 'zh').join('；'), zh, msg);
   }
+  // Effects already there: stopped, or their pace or strength changed.
+  const moving = after(d0, 'make the clouds drift left and add snow');
+  assert.match(describeChanges(moving, after(moving, 'stop the clouds'), 'en').join('; '), /stopped: clouds drift left/);
+  assert.match(describeChanges(moving, after(moving, '云再慢一点'), 'zh').join('；'), /调整：云向左飘/);
+  assert.doesNotMatch(describeChanges(moving, after(moving, 'make it 8 seconds'), 'en').join('; '), /in the picture|stopped|adjusted/, 'untouched effects are not news');
   // One photo has nothing to cross-fade into: a transition changes nothing there, and nothing is said.
   assert.deepEqual(describeChanges(d0, after(d0, 'crossfade transitions'), 'en'), []);
   const two = applyRequest(emptyDraft(), parseInstruction('make a slideshow'), [{ mediaId: 'm1', kind: 'image', name: 'a.jpg' }, { mediaId: 'm2', kind: 'image', name: 'b.jpg' }]).draft;

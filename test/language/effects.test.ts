@@ -41,6 +41,34 @@ test('a clause naming only a place puts the effect before it there', () => {
   assert.equal(parseInstruction('slow zoom in, left half only').effects, undefined, 'no effect to place: nothing made up');
 });
 
+test('what people type (2026-12-06 session): life, wind, rays, lanterns, stars, waves, and nouns joined by "and"', () => {
+  for (const words of ['bring this photo to life', 'bring it to life', 'make this photo come alive', 'make the picture move', 'add subtle life to this photo', '让照片活起来', '让画面活起来']) {
+    const r = parseInstruction(words);
+    assert.equal(r.ambient, true, words);
+    assert.deepEqual(r.not_understood, [], words);
+    assert.equal(r.effects, undefined, `${words}: no particular effect`);
+  }
+  assert.equal(parseInstruction('bring the sky to life').ambient, undefined, 'a named place is that effect');
+  assert.deepEqual(fx('bring the sky to life').map((e) => [e.type, e.region]), [['drift', 'sky']]);
+  assert.deepEqual(fx('animate the clouds and the water').map((e) => [e.type, e.region]), [['drift', 'sky'], ['ripple', 'water']]);
+  assert.deepEqual(parseInstruction('animate the clouds and the water').not_understood, []);
+  assert.deepEqual(fx('make the clouds drift and add a title').map((e) => e.type), ['drift'], 'not every clause after "and" is a place');
+  assert.deepEqual(parseInstruction('make the sea move but keep the boat still').not_understood, []);
+  assert.deepEqual(fx('gentle breeze').map((e) => [e.type, e.region]), [['sway', null]], 'wind: the words have to say what it moves');
+  assert.deepEqual(fx('lens flare').map((e) => e.type), ['light-leak']);
+  assert.deepEqual(fx('god rays').map((e) => e.type), ['light-leak']);
+  assert.deepEqual(fx('dust particles in light beams').map((e) => e.type), ['dust'], 'the dust, not the beams');
+  assert.deepEqual(fx('sunlight filtering through the trees').map((e) => e.type), ['warm-shift']);
+  assert.deepEqual(fx('lanterns glowing softly').map((e) => [e.type, e.strength]), [['flicker', 0.3]]);
+  assert.deepEqual(fx('让星星闪烁').map((e) => e.type), ['sparkles']);
+  assert.deepEqual(fx('让海浪拍打沙滩').map((e) => [e.type, e.region]), [['ripple', 'water']]);
+  assert.deepEqual(fx('smoke rising from the candle').map((e) => [e.type, e.region]), [['rise', 'above-subject']], 'smoke off a candle rises');
+  const cn = parseInstruction('热气从咖啡杯升起');
+  assert.deepEqual(cn.effects?.map((e) => e.type), ['rise']);
+  assert.deepEqual(cn.moves, [], 'the steam rises, not the camera');
+  assert.deepEqual(parseInstruction('steam rising, camera tilts up').moves.map((m) => m.type), ['tilt'], 'a camera named is a camera move');
+});
+
 test('what people type (2026-12-05 session): each gives its effect and region', () => {
   const table: Array<[string, Array<[string, string | null, string | null]>]> = [
     ['subtle reflections shifting on the water', [['ripple', 'water', null]]],

@@ -178,3 +178,25 @@ test('bad input and cancel: coded errors, no output file', async () => {
   assert.equal(existsSync(out), false);
   assert.ok(!readdirSync(tmp.dir).some((f) => f.endsWith('.partial')), 'no partial file left');
 });
+
+test('"bring this photo to life": the clouds of a landscape drift, a photo with no sky or water gets the camera and a note saying why', async () => {
+  const { planClip } = await import('../../src/local/animate.js');
+  const { skyLandscapeRgb } = await import('../support/fixtures.js');
+  const W = 960, H = 540;
+  const land = tmp.path('life-land.png');
+  await sharp(skyLandscapeRgb(W, H), { raw: { width: W, height: H, channels: 3 } }).png().toFile(land);
+  const l = await planClip(land, { prompt: 'bring this photo to life', duration: 2 });
+  await l.media.close();
+  const shot = l.plan.shots[0]!;
+  assert.ok(shot.kind === 'image');
+  assert.deepEqual(shot.effects?.map((e) => [e.type, e.region.kind === 'named' ? e.region.name : 'polygon']), [['drift', 'sky']], 'the sky it found drifts; no water, so no ripple');
+  assert.notEqual(shot.motion.move, 'static', 'the camera moves too');
+  assert.deepEqual(l.notes, [], 'nothing to say: what was left out was not asked for by name');
+  const flat = tmp.path('life-flat.png');
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#6b6b6b' } }).png().toFile(flat);
+  const f = await planClip(flat, { prompt: 'bring this photo to life', duration: 2 });
+  await f.media.close();
+  const fs = f.plan.shots[0]!;
+  assert.ok(fs.kind === 'image' && !fs.effects?.length);
+  assert.match(f.notes.join(' '), /no sky or water was found in life-flat\.png to move by itself, so only the camera brings it to life/);
+});

@@ -411,6 +411,12 @@ describe('service API (embedded)', () => {
     assert.match(clouds.text, /Nothing on the timeline changed: no sky was found in card\.png, so the drift was not added/);
     assert.doesNotMatch(clouds.text, /clouds drift/, 'the summary shows only what renders');
     assert.equal(await credits(), before);
+    // "Bring it to life" on a photo with no sky or water: the camera is all there is, and the reply says what would move more.
+    const life = await runSse(grey, 'bring this photo to life');
+    assert.match(life.text, /no sky or water was found in card\.png to move by itself, so only the camera brings it to life/);
+    assert.match(life.text, /Video: card\.png, zoom-in \(0-2s\)/, 'the summary adds no motion that does not render');
+    assert.doesNotMatch(life.text, /not understood/i);
+    assert.equal(await credits(), before);
     // Asked with something that does render, the preview comes and the note still says why the drift is not there.
     const both = await runSse(grey, 'make the clouds drift left and add snow');
     assert.match(both.text, /no sky was found in card\.png, so the drift was not added/);

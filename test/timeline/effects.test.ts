@@ -95,6 +95,34 @@ test('a sky the photo does not have is not rendered, and the note says how to sh
   assert.ok(e && Number.isInteger(Math.round(shot.frames / e.period)) && Math.abs(shot.frames / e.period - Math.round(shot.frames / e.period)) < 1e-9, 'the period divides the shot');
 });
 
+test('"bring this photo to life": the sky and the water where the photo has them, without a note; neither: the note says what to do', () => {
+  const sky = { ...media['lake.jpg']!, mediaId: 'hills.jpg', name: 'hills.jpg', analysis: analysis(0.3, 0) };
+  const find = (id: string) => (id === 'hills.jpg' ? sky : lookup(id));
+  for (const words of ['bring this photo to life', '让照片活起来', 'make this photo come alive, slow zoom in']) {
+    const lake = say(withPhoto('lake.jpg'), words).draft;
+    const lr = resolveDraft(lake, find);
+    assert.deepEqual(lr.shots[0]!.effects?.map((e) => [e.type, e.region]), [['drift', 'sky'], ['ripple', 'water']], words);
+    assert.equal(lr.notes.length, 0, `${words}: ${lr.notes.join(' ')}`);
+    const hills = say(withPhoto('hills.jpg'), words).draft;
+    const hr = resolveDraft(hills, find);
+    assert.deepEqual(hr.shots[0]!.effects?.map((e) => [e.type, e.region]), [['drift', 'sky']], `${words}: no water, left out without a word`);
+    assert.equal(hr.notes.length, 0, hr.notes.join(' '));
+    assert.match(summarize(keepResolvedEffects(hills, hr)), /clouds drift/);
+    const room = say(withPhoto('room.jpg'), words).draft;
+    const rr = resolveDraft(room, find);
+    assert.equal(rr.shots[0]!.effects, undefined, words);
+    assert.match(rr.notes.join(' '), /no sky or water was found in room\.jpg.*only the camera.*paint it/, words);
+    assert.notEqual(rr.shots[0]!.move, 'static', 'the camera still moves');
+  }
+  // A cinemagraph that names nothing that moves: the same places, with the camera still.
+  const c = say(withPhoto('lake.jpg'), 'make a cinemagraph').draft;
+  assert.deepEqual(c.shots[0]!.effects?.map((e) => e.type), ['drift', 'ripple']);
+  assert.equal(c.shots[0]!.move, 'static');
+  // Asked again, what is there stays as it was (not reset).
+  const calm = say(say(withPhoto('lake.jpg'), 'gentle ripples on the lake').draft, 'bring it to life').draft;
+  assert.deepEqual(calm.shots[0]!.effects?.map((e) => [e.type, e.strength]), [['ripple', 0.3], ['drift', 0.5]]);
+});
+
 test('loop: a looping shot with effects keeps the camera still', () => {
   const d = say(withPhoto('lake.jpg'), 'clouds drifting, seamless loop').draft;
   assert.equal(d.loop, true);
@@ -118,6 +146,13 @@ test('the draft schema: m.fx round-trips and refuses what is not in its lists', 
   assert.throws(bad([{ type: 'sway', region: { poly: [[0, 0], [1, 2], [0, 1]] } }]), /poly\[1\]\[1\]: must be <= 1/);
   assert.throws(bad([{ type: 'sway', region: { poly: [[0, 0]] } }]), /must be a list of 3 to 64/);
   assert.throws(bad('drift'), /m\.fx: must be a list of effects/);
+  assert.throws(bad([{ type: 'drift', auto: 'yes' }]), /m\.fx\[0\]\.auto: must be/);
+  // "Bring it to life" marks what it added; the mark survives the compact form (the service stores that).
+  const life = say(withPhoto('room.jpg'), 'bring this photo to life').draft;
+  const back = fromCompact(JSON.parse(JSON.stringify(toCompact(life))));
+  assert.deepEqual(back.shots[0]!.effects, life.shots[0]!.effects);
+  assert.ok(back.shots[0]!.effects!.every((e) => e.auto === true));
+  assert.doesNotMatch(resolveDraft(back, lookup).notes.join(' '), /no sky was found/, 'left out without the note a named sky gets');
 });
 
 test('--effect: type[:region][:direction][:speed][:strength]', () => {

@@ -114,10 +114,10 @@ export const animateCommand = async (argv: string[], io: Io, signal?: AbortSigna
         // The working-size picture decodes while the photo is analysed (not for a plan only).
         const photo = requirePhoto(await (values['dry-run'] ? media.add(path) : media.addAhead(path, (sized) => guessPlan(sized, request, options, i))));
         const made = draftFromWords([photo], request, options);
-        const { plan, notes } = await planLocal(made.draft, media, { ...output, variant: i });
+        const { plan, notes, rendered } = await planLocal(made.draft, media, { ...output, variant: i });
         for (const n of [...(photo.analysis?.notes ?? []), ...made.notes, ...notes]) rep.say(`note: ${basename(input)}: ${n}`);
         if (request && i === 0 && !rep.json) {
-          const changed = describeChanges(draftFromWords([photo], undefined, {}).draft, made.draft, 'en');
+          const changed = describeChanges(draftFromWords([photo], undefined, {}).draft, rendered, 'en');
           if (changed.length) rep.say(`instruction: ${changed.join('; ')}`);
         }
         if (values['dry-run']) {
