@@ -39,9 +39,9 @@ const RULES: readonly Rule[] = [
   { re: /ripples?|rippling|shimmer\w*|波纹|涟漪|波光|粼粼|荡漾/, type: 'ripple', region: 'water', self: true },
   { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|倒影|海浪|浪花|波浪|波涛/, type: 'ripple', region: 'water', self: false },
   { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
-  { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: null, self: false },
-  // Wind moves what it blows through: the words or the brush have to say what that is.
-  { re: /\bwind(?:y|s)?\b|\bbreez\w*|随风|风吹|微风|清风|起风/, type: 'sway', region: null, self: true },
+  { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: 'foliage', self: false },
+  // Wind moves what it blows through: the trees and grass, unless the words say what else.
+  { re: /\bwind(?:y|s)?\b|\bbreez\w*|随风|风吹|微风|清风|起风/, type: 'sway', region: 'foliage', self: true },
 ];
 
 /** Words that make a scene noun move ("clouds drifting", "云飘"). */

@@ -130,7 +130,7 @@ export const EFFECT_WORDS = [
 ] as const;
 export type EffectWord = (typeof EFFECT_WORDS)[number];
 export const EFFECT_REGION_WORDS = [
-  'sky', 'water', 'subject', 'background', 'above-subject', 'all', 'top-half', 'bottom-half', 'left-half', 'right-half',
+  'sky', 'water', 'foliage', 'subject', 'background', 'above-subject', 'all', 'top-half', 'bottom-half', 'left-half', 'right-half',
   'top-third', 'middle-third', 'bottom-third', 'left-third', 'right-third',
 ] as const;
 export type EffectRegionWord = (typeof EFFECT_REGION_WORDS)[number];

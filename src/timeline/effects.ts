@@ -19,14 +19,14 @@ export const effectWords = (e: Effect, lang: 'en' | 'zh' = 'en'): string => {
     case 'drift': return where === 'sky' ? `clouds drift${dir}` : `${where} drifts${dir}`;
     case 'ripple': return where === 'water' ? 'water ripples' : `${where} ripples`;
     case 'flow': return `${where === 'water' ? 'water' : where} flows${dir}`;
-    case 'sway': return `${where} sways`;
+    case 'sway': return where === 'foliage' ? 'leaves sway' : `${where} sways`;
     case 'rise': return where === 'above-subject' || where === 'subject' ? 'steam or smoke rises' : `${where} rises`;
     default: return where === 'all' ? e.type : `${e.type} (${where})`;
   }
 };
 
 const REGION_ZH: Record<string, string> = {
-  sky: '天空', water: '水面', subject: '主体', background: '背景', 'above-subject': '主体上方', all: '全画面', 'top-half': '上半部分', 'bottom-half': '下半部分',
+  sky: '天空', water: '水面', foliage: '草木', subject: '主体', background: '背景', 'above-subject': '主体上方', all: '全画面', 'top-half': '上半部分', 'bottom-half': '下半部分',
   'left-half': '左半部分', 'right-half': '右半部分', 'top-third': '上面三分之一', 'middle-third': '中间三分之一', 'bottom-third': '下面三分之一',
   'left-third': '左边三分之一', 'right-third': '右边三分之一',
 };
@@ -42,10 +42,11 @@ const effectWordsZh = (e: Effect): string => {
   return `${e.region === 'all' ? '' : where}${e.direction && (e.type === 'drift' || e.type === 'flow') ? DIR_ZH[e.direction] : ''}${TYPE_ZH[e.type] ?? e.type}`;
 };
 
-/** "Bring this photo to life", or a cinemagraph that names nothing that moves: the sky and the water, where the photo has them. */
+/** "Bring this photo to life", or a cinemagraph that names nothing that moves: the sky, the water and the trees, where the photo has them. */
 const AMBIENT: readonly Effect[] = [
   { type: 'drift', region: 'sky', direction: null, speed: 0.4, strength: 0.5, auto: true },
   { type: 'ripple', region: 'water', direction: null, speed: 0.4, strength: 0.4, auto: true },
+  { type: 'sway', region: 'foliage', direction: null, speed: 0.4, strength: 0.4, auto: true },
 ];
 
 const matches = (e: Effect, target: EffectEdit['target']): boolean => target === 'all' || e.type === target || e.region === target;

@@ -65,7 +65,8 @@ export const planEffects = (effects: readonly Effect[], shotId: string, frames: 
     region: typeof e.region === 'string'
       ? { kind: 'named' as const, name: e.region, ...(analysis && analysis.confidence >= SUBJECT_CONFIDENCE && (e.region === 'subject' || e.region === 'background' || e.region === 'above-subject') ? { subject: analysis.subject } : {}),
         ...((e.region === 'sky' || e.region === 'water') && analysis?.regions?.skyMatte ? { mask: analysis.regions.skyMatte } : {}),
-        ...(e.region === 'water' && analysis?.regions?.waterMatte ? { found: analysis.regions.waterMatte } : {}) }
+        ...(e.region === 'water' && analysis?.regions?.waterMatte ? { found: analysis.regions.waterMatte } : {}),
+        ...(e.region === 'foliage' && analysis?.regions?.foliageMatte ? { found: analysis.regions.foliageMatte } : {}) }
       : { kind: 'polygon' as const, points: e.region.polygon },
     dir: DIRECTION_VECTORS[e.direction ?? DEFAULT_DIRECTION[e.type]],
     speed: speedFraction(e.type, e.speed) / fps,

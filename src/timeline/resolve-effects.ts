@@ -12,25 +12,28 @@ import type { Draft, Effect } from './types.js';
 interface EffectPhoto { readonly mediaId: string; readonly name?: string; readonly analysis?: StillAnalysis }
 
 /** A note `resolveEffects` wrote (an effect left out): kept for the reply when the pruned draft resolves without it. */
-export const isEffectNote = (n: string): boolean => / was not added; | to move by itself, /.test(n);
+export const isEffectNote = (n: string): boolean => / was not added; | is sure to move by itself /.test(n);
 
 export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes: string[], stillCamera = false): Effect[] => {
   const shares = m.analysis?.regions;
   const name = m.name ?? m.mediaId;
   const kept = effects.filter((e) => {
     // "Bring it to life": the sky or water it may not have is left out without a word.
-    if (e.auto) return !shares || shares[e.region as 'sky' | 'water'] > 0;
+    // Leaves sway by themselves only outdoors (a sky was found): a green knit or a leaf close-up is not a scene in the wind.
+    if (e.auto) return !shares || ((shares[e.region as 'sky' | 'water' | 'foliage'] ?? 0) > 0 && (e.region !== 'foliage' || shares.sky > 0));
     if (e.region === 'above-subject' && m.analysis && m.analysis.confidence < SUBJECT_CONFIDENCE) {
       notes.push(`no clear subject was found in ${name} for the ${e.type === 'rise' ? 'steam' : e.type} to rise from, so it was not added; name the part by position ("the top third") or paint it on the page`);
       return false;
     }
-    if (!shares || (e.region !== 'sky' && e.region !== 'water')) return true;
-    if (shares[e.region] > 0) return true;
-    notes.push(`no ${e.region} was found in ${name}, so the ${e.type} was not added; name the part by position ("the top third") or paint it on the page`);
+    if (!shares || (e.region !== 'sky' && e.region !== 'water' && e.region !== 'foliage')) return true;
+    // Analyses made before foliage was looked for: the renderer finds it itself, or moves nothing.
+    const share = shares[e.region];
+    if (share === undefined || share > 0) return true;
+    notes.push(`no ${e.region === 'foliage' ? 'trees, leaves or grass' : e.region} ${e.region === 'foliage' ? 'were' : 'was'} found in ${name}, so the ${e.type} was not added; name the part by position ("the top third") or paint it on the page`);
     return false;
   });
   if (effects.some((e) => e.auto) && !kept.length) {
-    notes.push(`no sky or water was found in ${name} to move by itself, so ${stillCamera ? 'nothing in it moves' : 'only the camera brings it to life'}; say what should move and where ("the top third drifts left", "the water ripples") or paint it on the page`);
+    notes.push(`nothing in ${name} is sure to move by itself (no sky or water was found, nor trees under a sky), so ${stillCamera ? 'nothing in it moves' : 'only the camera brings it to life'}; say what should move and where ("make the leaves sway", "the top third drifts left") or paint it on the page`);
   }
   return kept;
 };

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { findSky, findWater, regionMask, smallFromRgb, smallFromYuv } from '../../src/engine/analyze/regions.js';
+import { findFoliage, findSky, findWater, regionMask, regionShares, smallFromRgb, smallFromYuv } from '../../src/engine/analyze/regions.js';
 import { blockFlow, meanAbsDiff, median } from '../../src/engine/analyze/block-flow.js';
 import { decodeFrames } from '../../src/engine/ffmpeg/index.js';
 import { applyLiving, livingWasm } from '../../src/engine/living/render.js';
@@ -45,6 +45,36 @@ test('the sky of a landscape is found down to its horizon; a photo without one h
   const still = rgbToYuv(skyLandscapeRgb(960, 540), 960, 540, 3, false);
   const again = findSky(smallFromYuv(still.y, still.u, still.v));
   assert.ok(again && Math.abs(again.horizon - sky.horizon) < 0.05, `render-side horizon ${again?.horizon}`);
+});
+
+test('foliage: leafy green texture is found, a smooth green wall and a grey card are not; the analysis stores it', async () => {
+  const W = 960, H = 540;
+  const rgb = skyLandscapeRgb(W, H);
+  // Left half below the horizon: leaves (green, detailed); right half: a smooth painted green wall.
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let y = 300; y < H; y++) for (let x = 0; x < W; x++) {
+    const i = (y * W + x) * 3;
+    if (x < W / 2) { const n = Math.round((rnd() - 0.5) * 70) + (((x >> 3) + (y >> 3)) % 2 ? 18 : -18); rgb[i] = 50 + n * 0.4; rgb[i + 1] = 120 + n; rgb[i + 2] = 40 + n * 0.3; }
+    else { rgb[i] = 60; rgb[i + 1] = 125; rgb[i + 2] = 55; }
+  }
+  const s = await small(rgb, W, H);
+  const f = findFoliage(s, findSky(s));
+  assert.ok(f, 'foliage found');
+  const at = (fx: number, fy: number) => f.mask.data[Math.floor(fy * f.mask.height) * f.mask.width + Math.floor(fx * f.mask.width)]!;
+  assert.equal(at(0.25, 0.8), 1, 'the leaves');
+  assert.equal(at(0.8, 0.8), 0, 'not the smooth wall');
+  assert.equal(at(0.5, 0.2), 0, 'not the sky');
+  assert.ok(f.coverage > 0.15 && f.coverage < 0.35, `coverage ${f.coverage}`);
+  const shares = regionShares(s);
+  assert.ok(shares.foliage > 0.15 && shares.foliageMatte, 'stored with the analysis');
+  const grey = await small(Buffer.alloc(640 * 480 * 3, 110), 640, 480);
+  assert.equal(findFoliage(grey), null);
+  assert.equal(regionShares(grey).foliage, 0);
+  // The render moves what analysis found, feathered inside it.
+  const m = regionMask({ kind: 'named', name: 'foliage', found: shares.foliageMatte }, W, H, () => s)!;
+  const mat = (fx: number, fy: number) => m.data[Math.floor(fy * m.height) * m.width + Math.floor(fx * m.width)]!;
+  assert.ok(mat(0.25, 0.8) > 0.99 && mat(0.8, 0.8) === 0 && mat(0.5, 0.2) === 0);
 });
 
 test('region masks: soft inside, zero outside (thirds, polygons, the sky)', async () => {

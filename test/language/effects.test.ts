@@ -54,7 +54,11 @@ test('what people type (2026-12-06 session): life, wind, rays, lanterns, stars, 
   assert.deepEqual(parseInstruction('animate the clouds and the water').not_understood, []);
   assert.deepEqual(fx('make the clouds drift and add a title').map((e) => e.type), ['drift'], 'not every clause after "and" is a place');
   assert.deepEqual(parseInstruction('make the sea move but keep the boat still').not_understood, []);
-  assert.deepEqual(fx('gentle breeze').map((e) => [e.type, e.region]), [['sway', null]], 'wind: the words have to say what it moves');
+  assert.deepEqual(fx('gentle breeze').map((e) => [e.type, e.region]), [['sway', 'foliage']], 'wind moves the trees and grass');
+  assert.deepEqual(fx('make the trees sway').map((e) => [e.type, e.region]), [['sway', 'foliage']]);
+  assert.deepEqual(fx('让树叶随风摆动').map((e) => [e.type, e.region]), [['sway', 'foliage']]);
+  assert.deepEqual(fx('her hair blowing in the wind').map((e) => [e.type, e.region]), [['sway', null]], 'hair: the words or the brush have to say where');
+  assert.deepEqual(parseInstruction('make the grass sway in the wind, camera still').moves.map((m) => m.type), ['static']);
   assert.deepEqual(fx('lens flare').map((e) => e.type), ['light-leak']);
   assert.deepEqual(fx('god rays').map((e) => e.type), ['light-leak']);
   assert.deepEqual(fx('dust particles in light beams').map((e) => e.type), ['dust'], 'the dust, not the beams');

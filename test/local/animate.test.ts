@@ -179,7 +179,7 @@ test('bad input and cancel: coded errors, no output file', async () => {
   assert.ok(!readdirSync(tmp.dir).some((f) => f.endsWith('.partial')), 'no partial file left');
 });
 
-test('"bring this photo to life": the clouds of a landscape drift, a photo with no sky or water gets the camera and a note saying why', async () => {
+test('"bring this photo to life": the clouds and grass of a landscape move, a photo with nothing sure to move gets the camera and a note saying why', async () => {
   const { planClip } = await import('../../src/local/animate.js');
   const { skyLandscapeRgb } = await import('../support/fixtures.js');
   const W = 960, H = 540;
@@ -189,7 +189,7 @@ test('"bring this photo to life": the clouds of a landscape drift, a photo with 
   await l.media.close();
   const shot = l.plan.shots[0]!;
   assert.ok(shot.kind === 'image');
-  assert.deepEqual(shot.effects?.map((e) => [e.type, e.region.kind === 'named' ? e.region.name : 'polygon']), [['drift', 'sky']], 'the sky it found drifts; no water, so no ripple');
+  assert.deepEqual(shot.effects?.map((e) => [e.type, e.region.kind === 'named' ? e.region.name : 'polygon']), [['drift', 'sky'], ['sway', 'foliage']], 'the sky drifts and the grass under it sways; no water, so no ripple');
   assert.notEqual(shot.motion.move, 'static', 'the camera moves too');
   assert.deepEqual(l.notes, [], 'nothing to say: what was left out was not asked for by name');
   const flat = tmp.path('life-flat.png');
@@ -198,5 +198,5 @@ test('"bring this photo to life": the clouds of a landscape drift, a photo with 
   await f.media.close();
   const fs = f.plan.shots[0]!;
   assert.ok(fs.kind === 'image' && !fs.effects?.length);
-  assert.match(f.notes.join(' '), /no sky or water was found in life-flat\.png to move by itself, so only the camera brings it to life/);
+  assert.match(f.notes.join(' '), /nothing in life-flat\.png is sure to move by itself .*, so only the camera brings it to life/);
 });

@@ -413,7 +413,7 @@ describe('service API (embedded)', () => {
     assert.equal(await credits(), before);
     // "Bring it to life" on a photo with no sky or water: the camera is all there is, and the reply says what would move more.
     const life = await runSse(grey, 'bring this photo to life');
-    assert.match(life.text, /no sky or water was found in card\.png to move by itself, so only the camera brings it to life/);
+    assert.match(life.text, /nothing in card\.png is sure to move by itself .*, so only the camera brings it to life/);
     assert.match(life.text, /Video: card\.png, zoom-in \(0-2s\)/, 'the summary adds no motion that does not render');
     assert.doesNotMatch(life.text, /not understood/i);
     assert.equal(await credits(), before);

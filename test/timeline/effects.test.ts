@@ -111,16 +111,26 @@ test('"bring this photo to life": the sky and the water where the photo has them
     const room = say(withPhoto('room.jpg'), words).draft;
     const rr = resolveDraft(room, find);
     assert.equal(rr.shots[0]!.effects, undefined, words);
-    assert.match(rr.notes.join(' '), /no sky or water was found in room\.jpg.*only the camera.*paint it/, words);
+    assert.match(rr.notes.join(' '), /nothing in room\.jpg is sure to move by itself.*only the camera.*paint it/, words);
     assert.notEqual(rr.shots[0]!.move, 'static', 'the camera still moves');
   }
   // A cinemagraph that names nothing that moves: the same places, with the camera still.
   const c = say(withPhoto('lake.jpg'), 'make a cinemagraph').draft;
-  assert.deepEqual(c.shots[0]!.effects?.map((e) => e.type), ['drift', 'ripple']);
+  assert.deepEqual(c.shots[0]!.effects?.map((e) => e.type), ['drift', 'ripple', 'sway']);
   assert.equal(c.shots[0]!.move, 'static');
   // Asked again, what is there stays as it was (not reset).
   const calm = say(say(withPhoto('lake.jpg'), 'gentle ripples on the lake').draft, 'bring it to life').draft;
-  assert.deepEqual(calm.shots[0]!.effects?.map((e) => [e.type, e.strength]), [['ripple', 0.3], ['drift', 0.5]]);
+  assert.deepEqual(calm.shots[0]!.effects?.map((e) => [e.type, e.strength]), [['ripple', 0.3], ['drift', 0.5], ['sway', 0.4]]);
+  // Trees sway by themselves outdoors (a sky found), not in a close-up of leaves or a green knit.
+  const withFoliage = (id: string, sky: number, foliage: number) => ({ ...media['lake.jpg']!, mediaId: id, name: id, analysis: { ...analysis(sky, 0), regions: { sky, water: 0, foliage } } });
+  const photos: Record<string, MediaInfo> = { 'park.jpg': withFoliage('park.jpg', 0.3, 0.25), 'leaf.jpg': withFoliage('leaf.jpg', 0, 0.8), 'desk.jpg': withFoliage('desk.jpg', 0, 0) };
+  const fxAfter = (id: string, words: string) => { const r = resolveDraft(say(withPhoto(id), words).draft, (x) => photos[x]); return { fx: r.shots[0]!.effects?.map((e) => [e.type, e.region]), notes: r.notes.join(' ') }; };
+  assert.deepEqual(fxAfter('park.jpg', 'bring this photo to life').fx, [['drift', 'sky'], ['sway', 'foliage']]);
+  assert.deepEqual(fxAfter('leaf.jpg', 'bring this photo to life').fx, undefined);
+  assert.deepEqual(fxAfter('leaf.jpg', 'make the leaves sway').fx, [['sway', 'foliage']], 'asked by name, a close-up of leaves sways');
+  assert.match(fxAfter('desk.jpg', 'make the trees sway in the wind').notes, /no trees, leaves or grass were found in desk\.jpg, so the sway was not added/);
+  assert.match(summarize(say(withPhoto('park.jpg'), 'make the trees sway').draft), /leaves sway/);
+  assert.match(summarize(say(withPhoto('park.jpg'), 'make the trees sway').draft, {}, {}, 'zh'), /草木摇曳/);
 });
 
 test('loop: a looping shot with effects keeps the camera still', () => {

@@ -340,19 +340,54 @@ export const findWater = (s: Small, sky: FoundRegion | null = findSky(s)): Found
 };
 
 /**
+ * Foliage (trees, leaves, grass, plants): green or yellow-green pixels with fine detail (leaves
+ * are textured; a green wall or shirt is smooth), outside the sky, closed over pin-holes. Null when
+ * under 3% of the picture: a few leaves in a corner are not what "the trees sway" means.
+ */
+export const findFoliage = (s: Small, sky: FoundRegion | null = findSky(s)): FoundRegion | null => {
+  const { width: w, height: h, l, cb, cr } = s;
+  const g = texture(s);
+  const skyAt = (i: number) => !!sky && sky.mask.data[i]! > 0;
+  // Green in YCbCr: both differences negative (yellow-green: blue well below, red a little);
+  // dark shade counts (leaves in shadow), blown highlights do not.
+  const green = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) green[i] = cr[i]! < -3 && cb[i]! < 3 && cr[i]! < -0.25 * Math.abs(cb[i]!) && l[i]! > 18 && l[i]! < 225 && !skyAt(i) ? 1 : 0;
+  const m = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) m[i] = green[i] && g[i]! > 1.6 ? 1 : 0;
+  // Open: lone green specks go. Then the smooth green next to leafy detail (a leaf's own surface
+  // between its veins and drops) joins it; a smooth green wall away from any stays out.
+  const opened = boxBlur(m, w, h, 1);
+  for (let i = 0; i < w * h; i++) m[i] = opened[i]! > 0.45 ? 1 : 0;
+  const nearLeaves = boxBlur(m, w, h, 3);
+  for (let i = 0; i < w * h; i++) if (green[i] && nearLeaves[i]! > 0.15) m[i] = 1;
+  const closed = boxBlur(m, w, h, 1);
+  let n = 0;
+  for (let i = 0; i < w * h; i++) { m[i] = closed[i]! > 0.4 && !skyAt(i) ? 1 : 0; if (m[i]) n++; }
+  if (n < w * h * 0.03) return null;
+  return { mask: { width: w, height: h, data: m }, coverage: n / (w * h), horizon: sky?.horizon ?? 0 };
+};
+
+const matteOf = (f: FoundRegion): StoredMatte => {
+  const { width, height, data } = f.mask;
+  return { width, height, data: Buffer.from(Uint8Array.from(data, (v) => (v >= 0.5 ? 255 : 0))).toString('base64') };
+};
+
+/**
  * Sky and water shares of a photo (stored with the analysis: 0 when not found); the iOS sky matte,
  * when given, is the sky. The water found is stored too (`waterMatte`, at the detector's size): the
  * render moves that water, not what a search on its own copy of the still would find (the still in
  * video colours can break a river into pieces the search no longer takes for water).
  */
-export const regionShares = (s: Small, skyMatte?: StoredMatte | null): { sky: number; water: number; waterMatte?: StoredMatte } => {
+export const regionShares = (s: Small, skyMatte?: StoredMatte | null): { sky: number; water: number; foliage: number; waterMatte?: StoredMatte; foliageMatte?: StoredMatte } => {
   const sky = skyMatte ? skyFromMatte(skyMatte) : findSky(s);
   const water = findWater(s, sky);
+  const foliage = findFoliage(s, sky);
   const r = (x: number) => Math.round(x * 1e3) / 1e3;
-  const shares = { sky: r(sky?.coverage ?? 0), water: r(water?.coverage ?? 0) };
-  if (!water) return shares;
-  const { width, height, data } = water.mask;
-  return { ...shares, waterMatte: { width, height, data: Buffer.from(Uint8Array.from(data, (v) => (v >= 0.5 ? 255 : 0))).toString('base64') } };
+  return {
+    sky: r(sky?.coverage ?? 0), water: r(water?.coverage ?? 0), foliage: r(foliage?.coverage ?? 0),
+    ...(water ? { waterMatte: matteOf(water) } : {}),
+    ...(foliage ? { foliageMatte: matteOf(foliage) } : {}),
+  };
 };
 
 const inPolygon = (px: number, py: number, pts: Polygon): boolean => {
@@ -530,6 +565,13 @@ export const regionMask = (region: RegionPlan, width: number, height: number, sm
     } else {
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) hard[y * w + x] = near((x + 0.5) / w, (y + 0.5) / h, 0) ? 1 : 0;
     }
+  } else if (region.name === 'foliage') {
+    // The foliage the analysis found, else found again on the detector's copy (older analyses).
+    const fm = region.found ? skyFromMatte(region.found)?.mask : findFoliage(small())?.mask;
+    if (!fm) return null;
+    hard = resampleNearest(fm, w, h);
+    // Leaves come in patches: a narrow feather keeps the smaller ones moving.
+    r = 1;
   } else if (region.name === 'sky' || region.name === 'water') {
     const s = small();
     // Water lies below the sky: the photo's own sky matte, when it has one, says where (as at analysis).

@@ -14,11 +14,11 @@ export type FlowEffect = (typeof FLOW_EFFECTS)[number];
 export type EffectType = (typeof EFFECT_TYPES)[number];
 
 /**
- * Named regions: found in the photo (sky, water), from the subject (subject, background, and the
+ * Named regions: found in the photo (sky, water, foliage: trees, leaves, grass), from the subject (subject, background, and the
  * column above it where steam and smoke rise: `above-subject`) or by position.
  */
 export const REGION_NAMES = [
-  'sky', 'water', 'subject', 'background', 'above-subject', 'all',
+  'sky', 'water', 'foliage', 'subject', 'background', 'above-subject', 'all',
   'top-half', 'bottom-half', 'left-half', 'right-half',
   'top-third', 'middle-third', 'bottom-third', 'left-third', 'right-third',
 ] as const;
@@ -27,7 +27,7 @@ export type RegionName = (typeof REGION_NAMES)[number];
 export const SUBJECT_CONFIDENCE = 0.05;
 
 /** Regions the photo has to show (found by analysis); the others are always where they say. */
-export const FOUND_REGIONS: readonly RegionName[] = ['sky', 'water'];
+export const FOUND_REGIONS: readonly RegionName[] = ['sky', 'water', 'foliage'];
 
 export const EFFECT_DIRECTIONS = ['left', 'right', 'up', 'down', 'up-left', 'up-right', 'down-left', 'down-right'] as const;
 export type EffectDirection = (typeof EFFECT_DIRECTIONS)[number];
@@ -42,7 +42,7 @@ export type RegionPlan =
   | {
     readonly kind: 'named'; readonly name: RegionName; /** subject/background/above-subject: the subject's box in picture fractions. */ readonly subject?: { x: number; y: number; w: number; h: number };
     /** sky, water: the photo's own sky matte (an iPhone's), used instead of finding the sky by colour (water lies below it). */ readonly mask?: StoredMatte;
-    /** water: the water the photo's analysis found (its mask at the detector's size), used instead of searching again. */ readonly found?: StoredMatte;
+    /** water, foliage: what the photo's analysis found (its mask at the detector's size), used instead of searching again. */ readonly found?: StoredMatte;
   }
   | { readonly kind: 'polygon'; readonly points: Polygon };
 

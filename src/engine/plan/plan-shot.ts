@@ -29,9 +29,14 @@ export interface StillAnalysis {
   /**
    * Shares of the photo found to be sky and water (0: none found); absent in analyses made before
    * issue 14. `skyMatte`: the photo's own sky matte (iPhone HEIC), which the sky region then uses;
-   * `waterMatte`: the water found, which the water region then moves.
+   * `waterMatte`: the water found, which the water region then moves; `foliage` and `foliageMatte`
+   * the same for trees, leaves and grass (absent in analyses made before them).
    */
-  readonly regions?: { readonly sky: number; readonly water: number; readonly skyMatte?: StoredMatte; /** The water found (0/255 at the detector's size). */ readonly waterMatte?: StoredMatte };
+  readonly regions?: {
+    readonly sky: number; readonly water: number; readonly foliage?: number; readonly skyMatte?: StoredMatte;
+    /** The water found (0/255 at the detector's size). */ readonly waterMatte?: StoredMatte;
+    /** The foliage found (0/255 at the detector's size). */ readonly foliageMatte?: StoredMatte;
+  };
   /** The photo's depth: its own map when it has one, and an estimate (absent in analyses made before depth). */
   readonly depth?: DepthAnalysis;
 }
