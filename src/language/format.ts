@@ -29,6 +29,7 @@ export const formatRequest = (req: InstructionRequest): string => {
   add('effect changes', (req.effect_edits ?? []).map((e) => `${e.change} ${e.target}`).join(', '));
   if (req.ambient) add('scene motion', 'wherever the photo surely has it (clouds in its sky, ripples on its water)');
   if (req.cinemagraph) add('camera', 'still (only the effects move)');
+  if (req.looks?.length) add('colour looks (not made yet)', req.looks.map((x) => `"${x}"`).join(', '));
   if (req.impossible_motion?.length) add('cannot be made', req.impossible_motion.map((x) => `"${x}"`).join(', '));
   const out = [req.aspect, req.platform, req.resolution, req.fps !== null ? `${req.fps} fps` : null, req.format, req.loop === null ? null : req.loop ? 'loop' : 'no loop'];
   add('output', out.filter(Boolean).join(', '));
@@ -46,7 +47,7 @@ export const formatRequest = (req: InstructionRequest): string => {
     const e = req.edits;
     const bits = [
       e.speed, e.duration ? `${e.duration}${e.duration_by_s !== undefined ? ` by ${s(e.duration_by_s)}` : ''}` : null,
-      e.intensity ? `${e.intensity} movement` : null, e.volume, e.remove?.length ? `remove ${e.remove.join(', ')}` : null, e.replace ? 'replace current' : null,
+      e.intensity ? `${e.intensity} movement` : null, e.volume, e.text_size ? `${e.text_size.role ?? 'text'} ${e.text_size.change}` : null, e.remove?.length ? `remove ${e.remove.join(', ')}` : null, e.replace ? 'replace current' : null,
     ];
     add('changes', bits.filter(Boolean).join(', '));
   }

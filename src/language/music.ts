@@ -23,13 +23,14 @@ export const STYLES_EN = [
   'energizing', 'powerful', 'heroic', 'tense', 'spooky', 'halloween', 'cozy', 'cosy', 'jazz-hop', 'k-pop', 'kpop', 'r&b', 'soul', 'blues', 'gospel',
   'ethnic', 'world', 'middle eastern', 'asian', 'chinese', 'japanese', 'celtic', 'meditative', 'zen', 'spa', 'study', 'sleepy', 'lush', 'airy',
   'heartwarming', 'sentimental', 'triumphant', 'catchy', 'bouncy', 'lively', 'serene', 'tranquil', 'atmospheric', 'background',
+  'trending', 'viral', 'popular',
 ];
 const STYLE_EN = STYLES_EN.slice().sort((a, b) => b.length - a.length).map((s) => s.replace(/[-&]/g, (c) => `\\${c}`).replace(/ /g, '\\s+')).join('|');
 export const STYLES_CN = [
   '轻音乐', '纯音乐', '欢快', '轻快', '舒缓', '抒情', '动感', '浪漫', '古典', '钢琴', '吉他', '电子', '爵士', '摇滚', '流行', '史诗', '大气', '温馨', '治愈', '激昂',
   '悲伤', '伤感', '安静', '轻松', '悠扬', '中国风', '国风', '古风', '民谣', '说唱', '嘻哈', '电音', '热闹', '喜庆', '温柔', '清新', '文艺', '励志', '震撼',
   '科技感', '神秘', '节奏感强', '动听', '柔和', '活泼', '可爱', '复古', '优雅', '高级感', '高级', '梦幻', '紧张', '热血', '小清新', '氛围感', '氛围', '空灵',
-  '舒服', '放松', '轻柔', '柔美', '安静的', '宁静', '温暖', '阳光', '快节奏', '慢节奏', 'lo-fi', 'lofi',
+  '舒服', '放松', '轻柔', '柔美', '安静的', '宁静', '温暖', '阳光', '快节奏', '慢节奏', 'lo-fi', 'lofi', '热门', '爆款',
 ];
 const STYLE_CN = STYLES_CN.slice().sort((a, b) => b.length - a.length).join('|');
 

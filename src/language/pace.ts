@@ -16,13 +16,15 @@ const LESS = /(?<![a-z])(?:less\s+(?:zoom|movement|motion|dramatic|intense|camer
 
 const SPEED_WORDS: Array<[RegExp, Speed]> = [
   [/(?<![a-z])(?:fast[\s-]paced|quick[\s-]paced|fast\s+pace|quick\s+pace|fast\s+cuts|quick\s+cuts|snappy|rapid[\s-]fire|high[\s-]energy|speedy|brisk|fast|quick|rapid|energetic\s+pace|time[\s-]?lapse|sped\s+up|hyperlapse)(?![a-z])|快节奏|节奏快|节奏感强|节奏紧凑|快速|快剪|加速/g, 'fast'],
+  // "make it more cinematic", "电影感": slow, unhurried camera (cinematic music is the music's, taken before).
+  [/(?<![a-z])(?:more\s+)?cinematic(?:ally)?(?:\s+(?:look|feel|style|vibe|motion|movement|camera|shot))?(?![a-z])|电影感|大片感|电影质感|像电影一样|电影一样/g, 'slow'],
   [/(?<![a-z])(?:slow[\s-]paced|slow\s+pace|leisurely|relaxed\s+pace|unhurried|slow[\s-]?mo(?:tion)?|slo[\s-]?mo|slow|slowly|calm\s+pace|gentle\s+pace)(?![a-z])|慢节奏|节奏慢|节奏舒缓|慢动作|慢速|慢放|缓慢|慢慢/g, 'slow'],
   [/(?<![a-z])(?:normal|regular|medium|moderate|standard|real[\s-]?time)\s+(?:speed|pace|pacing|tempo)(?![a-z])|正常速度|正常节奏|中速|原速/g, 'normal'],
 ];
 
 const LEAD = `(?:no|without|remove|delete|drop|lose|kill|hide|get\\s+rid\\s+of|take\\s+(?:out|off|away)|turn\\s+off|skip|(?:don'?t|do\\s+not)\\s+(?:add|use|want|include|put|need|have|show)|not?\\s+any|minus)`;
 const REMOVE_TEXT = new RegExp(
-  `(?<![a-z])${LEAD}\\s+(?:the\\s+|any\\s+|all\\s+(?:the\\s+)?|my\\s+)?(?:on-?screen\\s+)?(text(?:\\s+overlays?)?|texts|overlays?|words|captions?|subtitles?|titles?|headline|watermarks?|logo|cta|call[\\s-]to[\\s-]action|buttons?|labels?|typography|lettering)(?![a-z])|(?:不要|去掉|删掉|删除|取消|去除|别加|不加|不用|不需要|无需|没有|拿掉|移除|隐藏|关掉|不带|无)\\s*(字幕|文字|文案|标题|水印|标语|按钮|配文)`,
+  `(?<![a-z])${LEAD}\\s+(?:the\\s+|any\\s+|all\\s+(?:the\\s+)?|my\\s+)?(?:on-?screen\\s+)?(text(?:\\s+overlays?)?|texts|overlays?|words|captions?|subtitles?|titles?|headline|watermarks?|logo|cta|call[\\s-]to[\\s-]action|buttons?|labels?|typography|lettering)(?![a-z])|(?:不要|去掉|删掉|删除|取消|去除|别加|不加|不用|不需要|无需|没有|拿掉|移除|隐藏|关掉|不带|无)\\s*(字幕|文字|文案|标题|水印|标语|按钮|配文)|(?:把\\s*)?(?:所有的?|全部的?)?(字幕|文字|文案|标题|水印|标语|配文)\\s*(?:都|全)?(?:去掉|删掉|删除|去除|拿掉|移除|隐藏|关掉|不要了?)`,
   'g',
 );
 const REMOVE_SUBJECT = /(?<![a-z])(?:no|without|don'?t\s+(?:add|want))\s+(?:any\s+)?(?:subject|scene)\s+(?:motion|movement|animation)(?![a-z])/g;
@@ -36,7 +38,7 @@ const addRemove = (req: InstructionRequest, r: Removable) => {
 
 export const extractRemovals = (scan: Scan, req: InstructionRequest): void => {
   scan.each(REMOVE_TEXT, (h) => {
-    const w = (h.m[1] ?? h.m[2] ?? '').toLowerCase();
+    const w = (h.m[1] ?? h.m[2] ?? h.m[3] ?? '').toLowerCase();
     const role = /logo/.test(w) ? 'watermark' : roleOf(w);
     addRemove(req, role ?? 'texts');
     return true;
@@ -47,6 +49,42 @@ export const extractRemovals = (scan: Scan, req: InstructionRequest): void => {
   });
   // "no zoom", "不要缩放": understood, and nothing to add.
   scan.each(NO_ZOOM, () => true);
+};
+
+const TEXT_NOUN = `(text|texts|titles?|captions?|subtitles?|words|fonts?|lettering|headline|cta|call[\\s-]to[\\s-]action|watermark|logo)`;
+const TEXT_SIZE = new RegExp(
+  `(?<![a-z])(?:make\\s+)?(?:the\\s+|my\\s+|all\\s+(?:the\\s+)?)?${TEXT_NOUN}(?:\\s+size)?\\s+(?:a\\s+(?:bit|little|lot)\\s+|much\\s+|slightly\\s+|even\\s+)?(bigger|larger|smaller|tinier|big|large|small|up|down)(?![a-z])`
+  + `|(?<![a-z])(?:the\\s+)?${TEXT_NOUN}\\s+(?:is|are|looks?|seems?)\\s+(?:a\\s+(?:bit|little)\\s+|way\\s+|much\\s+)?too\\s+(small|tiny|big|large|huge)(?![a-z])`
+  + `|(?<![a-z])(bigger|larger|smaller|tinier)\\s+${TEXT_NOUN}(?![a-z])`
+  + `|(?<![a-z])(increase|enlarge|decrease|reduce|shrink)\\s+(?:the\\s+)?${TEXT_NOUN}(?:\\s+size)?(?![a-z])`
+  + `|(字幕|标题|文字|字体|水印|字)\\s*(?:的)?(?:大小)?(?:再|更|稍微|调)?(大|小)(?:一点|一些|点|些)?(?![\\u4e00-\\u9fff]*(?:标题|文字))`
+  + `|(放大|缩小|加大|调大|调小|变大|变小)\\s*(?:一点|一些)?\\s*(字幕|标题|文字|字体|水印|字)`,
+  'g',
+);
+
+/** "make the title bigger", "smaller text", "字再大一点": the texts' size (the title's only, when it is named). */
+export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
+  scan.each(TEXT_SIZE, (h) => {
+    const g = h.m.slice(1).filter((x): x is string => x !== undefined).map((x) => x.toLowerCase());
+    if (g.length < 2) return false;
+    // "the text is too small" asks for bigger.
+    const big = g.some((x) => /^(?:bigger|larger|big|large|up|increase|enlarge|大|放大|加大|调大|变大)$/.test(x)) !== /\btoo\s/.test(h.m[0]);
+    const noun = g.find((x) => !/^(?:bigger|larger|smaller|tinier|big|large|small|tiny|huge|up|down|increase|enlarge|decrease|reduce|shrink|大|小|放大|缩小|加大|调大|调小|变大|变小)$/.test(x)) ?? '';
+    const role = /logo|watermark|水印/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字|字体|字)$/.test(noun) ? null : roleOf(noun);
+    (req.edits ??= {}).text_size = { change: big ? 'bigger' : 'smaller', role };
+    return true;
+  });
+};
+
+const LOOKS = /(?<![a-z])(?:(?:look\s+like\s+)?(?:an?\s+)?(?:old|vintage|retro|analog(?:ue)?)[\s-]+(?:film|movie|photo)(?:\s+look)?(?:\s+with\s+(?:film\s+)?grain)?|black[\s-]+(?:and|&|n)[\s-]+white|b\s*&\s*w|monochrome|gr[ae]yscale|sepia|film\s+grain|grain(?:y)?|vignett\w*|colou?r\s+(?:grad\w*|correct\w*|filter\w*)|(?:instagram\s+)?filters?|luts?|(?:de)?saturat\w*|more\s+contrast|contrast|exposure|hdr|teal\s+and\s+orange|(?:warmer|cooler|colder)\s+(?:colou?rs?|tones?|look|grade))(?![a-z])|黑白|褪色|胶片颗粒感?|颗粒感|暗角|调色|滤镜|饱和度|对比度|曝光|冷色调|暖色调|复古色调/g;
+
+/** Colour looks ("black and white", "film grain", "调色"): understood as asked, and not made yet. */
+export const extractLooks = (scan: Scan, req: InstructionRequest): void => {
+  scan.each(LOOKS, (h) => {
+    const list = (req.looks ??= []);
+    if (list.length < 4 && !list.includes(h.m[0])) list.push(h.m[0]);
+    return true;
+  });
 };
 
 export const extractPace = (scan: Scan, req: InstructionRequest): void => {

@@ -7,7 +7,7 @@ import { consumeIntentWords, decideIntent } from './intent.js';
 import { leftovers, subjectDescriptions } from './leftover.js';
 import { extractMoves } from './moves.js';
 import { extractMusic } from './music.js';
-import { extractPace, extractRemovals, extractSpeed } from './pace.js';
+import { extractLooks, extractPace, extractRemovals, extractSpeed, extractTextSize } from './pace.js';
 import { extractPhotoRefs, extractPhotos, settleRefs } from './photos.js';
 import { emptyRequest, type InstructionRequest } from './request.js';
 import { Scan } from './scan.js';
@@ -36,6 +36,8 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   extractBeatSync(scan, req);
   extractBackground(scan, req);
   extractRemovals(scan, req);
+  extractTextSize(scan, req);
+  extractLooks(scan, req);
   extractTexts(scan, req, found);
   extractPhotoRefs(scan, req);
   extractCanvas(scan, req);
@@ -57,7 +59,7 @@ export const parseUnguarded = (text: string): InstructionRequest => {
     req.moves.length > 0 || req.texts.length > 0 || req.music !== null || req.transitions.length > 0 || req.duration_s !== null ||
     req.per_photo_s !== null || req.aspect !== null || req.platform !== null || req.resolution !== null || req.fps !== null ||
     req.loop !== null || req.format !== null || req.photos !== null || req.subject_motion !== null || req.speed !== null ||
-    req.edits !== undefined || req.beat_sync !== undefined || req.background !== undefined || req.refs !== undefined;
+    req.edits !== undefined || req.beat_sync !== undefined || req.background !== undefined || req.refs !== undefined || req.looks !== undefined;
   req.intent = decideIntent(scan.norm, req, extracted);
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);

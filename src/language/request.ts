@@ -104,6 +104,8 @@ export interface Edits {
   remove?: Removable[];
   /** The stated values replace the current ones rather than add to them ("instead", "change … to", "换成"). */
   replace?: true;
+  /** "make the text bigger", "smaller title", "字再大一点": the size of the texts (of `role` when one is named). */
+  text_size?: { change: 'bigger' | 'smaller'; role: TextRole | null };
 }
 export type Removable = 'texts' | TextRole | 'subject_motion' | 'moves';
 
@@ -217,6 +219,8 @@ export interface InstructionRequest {
    * surely has it (clouds in a sky, ripples on water), named by no particular effect.
    */
   ambient?: true;
+  /** Optional: colour looks asked for ("black and white", "film grain", "调色"), verbatim: not made yet, said so. */
+  looks?: string[];
   /** Optional: motion of people or animals that one photo cannot give (blinking, a dog running), verbatim. */
   impossible_motion?: string[];
   /** Optional, see PhotoRefs: only present when the sentence refers to photos in a way `photos` cannot say. */

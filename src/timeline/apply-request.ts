@@ -4,7 +4,7 @@
  */
 import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
 import { FPS_VALUES, pickTrack, type MoveName } from '../engine/index.js';
-import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY } from './defaults.js';
+import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY, TEXT_SCALE } from './defaults.js';
 import * as E from './edit.js';
 import { timing } from './timing.js';
 import type { Draft, TextPosition, TransitionType } from './types.js';
@@ -166,6 +166,22 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     else if (r === 'moves') touch(E.setShots(d, 'all', { move: 'static' }));
   }
   for (const t of req.texts) touch(applyText(d, t, !!ed?.replace, notes));
+  if (ed?.text_size) {
+    // A quarter bigger or a fifth smaller each time, as a scale of the role's own size (which
+    // follows the canvas); "字幕"/"subtitles" said of the only texts there are means those.
+    const { change, role } = ed.text_size;
+    const generic = role === null || ((role === 'subtitle' || role === 'caption') && !d.texts.some((t) => t.role === role));
+    const match = (t: { readonly role: string }) => generic || t.role === role;
+    if (!d.texts.some(match)) notes.push(`there is no ${role ?? 'text'} to make ${change} yet: add one first ("add the title 'Summer Sale'")`);
+    else {
+      const f = change === 'bigger' ? 1.25 : 0.8;
+      touch({ ...d, texts: d.texts.map((t) => {
+        if (!match(t)) return t;
+        const scale = Math.round(Math.max(TEXT_SCALE[0], Math.min(TEXT_SCALE[1], (typeof t.style.scale === 'number' ? t.style.scale : 1) * f)) * 100) / 100;
+        return { ...t, style: { ...t.style, scale } };
+      }) });
+    }
+  }
 
   if (req.music) {
     const mu = req.music;
@@ -227,6 +243,7 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
       touch({ ...d, shots: d.shots.map((s) => (s.fit === 'blur' ? { ...s, fit: 'color' } : s)) });
     }
   }
+  if (req.looks?.length) notes.push(`colour looks (${req.looks.join(', ')}) are not made yet: the photos keep their own colours`);
   const living = applyEffects(d, req, which);
   touch(living.draft);
   notes.push(...living.notes);

@@ -7,7 +7,7 @@
  */
 import { ASPECTS, COLOUR_NAMES, DEPTH_MODES, EASINGS, EFFECT_DIRECTIONS, EFFECT_TYPES, FITS, FPS_VALUES, MOVES, REGION_NAMES, SIZE_PRESETS, TEXT_ALIGNS, TEXT_COLOUR_NAMES, TEXT_FONTS, TEXT_WEIGHTS } from '../engine/index.js';
 import { Checker, fieldName } from './check.js';
-import { textAnimationFor } from './defaults.js';
+import { TEXT_SCALE, textAnimationFor } from './defaults.js';
 import { timing } from './timing.js';
 import { TEXT_ANIMATIONS, TEXT_POSITIONS, TEXT_ROLES, TRANSITIONS, type AudioClip, type Draft, type Effect, type Shot, type TextItem, type TransitionType } from './types.js';
 
@@ -153,7 +153,7 @@ const effectsOf = (c: Checker, path: string, v: unknown): Effect[] | undefined =
 };
 const AUDIO_M = ['media_id', 'style', 'label', 'vol', 'fi', 'fo', 'loop', 'auto_d'] as const;
 const TEXT_M = ['text', 'role', 'pos', 'anim', 'style', 'auto_d'] as const;
-const STYLE = ['font', 'weight', 'size', 'color', 'outline', 'shadow', 'box', 'align'] as const;
+const STYLE = ['font', 'weight', 'size', 'scale', 'color', 'outline', 'shadow', 'box', 'align'] as const;
 
 export interface FromCompactOptions {
   /** `media_id`s are file paths (the CLI's draft files), not the service's ids. */
@@ -189,6 +189,7 @@ const textStyle = (c: Checker, path: string, v: unknown): Record<string, unknown
   if (o.font !== undefined) put('font', c.str(`${path}.font`, o.font, { oneOf: TEXT_FONTS }));
   if (o.weight !== undefined) put('weight', c.num(`${path}.weight`, o.weight, { oneOf: TEXT_WEIGHTS }));
   if (o.size !== undefined) put('size', c.num(`${path}.size`, o.size, { min: L.textSize[0], max: L.textSize[1] }));
+  if (o.scale !== undefined) put('scale', c.num(`${path}.scale`, o.scale, { min: TEXT_SCALE[0], max: TEXT_SCALE[1] }));
   if (o.color !== undefined) put('color', textColour(c, `${path}.color`, o.color));
   if (o.align !== undefined) put('align', c.str(`${path}.align`, o.align, { oneOf: TEXT_ALIGNS }));
   if (o.shadow !== undefined) out.shadow = c.bool(`${path}.shadow`, o.shadow);

@@ -11,6 +11,7 @@ import {
   type Aspect, type BeatGrid, type DepthMode, type EasingName, type Fit, type Format, type MoveName, type Quality, type StillAnalysis, type TextAnimation, type TextPosition, type TextStyle, type TransitionKind,
 } from '../engine/index.js';
 import { DEFAULTS, fitFor, textPositionFor, textStyleFor } from './defaults.js';
+import { DRAFT_LIMITS } from './compact.js';
 import { beatGridFor, timing } from './timing.js';
 import type { Draft, Effect, TextItem } from './types.js';
 import { resolveEffects } from './resolve-effects.js';
@@ -134,9 +135,16 @@ export const canvasFor = (d: Draft, lookup: MediaLookup, size?: string): Resolve
 };
 
 /** A text item with its role's style (the item's own style on top), place and entrance. */
+const styleOf = (x: TextItem, canvas: { readonly width: number; readonly height: number }): TextStyle => {
+  // `scale` ("make the title bigger") multiplies the size, the role's own or the one set.
+  const { scale, ...own } = x.style as Partial<TextStyle> & { scale?: number };
+  const s = { ...textStyleFor(x.role, canvas), ...own };
+  return typeof scale === 'number' ? { ...s, size: Math.min(DRAFT_LIMITS.textSize[1], s.size * scale) } : s;
+};
+
 export const resolveText = (x: TextItem, canvas: { readonly width: number; readonly height: number }, totalS: number): ResolvedText => ({
   id: x.id, text: x.text, role: x.role,
-  style: { ...textStyleFor(x.role, canvas), ...(x.style as Partial<TextStyle>) },
+  style: styleOf(x, canvas),
   position: x.position ?? textPositionFor(x.role),
   animation: x.animation,
   startS: x.startMs / 1000,

@@ -94,3 +94,39 @@ test('a Chinese reply is all Chinese: the summary, the changes, the notes (only 
   // The check itself sees English when it is there.
   assert.deepEqual(english(T.status('zh', summarize(d))), ['Timeline', 'tracks', 'Video', 'orbit', 'right', 'BGM', 'Rainy', 'Window', 'Title']);
 });
+
+test('text size in words: bigger and smaller scale the text from its role\'s size, the reply says so, the render draws it so', async () => {
+  const { resolveText, fromCompact, toCompact } = await import('../../src/timeline/index.js');
+  const titled = after(start(), "add the title 'Summer Sale' and the caption 'Today only'");
+  for (const [words, role, scale] of [['make the text bigger', null, 1.25], ['make the title a bit smaller', 'title', 0.8], ['字再大一点', null, 1.25], ['the title is way too small', 'title', 1.25]] as const) {
+    const d = after(titled, words);
+    for (const t of d.texts) assert.equal(t.style.scale ?? 1, role === null || t.role === role ? scale : 1, `${words}: ${t.role}`);
+    assert.match(describeChanges(titled, d, 'en').join('; '), new RegExp(`"Summer Sale" ${scale > 1 ? 'bigger' : 'smaller'}`), words);
+    assert.deepEqual(fromCompact(JSON.parse(JSON.stringify(toCompact(d)))).texts, d.texts, 'the scale survives the compact form');
+  }
+  const big = after(titled, 'make the title bigger').texts.find((t) => t.role === 'title')!;
+  const plain = titled.texts.find((t) => t.role === 'title')!;
+  const canvas = { width: 1080, height: 1920 };
+  assert.ok(Math.abs(resolveText(big, canvas, 5).style.size / resolveText(plain, canvas, 5).style.size - 1.25) < 1e-9, 'drawn a quarter bigger on any canvas');
+  // Each ask scales again, within limits the schema enforces.
+  let d = titled;
+  for (let i = 0; i < 12; i++) d = after(d, 'bigger text');
+  assert.equal(d.texts[0]!.style.scale, 3);
+  const bad = JSON.parse(JSON.stringify(toCompact(titled)));
+  bad.t.find((t: { tt: number }) => t.tt === 7).sg[0].m.style = { scale: 9 };
+  assert.throws(() => fromCompact(bad), /style\.scale: must be <= 3/);
+  // No text yet: said, nothing changed.
+  const r = applyRequest(start(), parseInstruction('make the text bigger'), []);
+  assert.match(r.notes.join(' '), /there is no text to make bigger yet/);
+});
+
+test('what is not made is said, in English and Chinese: colour looks, a missing text, no trees, nothing sure to move', () => {
+  const looks = applyRequest(start(), parseInstruction('make it black and white with film grain'), []);
+  const note = looks.notes.find((n) => /colour looks/.test(n))!;
+  assert.match(note, /colour looks \(black and white, film grain\) are not made yet: the photos keep their own colours/);
+  assert.match(noteIn(note, 'zh'), /暂不支持调色效果（black and white, film grain）/);
+  const none = applyRequest(start(), parseInstruction('make the text bigger'), []).notes.find((n) => /no text/.test(n))!;
+  assert.match(noteIn(none, 'zh'), /还没有可以放大的文字/);
+  assert.match(noteIn('no trees, leaves or grass were found in a.jpg, so the sway was not added; name the part by position ("the top third") or paint it on the page', 'zh'), /在 a\.jpg 中没有找到树木或草地/);
+  assert.match(noteIn('nothing in a.jpg is sure to move by itself (no sky or water was found, nor trees under a sky), so only the camera brings it to life; say what should move and where ("make the leaves sway", "the top third drifts left") or paint it on the page', 'zh'), /在 a\.jpg 中没有找到能自己动起来的部分.*只用运镜/);
+});

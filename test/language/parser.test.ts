@@ -9,7 +9,7 @@ import { ROWS } from './sentences.js';
 
 const CONTRACT_KEYS = Object.keys(emptyRequest()) as Array<keyof InstructionRequest>;
 /** Fields present only when a sentence states them (edits; living photos, issue 14). */
-const OPTIONAL = ['edits', 'refs', 'beat_sync', 'background', 'effects', 'effect_edits', 'cinemagraph', 'impossible_motion'];
+const OPTIONAL = ['edits', 'refs', 'beat_sync', 'background', 'effects', 'effect_edits', 'cinemagraph', 'ambient', 'looks', 'impossible_motion'];
 const EMPTY = emptyRequest() as unknown as Record<string, unknown>;
 
 test('the table has at least 220 sentences, about a quarter or more in Chinese', () => {
@@ -138,4 +138,31 @@ test('property: 2000 random inputs never throw and give a well-formed request', 
 test('no words make the empty request (the local path uses emptyRequest() instead of parsing "")', () => {
   assert.deepEqual(parseInstruction(''), emptyRequest());
   assert.deepEqual(parseInstruction('   '), emptyRequest());
+});
+
+test('follow-ups people type (2026-12-06): text size, colour looks, where the frame starts and ends, trending music, 把…删掉', () => {
+  const size = (s: string) => parseInstruction(s).edits?.text_size;
+  assert.deepEqual(size('make the text bigger'), { change: 'bigger', role: null });
+  assert.deepEqual(size('make the title a bit smaller'), { change: 'smaller', role: 'title' });
+  assert.deepEqual(size('the text is too small'), { change: 'bigger', role: null });
+  assert.deepEqual(size('字再大一点'), { change: 'bigger', role: null });
+  assert.deepEqual(size('标题小一点'), { change: 'smaller', role: 'title' });
+  assert.equal(size("add the title 'Big Sale'"), undefined, 'a new title is not a size change');
+  for (const s of ['make the text bigger', 'the title is way too big', '字再大一点']) assert.deepEqual(parseInstruction(s).not_understood, [], s);
+  assert.deepEqual(parseInstruction('make it black and white').looks, ['black and white']);
+  assert.deepEqual(parseInstruction('add a vignette and film grain').looks, ['vignette', 'film grain']);
+  assert.deepEqual(parseInstruction('调色，黑白').looks, ['调色', '黑白']);
+  assert.notEqual(parseInstruction('make it black and white').intent, 'unknown', 'answered, not asked to rephrase');
+  assert.equal(parseInstruction('warm light shifting').looks, undefined, 'a light effect is not a colour look');
+  const zoom = (s: string) => parseInstruction(s).moves.map((m) => `${m.type} ${m.direction}`);
+  assert.deepEqual(zoom('start wide and end close on the face'), ['zoom in']);
+  assert.deepEqual(zoom('start close and pull back'), ['zoom out']);
+  assert.equal(parseInstruction('make it more cinematic').speed, 'slow');
+  assert.equal(parseInstruction('cinematic music').speed, null, 'cinematic music is music');
+  assert.equal(parseInstruction('trending music').music?.style, 'trending');
+  assert.deepEqual(parseInstruction('keep it smooth').not_understood, []);
+  assert.equal(parseInstruction('把第二张去掉').refs?.remove, true);
+  assert.deepEqual(parseInstruction('把第二张去掉').photos, [2]);
+  assert.deepEqual(parseInstruction('把文字删掉').edits?.remove, ['texts']);
+  assert.deepEqual(parseInstruction('camera still').moves.map((m) => m.type), ['static']);
 });

@@ -38,7 +38,7 @@ export const builtinTrackNamed = (name: string): BuiltinTrack | undefined => BUI
 export const BUILTIN_TRACKS: readonly BuiltinTrack[] = Object.freeze([
   t('lofi-rainy-window', 'Rainy Window', 'lo-fi', 80, 8, ['lo-fi', 'chillhop', 'jazz-hop', 'study', 'chill', 'chilled', 'jazz', 'jazzy', 'cozy', 'cosy', 'mellow', 'nostalgic', 'vintage', 'retro', 'relaxed', 'sleepy', '轻音乐', 'lofi'],
     'swung boom-bap drums, electric-piano ninth chords (Dm9–G13–Cmaj9–Am9), round bass, tape wobble and vinyl crackle'),
-  t('pop-sunny-side', 'Sunny Side', 'upbeat pop', 118, 16, ['upbeat', 'pop', 'happy', 'cheerful', 'fun', 'bright', 'summer', 'summery', 'bouncy', 'catchy', 'lively', 'playful', 'tropical', 'k-pop', 'kpop', 'dance', 'festive', 'energetic', '欢快', '轻快', '活泼', '可爱', '阳光', '流行', '热闹', '喜庆', '快节奏', '动感'],
+  t('pop-sunny-side', 'Sunny Side', 'upbeat pop', 118, 16, ['upbeat', 'pop', 'happy', 'cheerful', 'fun', 'bright', 'summer', 'summery', 'bouncy', 'catchy', 'lively', 'playful', 'tropical', 'k-pop', 'kpop', 'dance', 'festive', 'energetic', 'trending', 'viral', 'popular', '热门', '爆款', '欢快', '轻快', '活泼', '可爱', '阳光', '流行', '热闹', '喜庆', '快节奏', '动感'],
     'four-on-the-floor kick and claps, off-beat synth chords (G–D–Em–C), bouncing octave bass, a whistle-like lead hook'),
   t('cinematic-rising-tide', 'Rising Tide', 'cinematic epic', 96, 16, ['cinematic', 'epic', 'dramatic', 'orchestral', 'powerful', 'heroic', 'triumphant', 'inspirational', 'inspiring', 'motivational', 'tense', 'dark', 'suspenseful', 'classical', 'strings', 'violin', 'cello', '史诗', '大气', '激昂', '震撼', '热血', '励志', '紧张', '古典'],
     'string ostinato in sixteenths, swelling string pads and brass (Am–F–C–G), taiko-like drums that build over sixteen bars'),
