@@ -20,7 +20,7 @@ const RULES: readonly Rule[] = [
   { re: /embers?|\bsparks\b|火星|火花/, type: 'embers', region: 'all', self: true },
   { re: /flicker\w*|lanterns?|candle ?light|\bcandles?\b|\bflames?\b|\bfire\b|firelight|烛光|蜡烛|火焰|火光|灯笼|油灯/, type: 'flicker', region: 'all', self: true },
   { re: /snow(?:flakes?|fall|ing)?\b|下雪|下着雪|雪花|飘雪|落雪/, type: 'snow', region: 'all', self: true },
-  { re: /\brain(?:drops?|ing|fall)?\b|drizzl\w*|下雨|下着雨|雨滴|雨丝|细雨/, type: 'rain', region: 'all', self: true },
+  { re: /\brain(?:drops?|ing|fall)?\b|drizzl\w*|下雨|下着?[小中大]?雨|[小中大]雨|雨滴|雨丝|细雨|雨天/, type: 'rain', region: 'all', self: true },
   { re: /petals?|cherry blossoms?|blossoms?|falling leaves|花瓣|樱花|落叶/, type: 'petals', region: 'all', self: true },
   { re: /bokeh|light orbs|floating lights|光斑/, type: 'bokeh', region: 'all', self: true },
   { re: /sparkl\w*|glitter\w*|twinkl\w*|\bstars?\b|starry|fireflies|firefly|闪光|星光|星星|繁星|星空|闪闪|亮晶晶|萤火虫/, type: 'sparkles', region: 'all', self: true },
@@ -121,6 +121,9 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
   const impossible: string[] = [];
   const used: string[] = [];
   if (CINEMAGRAPH.test(lower)) { req.cinemagraph = true; used.push(...(lower.match(new RegExp(CINEMAGRAPH.source, 'g')) ?? [])); }
+  // A live wallpaper: the scene's own motion, looping.
+  const wallpaper = lower.match(/\blive wallpapers?\b|动态壁纸|动态桌面/);
+  if (wallpaper) { req.ambient = true; req.loop ??= true; used.push(wallpaper[0]); }
   let movedBefore = false;
   for (const raw of lower.split(SEP)) {
     const clause = raw.trim();

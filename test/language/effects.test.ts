@@ -71,6 +71,9 @@ test('what people type (2026-12-06 session): life, wind, rays, lanterns, stars, 
   assert.deepEqual(cn.effects?.map((e) => e.type), ['rise']);
   assert.deepEqual(cn.moves, [], 'the steam rises, not the camera');
   assert.deepEqual(parseInstruction('steam rising, camera tilts up').moves.map((m) => m.type), ['tilt'], 'a camera named is a camera move');
+  assert.deepEqual(fx('下着小雨').map((e) => e.type), ['rain']);
+  const wall = parseInstruction('做成动态壁纸');
+  assert.deepEqual([wall.ambient, wall.loop, wall.not_understood], [true, true, []], 'a live wallpaper: the scene moves, looping');
 });
 
 test('what people type (2026-12-05 session): each gives its effect and region', () => {
