@@ -62,8 +62,20 @@ const TEXT_SIZE = new RegExp(
   'g',
 );
 
+/** "add the title 'Iceland' and make it bigger": "it" is the text the sentence names. */
+const IT_SIZE = /(?<![a-z])make\s+(?:it|them)\s+(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(bigger|larger|smaller)(?![a-z])/g;
+
 /** "make the title bigger", "smaller text", "字再大一点": the texts' size (the title's only, when it is named). */
 export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
+  const named = new RegExp(`(?<![a-z])${TEXT_NOUN}(?![a-z])|字幕|标题|文字`).exec(scan.norm);
+  if (named) {
+    scan.each(IT_SIZE, (h) => {
+      const noun = (named[1] ?? named[0]).toLowerCase();
+      const role = /logo|watermark/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字)$/.test(noun) ? null : roleOf(noun);
+      (req.edits ??= {}).text_size = { change: /smaller/.test(h.m[1]!.toLowerCase()) ? 'smaller' : 'bigger', role };
+      return true;
+    });
+  }
   scan.each(TEXT_SIZE, (h) => {
     const g = h.m.slice(1).filter((x): x is string => x !== undefined).map((x) => x.toLowerCase());
     if (g.length < 2) return false;

@@ -115,6 +115,8 @@ test('text size in words: bigger and smaller scale the text from its role\'s siz
   const bad = JSON.parse(JSON.stringify(toCompact(titled)));
   bad.t.find((t: { tt: number }) => t.tt === 7).sg[0].m.style = { scale: 9 };
   assert.throws(() => fromCompact(bad), /style\.scale: must be <= 3/);
+  const both = after(start(), "add the title 'Iceland' and make it bigger");
+  assert.deepEqual(both.texts.map((t) => [t.text, t.style.scale]), [['Iceland', 1.25]], 'the new title, made bigger in the same sentence');
   // No text yet: said, nothing changed.
   const r = applyRequest(start(), parseInstruction('make the text bigger'), []);
   assert.match(r.notes.join(' '), /there is no text to make bigger yet/);

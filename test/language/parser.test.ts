@@ -148,6 +148,8 @@ test('follow-ups people type (2026-12-06): text size, colour looks, where the fr
   assert.deepEqual(size('字再大一点'), { change: 'bigger', role: null });
   assert.deepEqual(size('标题小一点'), { change: 'smaller', role: 'title' });
   assert.equal(size("add the title 'Big Sale'"), undefined, 'a new title is not a size change');
+  assert.deepEqual(size("add the title 'Iceland' and make it bigger"), { change: 'bigger', role: 'title' }, '"it" is the title the sentence names');
+  assert.equal(size('make it bigger'), undefined, 'alone, "it" names no text');
   for (const s of ['make the text bigger', 'the title is way too big', '字再大一点']) assert.deepEqual(parseInstruction(s).not_understood, [], s);
   assert.deepEqual(parseInstruction('make it black and white').looks, ['black and white']);
   assert.deepEqual(parseInstruction('add a vignette and film grain').looks, ['vignette', 'film grain']);
