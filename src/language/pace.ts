@@ -4,7 +4,7 @@
  * "不要字幕", "remove the watermark").
  */
 import type { Scan } from './scan.js';
-import type { InstructionRequest, Removable, Speed } from './request.js';
+import type { InstructionRequest, Removable, Speed, TextRole } from './request.js';
 import { roleOf } from './texts.js';
 
 const FASTER = /(?<![a-z])(?:faster|quicker|speed\s+(?:it\s+)?up|more\s+quickly|snappier|pick\s+up\s+the\s+pace|less\s+slow|(?:it'?s|is|way|a\s+bit|much)\s+too\s+slow|too\s+slow|up\s+the\s+pace|increase\s+the\s+speed)(?![a-z])|再快一?点|快一?点|快些|更快|加快|加速|提速|太慢了?/g;
@@ -62,6 +62,10 @@ const TEXT_SIZE = new RegExp(
   'g',
 );
 
+/** The text a size change is about: a role, or null for every text ("the text", "字"). */
+const sizedRole = (noun: string): TextRole | null =>
+  /logo|watermark|水印/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字|字体|字)$/.test(noun) ? null : roleOf(noun);
+
 /** "add the title 'Iceland' and make it bigger": "it" is the text the sentence names. */
 const IT_SIZE = /(?<![a-z])make\s+(?:it|them)\s+(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(bigger|larger|smaller)(?![a-z])/g;
 
@@ -71,8 +75,7 @@ export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
   if (named) {
     scan.each(IT_SIZE, (h) => {
       const noun = (named[1] ?? named[0]).toLowerCase();
-      const role = /logo|watermark/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字)$/.test(noun) ? null : roleOf(noun);
-      (req.edits ??= {}).text_size = { change: /smaller/.test(h.m[1]!.toLowerCase()) ? 'smaller' : 'bigger', role };
+      (req.edits ??= {}).text_size = { change: /smaller/.test(h.m[1]!.toLowerCase()) ? 'smaller' : 'bigger', role: sizedRole(noun) };
       return true;
     });
   }
@@ -82,8 +85,7 @@ export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
     // "the text is too small" asks for bigger.
     const big = g.some((x) => /^(?:bigger|larger|big|large|up|increase|enlarge|大|放大|加大|调大|变大)$/.test(x)) !== /\btoo\s/.test(h.m[0]);
     const noun = g.find((x) => !/^(?:bigger|larger|smaller|tinier|big|large|small|tiny|huge|up|down|increase|enlarge|decrease|reduce|shrink|大|小|放大|缩小|加大|调大|调小|变大|变小)$/.test(x)) ?? '';
-    const role = /logo|watermark|水印/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字|字体|字)$/.test(noun) ? null : roleOf(noun);
-    (req.edits ??= {}).text_size = { change: big ? 'bigger' : 'smaller', role };
+    (req.edits ??= {}).text_size = { change: big ? 'bigger' : 'smaller', role: sizedRole(noun) };
     return true;
   });
 };
