@@ -18,9 +18,11 @@ export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes
   const shares = m.analysis?.regions;
   const name = m.name ?? m.mediaId;
   const kept = effects.filter((e) => {
-    // "Bring it to life": the sky or water it may not have is left out without a word.
-    // Leaves sway by themselves only outdoors (a sky was found): a green knit or a leaf close-up is not a scene in the wind.
-    if (e.auto) return !shares || ((shares[e.region as 'sky' | 'water' | 'foliage'] ?? 0) > 0 && (e.region !== 'foliage' || shares.sky > 0));
+    // "Bring it to life": a sky, water or trees the photo may not have are left out without a word;
+    // leaves sway by themselves only outdoors (a sky was found): a green knit or a leaf close-up is not a scene in the wind.
+    if (e.auto && (e.region === 'sky' || e.region === 'water' || e.region === 'foliage')) {
+      return !shares || ((shares[e.region] ?? 0) > 0 && (e.region !== 'foliage' || shares.sky > 0));
+    }
     if (e.region === 'above-subject' && m.analysis && m.analysis.confidence < SUBJECT_CONFIDENCE) {
       notes.push(`no clear subject was found in ${name} for the ${e.type === 'rise' ? 'steam' : e.type} to rise from, so it was not added; name the part by position ("the top third") or paint it on the page`);
       return false;
