@@ -55,10 +55,12 @@ export const describeChanges = (a: Draft, b: Draft, lang: Lang, mediaMs: Readonl
     const old = a.texts.find((x) => x.id === t.id);
     if (!old) out.push(zh ? `添加${ROLE_ZH[t.role]}“${t.text}”` : `added ${t.role} "${t.text}"`);
     else if (old.text !== t.text) out.push(zh ? `文字改为“${t.text}”` : `${t.role} now "${t.text}"`);
-    else if (old.position !== t.position || old.startMs !== t.startMs || old.durationMs !== t.durationMs) out.push(zh ? `调整“${t.text}”的位置或时间` : `moved "${t.text}"`);
-    else if ((old.style.scale ?? 1) !== (t.style.scale ?? 1)) {
-      const up = Number(t.style.scale ?? 1) > Number(old.style.scale ?? 1);
-      out.push(zh ? `“${t.text}”${up ? '放大' : '缩小'}` : `"${t.text}" ${up ? 'bigger' : 'smaller'}`);
+    else {
+      if (old.position !== t.position || old.startMs !== t.startMs || old.durationMs !== t.durationMs) out.push(zh ? `调整“${t.text}”的位置或时间` : `moved "${t.text}"`);
+      if ((old.style.scale ?? 1) !== (t.style.scale ?? 1)) {
+        const up = Number(t.style.scale ?? 1) > Number(old.style.scale ?? 1);
+        out.push(zh ? `“${t.text}”${up ? '放大' : '缩小'}` : `"${t.text}" ${up ? 'bigger' : 'smaller'}`);
+      }
     }
   }
   for (const t of a.texts) if (!b.texts.some((x) => x.id === t.id)) out.push(zh ? `删除“${t.text}”` : `removed ${t.role} "${t.text}"`);

@@ -37,24 +37,27 @@ const RULES: readonly Rule[] = [
   { re: /\brivers?\b|\bstreams?\b|\bcreek\b|rapids|河|溪/, type: 'flow', region: 'water', self: false },
   // Ripples are motion by themselves ("水面泛起涟漪"); the water alone needs a motion word.
   { re: /ripples?|rippling|shimmer\w*|波纹|涟漪|波光|粼粼|荡漾/, type: 'ripple', region: 'water', self: true },
-  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|倒影|海浪|浪花|波浪|波涛/, type: 'ripple', region: 'water', self: false },
+  { re: /\bwaves?\b|\bwater\b|\blake\b|\bpond\b|\bsea\b|\bocean\b|surface|reflections?|\bpool\b|\btide\b|水面|湖面|海面|湖水|海水|河水|倒影|海浪|浪花|波浪|波涛|[和与跟]水|水[和与跟]/, type: 'ripple', region: 'water', self: false },
   { re: /clouds?|\bsky\b|云|天空/, type: 'drift', region: 'sky', self: false },
   { re: /leaves|\bleaf\b|\btrees?\b|\bgrass\b|branches|plants?|flowers?|wheat|reeds|foliage|palms?|树叶|树枝|树|草|花|麦田|芦苇|柳/, type: 'sway', region: 'foliage', self: false },
   // Wind moves what it blows through: the trees and grass, unless the words say what else.
-  { re: /\bwind(?:y|s)?\b|\bbreez\w*|随风|风吹|微风|清风|起风/, type: 'sway', region: 'foliage', self: true },
+  { re: /\bin the (?:wind|breeze)\b|\bwind(?:s)? (?:blow\w*|mov\w*|rustl\w*|through the (?:trees|grass|leaves))|\b(?:blowing|gusty|strong|gentle|light|soft|cool|warm) (?:wind|breeze)\b|\bwindy (?:day|weather|afternoon|morning)\b|\bbreezes? (?:blow\w*|through)|^(?:a |some )?(?:gentle |light |soft |cool )?(?:wind|breeze)$|\badd (?:some |a )?(?:gentle |light |soft )?(?:wind|breeze)\b|\bmake it windy\b|随风|风吹|微风|清风|起风/, type: 'sway', region: 'foliage', self: true },
 ];
 
 /** Words that make a scene noun move ("clouds drifting", "云飘"). */
-const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*|shift\w*|glisten\w*|sparkl\w*)\b|飘|流|动|荡漾|泛起|晃|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂|拍/;
+const MOTION = /\b(?:mov\w*|animat\w*|drift\w*|flow\w*|ripple\w*|sway\w*|ris\w*|rose|float\w*|roll\w*|blow\w*|blew|shimmer\w*|wav\w*|swirl\w*|stream\w*|pour\w*|fall\w*|flutter\w*|rustl\w*|billow\w*|curl\w*|danc\w*|rush\w*|cascad\w*|lap\w*|glid\w*|pass\w*|churn\w*|splash\w*|bob\w*|shift\w*|glisten\w*|sparkl\w*)\b|飘|流|动|荡漾|泛起|晃|摇|摆|升|冒|翻滚|翻腾|波|涌|吹|落|闪|漂|拍打|拍岸|拍击|拍着/;
 
 /**
  * "Bring this photo to life", "make it come alive", "让照片活起来": motion in the scene with no
  * particular effect named; a cinemagraph that names nothing that moves asks the same.
  */
-const AMBIENT = /\bbring(?:s|ing)?\b[^.!?,;]{0,40}?\bto life\b|\bcom(?:e|es|ing) (?:to )?(?:alive|life)\b|\b(?:make|let) (?:it|this|them|these|the (?:photo|picture|image|scene|shot))(?: (?:photo|picture|image|one))? (?:feel |look |seem )?(?:alive|living|move|breathe)\b|\bsubtle (?:movement|motion|life)\b|\b(?:add )?(?:a bit of |some |subtle )?life (?:to|into) (?:it|this|the|my)\b|活起来|活过来|栩栩如生|有生命力|生动起来|有生气/;
+const AMBIENT = /\bbring(?:s|ing)?\b[^.!?,;]{0,40}?\bto life\b|\bcom(?:e|es|ing) (?:to )?(?:alive|life)\b|\b(?:make|let) (?:it|this|them|these|the (?:photo|picture|image|scene|shot))(?: (?:photo|picture|image|one))? (?:feel |look |seem )?(?:alive|living|breathe\b|move$)|\bsubtle (?:movement|motion|life)\b|\b(?:add )?(?:a bit of |some |subtle )?life (?:to|into) (?:it|this|(?:the|my) (?:photo|picture|image|scene|shot))\b|活起来|活过来|栩栩如生|有生命力|生动起来|有生气/;
 
 /** "keep the boat still": what stays still is understood (nothing outside the effect's region moves). */
 const KEEP_STILL = /\bkeep(?:ing)? (?:the |my |our |this |that )?[a-z' ]{1,30}? (?:still|static|steady|frozen|unchanged|as it is)\b|保持[\u4e00-\u9fff]{0,6}(?:静止|不动)/;
+
+/** "the lake stays calm", "the sky remains still": a place that should not move. */
+const STAYS = /\b(?:stays?|remains?|is|are|should (?:stay|be)|keeps? (?:still|calm))\s+(?:perfectly |completely |totally )?(?:still|calm|static|frozen|unchanged|steady)\b|保持(?:静止|不动|平静)/;
 
 const PEOPLE = /\b(?:people|person|man|men|woman|women|girl|boy|she|he|her|him|his|they|them|model|bride|groom|couple|baby|kids?|child(?:ren)?|dogs?|cats?|birds?|horses?|fish|butterfl(?:y|ies)|puppy|animals?)\b|人|她|他|狗|猫|鸟|马|鱼|蝴蝶|孩子|宝宝|新娘|模特|小狗|小猫/;
 const ACTION = /\b(?:blink\w*|smil\w*|breath\w*|turn\w*|nod\w*|wav(?:e|es|ing) (?:her|his|their)? ?hands?|wave\b|walk\w*|run\w*|ran|danc\w*|fly\w*|flies|flew|jump\w*|laugh\w*|wink\w*|wag\w*|gallop\w*|swim\w*|swam|talk\w*|look\w*|kiss\w*|hug\w*|wave at)\b|眨眼|微笑|笑|呼吸|转头|回头|点头|挥手|走|跑|跳|飞|游|说话|摇尾巴/;
@@ -125,6 +128,7 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
   const wallpaper = lower.match(/\blive wallpapers?\b|动态壁纸|动态桌面/);
   if (wallpaper) { req.ambient = true; req.loop ??= true; used.push(wallpaper[0]); }
   let movedBefore = false;
+  const stays: EffectEdit['target'][] = [];
   for (const raw of lower.split(SEP)) {
     const clause = raw.trim();
     const movedPrev: boolean = movedBefore;
@@ -137,7 +141,7 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
     }
     const adding = /\badd\b|添加|加上|加点|加一些|来点|要有/.test(clause);
     // "animate the clouds and the water": a bare noun after "and" moves as the one before it did.
-    const bare: boolean = movedPrev && !adding && !MOTION.test(clause) && clause.split(/\s+/).length <= 4 && !/[\u4e00-\u9fff]/.test(clause);
+    const bare: boolean = movedPrev && !adding && !MOTION.test(clause) && /^(?:the |my |our )?[a-z]+(?: [a-z]+)?$/.test(clause);
     const ambient = AMBIENT.test(clause);
     const moving: boolean = MOTION.test(clause) || adding || bare || ambient;
     const rules = RULES.filter((r) => r.re.test(clause));
@@ -160,6 +164,12 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
       continue;
     }
     const rule = rules[0]!;
+    // "…and the lake stays calm": said beside new motion, it is what stays as it is; said alone, the lake's motion stops.
+    if (STAYS.test(clause) && !MOTION.test(clause.replace(STAYS, ' '))) {
+      stays.push(first(REGION_WORDS, clause) ?? (rule.type === 'drift' ? 'sky' : rule.type === 'ripple' ? 'water' : rule.type));
+      used.push(clause);
+      continue;
+    }
     // A follow-up about an effect: a target and a change, no new motion asked for.
     const change = STOP.test(clause) && !/\bstill (?:moving|drifting|flowing)/.test(clause) ? 'stop'
       : SLOWER.test(clause) ? 'slower' : FASTER.test(clause) ? 'faster' : CALMER.test(clause) ? 'calmer' : STRONGER.test(clause) ? 'stronger' : null;
@@ -183,11 +193,17 @@ export const extractEffects = (text: string, req: InstructionRequest): void => {
       strength: weak ? 0.3 : strong || /\bwaves\b|浪/.test(clause) ? 0.8 : null,
       phrase: clause,
     });
+    // "让云和水都动起来": scene nouns joined by 和 move alike (English splits at "and" instead).
+    if (/和|与|跟|以及/.test(clause)) {
+      const last = effects.at(-1)!;
+      for (const r of rules.slice(1)) if (!r.self && r.region && r.type !== rule.type) effects.push({ ...last, type: r.type, region: r.region });
+    }
     used.push(clause);
     movedBefore = moving;
   }
   // One effect per kind and region: "水面波光粼粼，只有水在动" is one ripple.
   const unique = effects.filter((e, i) => effects.findIndex((x) => x.type === e.type && x.region === e.region) === i);
+  if (!unique.length) for (const target of stays) edits.push({ target, change: 'stop' });
   if (unique.length) req.effects = [...(req.effects ?? []), ...unique].slice(0, 6);
   if (unique.length) delete req.ambient;
   if (edits.length) req.effect_edits = edits.slice(0, 6);

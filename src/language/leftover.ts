@@ -24,7 +24,7 @@ version final first last next previous current whole entire full total overall p
 file files set lower raise turn adjust aspect ratio orientation resolution size quality length duration format appear appears
 appearing pop pops show shows actually same but travel family birthday wedding event events concert portrait headshot
 close-up closeup landscape restaurant hotel cafe bakery vacation holiday trip fashion beauty fitness real-estate estate sale
-smooth smoothly smoother fluid silky steady keep keeps keeping`.split(/\s+/),
+smooth smoothly smoother fluid silky steady keep keeps keeping start starts starting`.split(/\s+/),
 );
 const FILLER_CN = [
   '请帮我', '帮我', '帮忙', '给我', '我要', '我想要', '我想', '想要', '需要', '麻烦', '一下', '一个', '一段', '一条', '一张', '一些', '这张', '这些', '那张', '这个', '那个',

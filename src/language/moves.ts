@@ -31,7 +31,7 @@ const CORES_EN: Core[] = [
   { re: `dolly(?:ing)?(?:[\\s-](in(?:to)?|out|forward|back(?:ward)?|left|right))?(?:\\s+(?:shot|move))?`, type: 'dolly', dirGroup: true },
   // "start wide and end close on the face", "start close and pull back": where the frame begins and ends.
   { re: `start(?:s|ing)?\\s+(?:wide|far(?:\\s+away)?|with\\s+(?:a\\s+)?wide\\s+shot)[^.,;!?]{0,40}?(?:end|finish|move|push|zoom|go|get|come)\\w*\\s+(?:in\\s+)?(?:close|closer|tight|in)`, type: 'zoom', dir: 'in' },
-  { re: `start(?:s|ing)?\\s+(?:close|tight|with\\s+(?:a\\s+)?close[\\s-]?up)(?:[^.,;!?]{0,40}?(?:end|finish|pull|zoom|go|move)\\w*\\s+(?:out\\s+|back\\s+)?(?:wide|far|out|back))?`, type: 'zoom', dir: 'out' },
+  { re: `start(?:s|ing)?\\s+(?:close|tight|with\\s+(?:a\\s+)?close[\\s-]?up)[^.,;!?]{0,40}?(?:end|finish|pull|zoom|go|move)\\w*\\s+(?:out\\s+|back\\s+)?(?:wide|far|out|back)`, type: 'zoom', dir: 'out' },
   { re: `zoom(?:s|ed|ing)?(?:[\\s-](in(?!to)|out|back|inwards?|outwards?))?`, type: 'zoom', dirGroup: true },
   { re: `truck(?:s|ing)?\\s+${D}(left|right)`, type: 'truck', dirGroup: true },
   { re: `tracking\\s+shot|trucking(?:\\s+shot)?|lateral\\s+(?:move|movement|slide|tracking)|slider\\s+(?:shot|move)`, type: 'truck' },

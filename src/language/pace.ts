@@ -53,18 +53,20 @@ export const extractRemovals = (scan: Scan, req: InstructionRequest): void => {
 
 const TEXT_NOUN = `(text|texts|titles?|captions?|subtitles?|words|fonts?|lettering|headline|cta|call[\\s-]to[\\s-]action|watermark|logo)`;
 const TEXT_SIZE = new RegExp(
-  `(?<![a-z])(?:make\\s+)?(?:the\\s+|my\\s+|all\\s+(?:the\\s+)?)?${TEXT_NOUN}(?:\\s+size)?\\s+(?:a\\s+(?:bit|little|lot)\\s+|much\\s+|slightly\\s+|even\\s+)?(bigger|larger|smaller|tinier|big|large|small|up|down)(?![a-z])`
+  `(?<![a-z])(?:make\\s+)?(?:the\\s+|my\\s+|all\\s+(?:the\\s+)?)?${TEXT_NOUN}(?:\\s+size)?\\s+(?:a\\s+(?:bit|little|lot)\\s+|much\\s+|slightly\\s+|even\\s+)?(bigger|larger|smaller|tinier|big|large|small)(?![a-z])`
+  + `|(?<![a-z])(?:the\\s+)?${TEXT_NOUN}\\s+size\\s+(up|down)(?![a-z])`
   + `|(?<![a-z])(?:the\\s+)?${TEXT_NOUN}\\s+(?:is|are|looks?|seems?)\\s+(?:a\\s+(?:bit|little)\\s+|way\\s+|much\\s+)?too\\s+(small|tiny|big|large|huge)(?![a-z])`
   + `|(?<![a-z])(bigger|larger|smaller|tinier)\\s+${TEXT_NOUN}(?![a-z])`
   + `|(?<![a-z])(increase|enlarge|decrease|reduce|shrink)\\s+(?:the\\s+)?${TEXT_NOUN}(?:\\s+size)?(?![a-z])`
-  + `|(字幕|标题|文字|字体|水印|字)\\s*(?:的)?(?:大小)?(?:再|更|稍微|调)?(大|小)(?:一点|一些|点|些)?(?![\\u4e00-\\u9fff]*(?:标题|文字))`
-  + `|(放大|缩小|加大|调大|调小|变大|变小)\\s*(?:一点|一些)?\\s*(字幕|标题|文字|字体|水印|字)`,
+  + `|(字幕|标题|文字|字体|字号|水印|字)\\s*(?:的)?(?:大小)?(?:再|更|稍微|调|有点|有些)?(太)?(大|小)(?!小|气|方|写|标题|字)(?:了|一点|一些|点|些)?(?![\\u4e00-\\u9fff]*(?:标题|文字))`
+  + `|(放大|缩小|加大|调大|调小|变大|变小)\\s*(?:一点|一些)?\\s*(字幕|标题|文字|字体|字号|水印|字)`
+  + `|把?(字幕|标题|文字|字体|字号|水印|字)\\s*(?:再|更|稍微)?(放大|缩小|调大|调小|变大|变小|改大|改小|加大)`,
   'g',
 );
 
 /** The text a size change is about: a role, or null for every text ("the text", "字"). */
 const sizedRole = (noun: string): TextRole | null =>
-  /logo|watermark|水印/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字|字体|字)$/.test(noun) ? null : roleOf(noun);
+  /logo|watermark|水印/.test(noun) ? 'watermark' : /^(?:text|texts|words|fonts?|lettering|文字|字体|字号|字)$/.test(noun) ? null : roleOf(noun);
 
 /** "add the title 'Iceland' and make it bigger": "it" is the text the sentence names. */
 const IT_SIZE = /(?<![a-z])make\s+(?:it|them)\s+(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(bigger|larger|smaller)(?![a-z])/g;
@@ -82,15 +84,15 @@ export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
   scan.each(TEXT_SIZE, (h) => {
     const g = h.m.slice(1).filter((x): x is string => x !== undefined).map((x) => x.toLowerCase());
     if (g.length < 2) return false;
-    // "the text is too small" asks for bigger.
-    const big = g.some((x) => /^(?:bigger|larger|big|large|up|increase|enlarge|大|放大|加大|调大|变大)$/.test(x)) !== /\btoo\s/.test(h.m[0]);
-    const noun = g.find((x) => !/^(?:bigger|larger|smaller|tinier|big|large|small|tiny|huge|up|down|increase|enlarge|decrease|reduce|shrink|大|小|放大|缩小|加大|调大|调小|变大|变小)$/.test(x)) ?? '';
+    // "the text is too small", "字太小了" ask for bigger.
+    const big = g.some((x) => /^(?:bigger|larger|big|large|up|increase|enlarge|大|放大|加大|调大|变大|改大)$/.test(x)) !== /\btoo\s|太/.test(h.m[0]);
+    const noun = g.find((x) => !/^(?:bigger|larger|smaller|tinier|big|large|small|tiny|huge|up|down|increase|enlarge|decrease|reduce|shrink|大|小|太|放大|缩小|加大|调大|调小|变大|变小|改大|改小)$/.test(x)) ?? '';
     (req.edits ??= {}).text_size = { change: big ? 'bigger' : 'smaller', role: sizedRole(noun) };
     return true;
   });
 };
 
-const LOOKS = /(?<![a-z])(?:(?:look\s+like\s+)?(?:an?\s+)?(?:old|vintage|retro|analog(?:ue)?)[\s-]+(?:film|movie|photo)(?:\s+look)?(?:\s+with\s+(?:film\s+)?grain)?|black[\s-]+(?:and|&|n)[\s-]+white|b\s*&\s*w|monochrome|gr[ae]yscale|sepia|film\s+grain|grain(?:y)?|vignett\w*|colou?r\s+(?:grad\w*|correct\w*|filter\w*)|(?:instagram\s+)?filters?|luts?|(?:de)?saturat\w*|more\s+contrast|contrast|exposure|hdr|teal\s+and\s+orange|(?:warmer|cooler|colder)\s+(?:colou?rs?|tones?|look|grade))(?![a-z])|黑白|褪色|胶片颗粒感?|颗粒感|暗角|调色|滤镜|饱和度|对比度|曝光|冷色调|暖色调|复古色调/g;
+const LOOKS = /(?<![a-z])(?:(?:look\s+like\s+)?(?:an?\s+)?(?:old|vintage|retro|analog(?:ue)?)[\s-]+(?:film|movie|photo)(?:\s+look)?(?:\s+with\s+(?:film\s+)?grain)?|black[\s-]+(?:and|&|n)[\s-]+white|b\s*&\s*w|monochrome|gr[ae]yscale|sepia|film\s+grain|grainy|(?:add|apply|with)\s+(?:some\s+)?grain|vignett\w*|colou?r\s+(?:grad\w*|correct\w*)|(?:add|apply|use|with|put)\s+(?:an?\s+|some\s+)?(?:instagram\s+|colou?r\s+|b&w\s+|vintage\s+|retro\s+|warm\s+|cool\s+|moody\s+|cinematic\s+)?(?:filters?|luts?)|(?:instagram|colou?r|vintage|retro|sepia|moody|cinematic)\s+(?:filters?|luts?)|desaturat\w*|(?:more|less|higher|lower|boost|increase|reduce|turn\s+up|turn\s+down)\s+(?:the\s+)?(?:contrast|exposure|saturation|brightness)|teal\s+and\s+orange|(?:warmer|cooler|colder)\s+(?:colou?rs?|tones?|look|grade))(?![a-z])|黑白|褪色|胶片颗粒感?|颗粒感|暗角|调色|滤镜|饱和度|对比度|曝光|冷色调|暖色调|复古色调/g;
 
 /** Colour looks ("black and white", "film grain", "调色"): understood as asked, and not made yet. */
 export const extractLooks = (scan: Scan, req: InstructionRequest): void => {

@@ -63,7 +63,10 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   req.intent = decideIntent(scan.norm, req, extracted);
   consumeIntentWords(scan);
   req.not_understood = leftovers(scan, notes);
-  extractEffects(head, req);
+  // The words of a title or caption are what it says, not motion asked for ("add the title 'Snow Day'").
+  let said = head;
+  for (const t of req.texts) if (t.text) said = said.split(t.text).join(' ');
+  extractEffects(said, req);
   if (brush) {
     req.effects = [...brush.effects, ...(req.effects ?? [])].slice(0, 6);
     if (brush.photos !== null) req.photos = brush.photos;

@@ -21,7 +21,8 @@ export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes
     // "Bring it to life": a sky, water or trees the photo may not have are left out without a word;
     // leaves sway by themselves only outdoors (a sky was found): a green knit or a leaf close-up is not a scene in the wind.
     if (e.auto && (e.region === 'sky' || e.region === 'water' || e.region === 'foliage')) {
-      return !shares || ((shares[e.region] ?? 0) > 0 && (e.region !== 'foliage' || shares.sky > 0));
+      // Analyses made before foliage was looked for have no share for it: the renderer finds it (still outdoors only).
+      return !shares || ((shares[e.region] ?? (e.region === 'foliage' ? 1 : 0)) > 0 && (e.region !== 'foliage' || shares.sky > 0));
     }
     if (e.region === 'above-subject' && m.analysis && m.analysis.confidence < SUBJECT_CONFIDENCE) {
       notes.push(`no clear subject was found in ${name} for the ${e.type === 'rise' ? 'steam' : e.type} to rise from, so it was not added; name the part by position ("the top third") or paint it on the page`);

@@ -117,6 +117,9 @@ test('text size in words: bigger and smaller scale the text from its role\'s siz
   assert.throws(() => fromCompact(bad), /style\.scale: must be <= 3/);
   const both = after(start(), "add the title 'Iceland' and make it bigger");
   assert.deepEqual(both.texts.map((t) => [t.text, t.style.scale]), [['Iceland', 1.25]], 'the new title, made bigger in the same sentence');
+  const movedBigger = describeChanges(titled, after(titled, 'move the title to the bottom and make it bigger'), 'en').join('; ');
+  assert.match(movedBigger, /moved "Summer Sale"/);
+  assert.match(movedBigger, /"Summer Sale" bigger/, 'both changes are said');
   // No text yet: said, nothing changed.
   const r = applyRequest(start(), parseInstruction('make the text bigger'), []);
   assert.match(r.notes.join(' '), /there is no text to make bigger yet/);

@@ -168,3 +168,42 @@ test('follow-ups people type (2026-12-06): text size, colour looks, where the fr
   assert.deepEqual(parseInstruction('把文字删掉').edits?.remove, ['texts']);
   assert.deepEqual(parseInstruction('camera still').moves.map((m) => m.type), ['static']);
 });
+
+test('a second reading (2026-12-06): the new words stay out of ordinary sentences', () => {
+  const r = (s: string) => parseInstruction(s);
+  // Moving a text is not resizing it.
+  assert.equal(r('put the title up top').edits?.text_size, undefined);
+  assert.equal(r('put the title up top').texts[0]?.position, 'top');
+  assert.equal(r('move the text down a little').edits?.text_size, undefined);
+  // "Bring … to life" inside a title, a speed change, or an intro is not the scene's motion.
+  for (const s of ["add a title 'Bring your ideas to life'", "add a caption 'Live life to the fullest'", 'make it move faster', 'make it move to the left', 'add some life to the intro']) assert.equal(r(s).ambient, undefined, s);
+  assert.equal(r("add the title 'Snow Day'").effects, undefined, 'the words of a title are not an effect');
+  // Wind that blows, not a road that winds or a turbine.
+  for (const s of ['the road winds through the hills, drone shot', 'the wind turbine farm, slow pan right', "add the title 'Windy City'", 'a breezy summer sale promo']) assert.equal(r(s).effects, undefined, s);
+  assert.deepEqual(r('wind blowing through the trees').effects?.map((e) => e.region), ['foliage']);
+  // 拍 is "taken" (a photo), 拍打 is waves beating.
+  for (const s of ['在树下拍的照片，加点音乐', '这张是在山顶拍的天空，加上标题', '在河边拍的照片']) assert.equal(r(s).effects, undefined, s);
+  // What stays calm does not move; said alone, its motion stops.
+  assert.deepEqual(r('make the waves move and the sky stays calm').effects?.map((e) => e.type), ['ripple']);
+  assert.deepEqual(r('make the waves move and the sky stays calm').not_understood, []);
+  assert.deepEqual(r('only the clouds move and the lake stays calm').effects?.map((e) => e.type), ['drift']);
+  assert.deepEqual(r('the lake stays calm').effect_edits, [{ target: 'water', change: 'stop' }]);
+  // Looks only where a look is asked for.
+  for (const s of ['a filter coffee shop promo', 'use a water filter product photo', 'whole grain bread ad, zoom in', 'show the contrast between old and new', 'long exposure waterfall']) assert.equal(r(s).looks, undefined, s);
+  assert.deepEqual(r('add an instagram filter').looks?.length, 1);
+  assert.deepEqual(r('more contrast').looks?.length, 1);
+  // Chinese sizes: 太 asks the other way; 大小 and 大气 are not sizes; 把…放大 is the text, not the camera.
+  assert.deepEqual(r('字太小了').edits?.text_size, { change: 'bigger', role: null });
+  assert.deepEqual(r('字幕太大了').edits?.text_size?.change, 'smaller');
+  assert.deepEqual(r('标题太小').texts, [], 'not a title reading 太小');
+  assert.deepEqual(r('把标题放大一点').edits?.text_size, { change: 'bigger', role: 'title' });
+  assert.deepEqual(r('把标题放大一点').moves, [], 'not a camera zoom');
+  assert.deepEqual(r('字号调大一点').edits?.text_size?.change, 'bigger');
+  assert.equal(r('文字大小不变，加点音乐').edits?.text_size, undefined);
+  assert.equal(r('标题大气一点').edits?.text_size, undefined);
+  // Chinese "and" between scene nouns moves both, as English "and" does.
+  assert.deepEqual(r('让云和水都动起来').effects?.map((e) => `${e.type} ${e.region}`).sort(), ['drift sky', 'ripple water']);
+  assert.deepEqual(r('让树和草随风摆动').effects?.map((e) => e.type), ['sway'], 'one kind once');
+  // A close-up to start, then a pan: no zoom out made up.
+  assert.deepEqual(r('start with a close-up of the cake, then pan right').moves.map((m) => m.type), ['pan']);
+});

@@ -7,7 +7,7 @@ import { checkOptions, parseEffectOption } from '../../src/timeline/options.js';
 import type { StillAnalysis } from '../../src/engine/index.js';
 
 const analysis = (sky: number, water = 0): StillAnalysis => ({
-  version: 1, width: 1600, height: 900, orientation: 1, hasAlpha: false, subject: { x: 0.4, y: 0.5, w: 0.2, h: 0.3 }, confidence: 0.5, notes: [], regions: { sky, water },
+  version: 1, width: 1600, height: 900, orientation: 1, hasAlpha: false, subject: { x: 0.4, y: 0.5, w: 0.2, h: 0.3 }, confidence: 0.5, notes: [], regions: { sky, water, foliage: 0 },
 });
 const media: Record<string, MediaInfo> = {
   'lake.jpg': { mediaId: 'lake.jpg', kind: 'image', width: 1600, height: 900, name: 'lake.jpg', analysis: analysis(0.35, 0.2) },
@@ -129,6 +129,9 @@ test('"bring this photo to life": the sky and the water where the photo has them
   assert.deepEqual(fxAfter('leaf.jpg', 'bring this photo to life').fx, undefined);
   assert.deepEqual(fxAfter('leaf.jpg', 'make the leaves sway').fx, [['sway', 'foliage']], 'asked by name, a close-up of leaves sways');
   assert.match(fxAfter('desk.jpg', 'make the trees sway in the wind').notes, /no trees, leaves or grass were found in desk\.jpg, so the sway was not added/);
+  // An analysis made before foliage was looked for (no share for it): outdoors, the renderer finds the trees.
+  const older = { ...media['lake.jpg']!, mediaId: 'old.jpg', name: 'old.jpg', analysis: { ...analysis(0.3, 0), regions: { sky: 0.3, water: 0 } } };
+  assert.deepEqual(resolveDraft(say(withPhoto('old.jpg'), 'bring this photo to life').draft, () => older).shots[0]!.effects?.map((e) => e.type), ['drift', 'sway']);
   assert.match(summarize(say(withPhoto('park.jpg'), 'make the trees sway').draft), /leaves sway/);
   assert.match(summarize(say(withPhoto('park.jpg'), 'make the trees sway').draft, {}, {}, 'zh'), /草木摇曳/);
 });
