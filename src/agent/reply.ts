@@ -48,6 +48,7 @@ const NOTES_ZH: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^no (sky|water|trees, leaves or grass) (?:was|were) found in (.*), so the ([\w-]+) was not added; name the part by position \("the top third"\) or paint it on the page$/s, (m) => `在 ${m[2]} 中没有找到${m[1] === 'sky' ? '天空' : m[1] === 'water' ? '水面' : '树木或草地'}，所以没有添加该效果；请按位置说明（如“上面三分之一”），或在页面上涂出区域`],
   [/^nothing in (.*) is sure to move by itself \(.*\), so (nothing in it moves|only the camera brings it to life); .*$/s, (m) => `在 ${m[1]} 中没有找到能自己动起来的部分（没有天空或水面，也没有天空下的树木），所以${m[2] === 'nothing in it moves' ? '画面保持静止' : '只用运镜让它动起来'}；请说明哪里要动（如“让树叶摇曳”“上面三分之一向左飘”），或在页面上涂出区域`],
   [/^there is no (.*) to make (bigger|smaller) yet: .*$/s, (m) => `还没有可以${m[2] === 'bigger' ? '放大' : '缩小'}的文字：请先添加，例如“加标题‘夏日特卖’”`],
+  [/^there is no (.*) to move (up|down) yet: .*$/s, (m) => `还没有可以${m[2] === 'up' ? '上移' : '下移'}的文字：请先添加，例如“加标题‘夏日特卖’”`],
   [/^colour looks \((.*)\) are not made yet: .*$/s, (m) => `暂不支持调色效果（${m[1]}）：照片保持原有的颜色`],
   [/^no clear subject was found in (.*) for the ([\w-]+) to rise from, so it was not added; name the part by position \("the top third"\) or paint it on the page$/s, (m) => `在 ${m[1]} 中没有找到明确的主体，${m[2] === 'steam' ? '热气' : '效果'}无处升起，所以没有添加；请按位置说明（如“上面三分之一”），或在页面上涂出区域`],
   [/^there is no (?:"(.*)" )?motion to change yet$/, (m) => `还没有${m[1] ? `“${m[1]}”的` : ''}动态效果可以修改`],

@@ -47,7 +47,7 @@ export const formatRequest = (req: InstructionRequest): string => {
     const e = req.edits;
     const bits = [
       e.speed, e.duration ? `${e.duration}${e.duration_by_s !== undefined ? ` by ${s(e.duration_by_s)}` : ''}` : null,
-      e.intensity ? `${e.intensity} movement` : null, e.volume, e.text_size ? `${e.text_size.role ?? 'text'} ${e.text_size.change}` : null, e.remove?.length ? `remove ${e.remove.join(', ')}` : null, e.replace ? 'replace current' : null,
+      e.intensity ? `${e.intensity} movement` : null, e.volume, e.text_size ? `${e.text_size.role ?? 'text'} ${e.text_size.change}` : null, e.text_move ? `${e.text_move.role ?? 'text'} ${e.text_move.dir}` : null, e.remove?.length ? `remove ${e.remove.join(', ')}` : null, e.replace ? 'replace current' : null,
     ];
     add('changes', bits.filter(Boolean).join(', '));
   }

@@ -71,8 +71,25 @@ const sizedRole = (noun: string): TextRole | null =>
 /** "add the title 'Iceland' and make it bigger": "it" is the text the sentence names. */
 const IT_SIZE = /(?<![a-z])make\s+(?:it|them)\s+(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(bigger|larger|smaller)(?![a-z])/g;
 
+/** "move the title up", "the caption a bit lower", "字幕往下一点": a text one place up or down. */
+const TEXT_MOVE = new RegExp(
+  `(?<![a-z])(?:move|shift|nudge|bring|push|put)\\s+(?:the\\s+|my\\s+|all\\s+(?:the\\s+)?)?${TEXT_NOUN}\\s+(?:a\\s+(?:bit|little|touch)\\s+|slightly\\s+|further\\s+)?(up|down|higher|lower|upwards?|downwards?)(?!\\s+(?:to|top|at|there|here|the|in|on))(?![a-z])`
+  + `|(?<![a-z])(raise|lower)\\s+(?:the\\s+|my\\s+)?${TEXT_NOUN}(?![a-z])`
+  + `|(?<![a-z])(?:the\\s+)?${TEXT_NOUN}\\s+(?:a\\s+(?:bit|little|touch)\\s+|slightly\\s+)?(higher|lower)(?![a-z])`
+  + `|(字幕|标题|文字|字|水印)\\s*(?:再|稍微|往|向)*(?:往|向)(上|下)(?:移|挪|放|调|一点|一些|点)*`
+  + `|把(字幕|标题|文字|字|水印)\\s*(?:再|稍微)?(上移|下移|上挪|下挪)`,
+  'g',
+);
+
 /** "make the title bigger", "smaller text", "字再大一点": the texts' size (the title's only, when it is named). */
 export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
+  scan.each(TEXT_MOVE, (h) => {
+    const g = h.m.slice(1).filter((x): x is string => x !== undefined).map((x) => x.toLowerCase());
+    const way = g.find((x) => /^(?:up|down|higher|lower|upwards?|downwards?|raise|上|下|上移|下移|上挪|下挪)$/.test(x)) ?? '';
+    const noun = g.find((x) => x !== way) ?? '';
+    (req.edits ??= {}).text_move = { dir: /^(?:up|higher|upwards?|raise|上|上移|上挪)$/.test(way) ? 'up' : 'down', role: sizedRole(noun) };
+    return true;
+  });
   const named = new RegExp(`(?<![a-z])${TEXT_NOUN}(?![a-z])|字幕|标题|文字`).exec(scan.norm);
   if (named) {
     scan.each(IT_SIZE, (h) => {

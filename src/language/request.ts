@@ -106,6 +106,8 @@ export interface Edits {
   replace?: true;
   /** "make the text bigger", "smaller title", "字再大一点": the size of the texts (of `role` when one is named). */
   text_size?: { change: 'bigger' | 'smaller'; role: TextRole | null };
+  /** "move the title up", "字幕往下一点": the texts one place up or down the picture (of `role` when one is named). */
+  text_move?: { dir: 'up' | 'down'; role: TextRole | null };
 }
 export type Removable = 'texts' | TextRole | 'subject_motion' | 'moves';
 

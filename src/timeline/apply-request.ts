@@ -4,7 +4,7 @@
  */
 import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
 import { FPS_VALUES, pickTrack, type MoveName } from '../engine/index.js';
-import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY, TEXT_SCALE } from './defaults.js';
+import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY, TEXT_SCALE, textPositionFor } from './defaults.js';
 import * as E from './edit.js';
 import { timing } from './timing.js';
 import type { Draft, TextPosition, TransitionType } from './types.js';
@@ -88,6 +88,9 @@ const POS: Record<PositionWord, TextPosition> = {
   top_left: 'top-left', top_right: 'top-right', bottom_left: 'bottom-left', bottom_right: 'bottom-right',
 };
 
+/** A text's places, top to bottom, in the picture's three columns ("move the title up"). */
+const TEXT_COLUMNS: ReadonlyArray<readonly TextPosition[]> = [['top', 'center', 'lower-third', 'bottom'], ['top-left', 'left', 'bottom-left'], ['top-right', 'right', 'bottom-right']];
+
 const TRANS: Record<string, TransitionType> = { crossfade: 'crossfade', fade_black: 'fade_black', fade_white: 'fade_white', slide: 'slide_left', push: 'push_left', wipe: 'wipe', zoom: 'zoom', blur: 'blur', none: 'cut' };
 
 export interface ApplyOptions {
@@ -166,6 +169,22 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     else if (r === 'moves') touch(E.setShots(d, 'all', { move: 'static' }));
   }
   for (const t of req.texts) touch(applyText(d, t, !!ed?.replace, notes));
+  if (ed?.text_move) {
+    // One place up or down its column of the picture: top, centre, lower third, bottom (the corners
+    // and sides move within their own column); at the edge it stays.
+    const { dir, role } = ed.text_move;
+    const match = (t: { readonly role: string }) => role === null || t.role === role || ((role === 'subtitle' || role === 'caption') && !d.texts.some((x) => x.role === role));
+    if (!d.texts.some(match)) notes.push(`there is no ${role ?? 'text'} to move ${dir} yet: add one first ("add the title 'Summer Sale'")`);
+    else {
+      touch({ ...d, texts: d.texts.map((t) => {
+        if (!match(t)) return t;
+        const at = t.position ?? textPositionFor(t.role);
+        const column = TEXT_COLUMNS.find((c) => c.includes(at))!;
+        const i = column.indexOf(at) + (dir === 'up' ? -1 : 1);
+        return i < 0 || i >= column.length ? t : { ...t, position: column[i]! };
+      }) });
+    }
+  }
   if (ed?.text_size) {
     // A quarter bigger or a fifth smaller each time, as a scale of the role's own size (which
     // follows the canvas); "字幕"/"subtitles" said of the only texts there are means those.

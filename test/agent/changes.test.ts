@@ -135,3 +135,27 @@ test('what is not made is said, in English and Chinese: colour looks, a missing 
   assert.match(noteIn('no trees, leaves or grass were found in a.jpg, so the sway was not added; name the part by position ("the top third") or paint it on the page', 'zh'), /在 a\.jpg 中没有找到树木或草地/);
   assert.match(noteIn('nothing in a.jpg is sure to move by itself (no sky or water was found, nor trees under a sky), so only the camera brings it to life; say what should move and where ("make the leaves sway", "the top third drifts left") or paint it on the page', 'zh'), /在 a\.jpg 中没有找到能自己动起来的部分.*只用运镜/);
 });
+
+test('moving a text up or down: one place along its column of the picture, said as moved', () => {
+  const titled = after(start(), "add the title 'Summer Sale' and the caption 'Today only'");
+  const pos = (d: Draft) => Object.fromEntries(d.texts.map((t) => [t.role, t.position]));
+  assert.deepEqual(pos(titled), { title: null, caption: null }, 'the roles\' own places (title top, caption lower third)');
+  const down = after(titled, 'move the title down');
+  assert.deepEqual(pos(down), { title: 'center', caption: null });
+  assert.match(describeChanges(titled, down, 'en').join('; '), /moved "Summer Sale"/);
+  assert.deepEqual(pos(after(down, 'the title a bit lower')).title, 'lower-third');
+  assert.deepEqual(after(down, 'the title a bit lower').shots[0]!.move, down.shots[0]!.move, 'not a camera move');
+  assert.deepEqual(pos(after(titled, 'move the caption up')), { title: null, caption: 'center' });
+  assert.deepEqual(pos(after(titled, '字幕往上移一点')).caption, 'center', '字幕 with no subtitle is the caption there is');
+  assert.deepEqual(pos(after(titled, '把标题往下挪')).title, 'center');
+  assert.deepEqual(pos(after(titled, 'move the title up')), pos(titled), 'at the top it stays');
+  assert.deepEqual(pos(after(titled, 'put the title up top')).title, 'top', 'a place named is that place');
+  const mark = after(start(), "add a watermark 'shop.com'");
+  assert.deepEqual(mark.texts.map((t) => after(mark, 'move the watermark up').texts.find((x) => x.id === t.id)!.position), ['right'], 'a corner moves within its side');
+  assert.match(applyRequest(start(), parseInstruction('move the title up'), []).notes.join(' '), /there is no title to move up yet/);
+});
+
+test('a text to move that is not there, in Chinese', () => {
+  const n = applyRequest(start(), parseInstruction('标题往上移一点'), []).notes.find((x) => /to move up/.test(x))!;
+  assert.match(noteIn(n, 'zh'), /还没有可以上移的文字/);
+});

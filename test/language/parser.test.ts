@@ -204,6 +204,13 @@ test('a second reading (2026-12-06): the new words stay out of ordinary sentence
   // Chinese "and" between scene nouns moves both, as English "and" does.
   assert.deepEqual(r('让云和水都动起来').effects?.map((e) => `${e.type} ${e.region}`).sort(), ['drift sky', 'ripple water']);
   assert.deepEqual(r('让树和草随风摆动').effects?.map((e) => e.type), ['sway'], 'one kind once');
+  // Moving a text up or down is a text move, not a size, a camera move or a title reading 往下.
+  assert.deepEqual(r('move the title up').edits?.text_move, { dir: 'up', role: 'title' });
+  assert.deepEqual(r('lower the title').edits?.text_move, { dir: 'down', role: 'title' });
+  assert.deepEqual(r('字幕往下一点').edits?.text_move?.dir, 'down');
+  assert.deepEqual(r('the title a bit lower').moves, [], 'not a camera move');
+  assert.equal(r('lower the music').edits?.text_move, undefined);
+  assert.equal(r('put the title up top').edits?.text_move, undefined, 'a place named is a position');
   // A close-up to start, then a pan: no zoom out made up.
   assert.deepEqual(r('start with a close-up of the cake, then pan right').moves.map((m) => m.type), ['pan']);
 });
