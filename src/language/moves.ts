@@ -50,6 +50,7 @@ const CORES_EN: Core[] = [
   { re: `pan(?:s|ned|ning)?(?!-(?:fried|seared|roasted|cake|cakes|asian))(?:[\\s-](?:shot|move))?`, type: 'pan' },
   { re: `(?:camera|view|frame)\\s+(?:moves?|moving|glides?|gliding|travels?|sweeps?)`, type: 'pan' },
   { re: `(?:move|glide|sweep)(?:s|ing)?(?=\\s+(?:slowly\\s+|gently\\s+)?${D}(?:left|right|upward|downward)\\b)`, type: 'pan' },
+  { re: `(?:move|moves|moving)\\s+the\\s+camera(?=\\s+(?:slowly\\s+|gently\\s+)?${D}(?:left|right|up|down|upward|downward)\\b)`, type: 'pan' },
 ];
 
 /** Chinese cores. Direction may come from a prefix (向左平移) or the core itself (左移). */

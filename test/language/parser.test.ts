@@ -211,6 +211,7 @@ test('a second reading (2026-12-06): the new words stay out of ordinary sentence
   assert.deepEqual(r('the title a bit lower').moves, [], 'not a camera move');
   assert.equal(r('lower the music').edits?.text_move, undefined);
   assert.equal(r('put the title up top').edits?.text_move, undefined, 'a place named is a position');
+  assert.deepEqual(r('move the camera up').moves.map((m) => `${m.type} ${m.direction}`), ['pan up'], 'the camera, not a text');
   // A close-up to start, then a pan: no zoom out made up.
   assert.deepEqual(r('start with a close-up of the cake, then pan right').moves.map((m) => m.type), ['pan']);
 });
