@@ -81,8 +81,11 @@ const TEXT_MOVE = new RegExp(
   'g',
 );
 
-/** "make the title bigger", "smaller text", "字再大一点": the texts' size (the title's only, when it is named). */
-export const extractTextSize = (scan: Scan, req: InstructionRequest): void => {
+/**
+ * Edits of the texts already there: their place ("move the title up", "字幕往下一点") and their size
+ * ("make the title bigger", "smaller text", "字再大一点"; the title's only, when it is named).
+ */
+export const extractTextEdits = (scan: Scan, req: InstructionRequest): void => {
   scan.each(TEXT_MOVE, (h) => {
     const g = h.m.slice(1).filter((x): x is string => x !== undefined).map((x) => x.toLowerCase());
     const way = g.find((x) => /^(?:up|down|higher|lower|upwards?|downwards?|raise|上|下|上移|下移|上挪|下挪)$/.test(x)) ?? '';

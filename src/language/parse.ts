@@ -7,7 +7,7 @@ import { consumeIntentWords, decideIntent } from './intent.js';
 import { leftovers, subjectDescriptions } from './leftover.js';
 import { extractMoves } from './moves.js';
 import { extractMusic } from './music.js';
-import { extractLooks, extractPace, extractRemovals, extractSpeed, extractTextSize } from './pace.js';
+import { extractLooks, extractPace, extractRemovals, extractSpeed, extractTextEdits } from './pace.js';
 import { extractPhotoRefs, extractPhotos, settleRefs } from './photos.js';
 import { emptyRequest, type InstructionRequest } from './request.js';
 import { Scan } from './scan.js';
@@ -36,7 +36,7 @@ export const parseUnguarded = (text: string): InstructionRequest => {
   extractBeatSync(scan, req);
   extractBackground(scan, req);
   extractRemovals(scan, req);
-  extractTextSize(scan, req);
+  extractTextEdits(scan, req);
   extractLooks(scan, req);
   extractTexts(scan, req, found);
   extractPhotoRefs(scan, req);

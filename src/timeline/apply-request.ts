@@ -2,7 +2,7 @@
  * A parsed request applied to a draft through the pure edit functions: what the words state
  * changes, nothing else. Returns the new draft and notes on what could not be applied as asked.
  */
-import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText } from '../language/request.js';
+import type { Direction, InstructionRequest, Move as ReqMove, PositionWord, TextItem as ReqText, TextRole } from '../language/request.js';
 import { FPS_VALUES, pickTrack, type MoveName } from '../engine/index.js';
 import { DEFAULTS, PLATFORM_ASPECT, SPEED_INTENSITY, TEXT_SCALE, textPositionFor } from './defaults.js';
 import * as E from './edit.js';
@@ -91,6 +91,15 @@ const POS: Record<PositionWord, TextPosition> = {
 /** A text's places, top to bottom, in the picture's three columns ("move the title up"). */
 const TEXT_COLUMNS: ReadonlyArray<readonly TextPosition[]> = [['top', 'center', 'lower-third', 'bottom'], ['top-left', 'left', 'bottom-left'], ['top-right', 'right', 'bottom-right']];
 
+/**
+ * The texts a size or a move is about: every text (role null), the role's, or, for "字幕" or
+ * "subtitles" where there is no text of that role, the texts there are.
+ */
+const textsMeant = (d: Draft, role: TextRole | null) => {
+  const all = role === null || ((role === 'subtitle' || role === 'caption') && !d.texts.some((t) => t.role === role));
+  return (t: { readonly role: string }) => all || t.role === role;
+};
+
 const TRANS: Record<string, TransitionType> = { crossfade: 'crossfade', fade_black: 'fade_black', fade_white: 'fade_white', slide: 'slide_left', push: 'push_left', wipe: 'wipe', zoom: 'zoom', blur: 'blur', none: 'cut' };
 
 export interface ApplyOptions {
@@ -173,7 +182,7 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     // One place up or down its column of the picture: top, centre, lower third, bottom (the corners
     // and sides move within their own column); at the edge it stays.
     const { dir, role } = ed.text_move;
-    const match = (t: { readonly role: string }) => role === null || t.role === role || ((role === 'subtitle' || role === 'caption') && !d.texts.some((x) => x.role === role));
+    const match = textsMeant(d, role);
     if (!d.texts.some(match)) notes.push(`there is no ${role ?? 'text'} to move ${dir} yet: add one first ("add the title 'Summer Sale'")`);
     else {
       touch({ ...d, texts: d.texts.map((t) => {
@@ -186,11 +195,9 @@ export const applyRequest = (draft: Draft, req: InstructionRequest, media: reado
     }
   }
   if (ed?.text_size) {
-    // A quarter bigger or a fifth smaller each time, as a scale of the role's own size (which
-    // follows the canvas); "字幕"/"subtitles" said of the only texts there are means those.
+    // A quarter bigger or a fifth smaller each time, as a scale of the role's own size (which follows the canvas).
     const { change, role } = ed.text_size;
-    const generic = role === null || ((role === 'subtitle' || role === 'caption') && !d.texts.some((t) => t.role === role));
-    const match = (t: { readonly role: string }) => generic || t.role === role;
+    const match = textsMeant(d, role);
     if (!d.texts.some(match)) notes.push(`there is no ${role ?? 'text'} to make ${change} yet: add one first ("add the title 'Summer Sale'")`);
     else {
       const f = change === 'bigger' ? 1.25 : 0.8;

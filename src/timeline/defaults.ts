@@ -62,13 +62,13 @@ export const fitFor = (o: { kind: 'image' | 'video'; shots: number; width?: numb
   return rho > BLUR_FILL_RATIO || rho < 1 / BLUR_FILL_RATIO ? 'blur' : 'cover';
 };
 
+/** How far "bigger"/"smaller" may scale a text from its role's size (the draft's `style.scale`). */
+export const TEXT_SCALE = [0.4, 3] as const;
+
 /**
  * A text role's style. Sizes are set from the canvas's short side (then expressed as a fraction of
  * its height, as TextStyle wants), so a title reads the same on 16:9, 1:1 and 9:16.
  */
-/** How far "bigger"/"smaller" may scale a text from its role's size (the draft's `style.scale`). */
-export const TEXT_SCALE = [0.4, 3] as const;
-
 export const textStyleFor = (role: TextRole, canvas: { readonly width: number; readonly height: number }): TextStyle => {
   const short = Math.min(canvas.width, canvas.height) / canvas.height;
   switch (role) {

@@ -5,7 +5,7 @@
  * regions existed keep their effects: the renderer finds the region itself and moves nothing if it
  * is not there.
  */
-import { SUBJECT_CONFIDENCE, type StillAnalysis } from '../engine/index.js';
+import { FOUND_REGIONS, SUBJECT_CONFIDENCE, type StillAnalysis } from '../engine/index.js';
 import type { Draft, Effect } from './types.js';
 
 /** What of a photo's record the check reads (resolve.ts's MediaInfo has it). */
@@ -14,13 +14,17 @@ interface EffectPhoto { readonly mediaId: string; readonly name?: string; readon
 /** A note `resolveEffects` wrote (an effect left out): kept for the reply when the pruned draft resolves without it. */
 export const isEffectNote = (n: string): boolean => / was not added; | is sure to move by itself /.test(n);
 
+/** A region analysis has to find in the photo (sky, water, foliage), with its share stored. */
+const isFound = (r: Effect['region']): r is 'sky' | 'water' | 'foliage' => typeof r === 'string' && FOUND_REGIONS.includes(r);
+
 export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes: string[], stillCamera = false): Effect[] => {
   const shares = m.analysis?.regions;
   const name = m.name ?? m.mediaId;
   const kept = effects.filter((e) => {
     // "Bring it to life": a sky, water or trees the photo may not have are left out without a word;
     // leaves sway by themselves only outdoors (a sky was found): a green knit or a leaf close-up is not a scene in the wind.
-    if (e.auto && (e.region === 'sky' || e.region === 'water' || e.region === 'foliage')) {
+    const found = isFound(e.region);
+    if (e.auto && found) {
       // Analyses made before foliage was looked for have no share for it: the renderer finds it (still outdoors only).
       return !shares || ((shares[e.region] ?? (e.region === 'foliage' ? 1 : 0)) > 0 && (e.region !== 'foliage' || shares.sky > 0));
     }
@@ -28,7 +32,7 @@ export const resolveEffects = (effects: readonly Effect[], m: EffectPhoto, notes
       notes.push(`no clear subject was found in ${name} for the ${e.type === 'rise' ? 'steam' : e.type} to rise from, so it was not added; name the part by position ("the top third") or paint it on the page`);
       return false;
     }
-    if (!shares || (e.region !== 'sky' && e.region !== 'water' && e.region !== 'foliage')) return true;
+    if (!shares || !found) return true;
     // Analyses made before foliage was looked for: the renderer finds it itself, or moves nothing.
     const share = shares[e.region];
     if (share === undefined || share > 0) return true;
